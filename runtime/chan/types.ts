@@ -1,0 +1,49 @@
+/**
+ * The channel types: Go's `chan T`, `chan<- T` and `<-chan T` as `Chan<T>`, `SendChan<T>` and `RecvChan<T>`.
+ *
+ * The direction types are enforced by the compiler: a RecvChan has no send, trySend or close; a SendChan has no
+ * recv, tryRecv or iteration. A `Chan<T>` is assignable to either. `null` is Go's nil channel (see `nil`).
+ * Local channels and shared-memory channels implement the same interfaces.
+ */
+
+/** RecvResult is Go's comma-ok receive: `ok` is false when the channel is closed and drained. */
+export interface RecvResult<T> {
+  readonly value: T | undefined;
+  readonly ok: boolean;
+}
+
+/** SendChan is the send-only view of a channel, Go's `chan<- T`. */
+export interface SendChan<in T> {
+  /**
+   * send delivers `value`, parking until a receiver takes it (unbuffered) or there is room in the buffer. It throws
+   * ChannelClosedError at once if the channel is closed, and rejects with it if the channel is closed while parked.
+   * Parked senders are served FIFO.
+   */
+  send(value: T): Promise<void>;
+  /** trySend sends `value` only if that completes at once; it reports whether it did. Throws on a closed channel. */
+  trySend(value: T): boolean;
+  /** close closes the channel: parked receivers get the zero value, parked senders are woken with the panic. */
+  close(): void;
+  /** len is the number of values in the buffer. */
+  len(): number;
+  /** cap is the buffer's capacity (0 for an unbuffered channel). */
+  cap(): number;
+}
+
+/** RecvChan is the receive-only view of a channel, Go's `<-chan T`. `for await` ranges over it until it is closed. */
+export interface RecvChan<out T> extends AsyncIterable<T> {
+  /**
+   * recv receives a value, parking until one is available. Once the channel is closed and drained it resolves to
+   * `undefined` (the zero value) at once, forever. Parked receivers are served FIFO.
+   */
+  recv(): Promise<T | undefined>;
+  /** recvOk is Go's `v, ok := <-ch`: `ok` tells a received value from the zero value of a closed channel. */
+  recvOk(): Promise<RecvResult<T>>;
+  /** tryRecv receives only if that completes at once: a result, or `undefined` when it would block. */
+  tryRecv(): RecvResult<T> | undefined;
+  len(): number;
+  cap(): number;
+}
+
+/** Chan is a bidirectional channel, Go's `chan T`. Make one with `chan<T>(capacity)`. */
+export interface Chan<in out T> extends SendChan<T>, RecvChan<T> {}

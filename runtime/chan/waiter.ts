@@ -1,0 +1,120 @@
+/**
+ * Waiter is a parked channel operation (Go's sudog), and WaitQueue a FIFO of them.
+ *
+ * A waiter is either a plain operation (one promise to settle) or one registration of a parked select (`sel` set):
+ * a select registers one waiter per case, and the first channel that completes one of them wins. The winner's
+ * siblings are removed from their queues at once, synchronously, so a queue only ever holds live waiters and a
+ * long-lived channel never accumulates dead registrations.
+ */
+import { parkEnd, type Park } from '../sched/park.js';
+
+/** Mode says how a waiter's promise settles: with the value, a RecvResult, an IteratorResult, nothing, or via a select. */
+export type Mode = typeof RECV | typeof RECV_OK | typeof ITER | typeof SEND | typeof SELECT;
+export const RECV = 0;
+export const RECV_OK = 1;
+export const ITER = 2;
+export const SEND = 3;
+export const SELECT = 4;
+
+/** Selection is the part of a parked select that its waiters share. */
+export interface Selection {
+  /** won completes the select through waiter `w` with the received value and ok (ignored for a send case). */
+  won(w: Waiter, value: unknown, ok: boolean): void;
+  /** failed completes the select with a panic raised through `w` (a send case whose channel was closed). */
+  failed(w: Waiter, err: Error): void;
+}
+
+export class Waiter {
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  queue: WaitQueue | null = null;
+  /** value is the value to send, for a send; the received value after a select wins through a receive. */
+  value: unknown;
+  resolve: (v: never) => void = noop;
+  reject: (e: unknown) => void = noop;
+
+  constructor(
+    readonly mode: Mode,
+    value: unknown,
+    readonly park: Park,
+    readonly sel: Selection | null = null,
+    readonly caseIndex = -1,
+  ) {
+    this.value = value;
+  }
+
+  /** wake completes the operation: a receive got (`value`, `ok`), a send was taken. */
+  wake(value: unknown, ok: boolean): void {
+    if (this.mode !== SELECT) parkEnd(this.park);
+    switch (this.mode) {
+      case RECV:
+        (this.resolve as (v: unknown) => void)(value);
+        return;
+      case RECV_OK:
+        (this.resolve as (v: unknown) => void)({ value, ok });
+        return;
+      case ITER:
+        (this.resolve as (v: unknown) => void)(ok ? { value, done: false } : { value: undefined, done: true });
+        return;
+      case SEND:
+        (this.resolve as (v: unknown) => void)(undefined);
+        return;
+      case SELECT:
+        this.sel!.won(this, value, ok);
+        return;
+    }
+  }
+
+  /** fail completes the operation with a panic (a parked send whose channel was closed). */
+  fail(err: Error): void {
+    if (this.sel !== null) {
+      this.sel.failed(this, err);
+    } else {
+      parkEnd(this.park);
+      this.reject(err);
+    }
+  }
+
+  /** promise gives a plain (non-select) waiter its pending promise. */
+  promise<R>(): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.resolve = resolve as (v: never) => void;
+      this.reject = reject;
+    });
+  }
+}
+
+function noop(): void {}
+
+export class WaitQueue {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+  size = 0;
+
+  push(w: Waiter): void {
+    w.queue = this;
+    w.prev = this.tail;
+    w.next = null;
+    if (this.tail === null) this.head = w;
+    else this.tail.next = w;
+    this.tail = w;
+    this.size++;
+  }
+
+  shift(): Waiter | null {
+    const w = this.head;
+    if (w !== null) this.remove(w);
+    return w;
+  }
+
+  remove(w: Waiter): void {
+    if (w.queue !== this) return;
+    if (w.prev === null) this.head = w.next;
+    else w.prev.next = w.next;
+    if (w.next === null) this.tail = w.prev;
+    else w.next.prev = w.prev;
+    w.prev = w.next = null;
+    w.queue = null;
+    this.size--;
+  }
+}

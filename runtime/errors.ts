@@ -1,0 +1,116 @@
+/**
+ * Errors raised by the runtime, in two families.
+ *
+ * Panics are misuse that Go reports with `panic(...)` (or `fatal error: ...`): a send on a closed channel, a negative
+ * WaitGroup counter, a bad argument. Each is a named class whose message is Go's text word for word and whose `code`
+ * is stable. They are thrown synchronously at the faulty call, or used to reject a parked operation that the faulty
+ * state woke (a sender parked on a channel that gets closed).
+ *
+ * Expected failures (a canceled context, a passed deadline) live beside the feature that raises them
+ * (runtime/context/errors.ts).
+ *
+ * Class identity does not survive crossing a thread, so every class has a guard that checks `code` instead.
+ */
+
+/** PanicError is the base class of every runtime panic. `code` identifies the panic across threads. */
+export class PanicError extends Error {
+  override name = 'PanicError';
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** ChannelClosedError is Go's `send on closed channel` panic. */
+export class ChannelClosedError extends PanicError {
+  override name = 'ChannelClosedError';
+  constructor() {
+    super('send on closed channel', 'ERR_SEND_ON_CLOSED_CHANNEL');
+  }
+}
+
+/** CloseOfClosedChannelError is Go's `close of closed channel` panic. */
+export class CloseOfClosedChannelError extends PanicError {
+  override name = 'CloseOfClosedChannelError';
+  constructor() {
+    super('close of closed channel', 'ERR_CLOSE_OF_CLOSED_CHANNEL');
+  }
+}
+
+/** CloseOfNilChannelError is Go's `close of nil channel` panic. */
+export class CloseOfNilChannelError extends PanicError {
+  override name = 'CloseOfNilChannelError';
+  constructor() {
+    super('close of nil channel', 'ERR_CLOSE_OF_NIL_CHANNEL');
+  }
+}
+
+/**
+ * SyncMisuseError is a panic or fatal error of the sync primitives, with Go's text: `sync: negative WaitGroup
+ * counter`, `sync: unlock of unlocked mutex`, `semaphore: released more than held`, ...
+ */
+export class SyncMisuseError extends PanicError {
+  override name = 'SyncMisuseError';
+  /** fatal is true where Go reports `fatal error:` (unrecoverable in Go; in JS it is still a throw). */
+  readonly fatal: boolean;
+  constructor(message: string, code: string, fatal = false) {
+    super(message, code);
+    this.fatal = fatal;
+  }
+}
+
+/**
+ * InvalidArgumentError is a bad argument at a call: the message names the function, the argument and the value,
+ * and nothing was changed.
+ */
+export class InvalidArgumentError extends PanicError {
+  override name = 'InvalidArgumentError';
+  constructor(message: string) {
+    super(message, 'ERR_INVALID_ARGUMENT');
+  }
+}
+
+/**
+ * DeadlockError reports that every goroutine of a synctest bubble is parked and no timer is pending: nothing can
+ * ever wake them (Go's `fatal error: all goroutines are asleep - deadlock!`).
+ */
+export class DeadlockError extends PanicError {
+  override name = 'DeadlockError';
+  constructor(message = 'all goroutines are asleep - deadlock!') {
+    super(message, 'ERR_DEADLOCK');
+  }
+}
+
+const codeOf = (e: unknown): unknown =>
+  typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+
+/** isPanicError reports whether `e` is any runtime panic (by its code prefix, so it works across threads). */
+export const isPanicError = (e: unknown): e is PanicError => {
+  const code = codeOf(e);
+  return typeof code === 'string' && (PANIC_CODES.has(code) || code.startsWith('ERR_SYNC_'));
+};
+/** isChannelClosedError reports whether `e` is the `send on closed channel` panic. */
+export const isChannelClosedError = (e: unknown): e is ChannelClosedError =>
+  codeOf(e) === 'ERR_SEND_ON_CLOSED_CHANNEL';
+/** isCloseOfClosedChannelError reports whether `e` is the `close of closed channel` panic. */
+export const isCloseOfClosedChannelError = (e: unknown): e is CloseOfClosedChannelError =>
+  codeOf(e) === 'ERR_CLOSE_OF_CLOSED_CHANNEL';
+/** isCloseOfNilChannelError reports whether `e` is the `close of nil channel` panic. */
+export const isCloseOfNilChannelError = (e: unknown): e is CloseOfNilChannelError =>
+  codeOf(e) === 'ERR_CLOSE_OF_NIL_CHANNEL';
+/** isInvalidArgumentError reports whether `e` is a bad-argument error. */
+export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError => codeOf(e) === 'ERR_INVALID_ARGUMENT';
+/** isDeadlockError reports whether `e` is a deadlock report. */
+export const isDeadlockError = (e: unknown): e is DeadlockError => codeOf(e) === 'ERR_DEADLOCK';
+/** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
+export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
+  typeof codeOf(e) === 'string' && (codeOf(e) as string).startsWith('ERR_SYNC_');
+
+const PANIC_CODES = new Set([
+  'ERR_SEND_ON_CLOSED_CHANNEL',
+  'ERR_CLOSE_OF_CLOSED_CHANNEL',
+  'ERR_CLOSE_OF_NIL_CHANNEL',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_DEADLOCK',
+]);

@@ -1,0 +1,77 @@
+/**
+ * go starts a goroutine: `go(fn, ...args)` is Go's `go fn(args...)`.
+ *
+ * The arguments are evaluated by the caller, and the goroutine starts after the caller's current synchronous step
+ * (a microtask later), as in Go the new goroutine usually runs after the spawner continues. A goroutine is an
+ * ordinary function, usually async; it ends when its promise settles. A throw that escapes it is a panic: see
+ * setPanicHandler. Wrap the body in try/catch to recover.
+ *
+ * @example
+ * const ch = chan<number>();
+ * go(async (n) => { await ch.send(n * 2); }, 21);
+ * console.log(await ch.recv()); // 42
+ */
+import { activeBubble, type Bubble } from './sched/bubble.js';
+import { panicked } from './sched/panic.js';
+import { Goroutine, live, tracker } from './sched/tracking.js';
+import { checkFunction } from './validate.js';
+
+/** MAIN_GOROUTINE is the id of the goroutine run by main(); go() numbers the others from 2 up. */
+export const MAIN_GOROUTINE = 1;
+let lastId = MAIN_GOROUTINE;
+
+export function go<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void {
+  checkFunction('go', 'fn', fn);
+  spawn(++lastId, fn, args);
+}
+
+/** nextGoroutineId allocates the id of a goroutine started by other means than go() (a synctest root). */
+export function nextGoroutineId(): number {
+  return ++lastId;
+}
+
+/** spawn starts goroutine `id` (main() uses it for goroutine 1). */
+export function spawn<A extends unknown[]>(id: number, fn: (...args: A) => unknown, args: A): void {
+  const bubble = activeBubble;
+  bubble?.started();
+  if (tracker !== null) {
+    const g = new Goroutine(id);
+    live.add(g);
+    void Promise.resolve().then(() => tracker!.run(g, run, id, fn, args, bubble, g));
+  } else {
+    void Promise.resolve().then(() => run(id, fn, args, bubble, null));
+  }
+}
+
+function run<A extends unknown[]>(
+  id: number,
+  fn: (...args: A) => unknown,
+  args: A,
+  bubble: Bubble | null,
+  g: Goroutine | null,
+): void {
+  let r: unknown;
+  try {
+    r = fn(...args);
+  } catch (e) {
+    exited(bubble, g);
+    panicked(id, e, bubble);
+    return;
+  }
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+    (r as PromiseLike<unknown>).then(
+      () => exited(bubble, g),
+      (e: unknown) => {
+        exited(bubble, g);
+        panicked(id, e, bubble);
+      },
+    );
+  } else {
+    exited(bubble, g);
+  }
+}
+
+function exited(bubble: Bubble | null, g: Goroutine | null): void {
+  if (g !== null) live.delete(g);
+  bubble?.exited();
+}

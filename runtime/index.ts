@@ -1,0 +1,30 @@
+/**
+ * gocsp/runtime: Go's goroutines, channels, select, time, sync, context and errgroup for one thread.
+ */
+export { go } from './go.js';
+export { main, type MainOptions } from './main.js';
+export { setPanicHandler, type PanicHandler } from './sched/panic.js';
+export { chan } from './chan/local-chan.js';
+export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';
+export { nil, send, recv, recvOk, close, len, cap } from './chan/nil.js';
+export { select, recvCase, sendCase, type SelectCase } from './select.js';
+export { Timer, Ticker, newTimer, after, newTicker, tick } from './time/timer.js';
+export { sleep, now, since } from './time/sleep.js';
+export { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour } from './time/duration.js';
+export { synctest } from './synctest.js';
+export {
+  PanicError,
+  ChannelClosedError,
+  CloseOfClosedChannelError,
+  CloseOfNilChannelError,
+  SyncMisuseError,
+  InvalidArgumentError,
+  DeadlockError,
+  isPanicError,
+  isChannelClosedError,
+  isCloseOfClosedChannelError,
+  isCloseOfNilChannelError,
+  isInvalidArgumentError,
+  isDeadlockError,
+  isSyncMisuseError,
+} from './errors.js';

@@ -1,0 +1,61 @@
+/**
+ * What happens when a goroutine throws and nothing catches it: Go's panic. With no handler installed, stderr gets
+ * Go's report (`panic: <message>`, a blank line, `goroutine N [running]:` and the stack) and the process exits with
+ * code 2. Inside a synctest bubble the panic fails the bubble's run() instead, so a test sees it as a rejection.
+ */
+import { writeSync } from 'node:fs';
+import { PanicError } from '../errors.js';
+import type { Bubble } from './bubble.js';
+
+/** PanicHandler receives an unrecovered goroutine panic and the goroutine's id. */
+export type PanicHandler = (error: unknown, goroutineId: number) => void;
+
+let handler: PanicHandler | null = null;
+
+/**
+ * setPanicHandler installs `h` to receive every unrecovered goroutine panic instead of the default report and exit;
+ * `null` restores the default. It returns the previous handler.
+ *
+ * @example
+ * setPanicHandler((err, id) => logger.error({ goroutine: id, err }));
+ */
+export function setPanicHandler(h: PanicHandler | null): PanicHandler | null {
+  const prev = handler;
+  handler = h;
+  return prev;
+}
+
+/** panicMessage renders a thrown value as Go prints a panic value. */
+export function panicMessage(e: unknown): string {
+  if (e instanceof Error) {
+    return e instanceof PanicError || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`;
+  }
+  if (typeof e === 'string') return e;
+  try {
+    return typeof e === 'object' && e !== null ? JSON.stringify(e) : String(e);
+  } catch {
+    return String(e);
+  }
+}
+
+/** stackBody is an error's stack without its first line (the message, already printed). */
+export function stackBody(e: unknown): string {
+  if (!(e instanceof Error) || typeof e.stack !== 'string') return '';
+  const lines = e.stack.split('\n');
+  const at = lines.findIndex((l) => /^\s+at /.test(l));
+  return at < 0 ? '' : lines.slice(at).map((l) => '\t' + l.trim()).join('\n');
+}
+
+/** panicked routes an unrecovered throw of goroutine `id`. */
+export function panicked(id: number, e: unknown, bubble: Bubble | null): void {
+  if (bubble !== null) {
+    bubble.panicked(e);
+    return;
+  }
+  if (handler !== null) {
+    handler(e, id);
+    return;
+  }
+  writeSync(2, `panic: ${panicMessage(e)}\n\ngoroutine ${id} [running]:\n${stackBody(e)}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,36 @@
+/**
+ * sleep, now and since: Go's time.Sleep, time.Now and time.Since on the current clock (virtual inside synctest).
+ */
+import { parkEnd, parkStart } from '../sched/park.js';
+import { checkDuration } from '../validate.js';
+import { currentClock } from './clock.js';
+import { newEntry } from './heap.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** sleep parks the calling goroutine for at least `d` ms and keeps the process alive meanwhile; d <= 0 returns at once. */
+export function sleep(d: number): Promise<void> {
+  checkDuration('sleep', 'd', d);
+  if (d <= 0) return RESOLVED;
+  const clock = currentClock();
+  return new Promise<void>((resolve) => {
+    const park = parkStart('sleep');
+    clock.timers.add(
+      newEntry(() => {
+        parkEnd(park);
+        resolve();
+      }, true),
+      clock.now() + d,
+    );
+  });
+}
+
+/** now is the current time (Go's time.Now); inside synctest.run it is the bubble's virtual time. */
+export function now(): Date {
+  return new Date(currentClock().now());
+}
+
+/** since is the time elapsed since `t`, in ms (Go's time.Since). */
+export function since(t: Date | number): number {
+  return currentClock().now() - (typeof t === 'number' ? t : t.getTime());
+}

@@ -1,0 +1,51 @@
+/**
+ * Argument checks shared by every public entry point. Each throws InvalidArgumentError naming the function, the
+ * argument and the bad value, before anything has been changed.
+ */
+import { InvalidArgumentError } from './errors.js';
+
+/** describe renders a bad value for an error message: strings quoted, everything else as JS would print it. */
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+  if (typeof v === 'symbol') return v.toString();
+  if (v === null || typeof v !== 'object') return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** checkCount requires a non-negative safe integer (a capacity, a count, a weight). */
+export function checkCount(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be a non-negative safe integer, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** checkInteger requires a safe integer of either sign (a WaitGroup delta, a limit where negative means none). */
+export function checkInteger(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be a safe integer, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** checkDuration requires a finite number of milliseconds (negative is allowed: Go treats it as zero). */
+export function checkDuration(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be a finite number of milliseconds, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** checkFunction requires a function. */
+export function checkFunction<F>(fn: string, arg: string, v: F): F {
+  if (typeof v !== 'function') {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be a function, got ${describe(v)}`);
+  }
+  return v;
+}

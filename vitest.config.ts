@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.spec.ts'],
+    // Heap-flatness tests call gc(); worker-thread tests (issue 3) need forks, not threads.
+    pool: 'forks',
+    execArgv: ['--expose-gc'],
+    testTimeout: 30_000,
+  },
+});
