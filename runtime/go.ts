@@ -54,16 +54,17 @@ function run<A extends unknown[]>(
   try {
     r = fn(...args);
   } catch (e) {
-    exited(bubble, g);
+    // Report before counting the exit: a bubble whose last goroutine panicked must fail, not finish.
     panicked(id, e, bubble);
+    exited(bubble, g);
     return;
   }
   if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
     (r as PromiseLike<unknown>).then(
       () => exited(bubble, g),
       (e: unknown) => {
-        exited(bubble, g);
         panicked(id, e, bubble);
+        exited(bubble, g);
       },
     );
   } else {
