@@ -63,7 +63,7 @@ function where(g: Goroutine): string {
   if (stack === undefined) return '';
   return stack
     .split('\n')
-    .filter((l) => /^\s+at /.test(l) && !l.includes(runtimeDir) && !l.includes('node:internal'))
+    .filter((l) => /^\s+at /.test(l) && !l.includes(runtimeDir) && !l.includes('(node:'))
     .map((l) => '\t' + l.trim() + '\n')
     .join('');
 }

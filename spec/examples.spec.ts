@@ -1,0 +1,68 @@
+/**
+ * Every example program runs and prints what its closing `// Output:` comment says. For a program that ends on
+ * stderr (the deadlock example), the stderr block is compared without its stack lines, whose paths vary.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runFixture } from './fixtures/run.js';
+
+interface Expected {
+  stdout: string;
+  stderr: string | null;
+  code: number;
+}
+
+function expected(source: string): Expected {
+  const lines = source.split('\n');
+  const block = (header: RegExp): string[] | null => {
+    const at = lines.findIndex((l) => header.test(l));
+    if (at < 0) return null;
+    const out: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (!l.startsWith('//') || /^\/\/ Output/.test(l)) break;
+      out.push(l.replace(/^\/\/ ?/, ''));
+    }
+    return out;
+  };
+  const plain = block(/^\/\/ Output:$/);
+  if (plain !== null) return { stdout: plain.join('\n') + '\n', stderr: null, code: 0 };
+  const out = block(/^\/\/ Output \(stdout\):$/) ?? [];
+  const errHeader = lines.find((l) => /^\/\/ Output \(stderr\), exit code \d+:$/.test(l));
+  const err = block(/^\/\/ Output \(stderr\), exit code \d+:$/) ?? [];
+  return {
+    stdout: out.length ? out.join('\n') + '\n' : '',
+    stderr: err.filter((l) => !l.startsWith('\tat ')).join('\n'),
+    code: errHeader ? Number(/exit code (\d+)/.exec(errHeader)![1]) : 0,
+  };
+}
+
+const dir = new URL('../examples/', import.meta.url);
+const examples = readdirSync(dir, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
+
+describe('examples', () => {
+  it('has the examples the README promises', () => {
+    for (const f of ['ping-pong.ts', 'prime-sieve.ts', 'timeout-select.ts', 'context-cancel.ts', 'deadlock.ts']) {
+      expect(examples).toContain(f);
+    }
+  });
+
+  for (const file of examples) {
+    it(`${file} prints what its Output comment says`, () => {
+      const want = expected(readFileSync(new URL(file, dir), 'utf8'));
+      const r = runFixture(`examples/${file}`);
+      expect(r.stdout).toBe(want.stdout);
+      expect(r.code).toBe(want.code);
+      if (want.stderr !== null) {
+        const got = r.stderr
+          .trimEnd()
+          .split('\n')
+          .filter((l) => !l.startsWith('\tat '))
+          .join('\n');
+        expect(got).toBe(want.stderr);
+      }
+    });
+  }
+});
