@@ -33,17 +33,37 @@ export function nextGoroutineId(): number {
 /** spawn starts goroutine `id` (main() uses it for goroutine 1). */
 export function spawn<A extends unknown[]>(id: number, fn: (...args: A) => unknown, args: A): void {
   const bubble = activeBubble;
+  if (bubble === null && tracker === null) {
+    void Promise.resolve().then(() => runPlain(id, fn, args));
+    return;
+  }
   bubble?.started();
   if (tracker !== null) {
     const g = new Goroutine(id);
     live.add(g);
-    void Promise.resolve().then(() => tracker!.run(g, run, id, fn, args, bubble, g));
+    void Promise.resolve().then(() => tracker!.run(g, runTracked, id, fn, args, bubble, g));
   } else {
-    void Promise.resolve().then(() => run(id, fn, args, bubble, null));
+    void Promise.resolve().then(() => runTracked(id, fn, args, bubble, null));
   }
 }
 
-function run<A extends unknown[]>(
+/**
+ * runPlain runs an untracked goroutine: only a throw needs noticing, so the only thing kept per parked goroutine is
+ * one rejection handler (a parked goroutine's footprint matters at a million goroutines).
+ */
+function runPlain<A extends unknown[]>(id: number, fn: (...args: A) => unknown, args: A): void {
+  let r: unknown;
+  try {
+    r = fn(...args);
+  } catch (e) {
+    panicked(id, e, null);
+    return;
+  }
+  if (isThenable(r)) r.then(undefined, (e: unknown) => panicked(id, e, null));
+}
+
+/** runTracked runs a goroutine that a synctest bubble or the deadlock report counts. */
+function runTracked<A extends unknown[]>(
   id: number,
   fn: (...args: A) => unknown,
   args: A,
@@ -59,8 +79,8 @@ function run<A extends unknown[]>(
     exited(bubble, g);
     return;
   }
-  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-    (r as PromiseLike<unknown>).then(
+  if (isThenable(r)) {
+    r.then(
       () => exited(bubble, g),
       (e: unknown) => {
         panicked(id, e, bubble);
@@ -70,6 +90,10 @@ function run<A extends unknown[]>(
   } else {
     exited(bubble, g);
   }
+}
+
+function isThenable(r: unknown): r is PromiseLike<unknown> {
+  return r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function';
 }
 
 function exited(bubble: Bubble | null, g: Goroutine | null): void {

@@ -51,7 +51,8 @@ describe('panics', () => {
       throw 'sync boom';
     });
     // The synchronous throw is seen first: the async one surfaces through its promise a microtask later.
-    const [[e1, id1], [e2, id2]] = [(await got.recv())!, (await got.recv())!].sort((a, b) => a[1] - b[1]);
+    const seen = [(await got.recv())!, (await got.recv())!].sort((a, b) => a[1] - b[1]);
+    const [[e1, id1], [e2, id2]] = seen as [[unknown, number], [unknown, number]];
     expect((e1 as Error).message).toBe('boom');
     expect(e2).toBe('sync boom');
     expect(id1).toBeGreaterThan(1);
