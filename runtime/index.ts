@@ -28,6 +28,25 @@ export {
   isDeadlockError,
   isSyncMisuseError,
 } from './errors.js';
+// context
+export type { Context, CancelFunc, CancelCauseFunc } from './context/context.js';
+export { background, todo } from './context/background.js';
+export { withCancel, withCancelCause, cause } from './context/cancel-ctx.js';
+export { withDeadline, withDeadlineCause, withTimeout, withTimeoutCause } from './context/timer-ctx.js';
+export { withValue } from './context/value-ctx.js';
+export { withoutCancel } from './context/without-cancel.js';
+export { afterFunc } from './context/after-func.js';
+export { fromSignal } from './context/signal.js';
+export {
+  Canceled,
+  DeadlineExceeded,
+  CanceledError,
+  DeadlineExceededError,
+  isCanceled,
+  isDeadlineExceeded,
+} from './context/errors.js';
+// errgroup
+export { Group, withContext } from './errgroup.js';
 // sync
 export { WaitGroup } from './sync/wait-group.js';
 export { Mutex } from './sync/mutex.js';

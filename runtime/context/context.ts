@@ -1,6 +1,9 @@
 /**
  * Context is Go's context.Context: a deadline, a cancellation signal and request-scoped values, passed down a call
  * tree. Contexts are immutable; derive children with withCancel, withTimeout, withDeadline and withValue.
+ *
+ * A Context implemented outside gocsp works as a parent: its children learn of its cancellation through its `signal`,
+ * so such an implementation must abort `signal` when it closes `done` (and return a non-null `err` from then on).
  */
 import type { RecvChan } from '../chan/types.js';
 
@@ -19,3 +22,17 @@ export interface Context {
   /** signal is an AbortSignal aborted (with the cause as reason) when this context is canceled. */
   readonly signal: AbortSignal;
 }
+
+/**
+ * CancelFunc cancels its context (Go's context.CancelFunc): err becomes Canceled, done closes, every descendant is
+ * canceled too, and the context is detached from its parent and stops its deadline timer. It does not wait for the
+ * work to stop. Calls after the first do nothing.
+ */
+export type CancelFunc = () => void;
+
+/**
+ * CancelCauseFunc is a CancelFunc that also records why (Go's context.CancelCauseFunc): cause(ctx) and the cause of
+ * every descendant canceled with it return `cause`. With no cause (or null/undefined) the cause is Canceled. It does
+ * not change the cause of a context already canceled.
+ */
+export type CancelCauseFunc = (cause?: unknown) => void;

@@ -1,0 +1,129 @@
+/**
+ * Deadline contexts: Go's context.WithDeadline, WithTimeout, WithDeadlineCause and WithTimeoutCause.
+ *
+ * A deadline context is a CancelCtx armed with one DeadlineTimer: a single entry in the timer heap of the clock that
+ * was current at creation (the synctest bubble's virtual clock inside synctest.run), never a setTimeout of its own.
+ * The entry stays in the heap until the deadline (then it cancels the context with DeadlineExceeded, waking everyone
+ * parked on done even if nobody is) or until the context is canceled (then it is removed). It keeps the process alive
+ * only while someone waits for the context (see cancel-ctx.ts).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { currentClock, type Clock } from '../time/clock.js';
+import { newEntry, type TimerEntry } from '../time/heap.js';
+import { checkDuration, describe } from '../validate.js';
+import { CancelCtx, type Expiry } from './cancel-ctx.js';
+import type { CancelFunc, Context } from './context.js';
+import { Canceled, DeadlineExceeded } from './errors.js';
+import { checkParent } from './parent.js';
+
+class DeadlineTimer implements Expiry {
+  readonly cause: unknown;
+  readonly #clock: Clock;
+  readonly #when: number;
+  readonly #entry: TimerEntry;
+
+  constructor(ctx: CancelCtx, clock: Clock, when: number, cause: unknown) {
+    this.cause = cause;
+    this.#clock = clock;
+    this.#when = when;
+    // Unref'd until someone waits: see CancelCtx.addInterest.
+    this.#entry = newEntry(() => ctx.cancel(true, DeadlineExceeded, cause), false);
+    clock.timers.add(this.#entry, when);
+  }
+
+  due(): boolean {
+    return this.#clock.now() >= this.#when;
+  }
+
+  setRef(on: boolean): void {
+    this.#clock.timers.setRef(this.#entry, on);
+  }
+
+  stop(): void {
+    this.#clock.timers.remove(this.#entry);
+  }
+}
+
+/** deadlineCtx is the common body of the four constructors; `when` is in epoch ms on the current clock. */
+function deadlineCtx(parent: Context, when: number, cause: unknown): [ctx: Context, cancel: CancelFunc] {
+  const cur = parent.deadline();
+  if (cur !== undefined && cur.getTime() < when) {
+    // The parent's deadline is sooner: the child would be canceled by it first anyway.
+    const c = new CancelCtx(parent);
+    return [c, () => c.cancel(true, Canceled, null)];
+  }
+  const c = new CancelCtx(parent, when);
+  const clock = currentClock();
+  if (clock.now() >= when) {
+    c.cancel(true, DeadlineExceeded, cause ?? null);
+    return [c, () => c.cancel(false, Canceled, null)];
+  }
+  if (c.err() === null) c.arm(new DeadlineTimer(c, clock, when, cause ?? DeadlineExceeded));
+  return [c, () => c.cancel(true, Canceled, null)];
+}
+
+function toEpochMs(fn: string, d: unknown): number {
+  if (d instanceof Date) {
+    const t = d.getTime();
+    if (!Number.isNaN(t)) return t;
+  } else if (typeof d === 'number' && Number.isFinite(d)) {
+    return d;
+  }
+  const shown = d instanceof Date ? 'Invalid Date' : describe(d);
+  throw new InvalidArgumentError(
+    `${fn}: d must be a valid Date or a finite number of epoch milliseconds, got ${shown}`,
+  );
+}
+
+/**
+ * withDeadline returns a child of `parent` that is canceled with DeadlineExceeded at `d` (a Date or epoch ms), and
+ * the function that cancels it sooner (Go's context.WithDeadline). If the parent's deadline is earlier than `d`, the
+ * child is a plain cancelable child, as in Go. A deadline already passed gives a context canceled at once.
+ *
+ * The deadline runs on the clock current at creation: inside synctest.run it is virtual. Its timer keeps the process
+ * alive only while a goroutine waits on done (of this context or a descendant) or an afterFunc is registered.
+ *
+ * Throws InvalidArgumentError if `parent` is null or not a Context, or `d` is not a valid time.
+ */
+export function withDeadline(parent: Context, d: Date | number): [ctx: Context, cancel: CancelFunc] {
+  checkParent('withDeadline', parent);
+  return deadlineCtx(parent, toEpochMs('withDeadline', d), null);
+}
+
+/**
+ * withDeadlineCause is withDeadline that makes cause(ctx) return `cause` when the deadline passes (Go 1.21's
+ * context.WithDeadlineCause); err() is still DeadlineExceeded. The returned cancel does not set the cause.
+ */
+export function withDeadlineCause(
+  parent: Context,
+  d: Date | number,
+  cause: unknown,
+): [ctx: Context, cancel: CancelFunc] {
+  checkParent('withDeadlineCause', parent);
+  return deadlineCtx(parent, toEpochMs('withDeadlineCause', d), cause);
+}
+
+/**
+ * withTimeout is withDeadline(parent, now + timeout), `timeout` in ms (Go's context.WithTimeout); a timeout <= 0
+ * gives a context already canceled with DeadlineExceeded.
+ *
+ * @example
+ * const [ctx, cancel] = withTimeout(background(), 100 * Millisecond);
+ * try {
+ *   await fetchAll(ctx);
+ * } finally {
+ *   cancel(); // releases the timer if fetchAll finished first
+ * }
+ */
+export function withTimeout(parent: Context, timeout: number): [ctx: Context, cancel: CancelFunc] {
+  checkParent('withTimeout', parent);
+  checkDuration('withTimeout', 'timeout', timeout);
+  return deadlineCtx(parent, currentClock().now() + timeout, null);
+}
+
+/** withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause). */
+export function withTimeoutCause(parent: Context, timeout: number, cause: unknown): [ctx: Context, cancel: CancelFunc] {
+  checkParent('withTimeoutCause', parent);
+  checkDuration('withTimeoutCause', 'timeout', timeout);
+  return deadlineCtx(parent, currentClock().now() + timeout, cause);
+}
