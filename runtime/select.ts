@@ -109,7 +109,7 @@ export function select(cases: readonly SelectCase<unknown>[], dflt?: () => unkno
   if (dflt !== undefined) return dflt();
 
   // pass 3 - park on every non-nil case.
-  return new ParkedSelect(cs).promise;
+  return new ParkedSelect(cs, order).promise;
 }
 
 /** ran runs the chosen case's callback: synchronously for a select with default, as a settled promise otherwise. */
@@ -131,7 +131,12 @@ class ParkedSelect implements Selection {
   #reject!: (e: unknown) => void;
   #ok = false;
 
-  constructor(cases: readonly Case[]) {
+  /**
+   * `order` is pass 1's random poll order (the shared scratch buffer: read here synchronously, before any other
+   * select can run). Registering in that order rather than case order makes the choice among several cases on one
+   * channel random when a partner arrives later, as Go's lock order does; in case order the first always won.
+   */
+  constructor(cases: readonly Case[], order: Uint32Array) {
     this.#cases = cases;
     let any = false;
     for (const c of cases) any ||= c.ch !== null;
@@ -140,7 +145,8 @@ class ParkedSelect implements Selection {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    for (let i = 0; i < cases.length; i++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = order[k]!;
       const c = cases[i]!;
       if (c.ch === null) continue;
       const w = new Waiter(SELECT, c.value, this.#park, this, i);
