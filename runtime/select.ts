@@ -45,19 +45,25 @@ class Case {
  * recvCase is the select case `case v, ok := <-ch:`. `fn` runs with the value and ok (false once `ch` is closed and
  * drained) if this case is chosen; its result becomes select's result. A `null` channel is never ready.
  */
-export function recvCase<T, R = undefined>(
+export function recvCase<T>(ch: RecvChan<T> | null, fn?: undefined): SelectCase<undefined>;
+export function recvCase<T, R>(ch: RecvChan<T> | null, fn: (value: T | undefined, ok: boolean) => R): SelectCase<R>;
+export function recvCase<T, R>(
   ch: RecvChan<T> | null,
   fn?: (value: T | undefined, ok: boolean) => R,
-): SelectCase<R> {
-  return new Case(checkChan('recvCase', ch), false, undefined, checkCallback('recvCase', fn) as Case['fn']) as SelectCase<R>;
+): SelectCase<R | undefined> {
+  const f = checkCallback('recvCase', fn) as Case['fn'];
+  return new Case(checkChan('recvCase', ch), false, undefined, f) as SelectCase<R>;
 }
 
 /**
  * sendCase is the select case `case ch <- value:`. `fn` runs if this case is chosen; its result becomes select's
  * result. A `null` channel is never ready; a closed channel makes the select panic with ChannelClosedError.
  */
-export function sendCase<T, R = undefined>(ch: SendChan<T> | null, value: T, fn?: () => R): SelectCase<R> {
-  return new Case(checkChan('sendCase', ch), true, value, checkCallback('sendCase', fn) as Case['fn']) as SelectCase<R>;
+export function sendCase<T>(ch: SendChan<T> | null, value: T, fn?: undefined): SelectCase<undefined>;
+export function sendCase<T, R>(ch: SendChan<T> | null, value: T, fn: () => R): SelectCase<R>;
+export function sendCase<T, R>(ch: SendChan<T> | null, value: T, fn?: () => R): SelectCase<R | undefined> {
+  const f = checkCallback('sendCase', fn) as Case['fn'];
+  return new Case(checkChan('sendCase', ch), true, value, f) as SelectCase<R>;
 }
 
 type ResultOf<C> = C extends SelectCase<infer R> ? R : never;
