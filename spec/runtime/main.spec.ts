@@ -32,6 +32,30 @@ describe('main', () => {
     expect(r.stderr).toMatch(/goroutine 1 \[chan receive\]:\n\tat /);
   });
 
+  it('names the sync primitives a goroutine is parked on', () => {
+    const r = runFixture(
+      `import { main, go, Mutex, RWMutex, WaitGroup, chan } from './runtime/index.js';
+       main(async () => {
+         const mu = new Mutex(), rw = new RWMutex(), wg = new WaitGroup();
+         await mu.lock();
+         await rw.lock();
+         wg.add(1);
+         go(async () => { await mu.lock(); });
+         go(async () => { await rw.rLock(); });
+         go(async () => { await wg.wait(); });
+         await chan().recv();
+       });`,
+      { eval: true },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('goroutine '))).toEqual([
+      'goroutine 1 [chan receive]:',
+      'goroutine 2 [sync.Mutex.Lock]:',
+      'goroutine 3 [sync.RWMutex.RLock]:',
+      'goroutine 4 [sync.WaitGroup.Wait]:',
+    ]);
+  });
+
   it('reports an empty select as "select (no cases)"', () => {
     const r = runFixture(`${rt} main(async () => { await select([]); });`, { eval: true });
     expect(r.code).toBe(2);
