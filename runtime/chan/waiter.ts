@@ -79,7 +79,9 @@ export class Waiter {
   promise<R>(): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.resolve = resolve as (v: never) => void;
-      this.reject = reject;
+      // Only a send can fail (close panics parked senders); not keeping reject lets a parked receive's reject
+      // function be collected, a sizeable part of a parked goroutine's footprint.
+      if (this.mode === SEND) this.reject = reject;
     });
   }
 }
