@@ -10,8 +10,9 @@ import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
 import { Semaphore } from '../../../runtime/sync/semaphore.js';
 import { WaitGroup } from '../../../runtime/sync/wait-group.js';
 import { background, fakeContext, rng, yieldSome } from './helpers.js';
+import { STRESS } from '../../stress.js';
 
-const SEEDS = 60;
+const SEEDS = 60 * STRESS;
 const GOROUTINES = 16;
 const ROUNDS = 25;
 
