@@ -24,6 +24,7 @@ import { parkEnd, parkStart, type Park } from './sched/park.js';
 import { CLOSED, EMPTY, isSelectable, type Selectable } from './chan/selectable.js';
 import type { RecvChan, SendChan } from './chan/types.js';
 import { SELECT, Waiter, type Selection } from './chan/waiter.js';
+import { Ticket } from './shared/ticket.js';
 
 declare const resultType: unique symbol;
 
@@ -136,6 +137,9 @@ class ParkedSelect implements Selection {
   #resolve!: (w: Waiter) => void;
   #reject!: (e: unknown) => void;
   #ok = false;
+  #claimed = false;
+  /** #ticket makes the completion exactly-once across threads; allocated only if a case is a shared channel. */
+  #ticket: Ticket | null = null;
 
   /**
    * `order` is pass 1's random poll order (the shared scratch buffer: read here synchronously, before any other
@@ -163,7 +167,19 @@ class ParkedSelect implements Selection {
     this.promise = settled.then((w) => this.#cases[w.caseIndex]!.fn?.(w.value, this.#ok));
   }
 
+  claim(): boolean {
+    if (this.#claimed) return false;
+    if (this.#ticket !== null && !this.#ticket.claim()) return false;
+    this.#claimed = true;
+    return true;
+  }
+
+  sharedTicket(): Ticket {
+    return (this.#ticket ??= new Ticket());
+  }
+
   won(w: Waiter, value: unknown, ok: boolean): void {
+    this.#claimed = true;
     this.#finish(w);
     w.value = value;
     this.#ok = ok;
@@ -171,6 +187,7 @@ class ParkedSelect implements Selection {
   }
 
   failed(w: Waiter, err: Error): void {
+    this.#claimed = true;
     this.#finish(w);
     this.#reject(err);
   }
@@ -181,6 +198,7 @@ class ParkedSelect implements Selection {
       if (w !== winner) this.#cases[w.caseIndex]!.ch!.dequeue(w);
     }
     this.#waiters.length = 0;
+    this.#ticket?.release();
     parkEnd(this.#park);
   }
 }

@@ -71,8 +71,12 @@ export class LocalChan<T> implements Chan<T>, Selectable {
     if (this.#closed) throw new CloseOfClosedChannelError();
     this.#closed = true;
     // Shift one at a time: waking a select removes its other registrations, possibly from these same queues.
-    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) w.wake(undefined, false);
-    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift()) w.fail(new ChannelClosedError());
+    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
+      if (w.claim()) w.wake(undefined, false);
+    }
+    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift()) {
+      if (w.claim()) w.fail(new ChannelClosedError());
+    }
   }
 
   len(): number {
@@ -98,10 +102,11 @@ export class LocalChan<T> implements Chan<T>, Selectable {
   pollSend(value: unknown): boolean {
     if (this.#closed) throw new ChannelClosedError();
     // pass 1 - a parked receiver takes the value directly (the buffer is empty then).
-    const r = this.#recvq.shift();
-    if (r !== null) {
-      r.wake(value, true);
-      return true;
+    for (let r = this.#recvq.shift(); r !== null; r = this.#recvq.shift()) {
+      if (r.claim()) {
+        r.wake(value, true);
+        return true;
+      }
     }
     // pass 2 - room in the buffer.
     if (this.#count < this.#cap) {
@@ -115,14 +120,14 @@ export class LocalChan<T> implements Chan<T>, Selectable {
     if (this.#count > 0) {
       const v = this.#shift();
       // A parked sender refills the slot just freed, keeping FIFO order across buffer and sendq.
-      const s = this.#sendq.shift();
+      const s = this.#claimSender();
       if (s !== null) {
         this.#push(s.value as T);
         s.wake(undefined, true);
       }
       return v;
     }
-    const s = this.#sendq.shift();
+    const s = this.#claimSender();
     if (s !== null) {
       const v = s.value;
       s.wake(undefined, true);
@@ -155,6 +160,12 @@ export class LocalChan<T> implements Chan<T>, Selectable {
     const w = new Waiter(mode, undefined, parkStart('chan receive'));
     this.#recvq.push(w);
     return w.promise();
+  }
+
+  /** #claimSender takes the first parked sender whose operation is still to be completed. */
+  #claimSender(): Waiter | null {
+    for (let s = this.#sendq.shift(); s !== null; s = this.#sendq.shift()) if (s.claim()) return s;
+    return null;
   }
 
   #push(v: T): void {

@@ -7,6 +7,7 @@
  * long-lived channel never accumulates dead registrations.
  */
 import { parkEnd, type Park } from '../sched/park.js';
+import type { Ticket } from '../shared/ticket.js';
 
 /** Mode says how a waiter's promise settles: with the value, a RecvResult, an IteratorResult, nothing, or via a select. */
 export type Mode = typeof RECV | typeof RECV_OK | typeof ITER | typeof SEND | typeof SELECT;
@@ -22,6 +23,13 @@ export interface Selection {
   won(w: Waiter, value: unknown, ok: boolean): void;
   /** failed completes the select with a panic raised through `w` (a send case whose channel was closed). */
   failed(w: Waiter, err: Error): void;
+  /**
+   * claim commits the select to complete through the caller, before a channel completes one of its waiters; false
+   * if it already completed (or was claimed from another thread). Absent: the select is claimed by won/failed.
+   */
+  claim?(): boolean;
+  /** sharedTicket is the select's ticket for shared channels, allocated on first use (see shared/ticket.ts). */
+  sharedTicket?(): Ticket;
 }
 
 export class Waiter {
@@ -63,6 +71,15 @@ export class Waiter {
         this.sel!.won(this, value, ok);
         return;
     }
+  }
+
+  /**
+   * claim commits a waiter that a channel is about to complete: always true for a plain operation; for a select
+   * registration, true only for the first completion of that select (its other registrations may still sit in
+   * queues of shared channels for a moment, or have been claimed by another thread).
+   */
+  claim(): boolean {
+    return this.sel === null || this.sel.claim === undefined || this.sel.claim();
   }
 
   /** fail completes the operation with a panic (a parked send whose channel was closed). */

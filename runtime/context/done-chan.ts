@@ -51,7 +51,9 @@ export class DoneChan implements RecvChan<never>, Selectable {
     this.#closed = true;
     const had = this.#recvq.size > 0;
     // Shift one at a time: waking a select removes its other registrations, possibly from this same queue.
-    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) w.wake(undefined, false);
+    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
+      if (w.claim()) w.wake(undefined, false);
+    }
     if (had) this.#owner?.waiting(false);
   }
 

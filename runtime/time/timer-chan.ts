@@ -134,8 +134,11 @@ export class TimerChan implements RecvChan<Date>, Selectable {
   }
 
   #fire(now: number): void {
-    if (this.#when < 0 || this.#recvq.size === 0) return;
-    const w = this.#recvq.shift()!;
+    if (this.#when < 0) return;
+    let w = this.#recvq.shift();
+    // A select registration may already be claimed through a shared channel on another thread: skip it.
+    while (w !== null && !w.claim()) w = this.#recvq.shift();
+    if (w === null) return;
     const v = this.#take(now);
     if (this.#recvq.size > 0 && this.#when >= 0) this.#clock.timers.add(this.#entry, this.#when);
     w.wake(v, true);
