@@ -243,7 +243,7 @@ describe('RetryPolicy.shouldRetry', () => {
       expect(p.shouldRetry(e, 1)).toBe(false);
     }
     expect(p.shouldRetry(new InvalidArgumentError('misuse'), 1)).toBe(false);
-    expect(p.shouldRetry(new SyncMisuseError('sync: negative WaitGroup counter'), 1)).toBe(false);
+    expect(p.shouldRetry(new SyncMisuseError('sync: negative WaitGroup counter', 'ERR_NEGATIVE_WAITGROUP_COUNTER'), 1)).toBe(false);
     expect(p.shouldRetry(closed, 1)).toBe(false);
   });
 
