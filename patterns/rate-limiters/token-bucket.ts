@@ -1,0 +1,232 @@
+/**
+ * TokenBucketRateLimiter: a token bucket whose tokens are computed from the clock when asked, never added by a
+ * timer. It starts full; tokens flow in continuously at refillRate per refillInterval up to the capacity; a request
+ * for n tokens takes them if they are there. Waiting callers (acquire, execute) queue FIFO in a WaitLine.
+ *
+ *   tokens   the content at time `last` (a real number, 0 <= tokens <= capacity)
+ *   last     the time of the last clock read; every admission is dated there (see turn-clock.ts)
+ *   stamp    the turn of that read: while it is the current turn, `last` is "now" and tryAcquire decides on `tokens`
+ *            without reading the clock
+ *
+ * Invariants: tokens(t) = min(capacity, tokens + (t - last) * refillRate / refillInterval) for t >= last, minus what
+ * is taken at t; nobody takes while the line is non-empty except its head, so a parked acquirer is never overtaken.
+ */
+import type { Context } from '../../runtime/context/context.js';
+import { InvalidArgumentError } from '../../runtime/errors.js';
+import { nowMillis } from '../../runtime/time/sleep.js';
+import { type Cancel, toContext } from '../core/cancel.js';
+import { bool, func, options, positive, positiveInt, show } from '../core/config.js';
+import type { Policy } from '../core/policy.js';
+import { checkCancel, checkMaxWait, executeWithPermit, type Permits } from './permit.js';
+import { sampleTurn, turn } from './turn-clock.js';
+import { WaitLine } from './wait-line.js';
+
+const OWNER = 'TokenBucketRateLimiter';
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** TokenBucketConfig configures a TokenBucketRateLimiter; see the class for what each option does. */
+export interface TokenBucketConfig {
+  /** capacity is the most tokens the bucket holds, hence the biggest burst and the biggest request (integer >= 1). */
+  capacity: number;
+  /** refillRate is how many tokens flow in per refillInterval (> 0, fractions allowed). */
+  refillRate: number;
+  /** refillInterval is the period of refillRate, in ms (> 0). Default 1000. */
+  refillInterval?: number;
+  /**
+   * enableBurst (default true) lets the bucket fill up to capacity while unused, so a client idle for long enough may
+   * spend a burst of up to capacity tokens at once. With false the bucket never holds more than one interval's
+   * refill, min(capacity, max(1, refillRate)) tokens: bursts are smoothed to the steady rate.
+   */
+  enableBurst?: boolean;
+  /**
+   * maxWait is how long `execute` may wait for a token, in ms: 0 rejects with RateLimitedError at once when no token
+   * is free; Infinity (the default) always waits. A call whose wait would exceed maxWait is rejected at once.
+   */
+  maxWait?: number;
+}
+
+export class TokenBucketRateLimiter implements Policy {
+  readonly #capacity: number;
+  readonly #rate: number;
+  readonly #interval: number;
+  readonly #maxWait: number;
+  #tokens: number;
+  #last: number;
+  #stamp: number;
+  readonly #line: WaitLine;
+  readonly #permits: Permits;
+
+  /**
+   * TokenBucketRateLimiter makes a full bucket. Throws InvalidArgumentError naming the option and the value for a
+   * bad config: a capacity that is not an integer >= 1, a refillRate or refillInterval that is not a finite number
+   * > 0, an enableBurst that is not a boolean, a maxWait that is not a number >= 0.
+   *
+   * @example
+   * // 10 requests per second on average, bursts of up to 100
+   * const limiter = new TokenBucketRateLimiter({ capacity: 100, refillRate: 10, refillInterval: 1000 });
+   * if (!limiter.tryAcquire()) res.status(429).end();
+   */
+  constructor(config: TokenBucketConfig) {
+    const o = options(OWNER, config);
+    const capacity = positiveInt(OWNER, 'capacity', o.capacity);
+    this.#rate = positive(OWNER, 'refillRate', o.refillRate);
+    this.#interval = positive(OWNER, 'refillInterval', o.refillInterval ?? 1000);
+    const burst = bool(OWNER, 'enableBurst', o.enableBurst ?? true);
+    this.#maxWait = checkMaxWait(OWNER, o.maxWait ?? Infinity);
+    this.#capacity = burst ? capacity : Math.min(capacity, Math.max(1, this.#rate));
+    this.#tokens = this.#capacity;
+    this.#last = nowMillis();
+    this.#stamp = sampleTurn();
+    this.#line = new WaitLine({ take: (n) => this.#take(n) });
+    this.#permits = {
+      tryOne: () => this.tryAcquire(1),
+      waitTime: () => this.getRefillTime(1),
+      exact: true,
+      waitOne: (ctx) => this.#line.wait(1, ctx),
+    };
+  }
+
+  /**
+   * tryAcquire takes `n` tokens (default 1) if the bucket holds them and nobody is waiting, and reports whether it
+   * did. It never blocks and allocates nothing; when the bucket's last computed content already suffices it does not
+   * even read the clock. n = 0 always succeeds. Throws InvalidArgumentError if n is not a finite number >= 0 or
+   * exceeds the capacity (such a request could never succeed).
+   */
+  tryAcquire(n = 1): boolean {
+    if (typeof n === 'number' && n > 0 && n <= this.#tokens && this.#stamp === turn && this.#line.size === 0) {
+      this.#tokens -= n;
+      return true;
+    }
+    return this.#tryAcquireSlow(n);
+  }
+
+  #tryAcquireSlow(n: number): boolean {
+    this.#check('tryAcquire', n);
+    if (n === 0) return true;
+    if (this.#line.size !== 0) return false;
+    this.#refill();
+    if (n > this.#tokens) return false;
+    this.#tokens -= n;
+    return true;
+  }
+
+  /**
+   * acquire takes `n` tokens (default 1), waiting until the bucket holds them and every earlier waiter has been
+   * served (FIFO: a later small request never overtakes an earlier big one). If `cancel` (a Context or AbortSignal)
+   * is done first, the promise rejects with its error (Canceled, DeadlineExceeded), nothing is taken, and the
+   * waiters behind move up; an already-canceled `cancel` rejects at once even if tokens are free. Throws
+   * InvalidArgumentError at the call if n is not a finite number >= 0, exceeds the capacity, or `cancel` is not a
+   * Cancel.
+   *
+   * @example
+   * await limiter.acquire(1, req.signal); // wait for a token, unless the client goes away
+   */
+  acquire(n = 1, cancel?: Cancel): Promise<void> {
+    this.#check('acquire', n);
+    const err = checkCancel(`${OWNER}.acquire`, cancel);
+    if (err !== null) return Promise.reject(err);
+    if (n === 0 || (this.#line.size === 0 && this.#take(n) === 0)) return RESOLVED;
+    const [ctx, release] = toContext(cancel);
+    return this.#line.wait(n, ctx).finally(release);
+  }
+
+  /**
+   * tryAcquireBatch tries each request of `ns` in order, as successive tryAcquire calls at one instant would, and
+   * returns whether each was granted: with 3 tokens, [2, 2, 1] gives [true, false, true]. Every n is checked before
+   * anything is taken (InvalidArgumentError as tryAcquire, naming the index).
+   */
+  tryAcquireBatch(ns: readonly number[]): boolean[] {
+    if (!Array.isArray(ns)) throw new InvalidArgumentError(`${OWNER}.tryAcquireBatch: ns must be an array, got ${show(ns)}`);
+    ns.forEach((n, i) => this.#check(`tryAcquireBatch`, n, `ns[${i}]`));
+    return ns.map((n) => this.tryAcquire(n));
+  }
+
+  /**
+   * getAvailableTokens is the bucket's content now (a real number between 0 and the capacity). While acquirers
+   * wait, these tokens are theirs: tryAcquire still fails.
+   */
+  getAvailableTokens(): number {
+    this.#refill();
+    return this.#tokens;
+  }
+
+  /**
+   * getRefillTime is the ms until tryAcquire(n) (default 1) could succeed, counting the tokens that the waiting
+   * acquirers ahead will take first; 0 if the bucket holds them now. Exact for a steady clock: with capacity 3 at
+   * 10 per second, an empty bucket gives 100 for n = 1 and 300 for n = 3. Throws InvalidArgumentError as tryAcquire.
+   */
+  getRefillTime(n = 1): number {
+    this.#check('getRefillTime', n);
+    this.#refill();
+    const need = this.#line.demand + n - this.#tokens;
+    return need <= 0 ? 0 : snap((need * this.#interval) / this.#rate);
+  }
+
+  /** getCapacity is the most tokens the bucket holds: capacity, or one interval's refill with enableBurst false. */
+  getCapacity(): number {
+    return this.#capacity;
+  }
+
+  /** reset fills the bucket to capacity, as new; waiting acquirers are served from it in order. */
+  reset(): void {
+    this.#tokens = this.#capacity;
+    this.#last = nowMillis();
+    this.#stamp = sampleTurn();
+    this.#line.kick();
+  }
+
+  /**
+   * execute runs `fn(ctx)` once it has a token (Policy): it waits in line like acquire(1, cancel), or, with maxWait
+   * set, rejects with RateLimitedError (its retryAfter is getRefillTime()) instead of waiting longer than maxWait.
+   * `ctx` is the caller's Context (from `cancel`). Settles as `fn` does.
+   *
+   * @example
+   * const limited = new TokenBucketRateLimiter({ capacity: 5, refillRate: 5, maxWait: 0 });
+   * const body = await wrap(retry, limited).execute((ctx) => fetch(url, { signal: ctx.signal }));
+   */
+  execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
+    func(`${OWNER}.execute`, 'fn', fn);
+    const err = checkCancel(`${OWNER}.execute`, cancel);
+    if (err !== null) return Promise.reject(err);
+    return executeWithPermit(OWNER, this.#permits, this.#maxWait, fn, cancel);
+  }
+
+  /** take is the WaitLine's gate: take n tokens now (0), or say how long until they are there. */
+  #take(n: number): number {
+    this.#refill();
+    if (n <= this.#tokens) {
+      this.#tokens -= n;
+      return 0;
+    }
+    return Math.max(1e-6, ((n - this.#tokens) * this.#interval) / this.#rate);
+  }
+
+  /** refill reads the clock and brings tokens up to date; it starts a new sample for the fast path. */
+  #refill(): void {
+    const t = nowMillis();
+    this.#stamp = sampleTurn();
+    const elapsed = t - this.#last;
+    this.#last = t;
+    // elapsed < 0 only if the limiter moved between clocks (made in a synctest bubble, used outside): no refill.
+    if (elapsed > 0 && this.#tokens < this.#capacity) {
+      this.#tokens = Math.min(this.#capacity, snap(this.#tokens + (elapsed * this.#rate) / this.#interval));
+    }
+  }
+
+  #check(fn: string, n: unknown, name = 'n'): void {
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${OWNER}.${fn}: ${name} must be a finite number >= 0, got ${show(n)}`);
+    }
+    if (n > this.#capacity) {
+      throw new InvalidArgumentError(
+        `${OWNER}.${fn}: ${name} must be at most the capacity (${this.#capacity}), got ${show(n)}`,
+      );
+    }
+  }
+}
+
+/** snap rounds a token count or a wait to the nearest integer when float noise is all that separates them. */
+function snap(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) < 1e-9 ? r : x;
+}
