@@ -6,6 +6,10 @@
  * ordinary function, usually async; it ends when its promise settles. A throw that escapes it is a panic: see
  * setPanicHandler. Wrap the body in try/catch to recover.
  *
+ * If `fn` is a task (see task() in threads/task.ts), the goroutine runs on a worker thread instead: its arguments are
+ * checked at the call (structured-clonable data or shared objects; anything else throws InvalidArgumentError), and
+ * a throw is still a panic of the goroutine, reported on this thread.
+ *
  * @example
  * const ch = chan<number>();
  * go(async (n) => { await ch.send(n * 2); }, 21);
@@ -14,6 +18,8 @@
 import { activeBubble, type Bubble } from './sched/bubble.js';
 import { panicked } from './sched/panic.js';
 import { Goroutine, live, tracker } from './sched/tracking.js';
+import { goTask } from './threads/spawn-task.js';
+import { TASK, type Marked } from './threads/task.js';
 import { checkFunction } from './validate.js';
 
 /** MAIN_GOROUTINE is the id of the goroutine run by main(); go() numbers the others from 2 up. */
@@ -22,7 +28,10 @@ let lastId = MAIN_GOROUTINE;
 
 export function go<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void {
   checkFunction('go', 'fn', fn);
-  spawn(++lastId, fn, args);
+  const id = ++lastId;
+  // The one check plain goroutines pay: a task goes to the scheduler (loaded on first use).
+  if ((fn as Partial<Marked>)[TASK] !== undefined && goTask(id, fn as unknown as Marked, args)) return;
+  spawn(id, fn, args);
 }
 
 /** nextGoroutineId allocates the id of a goroutine started by other means than go() (a synctest root). */

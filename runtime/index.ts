@@ -54,3 +54,9 @@ export { RWMutex } from './sync/rw-mutex.js';
 export type { Locker } from './sync/locker.js';
 export { Once, onceFunc, onceValue } from './sync/once.js';
 export { Semaphore } from './sync/semaphore.js';
+// threads
+export { task } from './threads/task.js';
+export { goThread } from './threads/go-thread.js';
+export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
+export type { ThreadsOptions } from './threads/config.js';
+export { ThreadDiedError, isThreadDiedError } from './threads/errors.js';

@@ -1,0 +1,60 @@
+/**
+ * The scheduler's options, with their defaults, and their validation.
+ */
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import { InvalidArgumentError } from '../errors.js';
+import { describe } from '../validate.js';
+
+/** ThreadsOptions configure the scheduler (configureThreads). */
+export interface ThreadsOptions {
+  /** threads is how many worker threads run task goroutines. Default: os.availableParallelism(). */
+  readonly threads?: number;
+  /**
+   * goroutinesPerThread caps how many task goroutines run at once on one worker; more wait in the run queue.
+   * Default: Infinity (no cap, as in Go; a cap can deadlock goroutines that wait for queued ones).
+   */
+  readonly goroutinesPerThread?: number;
+  /** resourceLimits are passed to each Worker (maxOldGenerationSizeMb, ...). Default: none (Node's defaults). */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** ThreadsConfig is the options with every default applied. */
+export interface ThreadsConfig {
+  readonly threads: number;
+  readonly goroutinesPerThread: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+}
+
+/** MAX_THREADS bounds `threads`, as a guard against a typo starting thousands of workers. */
+export const MAX_THREADS = 256;
+
+/** defaultConfig is the configuration when configureThreads was never called. */
+export function defaultConfig(): ThreadsConfig {
+  return { threads: availableParallelism(), goroutinesPerThread: Infinity, resourceLimits: undefined };
+}
+
+/** resolveConfig validates `o` and applies the defaults; it throws InvalidArgumentError naming a bad option. */
+export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
+  if (typeof o !== 'object' || o === null) {
+    throw new InvalidArgumentError(`configureThreads: options must be an object, got ${describe(o)}`);
+  }
+  const d = defaultConfig();
+  const threads = o.threads ?? d.threads;
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new InvalidArgumentError(
+      `configureThreads: threads must be an integer from 1 to ${MAX_THREADS}, got ${describe(o.threads)}`,
+    );
+  }
+  const gpt = o.goroutinesPerThread ?? d.goroutinesPerThread;
+  if (typeof gpt !== 'number' || !(gpt === Infinity || (Number.isSafeInteger(gpt) && gpt >= 1))) {
+    throw new InvalidArgumentError(
+      `configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got ${describe(o.goroutinesPerThread)}`,
+    );
+  }
+  const limits = o.resourceLimits;
+  if (limits !== undefined && (typeof limits !== 'object' || limits === null)) {
+    throw new InvalidArgumentError(`configureThreads: resourceLimits must be an object, got ${describe(limits)}`);
+  }
+  return { threads, goroutinesPerThread: gpt, resourceLimits: limits };
+}

@@ -1,0 +1,125 @@
+/**
+ * Errors crossing threads. A custom Error subclass posted through a MessagePort arrives as a plain Error with its
+ * name and code lost, so a thrown value crosses as plain data instead and is rebuilt into the right class:
+ *
+ *   { name, code?, message, stack?, fatal?, cause? }   an Error (cause: the same shape, recursively)
+ *   { value }                                          any other thrown value that can be cloned (`throw 'boom'`)
+ *
+ * errorFromWire rebuilds, in this order: a class registered for the code (the PanicError subclasses of
+ * runtime/errors.ts, ThreadDiedError; registerErrorCode adds more); a built-in class by name (TypeError,
+ * RangeError, ...); else an Error with the original name and code set. The stack is the one captured where the
+ * error was made, on the thread that threw.
+ */
+import {
+  ChannelClosedError,
+  CloseOfClosedChannelError,
+  CloseOfNilChannelError,
+  DeadlockError,
+  InvalidArgumentError,
+  PanicError,
+  SyncMisuseError,
+} from '../errors.js';
+import { ThreadDiedError } from './errors.js';
+
+/** ErrorWire is a thrown value as plain, structured-clonable data. */
+export type ErrorWire =
+  | {
+      readonly name: string;
+      readonly message: string;
+      readonly code?: string | number;
+      readonly stack?: string;
+      readonly fatal?: boolean;
+      readonly cause?: ErrorWire;
+    }
+  | { readonly value: unknown };
+
+/** Rebuild makes an error of a known code from its wire form (stack, cause and name are set afterwards). */
+export type Rebuild = (w: { readonly message: string; readonly code: string; readonly fatal?: boolean }) => Error;
+
+/** MAX_CAUSE_DEPTH bounds a cause chain (a cycle of causes would otherwise never end). */
+const MAX_CAUSE_DEPTH = 8;
+
+const byCode = new Map<string, Rebuild>([
+  ['ERR_SEND_ON_CLOSED_CHANNEL', () => new ChannelClosedError()],
+  ['ERR_CLOSE_OF_CLOSED_CHANNEL', () => new CloseOfClosedChannelError()],
+  ['ERR_CLOSE_OF_NIL_CHANNEL', () => new CloseOfNilChannelError()],
+  ['ERR_INVALID_ARGUMENT', (w) => new InvalidArgumentError(w.message)],
+  ['ERR_DEADLOCK', (w) => new DeadlockError(w.message)],
+  ['ERR_THREAD_DIED', (w) => new ThreadDiedError(w.message, -1)],
+]);
+
+const builtins: Record<string, new (message: string) => Error> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/**
+ * registerErrorCode makes errors with `code` cross threads as the class `rebuild` makes (for error families defined
+ * outside runtime/errors.ts, such as those of shared channels). The module calling it must be loaded on both sides.
+ */
+export function registerErrorCode(code: string, rebuild: Rebuild): void {
+  byCode.set(code, rebuild);
+}
+
+/** errorToWire describes a thrown value for another thread. */
+export function errorToWire(e: unknown, depth = 0): ErrorWire {
+  if (!(e instanceof Error)) return { value: clonableOrString(e) };
+  const { code, fatal, cause } = e as { code?: unknown; fatal?: unknown; cause?: unknown };
+  const w: {
+    name: string;
+    message: string;
+    code?: string | number;
+    stack?: string;
+    fatal?: boolean;
+    cause?: ErrorWire;
+  } = { name: String(e.name), message: String(e.message) };
+  if (typeof code === 'string' || typeof code === 'number') w.code = code;
+  if (typeof e.stack === 'string') w.stack = e.stack;
+  if (typeof fatal === 'boolean') w.fatal = fatal;
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) w.cause = errorToWire(cause, depth + 1);
+  return w;
+}
+
+/** errorFromWire rebuilds a thrown value from its wire description. */
+export function errorFromWire(w: ErrorWire): unknown {
+  if ('value' in w) return w.value;
+  let e: Error;
+  const rebuild = typeof w.code === 'string' ? byCode.get(w.code) : undefined;
+  if (rebuild !== undefined) {
+    e = rebuild(w as { message: string; code: string; fatal?: boolean });
+  } else if (typeof w.code === 'string' && w.code.startsWith('ERR_SYNC_')) {
+    e = new SyncMisuseError(w.message, w.code, w.fatal ?? false);
+  } else {
+    const Builtin = Object.hasOwn(builtins, w.name) ? builtins[w.name]! : Error;
+    e = new Builtin(w.message);
+    if (w.name !== e.name) setProp(e, 'name', w.name);
+    if (w.code !== undefined) setProp(e, 'code', w.code);
+    if (w.fatal !== undefined) setProp(e, 'fatal', w.fatal);
+  }
+  if (e.message !== w.message) setProp(e, 'message', w.message);
+  if (e instanceof PanicError && e.name !== w.name) setProp(e, 'name', w.name);
+  if (w.stack !== undefined) setProp(e, 'stack', w.stack);
+  if (w.cause !== undefined) setProp(e, 'cause', errorFromWire(w.cause));
+  return e;
+}
+
+/** setProp sets an own property the way `new` would have (writable, configurable, not enumerable). */
+function setProp(e: Error, key: string, value: unknown): void {
+  const enumerable = key !== 'stack' && key !== 'message' && key !== 'cause';
+  Object.defineProperty(e, key, { value, writable: true, configurable: true, enumerable });
+}
+
+/** clonableOrString keeps a thrown non-Error value if it crosses a thread as it is, else renders it. */
+function clonableOrString(v: unknown): unknown {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol')) return v;
+  try {
+    return structuredClone(v);
+  } catch {
+    return String(v);
+  }
+}

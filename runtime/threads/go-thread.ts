@@ -1,0 +1,57 @@
+/**
+ * goThread runs a task as a goroutine on a worker thread and returns its outcome, for callers that want it.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { go, nextGoroutineId } from '../go.js';
+import { describe } from '../validate.js';
+import { encodeArgs } from './args.js';
+import { submit } from './lifecycle.js';
+import { workerInit } from './slot.js';
+import { taskRef } from './task.js';
+
+/**
+ * goThread starts `fn(...args)` as a goroutine on a worker thread, like `go(fn, ...args)`, and returns a promise of
+ * its result. Where `go` follows Go (fire-and-forget: a throw is a panic of the goroutine), goThread hands the
+ * outcome to the caller: the promise resolves with the task's return value (awaited; shared objects in it rebuilt)
+ * or rejects with its error, rebuilt with its class, code, message and stack; nothing is reported as a panic.
+ *
+ * `fn` must be a task (see task()). Arguments and the result must be structured-clonable data or shared objects
+ * (shared channels, shared sync objects), at any depth in arrays, plain objects, Maps and Sets. A function (closure),
+ * a symbol, a local channel or an instance of a class with methods throws InvalidArgumentError at the call, naming
+ * the argument. A result that cannot cross rejects with InvalidArgumentError. If the worker dies while the goroutine
+ * runs (an uncaught throw outside goroutines, process.exit, out of memory) or the threads are shut down, the
+ * promise rejects with ThreadDiedError.
+ *
+ * Called on a worker thread, goThread runs the task as a goroutine of that thread.
+ *
+ * @example
+ * export const countPrimes = task(import.meta.url, function countPrimes(lo: number, hi: number) { ... });
+ * const counts = await Promise.all([goThread(countPrimes, 0, 5e6), goThread(countPrimes, 5e6, 1e7)]);
+ */
+export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
+  const ref = taskRef(fn);
+  if (ref === undefined) {
+    throw new InvalidArgumentError(
+      `goThread: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`,
+    );
+  }
+  if (workerInit !== null) {
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      go(async () => {
+        try {
+          resolve(await fn(...args));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+  const { value, wired } = encodeArgs('goThread', args);
+  const id = nextGoroutineId();
+  return new Promise<Awaited<R>>((resolve, reject) => {
+    submit({
+      msg: { id, url: ref.url, name: ref.name, args: value, wired, reply: true },
+      settle: { resolve: resolve as (v: unknown) => void, reject },
+    });
+  });
+}

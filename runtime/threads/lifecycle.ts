@@ -1,0 +1,89 @@
+/**
+ * The scheduler's lifecycle: configureThreads, the lazy start, and shutdownThreads.
+ *
+ * Importing gocsp loads none of the pool: its module (and node:worker_threads' Worker) is imported at the first task
+ * goroutine, and workers start then. Goroutines submitted while the module loads wait in `early`, in order.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { defaultConfig, resolveConfig, type ThreadsConfig, type ThreadsOptions } from './config.js';
+import { fail, type Job } from './job.js';
+import type { ThreadPool } from './pool.js';
+
+let config: ThreadsConfig | null = null;
+let pool: ThreadPool | null = null;
+let poolModule: typeof import('./pool.js') | null = null;
+let loading: Promise<void> | null = null;
+let early: Job[] = [];
+
+/**
+ * configureThreads sets how the scheduler runs task goroutines; call it before the first one (or after
+ * shutdownThreads). Options and defaults:
+ * - `threads`: worker threads, default os.availableParallelism();
+ * - `goroutinesPerThread`: task goroutines running at once per worker, default Infinity (no cap);
+ * - `resourceLimits`: Node's Worker resourceLimits, default none.
+ *
+ * It throws InvalidArgumentError naming a bad option, or if threads are running.
+ *
+ * @example
+ * configureThreads({ threads: 4, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+ */
+export function configureThreads(options: ThreadsOptions): void {
+  const c = resolveConfig(options);
+  if (pool !== null || loading !== null) {
+    throw new InvalidArgumentError('configureThreads: threads are running; call shutdownThreads() first');
+  }
+  config = c;
+}
+
+/**
+ * shutdownThreads stops every worker thread and resolves once they have exited. Task goroutines still queued or
+ * running are abandoned: a `goThread` promise rejects with ThreadDiedError, a `go` goroutine ends silently (as Go
+ * abandons goroutines when main returns). The next task goroutine starts a fresh set of workers.
+ *
+ * An idle scheduler never keeps the process alive, so a program need not call it; tests and servers shutting down do.
+ *
+ * @example
+ * afterEach(() => shutdownThreads());
+ */
+export async function shutdownThreads(): Promise<void> {
+  if (loading !== null) await loading;
+  const p = pool;
+  pool = null;
+  loading = null;
+  if (p !== null) await p.shutdown();
+}
+
+/** submit hands a task goroutine to the pool, starting it if needed. */
+export function submit(job: Job): void {
+  if (pool !== null) {
+    pool.submit(job);
+    return;
+  }
+  if (poolModule !== null) {
+    pool = new poolModule.ThreadPool(config ?? defaultConfig());
+    pool.submit(job);
+    return;
+  }
+  early.push(job);
+  loading ??= import('./pool.js').then(
+    (m) => {
+      poolModule = m;
+      const jobs = early;
+      early = [];
+      loading = null;
+      pool = new m.ThreadPool(config ?? defaultConfig());
+      for (const j of jobs) pool.submit(j);
+    },
+    (e: unknown) => {
+      const jobs = early;
+      early = [];
+      loading = null;
+      for (const j of jobs) fail(j, e);
+    },
+  );
+}
+
+/** runningThreads is how many worker threads are running (0 before the first task and after shutdown). */
+export function runningThreads(): number {
+  return pool?.threads ?? 0;
+}

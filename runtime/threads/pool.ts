@@ -1,0 +1,186 @@
+/**
+ * ThreadPool places task goroutines on worker threads: N Threads, a run queue, and the workers' asks.
+ *
+ * Placement is pull-based (protocol.ts): go() pushes onto the run queue; a flush, once per burst of go() calls (a
+ * microtask later) and on every ask, hands hungry workers batches. Each batch is a share of the queue (queue length
+ * / (2 * threads), rounded up) capped by what the worker asked for, least-loaded worker first, so a burst spreads
+ * over every worker while an idle worker drains what a busy one leaves. The goroutines of a batch start together on
+ * their worker: a short one batched behind a long computation waits for it (that is the price of one wake-up per
+ * batch instead of one per goroutine), which shrinking batches keep small.
+ *
+ * Invariants:
+ * - active = jobs in the queue + jobs in some Thread's inflight. The workers are ref'd iff active > 0.
+ * - A thread is in `hungry` iff its ask is outstanding (want > 0); it leaves when a batch answers the ask.
+ * - Every job ends exactly once: its report, its worker's death, or (goThread only) shutdown.
+ *
+ * A worker that exits while the pool is open died: the exit hooks run, a replacement starts (unless it died before
+ * it ever ran: a worker that cannot boot would fail again; if none is left, the queued goroutines fail instead),
+ * then each goroutine it was running fails with ThreadDiedError.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { panicked } from '../sched/panic.js';
+import { decode } from './args.js';
+import type { ThreadsConfig } from './config.js';
+import { errorFromWire } from './error-wire.js';
+import { ThreadDiedError } from './errors.js';
+import { threadExited } from './exit-hooks.js';
+import { fail, succeed, type Job } from './job.js';
+import type { FromWorker, ReportMsg } from './protocol.js';
+import { ArrayRunQueue, type RunQueue } from './run-queue.js';
+import { Thread, type ThreadEvents } from './thread.js';
+
+/**
+ * SHARE_DIVISOR sets the batch a worker gets: 1 / (SHARE_DIVISOR * threads) of the queue (guided self-scheduling
+ * with factor 2: batches shrink as the queue drains, so goroutines batched behind a long computation are few).
+ */
+const SHARE_DIVISOR = 2;
+
+/** lastSlot numbers worker threads for the life of the process (the main thread is 0). */
+let lastSlot = 0;
+
+export class ThreadPool implements ThreadEvents {
+  readonly #config: ThreadsConfig;
+  readonly #threads = new Set<Thread>();
+  readonly #hungry = new Set<Thread>();
+  readonly #queue: RunQueue<Job> = new ArrayRunQueue<Job>();
+  #active = 0;
+  #refed = true;
+  #flushQueued = false;
+  #closed = false;
+
+  constructor(config: ThreadsConfig) {
+    this.#config = config;
+  }
+
+  /** threads is how many worker threads are running (for tests and diagnostics). */
+  get threads(): number {
+    return this.#threads.size;
+  }
+
+  /** submit queues a goroutine; workers start on the first one (and again if every worker failed to boot). */
+  submit(job: Job): void {
+    if (this.#threads.size === 0) this.#start(this.#config.threads);
+    this.#queue.push(job);
+    if (++this.#active === 1) this.#setRef(true);
+    if (!this.#flushQueued && this.#hungry.size > 0) {
+      this.#flushQueued = true;
+      void Promise.resolve().then(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  message(t: Thread, m: FromWorker): void {
+    if (this.#closed) return;
+    if (m.t === 'panic') {
+      panicked(m.gid, errorFromWire(m.error), null);
+      return;
+    }
+    this.#report(t, m);
+  }
+
+  exit(t: Thread, code: number, error: unknown): void {
+    if (this.#closed || !this.#threads.has(t)) return;
+    this.#threads.delete(t);
+    this.#hungry.delete(t);
+    const why = deathMessage(t.slot, code, error);
+    threadExited(t.slot, new ThreadDiedError(why, t.slot, code, error));
+
+    // pass 1 - take the dead worker's goroutines, and keep the queue served
+    const lost = [...t.inflight.values()];
+    t.inflight.clear();
+    this.#active -= lost.length;
+    let orphans: Job[] = [];
+    if (t.ready) {
+      this.#start(1);
+    } else if (this.#threads.size === 0) {
+      orphans = this.#queue.take(this.#queue.length);
+      this.#active -= orphans.length;
+    }
+    if (this.#active === 0) this.#setRef(false);
+
+    // pass 2 - report them (a panic with no handler ends the process: everything else is done by now)
+    for (const j of lost) fail(j, new ThreadDiedError(why, t.slot, code, error));
+    for (const j of orphans) fail(j, new ThreadDiedError(why, t.slot, code, error));
+  }
+
+  /**
+   * shutdown terminates every worker. Goroutines still queued or running are abandoned: those of goThread reject
+   * with ThreadDiedError, those of go end silently (as Go abandons goroutines when main returns).
+   */
+  async shutdown(): Promise<void> {
+    this.#closed = true;
+    const threads = [...this.#threads];
+    this.#threads.clear();
+    this.#hungry.clear();
+    const abandoned: [Job, number][] = this.#queue.take(this.#queue.length).map((j) => [j, 0]);
+    for (const t of threads) {
+      for (const j of t.inflight.values()) abandoned.push([j, t.slot]);
+      t.inflight.clear();
+    }
+    this.#active = 0;
+    await Promise.all(threads.map((t) => t.terminate()));
+    for (const t of threads) threadExited(t.slot, null);
+    for (const [j, slot] of abandoned) {
+      j.settle?.reject(new ThreadDiedError(slot === 0 ? 'threads shut down' : `thread ${slot} shut down`, slot));
+    }
+  }
+
+  #start(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const t = new Thread(++lastSlot, this.#config, this);
+      t.setRef(this.#refed);
+      this.#threads.add(t);
+    }
+  }
+
+  #report(t: Thread, m: ReportMsg): void {
+    for (const d of m.done) {
+      const job = t.inflight.get(d.id);
+      if (job === undefined) continue;
+      t.inflight.delete(d.id);
+      this.#active--;
+      if (d.ok) succeed(job, d.wired === true ? decode(d.value) : d.value);
+      else fail(job, errorFromWire(d.error));
+    }
+    if (m.want > 0 && !this.#closed) {
+      t.want = m.want;
+      this.#hungry.add(t);
+    }
+    this.#flush();
+    if (this.#active === 0) this.#setRef(false);
+  }
+
+  #flush(): void {
+    while (this.#queue.length > 0 && this.#hungry.size > 0) {
+      let t: Thread | null = null;
+      for (const h of this.#hungry) if (t === null || h.inflight.size < t.inflight.size) t = h;
+      const share = Math.ceil(this.#queue.length / (SHARE_DIVISOR * this.#threads.size));
+      const jobs = this.#queue.take(Math.min(t!.want, share));
+      this.#hungry.delete(t!);
+      t!.want = 0;
+      for (const [job, err] of t!.run(jobs)) {
+        this.#active--;
+        const api = job.settle === null ? 'go' : 'goThread';
+        fail(job, new InvalidArgumentError(`${api}: the arguments of task ${job.msg.name} cannot cross threads: ${err.message}`));
+      }
+    }
+    if (this.#active === 0) this.#setRef(false);
+  }
+
+  #setRef(on: boolean): void {
+    if (this.#refed === on) return;
+    this.#refed = on;
+    for (const t of this.#threads) t.setRef(on);
+  }
+}
+
+/** deathMessage says why a worker exited while it should have been running. */
+function deathMessage(slot: number, code: number, error: unknown): string {
+  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `thread ${slot} died: out of memory (${String(e.message)})`;
+  if (error instanceof Error) return `thread ${slot} died: uncaught ${error.name}: ${error.message}`;
+  if (error !== undefined) return `thread ${slot} died: uncaught ${String(error)}`;
+  return `thread ${slot} died: exited with code ${code}`;
+}

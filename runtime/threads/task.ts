@@ -1,0 +1,67 @@
+/**
+ * task marks a function as a TASK: a function defined at the top level of a module that a worker thread can find
+ * again by the module's URL, so that `go(fn, ...args)` can run it on a worker instead of the current thread.
+ *
+ * The marker is a non-enumerable property under a registered symbol (`Symbol.for`), holding the module URL and the
+ * function's name. A registered symbol is the same in every module instance and on every thread, so the worker, which
+ * imports the module afresh, recognises the marker that the module's own `task()` call set there.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { checkFunction, describe } from '../validate.js';
+
+/** TASK is the property holding a task's marker. */
+export const TASK: unique symbol = Symbol.for('gocsp.task');
+
+/** TaskRef is how a worker finds a task: the URL of its module and the function's name. */
+export interface TaskRef {
+  readonly url: string;
+  readonly name: string;
+}
+
+/** Marked is a function carrying a task marker. */
+export interface Marked {
+  readonly [TASK]: TaskRef;
+}
+
+/**
+ * task marks `fn`, a function exported from the module whose URL is `moduleUrl`, as a task and returns it unchanged
+ * (same function, same type): calling it directly still runs it on the current thread, while `go(fn, ...args)` runs
+ * it as a goroutine on a worker thread, and `goThread(fn, ...args)` does too and returns its outcome.
+ *
+ * The worker imports `moduleUrl` and looks, among the module's exports, for the function whose marker has the same
+ * URL and name; so `fn` must be a named function exported from that module (the export's own name does not matter).
+ * Pass `import.meta.url`. It throws InvalidArgumentError for a `moduleUrl` that is not a URL, an anonymous `fn`, or
+ * a function already marked as another task.
+ *
+ * @example
+ * // primes.ts
+ * export const countPrimes = task(import.meta.url, async function countPrimes(lo: number, hi: number) {
+ *   let n = 0;
+ *   for (let i = lo; i < hi; i++) if (isPrime(i)) n++;
+ *   return n;
+ * });
+ * // main.ts
+ * const n = await goThread(countPrimes, 0, 1_000_000); // on a worker thread
+ */
+export function task<F extends (...args: never[]) => unknown>(moduleUrl: string, fn: F): F {
+  if (typeof moduleUrl !== 'string' || !URL.canParse(moduleUrl)) {
+    throw new InvalidArgumentError(`task: moduleUrl must be a module URL (import.meta.url), got ${describe(moduleUrl)}`);
+  }
+  checkFunction('task', 'fn', fn);
+  if (fn.name === '') {
+    throw new InvalidArgumentError('task: fn must be a named function (the worker finds it by its name)');
+  }
+  const prev = taskRef(fn);
+  if (prev !== undefined) {
+    if (prev.url === moduleUrl && prev.name === fn.name) return fn;
+    throw new InvalidArgumentError(`task: ${fn.name} is already a task of ${prev.url}`);
+  }
+  const ref: TaskRef = Object.freeze({ url: moduleUrl, name: fn.name });
+  Object.defineProperty(fn, TASK, { value: ref, enumerable: false, writable: false, configurable: false });
+  return fn;
+}
+
+/** taskRef returns the marker of a task, or undefined for any other value. */
+export function taskRef(fn: unknown): TaskRef | undefined {
+  return typeof fn === 'function' ? (fn as Partial<Marked>)[TASK] : undefined;
+}

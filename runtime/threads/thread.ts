@@ -1,0 +1,105 @@
+/**
+ * Thread is one worker thread of the pool, seen from the main thread: the Worker, the MessagePort of the protocol
+ * (protocol.ts), and the goroutines running on it.
+ *
+ * The worker and its port are ref'd only while the pool has goroutines queued or running (the pool decides), so an
+ * idle pool never keeps the process alive. 'error' (an uncaught throw in the worker, or running out of memory) is
+ * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
+ */
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { ThreadsConfig } from './config.js';
+import type { Job } from './job.js';
+import { WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
+
+/** ThreadEvents is how a Thread reports to its pool. */
+export interface ThreadEvents {
+  message(t: Thread, m: FromWorker): void;
+  exit(t: Thread, code: number, error: unknown): void;
+}
+
+/** ENTRY is the worker's entry file: a plain .mjs, runnable with no loader (see worker-entry.mjs). */
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+export class Thread {
+  readonly slot: number;
+  /** inflight holds the goroutines sent to the worker and not yet reported, by goroutine id. */
+  readonly inflight = new Map<number, Job>();
+  /** want is how many goroutines the worker's outstanding ask is for; 0 when it has none (pool-owned). */
+  want = 0;
+  /** ready is set by the worker's first message: it loaded the runtime. */
+  ready = false;
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  #error: unknown = undefined;
+  #refed = true;
+
+  constructor(slot: number, config: ThreadsConfig, events: ThreadEvents) {
+    this.slot = slot;
+    const { port1, port2 } = new MessageChannel();
+    const init: WorkerInit = { kind: WORKER_KIND, slot, port: port2, goroutinesPerThread: config.goroutinesPerThread };
+    this.#worker = new Worker(ENTRY, {
+      workerData: init,
+      transferList: [port2],
+      ...(config.resourceLimits !== undefined ? { resourceLimits: config.resourceLimits } : {}),
+    });
+    this.#port = port1;
+    port1.on('message', (m: FromWorker) => {
+      this.ready = true;
+      events.message(this, m);
+    });
+    this.#worker.on('error', (e: unknown) => {
+      this.#error ??= e;
+    });
+    this.#worker.on('exit', (code: number) => {
+      port1.close();
+      events.exit(this, code, this.#error);
+    });
+  }
+
+  /**
+   * run posts a batch of goroutines to the worker. It returns the jobs that could not be posted (a value the
+   * argument check let through but structured clone refused), each with the DataCloneError.
+   */
+  run(jobs: readonly Job[]): [Job, Error][] {
+    const refused: [Job, Error][] = [];
+    try {
+      this.#port.postMessage({ t: 'run', tasks: jobs.map((j) => j.msg) } satisfies RunMsg);
+      for (const j of jobs) this.inflight.set(j.msg.id, j);
+    } catch (e) {
+      if (!isDataCloneError(e)) throw e;
+      // Find the culprits: post one at a time.
+      for (const j of jobs) {
+        try {
+          this.#port.postMessage({ t: 'run', tasks: [j.msg] } satisfies RunMsg);
+          this.inflight.set(j.msg.id, j);
+        } catch (e2) {
+          if (!isDataCloneError(e2)) throw e2;
+          refused.push([j, e2 as Error]);
+        }
+      }
+    }
+    return refused;
+  }
+
+  /** setRef makes the worker and its port keep the process alive (true) or not (false). */
+  setRef(on: boolean): void {
+    if (this.#refed === on) return;
+    this.#refed = on;
+    if (on) {
+      this.#worker.ref();
+      this.#port.ref();
+    } else {
+      this.#worker.unref();
+      this.#port.unref();
+    }
+  }
+
+  /** terminate stops the worker at once (goroutines running on it are abandoned) and resolves once it exited. */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+function isDataCloneError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'DataCloneError';
+}

@@ -1,0 +1,90 @@
+/** Task modules for the scheduler specs: small tasks with observable behaviour. */
+import { threadId } from 'node:worker_threads';
+import { ChannelClosedError, SyncMisuseError } from '../../../../runtime/errors.js';
+import { go } from '../../../../runtime/go.js';
+import { threadSlot } from '../../../../runtime/threads/slot.js';
+import { task } from '../../../../runtime/threads/task.js';
+import { sleep } from '../../../../runtime/time/sleep.js';
+
+/** add returns a + b. */
+export const add = task(import.meta.url, function add(a: number, b: number): number {
+  return a + b;
+});
+
+/** where reports the thread it ran on, after `ms` of busy work. */
+export const where = task(import.meta.url, function where(ms: number): { slot: number; threadId: number } {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+  return { slot: threadSlot(), threadId };
+});
+
+let running = 0;
+let peak = 0;
+
+/** nap sleeps `ms` (parked, not computing) and reports how many naps ran at once on its thread at the peak. */
+export const nap = task(import.meta.url, async function nap(ms: number): Promise<{ slot: number; peak: number }> {
+  running++;
+  peak = Math.max(peak, running);
+  await sleep(ms);
+  running--;
+  return { slot: threadSlot(), peak };
+});
+
+/** QuotaError is a user error class with a code, thrown by fail('quota'). */
+class QuotaError extends Error {
+  override name = 'QuotaError';
+  readonly code = 'E_QUOTA';
+}
+
+/** fail throws what `kind` names. */
+export const fail = task(import.meta.url, async function fail(kind: string): Promise<never> {
+  await sleep(1);
+  switch (kind) {
+    case 'closed':
+      throw new ChannelClosedError();
+    case 'sync':
+      throw new SyncMisuseError('sync: negative WaitGroup counter', 'ERR_SYNC_NEGATIVE_WAITGROUP', true);
+    case 'quota':
+      throw new QuotaError('over quota', { cause: new TypeError('limit 3') });
+    case 'type':
+      throw new TypeError('not a number');
+    default:
+      throw kind;
+  }
+});
+
+/** spawnPanic starts a plain goroutine on its worker that panics, then returns. */
+export const spawnPanic = task(import.meta.url, function spawnPanic(): void {
+  go(() => {
+    throw new SyncMisuseError('sync: unlock of unlocked mutex', 'ERR_SYNC_UNLOCK_UNLOCKED', true);
+  });
+});
+
+/** badResult returns a function, which cannot cross threads. */
+export const badResult = task(import.meta.url, function badResult(): unknown {
+  return function secret() {};
+});
+
+/** echo returns its argument (structured clone round trip). */
+export const echo = task(import.meta.url, function echo<T>(v: T): T {
+  return v;
+});
+
+/** forever never returns. */
+export const forever = task(import.meta.url, function forever(): Promise<never> {
+  return new Promise<never>(() => {
+    setInterval(() => {}, 1 << 30);
+  });
+});
+
+/** hello prints a line on its worker's stdout. */
+export const hello = task(import.meta.url, function hello(who: string): void {
+  console.log(`hello from a worker, ${who}`);
+});
+
+/** makeHidden makes a task that no export of this module carries, so the worker cannot find it. */
+export function makeHidden(): () => number {
+  return task(import.meta.url, function hidden(): number {
+    return 1;
+  });
+}
