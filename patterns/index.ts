@@ -32,3 +32,25 @@ export {
   type CustomBackoff,
 } from './retry/backoff.js';
 export type { Jitter } from './retry/jitter.js';
+// circuit-breakers
+export { CircuitBreaker } from './circuit-breakers/circuit-breaker.js';
+export type { CircuitBreakerConfig, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';
+export type { CircuitBreakerMetrics } from './circuit-breakers/breaker-metrics.js';
+export type { CircuitBreakerSnapshot } from './circuit-breakers/breaker-snapshot.js';
+export type { CircuitState, StateChange, TransitionReason } from './circuit-breakers/state-events.js';
+export type { WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot } from './circuit-breakers/sliding-window.js';
+export {
+  BulkheadCircuitBreaker,
+  type BulkheadConfig,
+  type BulkheadMetrics,
+} from './circuit-breakers/bulkhead.js';
+export {
+  BrokenCircuitError,
+  CircuitHalfOpenError,
+  BulkheadRejectedError,
+  isBrokenCircuitError,
+  isCircuitHalfOpenError,
+  isCircuitRejection,
+  isBulkheadRejectedError,
+  type BulkheadRejectReason,
+} from './circuit-breakers/errors.js';

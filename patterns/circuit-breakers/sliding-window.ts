@@ -1,0 +1,48 @@
+/**
+ * SlidingWindow is what a circuit breaker remembers of its recent calls: how many completed, how many failed and how
+ * many were slow, over the last N calls (CountWindow) or the last T milliseconds (TimeWindow). The breaker's trip
+ * policies read the totals; a window never decides anything itself.
+ *
+ * Only calls the breaker counts are recorded: an error that `isFailure` rejects and a result that arrives after a
+ * state change (a late result of an earlier generation) leave the window as it was.
+ */
+
+export interface SlidingWindow {
+  /** calls, failures and slow are the totals over the window as of the last advance or record. */
+  readonly calls: number;
+  readonly failures: number;
+  readonly slow: number;
+  /** advance drops what has left the window by time `now` (ms); a count window ignores time. */
+  advance(now: number): void;
+  /** record adds one completed call at time `now`. */
+  record(failed: boolean, slow: boolean, now: number): void;
+  /** clear forgets every call (the breaker starts each closed period with an empty window). */
+  clear(): void;
+  /** snapshot is the window's content as JSON-safe data, for CircuitBreaker.toJSON. */
+  snapshot(): WindowSnapshot;
+  /**
+   * restore replaces the content with a snapshot taken from a window of the same shape, and reports whether it did;
+   * a snapshot of another shape (kind, size, duration or bucket count) is ignored and the window stays empty.
+   */
+  restore(s: WindowSnapshot): boolean;
+}
+
+/**
+ * CountWindowSnapshot: `outcomes` lists the calls oldest first, one letter each: `s` success, `f` failure, and
+ * upper case for a slow one (`S`, `F`).
+ */
+export interface CountWindowSnapshot {
+  readonly kind: 'count';
+  readonly size: number;
+  readonly outcomes: string;
+}
+
+/** TimeWindowSnapshot: the live buckets, each with its start time (epoch ms) and its totals. */
+export interface TimeWindowSnapshot {
+  readonly kind: 'time';
+  readonly duration: number;
+  readonly buckets: number;
+  readonly data: readonly { readonly start: number; readonly calls: number; readonly failures: number; readonly slow: number }[];
+}
+
+export type WindowSnapshot = CountWindowSnapshot | TimeWindowSnapshot;
