@@ -54,3 +54,14 @@ export {
   isBulkheadRejectedError,
   type BulkheadRejectReason,
 } from './circuit-breakers/errors.js';
+// rate-limiters
+export { TokenBucketRateLimiter, type TokenBucketConfig } from './rate-limiters/token-bucket.js';
+export { LeakyBucketRateLimiter, type LeakyBucketConfig } from './rate-limiters/leaky-bucket.js';
+export { SlidingWindowRateLimiter, type SlidingWindowConfig } from './rate-limiters/sliding-window.js';
+export { KeyedRateLimiter, type KeyedRateLimiterConfig } from './rate-limiters/keyed.js';
+export {
+  RateLimitedError,
+  RateLimiterClosedError,
+  isRateLimitedError,
+  isRateLimiterClosedError,
+} from './rate-limiters/errors.js';
