@@ -81,8 +81,9 @@ main(async () => {
   const m = executor.getMetrics();
   console.log(
     `metrics: ${m.executions} executions, ${m.attempts} attempts, ${m.retries} retries, ${m.successes} successes, ` +
-      `${m.giveUps} give-up, ${m.totalDelay} ms waited, attempts per execution ${JSON.stringify(m.attemptsHistogram)}`,
+      `${m.giveUps} give-up, ${m.totalDelay} ms waited`,
   );
+  console.log(`attempts per execution: ${JSON.stringify(m.attemptsHistogram)}`);
 });
 
 // Output:
@@ -103,4 +104,5 @@ main(async () => {
 // not retried:
 //   -> TypeError: bad request
 //   -> NetworkError: host not found
-// metrics: 5 executions, 10 attempts, 5 retries, 2 successes, 1 give-up, 700 ms waited, attempts per execution {"1":2,"2":1,"3":2}
+// metrics: 5 executions, 10 attempts, 5 retries, 2 successes, 1 give-up, 700 ms waited
+// attempts per execution: {"1":2,"2":1,"3":2}

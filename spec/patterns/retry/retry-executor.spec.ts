@@ -408,7 +408,8 @@ describe('RetryExecutor.executeWithContext', () => {
       const seen: [number, number, string | undefined, number, boolean][] = [];
       const ac = new AbortController();
       const r = await new RetryExecutor(plain()).executeWithContext(async (rc: RetryContext) => {
-        seen.push([rc.attempt, rc.maxAttempts, (rc.lastError as Error | undefined)?.message, rc.elapsed, rc.signal.aborted]);
+        const last = (rc.lastError as Error | undefined)?.message;
+        seen.push([rc.attempt, rc.maxAttempts, last, rc.elapsed, rc.signal.aborted]);
         expect(rc.ctx.err()).toBeNull();
         if (rc.attempt < 3) throw new Error(`fail ${rc.attempt}`);
         return rc.attempt;
@@ -490,7 +491,9 @@ describe('RetryExecutor misuse', () => {
   it('throws synchronously for a bad operation or cancel argument', () => {
     const ex = new RetryExecutor(plain());
     expect(() => ex.execute(5 as unknown as () => number)).toThrow(InvalidArgumentError);
-    expect(() => ex.execute(5 as unknown as () => number)).toThrow('RetryExecutor.execute: fn must be a function, got 5');
+    expect(() => ex.execute(5 as unknown as () => number)).toThrow(
+      'RetryExecutor.execute: fn must be a function, got 5',
+    );
     expect(() => ex.executeWithContext(null as unknown as () => number)).toThrow(
       'RetryExecutor.executeWithContext: fn must be a function, got null',
     );
