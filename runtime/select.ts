@@ -174,6 +174,11 @@ class ParkedSelect implements Selection {
     return true;
   }
 
+  unclaim(): void {
+    this.#claimed = false;
+    this.#ticket?.unclaim();
+  }
+
   sharedTicket(): Ticket {
     return (this.#ticket ??= new Ticket());
   }

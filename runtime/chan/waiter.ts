@@ -28,6 +28,8 @@ export interface Selection {
    * if it already completed (or was claimed from another thread). Absent: the select is claimed by won/failed.
    */
   claim?(): boolean;
+  /** unclaim undoes a claim this thread made but could not use (a shared-channel partner vanished meanwhile). */
+  unclaim?(): void;
   /** sharedTicket is the select's ticket for shared channels, allocated on first use (see shared/ticket.ts). */
   sharedTicket?(): Ticket;
 }
@@ -80,6 +82,11 @@ export class Waiter {
    */
   claim(): boolean {
     return this.sel === null || this.sel.claim === undefined || this.sel.claim();
+  }
+
+  /** unclaim undoes claim() when the completion fell through (select registrations only). */
+  unclaim(): void {
+    this.sel?.unclaim?.();
   }
 
   /** fail completes the operation with a panic (a parked send whose channel was closed). */

@@ -1,0 +1,78 @@
+/**
+ * The memory layout of a shared channel: one SharedArrayBuffer, shared by every thread that uses the channel.
+ *
+ *   +-----------------------------------------------------------------------------------------------+
+ *   | control: Int32 words                                                                          |
+ *   |   LOCK  CLOSED  CAP  COUNT  HEAD  SLOT_BYTES  SEQ  ID  RECV_MASK[2]  SEND_MASK[2]            |
+ *   +-----------------------------------------------------------------------------------------------+
+ *   | offers: MAX_THREADS x 2 records of OFFER_WORDS Int32 (unbuffered channels only use them)      |
+ *   |   STATE  TICKET  GEN  SEQ          record (slot, dir) at OFFERS + (slot*2 + dir) * OFFER_WORDS |
+ *   +-----------------------------------------------------------------------------------------------+
+ *   | ring: CAP slots of SLOT_BYTES bytes (buffered channels)                                       |
+ *   +-----------------------------------------------------------------------------------------------+
+ *   | offer values: MAX_THREADS x 2 slots of SLOT_BYTES (unbuffered channels)                       |
+ *   +-----------------------------------------------------------------------------------------------+
+ *
+ * All control words and offers are read and written under LOCK, except the masks, which wakers read after
+ * unlocking. RECV_MASK / SEND_MASK have bit `slot` set while that thread has goroutines parked receiving / sending.
+ *
+ * An offer is how a parked operation of an unbuffered channel is visible to other threads (Go's sudog in a wait
+ * queue): a thread publishes at most one offer per direction, for the oldest of its parked operations, naming that
+ * operation's ticket. A partner claims the ticket, then moves the value through the offer's value slot.
+ */
+import { MAX_THREADS } from './registry.js';
+
+export const LOCK = 0;
+export const CLOSED = 1;
+export const CAP = 2;
+export const COUNT = 3;
+export const HEAD = 4;
+export const SLOT_BYTES = 5;
+export const SEQ = 6;
+export const ID = 7;
+export const RECV_MASK = 8;
+export const SEND_MASK = 10;
+export const OFFERS = 12;
+
+export const OFFER_WORDS = 4;
+export const O_STATE = 0;
+export const O_TICKET = 1;
+export const O_GEN = 2;
+export const O_SEQ = 3;
+
+/** Offer states. */
+export const NONE = 0;
+export const WAITING = 1;
+/** FILLED: a sender claimed this receive offer's ticket and wrote the value into the offer's value slot. */
+export const FILLED = 2;
+/** TAKEN: a receiver claimed this send offer's ticket and copied its value out. */
+export const TAKEN = 3;
+
+export const DIR_RECV = 0;
+export const DIR_SEND = 1;
+
+const CONTROL_BYTES = (OFFERS + MAX_THREADS * 2 * OFFER_WORDS) * 4;
+
+/** offerIndex is the control word index of the offer record of thread `slot` in direction `dir`. */
+export function offerIndex(slot: number, dir: number): number {
+  return OFFERS + (slot * 2 + dir) * OFFER_WORDS;
+}
+
+/** Geometry is where the byte areas of a channel of capacity `cap` and slot size `slotBytes` start. */
+export interface Geometry {
+  readonly ringOffset: number;
+  readonly offerValuesOffset: number;
+  readonly totalBytes: number;
+}
+
+export function geometry(cap: number, slotBytes: number): Geometry {
+  const ringOffset = CONTROL_BYTES;
+  const offerValuesOffset = ringOffset + cap * slotBytes;
+  const offerBytes = cap === 0 ? MAX_THREADS * 2 * slotBytes : 0;
+  return { ringOffset, offerValuesOffset, totalBytes: offerValuesOffset + offerBytes };
+}
+
+/** offerValueOffset is the byte offset of the value slot of thread `slot`'s offer in direction `dir`. */
+export function offerValueOffset(g: Geometry, slotBytes: number, slot: number, dir: number): number {
+  return g.offerValuesOffset + (slot * 2 + dir) * slotBytes;
+}

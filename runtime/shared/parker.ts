@@ -1,0 +1,90 @@
+/**
+ * The parker: how a thread waits for shared objects (shared channels, shared sync) that other threads change.
+ *
+ * Each shared object with goroutines of this thread parked on it is a Source. While there is at least one, the
+ * parker loops: announce sleep (SLEEP = 1 in the registry), re-poll every source, then, if nothing woke it, spin
+ * briefly (workers only) and wait with Atomics.waitAsync on the SLEEP word, which a waker clears (registry.wake).
+ * The thread's event loop keeps running meanwhile: waitAsync does not block it, so this thread's own goroutines keep
+ * going. A thread whose goroutines are all parked uses no CPU.
+ *
+ * A pending waitAsync does not keep Node alive (node issues 44409, 61941), so the parker holds a ref'd handle while it
+ * has sources and drops it when it has none: a thread with goroutines parked on shared objects stays alive, one
+ * without lets the process exit.
+ */
+import { isMainThread } from 'node:worker_threads';
+import { registryWords, sleepIndex } from './registry.js';
+
+/** Source is a shared object with parked local goroutines; repoll completes whatever can now proceed. */
+export interface Source {
+  repoll(): void;
+}
+
+/**
+ * Spinning: a cross-thread futex wake costs ~100 us on these machines, far more than the turnaround of a busy partner,
+ * so a thread spins before it sleeps. The budget adapts: it doubles (up to SPIN_MAX_MS) each time a wake came while
+ * spinning, so two busy threads stay awake and hand values over in microseconds, and it falls back to SPIN_MIN_MS
+ * after a real sleep, so an idle thread burns at most one short spin. The main thread spins less, since its event
+ * loop serves everything else too.
+ */
+const SPIN_MIN_MS = 0.02;
+const SPIN_MAX_MS = isMainThread ? 0.25 : 1;
+let spinMs = SPIN_MIN_MS;
+
+const sources = new Set<Source>();
+let running = false;
+let keepAlive: NodeJS.Timeout | null = null;
+
+/** watch adds a source; the parker runs while it has any. */
+export function watch(s: Source): void {
+  sources.add(s);
+  if (keepAlive === null) keepAlive = setInterval(noop, 1 << 30);
+  if (!running) {
+    running = true;
+    void loop();
+  }
+}
+
+/** unwatch removes a source that has no parked goroutines left. */
+export function unwatch(s: Source): void {
+  sources.delete(s);
+  if (sources.size === 0 && keepAlive !== null) {
+    clearInterval(keepAlive);
+    keepAlive = null;
+  }
+}
+
+function repollAll(): void {
+  for (const s of [...sources]) s.repoll();
+}
+
+async function loop(): Promise<void> {
+  const words = registryWords();
+  const i = sleepIndex();
+  try {
+    while (sources.size > 0) {
+      Atomics.store(words, i, 1);
+      repollAll();
+      // Let the goroutines that repoll woke run first (and this thread's other work): spinning now would hold
+      // them up, and they are usually what the other side waits for.
+      await new Promise(setImmediate);
+      if (sources.size === 0) break;
+      if (Atomics.load(words, i) === 0) continue; // woken meanwhile: poll again at once
+      const until = performance.now() + spinMs;
+      while (Atomics.load(words, i) === 1 && performance.now() < until) {
+        /* spin: while both sides are busy a waker usually comes within microseconds */
+      }
+      if (Atomics.load(words, i) === 0) {
+        spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
+        continue;
+      }
+      spinMs = SPIN_MIN_MS;
+      const r = Atomics.waitAsync(words, i, 1);
+      if (r.async) await r.value;
+    }
+  } finally {
+    Atomics.store(words, i, 0);
+    running = false;
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,162 @@
+/**
+ * The thread registry: one SharedArrayBuffer that every thread of a gocsp program shares, holding what threads
+ * need to know of each other to park and wake across threads.
+ *
+ *   word 0                     NEXT_SLOT: slots handed out so far (the main thread is slot 0)
+ *   word 1                     NEXT_ID: ids handed out to shared objects (one object per id per thread)
+ *   per slot s (SLOT_WORDS):   SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
+ *                              ALIVE  1 while the thread runs; 0 once it exited (set by whoever saw it exit)
+ *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
+ *
+ * Wake protocol (DESIGN.md: the sleeper waits on its own flag word, the waker clears it with compareExchange before
+ * notifying): a waker changes shared state, then `wake(slot)` does CAS(SLEEP, 1 -> 0) and notifies only if that
+ * succeeded, so a thread that is awake costs its wakers one CAS and no syscall. A sleeper stores SLEEP = 1, re-checks
+ * everything it waits on, then waits on SLEEP while it is 1. Atomics are sequentially consistent, so either the
+ * re-check sees the change or the waker sees SLEEP = 1.
+ *
+ * Tickets: a parked operation that involves a shared channel owns a ticket word of its thread. Whoever completes the
+ * operation, on any thread, first claims the ticket with CAS(gen*2 -> gen*2+1); the one that succeeds owns the
+ * completion, so a select parked on several channels (local and shared) completes exactly once. A ticket is reused
+ * with the next generation, so a stale reference to its previous use can never claim it.
+ */
+import { InvalidArgumentError } from '../errors.js';
+
+/** MAX_THREADS is how many threads a program's registry can hold (slots are not reused). */
+export const MAX_THREADS = 64;
+/** TICKETS is how many operations one thread can have parked on shared channels at once. */
+export const TICKETS = 16384;
+
+const NEXT_SLOT = 0;
+const NEXT_ID = 1;
+const HEADER = 4;
+const SLOT_WORDS = 2;
+const SLEEP = 0;
+const ALIVE = 1;
+const TICKETS_BASE = HEADER + MAX_THREADS * SLOT_WORDS;
+const WORDS = TICKETS_BASE + MAX_THREADS * TICKETS;
+
+let buffer: SharedArrayBuffer | null = null;
+let words: Int32Array = new Int32Array(0);
+let mySlot = -1;
+
+/** registry returns this thread's registry buffer, creating it (as slot 0) if this thread has none yet. */
+export function registry(): SharedArrayBuffer {
+  if (buffer === null) adopt(new SharedArrayBuffer(WORDS * 4), true);
+  return buffer!;
+}
+
+/** slot is this thread's slot (joining the registry if needed). */
+export function slot(): number {
+  if (mySlot < 0) registry();
+  return mySlot;
+}
+
+/** registryWords is the registry as an Int32Array (for tests and diagnostics). */
+export function registryWords(): Int32Array {
+  registry();
+  return words;
+}
+
+/**
+ * adopt makes `sab` this thread's registry: a thread gets it from the scheduler's workerData or from the first
+ * shared object it receives. The creator takes slot 0; every other thread takes the next free slot.
+ */
+export function adopt(sab: SharedArrayBuffer, creator = false): void {
+  if (buffer === sab) return;
+  if (buffer !== null) {
+    throw new InvalidArgumentError(
+      'gocsp: this thread already belongs to another gocsp runtime (shared objects from two separate registries met)',
+    );
+  }
+  const w = new Int32Array(sab);
+  const s = creator ? 0 : Atomics.add(w, NEXT_SLOT, 1) + 1;
+  if (creator) Atomics.store(w, NEXT_SLOT, 0);
+  if (s >= MAX_THREADS) throw new InvalidArgumentError(`gocsp: more than ${MAX_THREADS} threads joined one runtime`);
+  buffer = sab;
+  words = w;
+  mySlot = s;
+  Atomics.store(words, HEADER + s * SLOT_WORDS + ALIVE, 1);
+  joined();
+}
+
+/** joined runs once this thread has its slot (the lock module records its owner value then). */
+let joined: () => void = () => {};
+export function onJoin(f: () => void): void {
+  joined = f;
+  if (mySlot >= 0) f();
+}
+
+/** nextObjectId hands out a program-wide id for a new shared object. */
+export function nextObjectId(): number {
+  registry();
+  return Atomics.add(words, NEXT_ID, 1) + 1;
+}
+
+/** isAlive reports whether thread `s` is still running. */
+export function isAlive(s: number): boolean {
+  return Atomics.load(words, HEADER + s * SLOT_WORDS + ALIVE) === 1;
+}
+
+/** markDead records that thread `s` exited (the scheduler calls it on a worker's exit). */
+export function markDead(s: number): void {
+  registry();
+  Atomics.store(words, HEADER + s * SLOT_WORDS + ALIVE, 0);
+}
+
+/** wake makes thread `s` re-check what it waits on; it costs a syscall only if the thread sleeps. */
+export function wake(s: number): void {
+  const i = HEADER + s * SLOT_WORDS + SLEEP;
+  if (Atomics.compareExchange(words, i, 1, 0) === 1) Atomics.notify(words, i);
+}
+
+/** sleepIndex is the word this thread sleeps on. */
+export function sleepIndex(): number {
+  return HEADER + slot() * SLOT_WORDS + SLEEP;
+}
+
+// Tickets.
+
+const freeTickets: number[] = [];
+let nextTicket = 0;
+
+/** takeTicket allocates one of this thread's tickets, in the waiting state; returns its global word index. */
+export function takeTicket(): number {
+  const s = slot();
+  let t = freeTickets.pop();
+  if (t === undefined) {
+    if (nextTicket >= TICKETS) {
+      throw new InvalidArgumentError(
+        `gocsp: more than ${TICKETS} operations parked on shared channels in one thread`,
+      );
+    }
+    t = TICKETS_BASE + s * TICKETS + nextTicket++;
+  }
+  return t;
+}
+
+/** ticketWord reads ticket `t` (gen*2 while waiting, gen*2+1 once claimed). */
+export function ticketWord(t: number): number {
+  return Atomics.load(words, t);
+}
+
+/** claim tries to take ticket `t` in generation word `expect` (as read at registration); true if it did. */
+export function claim(t: number, expect: number): boolean {
+  return Atomics.compareExchange(words, t, expect, expect + 1) === expect;
+}
+
+/** unclaim gives back a ticket claimed by this thread that it could not use after all. */
+export function unclaim(t: number, expect: number): void {
+  Atomics.store(words, t, expect);
+}
+
+/** releaseTicket returns ticket `t` to this thread's pool, bumping its generation. */
+export function releaseTicket(t: number): void {
+  const w = Atomics.load(words, t);
+  Atomics.store(words, t, (w | 1) + 1);
+  freeTickets.push(t);
+}
+
+/** ticketSlot is the thread that owns ticket `t`. */
+export function ticketSlot(t: number): number {
+  return Math.floor((t - TICKETS_BASE) / TICKETS);
+}

@@ -1,0 +1,690 @@
+/**
+ * SharedChan is a channel in shared memory: the same interface and the same Go semantics as a local channel, usable
+ * from every thread that has it (see layout.ts for the memory layout and registry.ts for parking and tickets).
+ *
+ * Buffered channels: a ring of encoded slots under the channel's lock. A sender that finds room writes its slot and
+ * wakes the threads with parked receivers; a receiver that takes a value wakes the threads with parked senders.
+ * A woken thread re-polls; whoever takes the lock first proceeds, so a value is delivered exactly once. Across
+ * threads a newcomer may overtake a parked operation of another thread (FIFO holds among one thread's goroutines).
+ *
+ * Unbuffered channels are true rendezvous: a parked operation publishes an offer naming its ticket; a partner claims
+ * the ticket (CAS), moves the value through the offer's value slot, and wakes the owner. A send completes only once
+ * a receiver on some thread has claimed it. A select parked on several channels has one ticket, so it completes
+ * through exactly one of them.
+ *
+ * Local goroutines parked on this channel queue here in FIFO order; the thread's parker (parker.ts) calls repoll when
+ * another thread may have changed the channel.
+ *
+ * Invariant: every completion of a parked operation first claims its waiter (Waiter.claim / its ticket). Every change
+ * that may let a parked operation of another thread proceed is followed by a wake of that thread.
+ */
+import { ChannelClosedError, CloseOfClosedChannelError, InvalidArgumentError } from '../errors.js';
+import { parkStart } from '../sched/park.js';
+import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
+import type { Chan, RecvResult } from '../chan/types.js';
+import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
+import { checkCount } from '../validate.js';
+import type { Codec, CodecWire } from './codec.js';
+import {
+  CAP,
+  CLOSED,
+  COUNT,
+  DIR_RECV,
+  DIR_SEND,
+  FILLED,
+  geometry,
+  HEAD,
+  ID,
+  LOCK,
+  NONE,
+  O_GEN,
+  O_SEQ,
+  O_STATE,
+  O_TICKET,
+  offerIndex,
+  offerValueOffset,
+  RECV_MASK,
+  SEND_MASK,
+  SEQ,
+  SLOT_BYTES,
+  TAKEN,
+  WAITING,
+  type Geometry,
+} from './layout.js';
+import { lock, unlock } from './lock.js';
+import { unwatch, watch, type Source } from './parker.js';
+import { adopt, isAlive, nextObjectId, registry, slot as mySlot, wake } from './registry.js';
+import { claimTicket, Ticket } from './ticket.js';
+import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from './wire.js';
+import { codecFromWire } from './codecs/from-wire.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true });
+
+export const SHARED_CHAN_KIND = 'gocsp.sharedChan';
+
+/** A completion decided under the lock and run after it is released (waking runs user-visible promise reactions). */
+type Deferred = () => void;
+
+export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
+  readonly #sab: SharedArrayBuffer;
+  readonly #w: Int32Array;
+  readonly #u8: Uint8Array;
+  readonly #codec: Codec<T>;
+  readonly #cap: number;
+  readonly #slotBytes: number;
+  readonly #geo: Geometry;
+  readonly #scratch: Uint8Array;
+  readonly #dv: DataView;
+  /** #fixed: the codec has the DataView fast path (scalars), so values are written in place, never via scratch. */
+  readonly #fixed: boolean;
+  readonly #recvq = new WaitQueue();
+  readonly #sendq = new WaitQueue();
+  /** Tickets of plain (non-select) parked waiters; a select's ticket belongs to the select. */
+  readonly #tickets = new Map<Waiter, Ticket>();
+  #watched = false;
+  /** Views of the slots decoded so far, by byte offset (decode needs a view; making one per value allocates). */
+  readonly #views = new Map<number, Uint8Array>();
+
+  /** @internal use sharedChan() or fromWire. */
+  constructor(sab: SharedArrayBuffer, codec: Codec<T>, init?: { cap: number }) {
+    this.#sab = sab;
+    this.#w = new Int32Array(sab, 0, geometry(0, 0).ringOffset / 4);
+    this.#u8 = new Uint8Array(sab);
+    this.#codec = codec;
+    if (init !== undefined) {
+      this.#w[CAP] = init.cap;
+      this.#w[SLOT_BYTES] = codec.slotBytes;
+      this.#w[ID] = nextObjectId();
+    }
+    this.#cap = this.#w[CAP]!;
+    this.#slotBytes = this.#w[SLOT_BYTES]!;
+    this.#geo = geometry(this.#cap, this.#slotBytes);
+    this.#scratch = new Uint8Array(this.#slotBytes);
+    this.#dv = new DataView(sab);
+    this.#fixed = typeof codec.encodeAt === 'function' && typeof codec.decodeAt === 'function';
+  }
+
+  /** id is the channel's program-wide id. */
+  get id(): number {
+    return this.#w[ID]!;
+  }
+
+  // Chan interface.
+
+  send(value: T): Promise<void> {
+    if (this.pollSend(value)) return RESOLVED;
+    const w = new Waiter(SEND, value, parkStart('chan send'));
+    const p = w.promise<void>();
+    this.enqueueSend(w);
+    return p;
+  }
+
+  trySend(value: T): boolean {
+    return this.pollSend(value);
+  }
+
+  recv(): Promise<T | undefined> {
+    const v = this.pollRecv();
+    if (v === EMPTY) return this.#park(RECV);
+    return Promise.resolve(v === CLOSED_V ? undefined : (v as T));
+  }
+
+  recvOk(): Promise<RecvResult<T>> {
+    const v = this.pollRecv();
+    if (v === EMPTY) return this.#park(RECV_OK);
+    return Promise.resolve(v === CLOSED_V ? CLOSED_RESULT : { value: v as T, ok: true });
+  }
+
+  tryRecv(): RecvResult<T> | undefined {
+    const v = this.pollRecv();
+    if (v === EMPTY) return undefined;
+    return v === CLOSED_V ? CLOSED_RESULT : { value: v as T, ok: true };
+  }
+
+  close(): void {
+    const w = this.#w;
+    lock(w, LOCK);
+    if (w[CLOSED] === 1) {
+      unlock(w, LOCK);
+      throw new CloseOfClosedChannelError();
+    }
+    Atomics.store(w, CLOSED, 1);
+    unlock(w, LOCK);
+    this.#wakeMask(RECV_MASK);
+    this.#wakeMask(SEND_MASK);
+  }
+
+  len(): number {
+    return Atomics.load(this.#w, COUNT);
+  }
+
+  cap(): number {
+    return this.#cap;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        const v = this.pollRecv();
+        if (v === EMPTY) return this.#park(ITER);
+        return Promise.resolve(v === CLOSED_V ? DONE : { value: v as T, done: false });
+      },
+    };
+  }
+
+  [TO_WIRE](): Wire {
+    return { [WIRE_KIND]: SHARED_CHAN_KIND, sab: this.#sab, codec: this.#codec.wire, registry: registry() };
+  }
+
+  // Selectable protocol: polls by a goroutine that is not parked here.
+
+  pollSend(value: unknown): boolean {
+    // A bad value throws before anything changes: checked here, or (fixed-size codecs) before encodeAt writes.
+    if (!this.#fixed) this.#codec.encode(value as T, this.#scratch);
+    if (this.#cap === 0) return this.#pollSendUnbuffered(value as T);
+    const w = this.#w;
+    let m0 = 0;
+    let m1 = 0;
+    lock(w, LOCK);
+    try {
+      if (w[CLOSED] === 1) throw new ChannelClosedError();
+      const n = w[COUNT]!;
+      if (n === this.#cap) return false;
+      this.#store(value as T, this.#slotOffset((w[HEAD]! + n) % this.#cap));
+      w[COUNT] = n + 1; // published by the unlock's store
+      // Masks change only under the lock, so reading them here is enough: a thread that parks after the unlock
+      // re-checks the channel and sees this value.
+      m0 = w[RECV_MASK]!;
+      m1 = w[RECV_MASK + 1]!;
+    } finally {
+      unlock(w, LOCK);
+    }
+    if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
+    return true;
+  }
+
+  #pollSendUnbuffered(value: T): boolean {
+    if (this.#fixed) this.#codec.encode(value, this.#scratch); // validate before claiming a partner
+    const w = this.#w;
+    lock(w, LOCK);
+    if (w[CLOSED] === 1) {
+      unlock(w, LOCK);
+      throw new ChannelClosedError();
+    }
+    const r = this.#matchOffer(DIR_RECV, -1);
+    if (r < 0) {
+      unlock(w, LOCK);
+      return false;
+    }
+    this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
+    w[offerIndex(r, DIR_RECV) + O_STATE] = FILLED;
+    unlock(w, LOCK);
+    this.#wakeSlot(r);
+    return true;
+  }
+
+  pollRecv(): unknown {
+    const w = this.#w;
+    lock(w, LOCK);
+    if (this.#cap > 0) {
+      const n = w[COUNT]!;
+      if (n > 0) {
+        const head = w[HEAD]!;
+        const v = this.#decodeAt(this.#slotOffset(head));
+        w[HEAD] = head + 1 === this.#cap ? 0 : head + 1;
+        w[COUNT] = n - 1;
+        const m0 = w[SEND_MASK]!;
+        const m1 = w[SEND_MASK + 1]!;
+        unlock(w, LOCK);
+        if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
+        return v;
+      }
+      const closed = w[CLOSED] === 1;
+      unlock(w, LOCK);
+      return closed ? CLOSED_V : EMPTY;
+    }
+    if (w[CLOSED] === 1) {
+      unlock(w, LOCK);
+      return CLOSED_V;
+    }
+    const s = this.#matchOffer(DIR_SEND, -1);
+    if (s < 0) {
+      unlock(w, LOCK);
+      return EMPTY;
+    }
+    const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
+    w[offerIndex(s, DIR_SEND) + O_STATE] = TAKEN;
+    unlock(w, LOCK);
+    this.#wakeSlot(s);
+    return v;
+  }
+
+  enqueueRecv(w: Waiter): void {
+    this.#recvq.push(w);
+    this.#enqueued(w);
+  }
+
+  enqueueSend(w: Waiter): void {
+    this.#sendq.push(w);
+    this.#enqueued(w);
+  }
+
+  dequeue(wt: Waiter): void {
+    const q = wt.queue;
+    if (q === null) return;
+    const wasHead = q.head === wt;
+    q.remove(wt);
+    this.#tickets.get(wt)?.release();
+    this.#tickets.delete(wt);
+    const recv = q === this.#recvq;
+    if ((wasHead && this.#cap === 0) || q.size === 0) {
+      // Re-point (or withdraw) this thread's offer, which named the removed waiter, and drop the mask bit if idle.
+      const w = this.#w;
+      lock(w, LOCK);
+      if (this.#cap === 0) this.#publish(recv ? DIR_RECV : DIR_SEND);
+      if (q.size === 0) this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, false);
+      unlock(w, LOCK);
+    }
+    this.#idleCheck();
+  }
+
+  // Source protocol: the parker calls repoll when another thread may have changed this channel.
+
+  repoll(): void {
+    const done: Deferred[] = [];
+    const w = this.#w;
+    lock(w, LOCK);
+    try {
+      if (this.#cap === 0) {
+        this.#collectOffer(DIR_RECV, done);
+        this.#collectOffer(DIR_SEND, done);
+      }
+      this.#progressRecv(done);
+      this.#progressSend(done);
+      if (this.#cap === 0) {
+        this.#publish(DIR_RECV);
+        this.#publish(DIR_SEND);
+      }
+      this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);
+      this.#setMaskBit(SEND_MASK, this.#sendq.size > 0);
+    } finally {
+      unlock(w, LOCK);
+    }
+    for (const f of done) f();
+    this.#idleCheck();
+  }
+
+  // Internals.
+
+  #park<R>(mode: Mode): Promise<R> {
+    const w = new Waiter(mode, undefined, parkStart('chan receive'));
+    const p = w.promise<R>();
+    this.enqueueRecv(w);
+    return p;
+  }
+
+  /** #enqueued registers a newly parked local waiter and re-checks at once, so no wake-up can be lost in between. */
+  #enqueued(wt: Waiter): void {
+    if (wt.sel === null) this.#tickets.set(wt, new Ticket());
+    else wt.sel.sharedTicket?.();
+    if (!this.#watched) {
+      this.#watched = true;
+      watch(this);
+    }
+    // Announce the waiter now (mask bit, offer), so that every later change wakes this thread; re-check in a
+    // microtask, which catches what changed before. Completing it right here could finish a select that is still
+    // registering its other cases.
+    const w = this.#w;
+    lock(w, LOCK);
+    if (this.#cap === 0) this.#publish(wt.queue === this.#recvq ? DIR_RECV : DIR_SEND);
+    this.#setMaskBit(wt.queue === this.#recvq ? RECV_MASK : SEND_MASK, true);
+    unlock(w, LOCK);
+    queueMicrotask(() => this.repoll());
+  }
+
+  #ticketOf(wt: Waiter): Ticket | undefined {
+    return wt.sel === null ? this.#tickets.get(wt) : wt.sel.sharedTicket?.();
+  }
+
+  /** #claim commits a local waiter (its select, if any, through the select's ticket). */
+  #claim(wt: Waiter): boolean {
+    if (wt.sel !== null) return wt.claim();
+    const t = this.#tickets.get(wt);
+    return t === undefined || t.claim();
+  }
+
+  /** #unclaim undoes #claim when no partner was there after all. */
+  #unclaim(wt: Waiter): void {
+    if (wt.sel !== null) wt.unclaim();
+    else this.#tickets.get(wt)?.unclaim();
+  }
+
+  /** #finished drops a completed plain waiter's ticket. */
+  #finished(wt: Waiter): void {
+    const t = this.#tickets.get(wt);
+    if (t !== undefined) {
+      t.release();
+      this.#tickets.delete(wt);
+    }
+  }
+
+  /** #collectOffer completes the local waiter whose offer a partner on another thread took. */
+  #collectOffer(dir: number, done: Deferred[]): void {
+    const w = this.#w;
+    const o = offerIndex(mySlot(), dir);
+    const state = w[o + O_STATE]!;
+    if (state !== FILLED && state !== TAKEN) return;
+    w[o + O_STATE] = NONE;
+    const q = dir === DIR_RECV ? this.#recvq : this.#sendq;
+    // The offer named the head waiter's ticket, which the partner claimed: find that waiter.
+    const t = w[o + O_TICKET]!;
+    let wt = q.head;
+    while (wt !== null && this.#ticketOf(wt)?.t !== t) wt = wt.next;
+    if (wt === null) return; // cannot happen: a claimed waiter stays queued until completed here
+    q.remove(wt);
+    if (dir === DIR_RECV) {
+      const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, mySlot(), DIR_RECV));
+      const ww = wt;
+      done.push(() => {
+        this.#finished(ww);
+        ww.wake(v, true);
+      });
+    } else {
+      const ww = wt;
+      done.push(() => {
+        this.#finished(ww);
+        ww.wake(undefined, true);
+      });
+    }
+  }
+
+  /** #progressRecv completes parked local receivers that can now proceed, oldest first. */
+  #progressRecv(done: Deferred[]): void {
+    const w = this.#w;
+    for (let wt = this.#recvq.head; wt !== null; ) {
+      const next = wt.next;
+      if (this.#cap > 0) {
+        const n = w[COUNT]!;
+        if (n > 0) {
+          if (this.#claim(wt)) {
+            const head = w[HEAD]!;
+            const v = this.#decodeAt(this.#slotOffset(head));
+            w[HEAD] = head + 1 === this.#cap ? 0 : head + 1;
+            Atomics.store(w, COUNT, n - 1);
+            this.#complete(this.#recvq, wt, v, true, done);
+            done.push(() => this.#wakeMask(SEND_MASK));
+          } else {
+            this.#recvq.remove(wt);
+          }
+        } else if (w[CLOSED] === 1) {
+          if (this.#claim(wt)) this.#complete(this.#recvq, wt, undefined, false, done);
+          else this.#recvq.remove(wt);
+        } else {
+          return;
+        }
+      } else if (w[CLOSED] === 1) {
+        if (this.#claim(wt)) this.#complete(this.#recvq, wt, undefined, false, done);
+        else this.#recvq.remove(wt);
+      } else {
+        const own = this.#ticketOf(wt);
+        if (own !== undefined && own.claimed) {
+          // Claimed by a partner through our offer: collectOffer delivers it; or won elsewhere: its select removes it.
+          wt = next;
+          continue;
+        }
+        if (!this.#claim(wt)) {
+          this.#recvq.remove(wt);
+          wt = next;
+          continue;
+        }
+        const s = this.#matchOffer(DIR_SEND, own?.t ?? -1);
+        if (s < 0) {
+          this.#unclaim(wt);
+          return;
+        }
+        const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
+        w[offerIndex(s, DIR_SEND) + O_STATE] = TAKEN;
+        const partner = s;
+        done.push(() => this.#wakeSlot(partner));
+        this.#complete(this.#recvq, wt, v, true, done);
+      }
+      wt = next;
+    }
+  }
+
+  /** #progressSend completes parked local senders that can now proceed, oldest first. */
+  #progressSend(done: Deferred[]): void {
+    const w = this.#w;
+    for (let wt = this.#sendq.head; wt !== null; ) {
+      const next = wt.next;
+      if (w[CLOSED] === 1) {
+        if (this.#claim(wt)) {
+          this.#sendq.remove(wt);
+          const ww = wt;
+          done.push(() => {
+            this.#finished(ww);
+            ww.fail(new ChannelClosedError());
+          });
+        } else {
+          this.#sendq.remove(wt);
+        }
+      } else if (this.#cap > 0) {
+        const n = w[COUNT]!;
+        if (n === this.#cap) return;
+        if (this.#claim(wt)) {
+          this.#store(wt.value as T, this.#slotOffset((w[HEAD]! + n) % this.#cap));
+          Atomics.store(w, COUNT, n + 1);
+          this.#complete(this.#sendq, wt, undefined, true, done);
+          done.push(() => this.#wakeMask(RECV_MASK));
+        } else {
+          this.#sendq.remove(wt);
+        }
+      } else {
+        const own = this.#ticketOf(wt);
+        if (own !== undefined && own.claimed) {
+          wt = next;
+          continue;
+        }
+        if (!this.#claim(wt)) {
+          this.#sendq.remove(wt);
+          wt = next;
+          continue;
+        }
+        const r = this.#matchOffer(DIR_RECV, own?.t ?? -1);
+        if (r < 0) {
+          this.#unclaim(wt);
+          return;
+        }
+        this.#codec.encode(wt.value as T, this.#scratch);
+        this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
+        w[offerIndex(r, DIR_RECV) + O_STATE] = FILLED;
+        const partner = r;
+        done.push(() => this.#wakeSlot(partner));
+        this.#complete(this.#sendq, wt, undefined, true, done);
+      }
+      wt = next;
+    }
+  }
+
+  #complete(q: WaitQueue, wt: Waiter, v: unknown, ok: boolean, done: Deferred[]): void {
+    q.remove(wt);
+    done.push(() => {
+      this.#finished(wt);
+      wt.wake(v, ok);
+    });
+  }
+
+  /**
+   * #matchOffer finds the oldest waiting offer in direction `dir` of another operation (not ticket `exclude`) and
+   * claims its ticket; it returns the offer's thread slot, or -1. Offers whose ticket is already claimed (their select
+   * completed elsewhere) or whose thread died are withdrawn on the way. Call under the lock.
+   */
+  #matchOffer(dir: number, exclude: number): number {
+    const w = this.#w;
+    const maskAt = dir === DIR_RECV ? RECV_MASK : SEND_MASK;
+    for (;;) {
+      let best = -1;
+      let bestSeq = 0;
+      for (let m = 0; m < 2; m++) {
+        let bits = Atomics.load(w, maskAt + m);
+        while (bits !== 0) {
+          const b = 31 - Math.clz32(bits);
+          bits &= ~(1 << b);
+          const s = m * 32 + b;
+          const o = offerIndex(s, dir);
+          if (w[o + O_STATE] !== WAITING || w[o + O_TICKET] === exclude) continue;
+          if (!isAlive(s)) {
+            w[o + O_STATE] = NONE;
+            continue;
+          }
+          const seq = w[o + O_SEQ]!;
+          if (best < 0 || seq - bestSeq < 0) {
+            best = s;
+            bestSeq = seq;
+          }
+        }
+      }
+      if (best < 0) return -1;
+      const o = offerIndex(best, dir);
+      if (claimTicket(w[o + O_TICKET]!, w[o + O_GEN]!)) return best;
+      // Its operation completed elsewhere: withdraw the stale offer and let its owner refresh it.
+      w[o + O_STATE] = NONE;
+      const owner = best;
+      queueMicrotask(() => this.#wakeSlot(owner));
+    }
+  }
+
+  /** #publish makes this thread's offer in `dir` name the oldest local waiter that is still to be completed. */
+  #publish(dir: number): void {
+    const w = this.#w;
+    const me = mySlot();
+    const o = offerIndex(me, dir);
+    const state = w[o + O_STATE]!;
+    if (state === FILLED || state === TAKEN) return; // to be collected first
+    const q = dir === DIR_RECV ? this.#recvq : this.#sendq;
+    let head = q.head;
+    while (head !== null && this.#ticketOf(head)?.claimed === true) head = head.next;
+    if (head === null) {
+      w[o + O_STATE] = NONE;
+      return;
+    }
+    const t = this.#ticketOf(head)!;
+    if (state === WAITING && w[o + O_TICKET] === t.t && w[o + O_GEN] === t.gen) return;
+    if (dir === DIR_SEND) {
+      this.#codec.encode(head.value as T, this.#scratch);
+      this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, me, DIR_SEND));
+    }
+    w[o + O_TICKET] = t.t;
+    w[o + O_GEN] = t.gen;
+    w[o + O_SEQ] = (w[SEQ] = (w[SEQ]! + 1) | 0);
+    w[o + O_STATE] = WAITING;
+  }
+
+  #setMaskBit(at: number, on: boolean): void {
+    const me = mySlot();
+    const i = at + (me >> 5);
+    const bit = 1 << (me & 31);
+    if (on) Atomics.or(this.#w, i, bit);
+    else Atomics.and(this.#w, i, ~bit);
+  }
+
+  /** #wakeMask wakes every thread with parked operations in a mask (this thread by a re-poll). */
+  #wakeMask(at: number): void {
+    this.#wakeBits(Atomics.load(this.#w, at), Atomics.load(this.#w, at + 1));
+  }
+
+  #wakeBits(m0: number, m1: number): void {
+    for (let m = 0; m < 2; m++) {
+      let bits = m === 0 ? m0 : m1;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits);
+        bits &= ~(1 << b);
+        this.#wakeSlot(m * 32 + b);
+      }
+    }
+  }
+
+  #wakeSlot(s: number): void {
+    if (s === mySlot()) queueMicrotask(() => this.repoll());
+    else wake(s);
+  }
+
+  #idleCheck(): void {
+    if (this.#watched && this.#recvq.size === 0 && this.#sendq.size === 0) {
+      this.#watched = false;
+      unwatch(this);
+    }
+  }
+
+  #slotOffset(i: number): number {
+    return this.#geo.ringOffset + i * this.#slotBytes;
+  }
+
+  /** #store encodes a value already validated into the slot at `offset`. */
+  #store(value: T, offset: number): void {
+    if (this.#fixed) {
+      this.#codec.encodeAt!(value, this.#dv, offset);
+    } else {
+      this.#codec.encode(value, this.#scratch);
+      this.#u8.set(this.#scratch, offset);
+    }
+  }
+
+  #decodeAt(offset: number): T {
+    if (this.#fixed) return this.#codec.decodeAt!(this.#dv, offset);
+    let view = this.#views.get(offset);
+    if (view === undefined) {
+      view = this.#u8.subarray(offset, offset + this.#slotBytes);
+      this.#views.set(offset, view);
+    }
+    return this.#codec.decode(view);
+  }
+}
+
+const instances = new Map<number, WeakRef<SharedChan<unknown>>>();
+const forget = new FinalizationRegistry<number>((id) => {
+  if (instances.get(id)?.deref() === undefined) instances.delete(id);
+});
+
+/**
+ * sharedChan makes a channel in shared memory with room for `capacity` values encoded by `codec`: Go's
+ * `make(chan T, capacity)` for values that cross threads. Post it to a worker or pass it to a goroutine on a worker
+ * and it is rebuilt there, bound to the same memory.
+ *
+ * Throws InvalidArgumentError for a bad capacity or codec.
+ *
+ * @example
+ * const results = sharedChan(int32, 1024);
+ * go(countPrimes, 0, 1_000_000, results); // a task on a worker thread
+ * for await (const n of results) total += n;
+ */
+export function sharedChan<T>(codec: Codec<T>, capacity = 0): SharedChan<T> {
+  checkCount('sharedChan', 'capacity', capacity);
+  if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function') {
+    throw new InvalidArgumentError('sharedChan: codec must be a gocsp codec (int32, string(), json(), ...)');
+  }
+  const g = geometry(capacity, codec.slotBytes);
+  const ch = new SharedChan<T>(new SharedArrayBuffer(g.totalBytes), codec, { cap: capacity });
+  instances.set(ch.id, new WeakRef(ch as SharedChan<unknown>));
+  forget.register(ch, ch.id);
+  return ch;
+}
+
+/** rebuildSharedChan returns this thread's object for a shared channel, creating it on first sight. */
+export function rebuildSharedChan<T>(sab: SharedArrayBuffer, codec: Codec<T>): SharedChan<T> {
+  const id = new Int32Array(sab, 0, ID + 1)[ID]!;
+  const known = instances.get(id)?.deref();
+  if (known !== undefined) return known as SharedChan<T>;
+  const ch = new SharedChan<T>(sab, codec);
+  instances.set(id, new WeakRef(ch as SharedChan<unknown>));
+  forget.register(ch, id);
+  return ch;
+}
+
+
+registerWireKind(SHARED_CHAN_KIND, (w) => {
+  adopt(w['registry'] as SharedArrayBuffer);
+  return rebuildSharedChan(w['sab'] as SharedArrayBuffer, codecFromWire(w['codec'] as CodecWire));
+});
