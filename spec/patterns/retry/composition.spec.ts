@@ -1,13 +1,23 @@
 /**
- * RetryExecutor composed with other policies through wrap(), against small fakes that follow the other families'
- * contracts (error codes, remainingMs): retry outermost, so every retry goes through the breaker and the bulkhead.
+ * RetryExecutor composed with other policies through wrap(), retry outermost, so that every retry goes through the
+ * breaker and the bulkhead: first against small fakes that follow the other families' contracts (error codes,
+ * remainingMs), then against the real CircuitBreaker, BulkheadCircuitBreaker and TokenBucketRateLimiter.
  */
 import { describe, expect, it } from 'vitest';
 import { type Context, background, nowMillis, sleep, synctest, withCancel } from '../../../runtime/index.js';
 import { type Cancel, toContext } from '../../../patterns/core/cancel.js';
 import { PatternError } from '../../../patterns/core/errors.js';
 import { type Policy, wrap } from '../../../patterns/core/policy.js';
-import { isRetryExhaustedError, RetryExecutor, RetryPolicy } from '../../../patterns/index.js';
+import {
+  BulkheadCircuitBreaker,
+  CircuitBreaker,
+  isBrokenCircuitError,
+  isRateLimitedError,
+  isRetryExhaustedError,
+  RetryExecutor,
+  RetryPolicy,
+  TokenBucketRateLimiter,
+} from '../../../patterns/index.js';
 
 /** FakeBreaker opens after `threshold` consecutive failures, for `openMs`, and then lets the next call probe. */
 class FakeBreaker implements Policy {
@@ -141,5 +151,103 @@ describe('wrap(retry, breaker, bulkhead)', () => {
     const retry = new RetryExecutor(policy(2));
     const resilient = wrap(retry, new FakeBreaker(5, 1000), new FakeBulkhead(10));
     expect(await resilient.execute(() => 42)).toBe(42);
+  });
+});
+
+describe('wrap(retry, CircuitBreaker, BulkheadCircuitBreaker, TokenBucketRateLimiter)', () => {
+  it('waits out the real breaker open time, then probes and succeeds', async () => {
+    await synctest.run(async () => {
+      const breaker = new CircuitBreaker({ failureThreshold: 2, recoveryTimeout: 500 });
+      const bulkhead = new BulkheadCircuitBreaker({ maxConcurrentCalls: 2 });
+      const limiter = new TokenBucketRateLimiter({ capacity: 10, refillRate: 10 });
+      const retry = new RetryExecutor(policy(5));
+      const t0 = nowMillis();
+      const calls: number[] = [];
+      const r = await wrap(retry, breaker, bulkhead, limiter).execute(() => {
+        calls.push(nowMillis() - t0);
+        if (calls.length <= 2) throw new Error('503');
+        return 'ok';
+      });
+      // Failures at 0 and 100 open the breaker until 600. At 300 (backoff 200) it rejects with 300 ms remaining;
+      // the next backoff, 400, is longer, so the probe goes at 700 and closes the circuit.
+      expect(r).toBe('ok');
+      expect(calls).toEqual([0, 100, 700]);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'closed', calls: 3, rejections: 1 });
+      expect(retry.getMetrics()).toMatchObject({ attempts: 4, retries: 3, totalDelay: 700 });
+    });
+  });
+
+  it('gives up at once on a breaker open longer than maxDelay, with the breaker rejection as is', async () => {
+    await synctest.run(async () => {
+      const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 60_000 });
+      const resilient = wrap(new RetryExecutor(policy(5)), breaker);
+      let calls = 0;
+      const e = await resilient
+        .execute(() => {
+          calls++;
+          throw new Error('down');
+        })
+        .catch((x: unknown) => x);
+      expect(isBrokenCircuitError(e)).toBe(true);
+      expect(calls).toBe(1);
+      breaker.forceOpen();
+      const forced = await resilient.execute(() => 'never').catch((x: unknown) => x);
+      expect(isBrokenCircuitError(forced)).toBe(true);
+    });
+  });
+
+  it('retries a full bulkhead after the backoff', async () => {
+    await synctest.run(async () => {
+      const bulkhead = new BulkheadCircuitBreaker({ maxConcurrentCalls: 1, enableQueue: false });
+      const resilient = wrap(new RetryExecutor(policy(3)), bulkhead);
+      const t0 = nowMillis();
+      const done: [string, number][] = [];
+      await Promise.all([
+        resilient.execute(async () => {
+          await sleep(150);
+          done.push(['slow', nowMillis() - t0]);
+        }),
+        resilient.execute(() => void done.push(['fast', nowMillis() - t0])),
+      ]);
+      expect(done).toEqual([
+        ['slow', 150],
+        ['fast', 300],
+      ]);
+    });
+  });
+
+  it('retries a rate limiter refusal after its retryAfter, and not when that exceeds maxDelay', async () => {
+    await synctest.run(async () => {
+      const limiter = new TokenBucketRateLimiter({ capacity: 1, refillRate: 1, refillInterval: 800, maxWait: 0 });
+      const resilient = wrap(new RetryExecutor(policy(3)), limiter);
+      const t0 = nowMillis();
+      const at: number[] = [];
+      await resilient.execute(() => void at.push(nowMillis() - t0));
+      await resilient.execute(() => void at.push(nowMillis() - t0)); // refused: the next token is due at 800
+      expect(at).toEqual([0, 800]);
+
+      const slow = new TokenBucketRateLimiter({ capacity: 1, refillRate: 1, refillInterval: 5000, maxWait: 0 });
+      const strict = wrap(new RetryExecutor(policy(3)), slow);
+      await strict.execute(() => 1);
+      const e = await strict.execute(() => 2).catch((x: unknown) => x);
+      expect(isRateLimitedError(e)).toBe(true); // retryAfter 5000 > maxDelay 1000: not retried
+    });
+  });
+
+  it('stops at once when the caller aborts while the call waits in the bulkhead queue', async () => {
+    await synctest.run(async () => {
+      const bulkhead = new BulkheadCircuitBreaker({ maxConcurrentCalls: 1 });
+      const resilient = wrap(new RetryExecutor(policy(5)), new CircuitBreaker(), bulkhead);
+      const hold = resilient.execute(() => sleep(1000));
+      const ac = new AbortController();
+      let ran = false;
+      const p = resilient.execute(() => void (ran = true), ac.signal).catch((x: unknown) => x);
+      await sleep(100);
+      const reason = new Error('client left');
+      ac.abort(reason);
+      expect(await p).toBe(reason);
+      await hold;
+      expect(ran).toBe(false);
+    });
   });
 });
