@@ -2,6 +2,10 @@
  * gocsp/patterns: worker pools, pipelines, fan-out/fan-in, rate limiters, circuit breakers, bulkheads and retry,
  * built from the runtime's goroutines and channels. (Filled in by the pattern issues.)
  */
+// core
+export { wrap, type Policy } from './core/policy.js';
+export type { Cancel } from './core/cancel.js';
+export { PatternError, hasCode } from './core/errors.js';
 // retry
 export {
   RetryPolicy,

@@ -20,7 +20,6 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { main, withTimeout, isDeadlineExceeded, type Context } from '../../runtime/index.js';
-import { wrap } from '../../patterns/core/policy.js';
 import {
   CircuitBreaker,
   isCircuitRejection,
@@ -28,6 +27,7 @@ import {
   RetryExecutor,
   RetryPolicy,
   TokenBucketRateLimiter,
+  wrap,
 } from '../../patterns/index.js';
 
 /** HttpError is a response with a status the client treats as a failure. */
