@@ -157,23 +157,42 @@ export class BulkheadCircuitBreaker implements Policy {
     return Promise.resolve(undefined);
   }
 
-  /** run runs `fn` on a permit already taken, and gives it back when `fn` settles. */
-  async #run<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context): Promise<T> {
+  /**
+   * run runs `fn` on a permit already taken, and gives it back when `fn` settles. The settle handlers are made once
+   * per bulkhead, so the call allocates nothing of its own beyond the promise `then` returns.
+   */
+  #run<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context): Promise<T> {
     this.#admitted++;
     const active = this.#sem.len();
     if (active > this.#peakActive) this.#peakActive = active;
+    let r: Promise<T> | T;
     try {
-      const v = await fn(ctx);
-      this.#successes++;
-      return v;
+      r = fn(ctx);
     } catch (e) {
       this.#failures++;
-      throw e;
-    } finally {
-      this.#sem.tryRecv();
-      // Still full: the slot went straight to the first waiter (see the file comment).
-      if (this.#sem.len() === this.#max) this.#queued--;
+      this.#release();
+      return Promise.reject(e);
     }
+    return (r instanceof Promise ? r : Promise.resolve(r)).then(this.#onOk, this.#onErr) as Promise<T>;
+  }
+
+  readonly #onOk = <T>(v: T): T => {
+    this.#successes++;
+    this.#release();
+    return v;
+  };
+
+  readonly #onErr = (e: unknown): never => {
+    this.#failures++;
+    this.#release();
+    throw e;
+  };
+
+  /** release gives the permit back: to the first waiter if there is one (inside tryRecv), else to the buffer. */
+  #release(): void {
+    this.#sem.tryRecv();
+    // Still full: the slot went straight to the first waiter (see the file comment).
+    if (this.#sem.len() === this.#max) this.#queued--;
   }
 
   /** wait queues the caller for a permit (or rejects it at once), then runs `fn`. */
