@@ -23,6 +23,14 @@ export interface RetryBudgetConfig {
   tokenRatio: number;
 }
 
+/**
+ * RetryBudget is a token count shared by the executors that call one backend, refusing retries while failures
+ * outnumber successes (see the file comment). Its methods never block.
+ *
+ * @example
+ * const budget = new RetryBudget({ maxTokens: 10, tokenRatio: 0.1 });
+ * const executor = new RetryExecutor(policy, { budget });
+ */
 export class RetryBudget {
   readonly #max: number;
   readonly #ratio: number;

@@ -14,6 +14,7 @@
  * Nothing runs in the background: an execution is the caller's own async call, with no goroutine, timer or
  * listener left behind when it settles.
  */
+import { background } from '../../runtime/context/background.js';
 import { cause } from '../../runtime/context/cancel-ctx.js';
 import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
@@ -30,6 +31,8 @@ import { MetricsRecorder, type Outcome, type RetryMetrics } from './retry-metric
 import { RetryPolicy } from './retry-policy.js';
 
 const OWNER = 'RetryExecutor';
+/** UNCANCELABLE is toContext(undefined), made once: the common no-cancel call allocates no pair. */
+const UNCANCELABLE: readonly [Context, () => void] = Object.freeze([background(), () => {}] as const);
 
 /** RetryEvent describes a retry about to be waited for (RetryExecutorOptions.onRetry). */
 export interface RetryEvent {
@@ -55,6 +58,16 @@ export interface RetryExecutorOptions {
   onRetry: (event: RetryEvent) => void;
 }
 
+/**
+ * RetryExecutor runs operations under a RetryPolicy: execute and executeWithContext block (asynchronously) through
+ * every attempt and wait, and settle once the operation succeeds or the policy gives up. A cancel (Context or
+ * AbortSignal) ends a wait at once and prevents further attempts. One executor serves any number of concurrent
+ * executions; its metrics count them all.
+ *
+ * @example
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 4 }));
+ * const user = await wrap(executor, breaker).execute((ctx) => fetchUser(id, ctx.signal), req.signal);
+ */
 export class RetryExecutor implements Policy {
   readonly #policy: RetryPolicy;
   readonly #budget: RetryBudget | null;
@@ -143,7 +156,7 @@ export class RetryExecutor implements Policy {
     cancel: Cancel,
   ): Promise<T> {
     this.#m.executions++;
-    const [ctx, release] = toContext(cancel);
+    const [ctx, release] = cancel === undefined ? UNCANCELABLE : toContext(cancel);
     const start = withContext ? nowMillis() : 0;
     let attempts = 0;
     let outcome: Outcome = 'failure';

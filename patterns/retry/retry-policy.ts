@@ -66,6 +66,15 @@ export interface RetryPolicyConfig {
 
 const retryAll: RetryCondition = () => true;
 
+/**
+ * RetryPolicy decides whether a failed attempt is retried (shouldRetry, isRetryable) and how long to wait before the
+ * next one (getDelay, delayFor). It never blocks and keeps no per-call state; RetryExecutor applies it.
+ *
+ * @example
+ * const policy = new RetryPolicy({ maxAttempts: 3, backoffStrategy: 'exponential', initialDelay: 1000,
+ *   maxDelay: 10000, jitter: true, retryCondition: (error) => error.name === 'NetworkError' });
+ * const executor = new RetryExecutor(policy);
+ */
 export class RetryPolicy {
   #maxAttempts: number;
   #strategyName: BackoffStrategyName | null;
