@@ -29,6 +29,9 @@ export interface ThreadsConfig {
 /** MAX_THREADS bounds `threads`, as a guard against a typo starting thousands of workers. */
 export const MAX_THREADS = 256;
 
+/** LIMITS are the keys of Node's Worker resourceLimits. */
+const LIMITS = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
+
 /** defaultConfig is the configuration when configureThreads was never called. */
 export function defaultConfig(): ThreadsConfig {
   return { threads: availableParallelism(), goroutinesPerThread: Infinity, resourceLimits: undefined };
@@ -55,6 +58,14 @@ export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
   const limits = o.resourceLimits;
   if (limits !== undefined && (typeof limits !== 'object' || limits === null)) {
     throw new InvalidArgumentError(`configureThreads: resourceLimits must be an object, got ${describe(limits)}`);
+  }
+  for (const [k, v] of Object.entries(limits ?? {})) {
+    if (!LIMITS.has(k)) {
+      throw new InvalidArgumentError(`configureThreads: resourceLimits.${k} is not a Worker resource limit`);
+    }
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)) {
+      throw new InvalidArgumentError(`configureThreads: resourceLimits.${k} must be a positive number, got ${describe(v)}`);
+    }
   }
   return { threads, goroutinesPerThread: gpt, resourceLimits: limits };
 }

@@ -84,7 +84,7 @@ export class ThreadPool implements ThreadEvents {
     if (this.#closed || !this.#threads.has(t)) return;
     this.#threads.delete(t);
     this.#hungry.delete(t);
-    const why = deathMessage(t.slot, code, error);
+    const why = deathMessage(t.slot, t.ready, code, error);
     threadExited(t.slot, new ThreadDiedError(why, t.slot, code, error));
 
     // pass 1 - take the dead worker's goroutines, and keep the queue served
@@ -129,10 +129,27 @@ export class ThreadPool implements ThreadEvents {
 
   #start(n: number): void {
     for (let i = 0; i < n; i++) {
-      const t = new Thread(++lastSlot, this.#config, this);
+      const slot = ++lastSlot;
+      let t: Thread;
+      try {
+        t = new Thread(slot, this.#config, this);
+      } catch (e) {
+        // The Worker constructor refused (bad options): nothing will ever run the queue, so fail it (a microtask
+        // later, as the caller may be go() itself, which must not see someone else's failure).
+        if (this.#threads.size === 0) void Promise.resolve().then(() => this.#failQueue(slot, e));
+        continue;
+      }
       t.setRef(this.#refed);
       this.#threads.add(t);
     }
+  }
+
+  #failQueue(slot: number, e: unknown): void {
+    if (this.#threads.size > 0 || this.#closed) return;
+    const jobs = this.#queue.take(this.#queue.length);
+    this.#active -= jobs.length;
+    const why = `thread ${slot} could not start: ${e instanceof Error ? e.message : String(e)}`;
+    for (const j of jobs) fail(j, new ThreadDiedError(why, slot, null, e));
   }
 
   #report(t: Thread, m: ReportMsg): void {
@@ -177,10 +194,11 @@ export class ThreadPool implements ThreadEvents {
 }
 
 /** deathMessage says why a worker exited while it should have been running. */
-function deathMessage(slot: number, code: number, error: unknown): string {
-  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
-  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `thread ${slot} died: out of memory (${String(e.message)})`;
-  if (error instanceof Error) return `thread ${slot} died: uncaught ${error.name}: ${error.message}`;
-  if (error !== undefined) return `thread ${slot} died: uncaught ${String(error)}`;
-  return `thread ${slot} died: exited with code ${code}`;
+function deathMessage(slot: number, ready: boolean, code: number, error: unknown): string {
+  const died = `thread ${slot} died${ready ? '' : ' while starting'}`;
+  const e = error as { message?: unknown; code?: unknown } | undefined;
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `${died}: out of memory (${String(e.message)})`;
+  if (error instanceof Error) return `${died}: uncaught ${error.name}: ${error.message}`;
+  if (error !== undefined) return `${died}: uncaught ${String(error)}`;
+  return `${died}: exited with code ${code}`;
 }

@@ -6,7 +6,7 @@
  * idle pool never keeps the process alive. 'error' (an uncaught throw in the worker, or running out of memory) is
  * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
 import { WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
@@ -37,7 +37,7 @@ export class Thread {
     this.slot = slot;
     const { port1, port2 } = new MessageChannel();
     const init: WorkerInit = { kind: WORKER_KIND, slot, port: port2, goroutinesPerThread: config.goroutinesPerThread };
-    this.#worker = new Worker(ENTRY, {
+    this.#worker = startWorker({
       workerData: init,
       transferList: [port2],
       ...(config.resourceLimits !== undefined ? { resourceLimits: config.resourceLimits } : {}),
@@ -99,6 +99,55 @@ export class Thread {
     await this.#worker.terminate();
   }
 }
+
+/**
+ * startWorker starts the entry with `options`. A worker inherits the main thread's execArgv; when that holds flags
+ * about the main entry point they are left out, and so are the process-wide flags that Node refuses in a worker's
+ * own execArgv (`--expose-gc`, `--max-old-space-size`: V8 applies them to the whole process anyway).
+ */
+function startWorker(options: WorkerOptions): Worker {
+  const execArgv = workerExecArgv(process.execArgv);
+  if (execArgv.length === process.execArgv.length) return new Worker(ENTRY, options);
+  try {
+    return new Worker(ENTRY, { ...options, execArgv });
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    // "Initiated Worker with invalid execArgv flags: --expose-gc, --stack-size=2000"
+    const refused = new Set((e as Error).message.slice((e as Error).message.indexOf(': ') + 2).split(', '));
+    return new Worker(ENTRY, { ...options, execArgv: execArgv.filter((a) => !refused.has(a)) });
+  }
+}
+
+/**
+ * workerExecArgv is the main thread's execArgv without the flags about its entry point, which a worker inherits by
+ * default and which stop it from starting (`--input-type` with a file entry: ERR_INPUT_TYPE_NOT_ALLOWED).
+ */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=', 1)[0]!;
+    if (!ENTRY_FLAGS.has(name)) {
+      out.push(a);
+    } else if (!a.includes('=') && ENTRY_FLAGS.get(name) === true) {
+      i++; // the flag's value is the next argument
+    }
+  }
+  return out;
+}
+
+/** ENTRY_FLAGS are the flags about the main entry point, each with whether it takes a value. */
+const ENTRY_FLAGS = new Map<string, boolean>([
+  ['--input-type', true],
+  ['--eval', true],
+  ['-e', true],
+  ['--print', true],
+  ['-p', true],
+  ['--watch', false],
+  ['--watch-path', true],
+  ['--watch-preserve-output', false],
+  ['--test', false],
+]);
 
 function isDataCloneError(e: unknown): boolean {
   return e instanceof Error && e.name === 'DataCloneError';

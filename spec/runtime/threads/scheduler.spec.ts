@@ -8,7 +8,7 @@ import { ChannelClosedError, InvalidArgumentError, SyncMisuseError, isInvalidArg
 import { go, nextGoroutineId } from '../../../runtime/go.js';
 import { Mutex } from '../../../runtime/sync/mutex.js';
 import { goThread } from '../../../runtime/threads/go-thread.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
 import { task } from '../../../runtime/threads/task.js';
 import { double } from './tasks/js-task.mjs';
 import { add, badResult, echo, fail, makeHidden, nap, spawnPanic, where } from './tasks/basic.js';
@@ -194,5 +194,28 @@ describe('task marker', () => {
     expect(() => task(import.meta.url, (() => () => 1)())).toThrow('task: fn must be a named function (the worker finds it by its name)');
     expect(() => task('file:///elsewhere.ts', add)).toThrow(/^task: add is already a task of file:.*basic\.ts$/);
     expect(task(add[Symbol.for('gocsp.task') as never] ? (add as never as { [k: symbol]: { url: string } })[Symbol.for('gocsp.task')]!.url : '', add)).toBe(add);
+  });
+});
+
+describe('configureThreads', () => {
+  it.each([
+    [{ threads: 0 }, 'configureThreads: threads must be an integer from 1 to 256, got 0'],
+    [{ threads: 1.5 }, 'configureThreads: threads must be an integer from 1 to 256, got 1.5'],
+    [{ goroutinesPerThread: 0 }, 'configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got 0'],
+    [{ resourceLimits: { maxOldGenerationSizeMb: 'big' } }, 'configureThreads: resourceLimits.maxOldGenerationSizeMb must be a positive number, got "big"'],
+    [{ resourceLimits: { heapMb: 1 } }, 'configureThreads: resourceLimits.heapMb is not a Worker resource limit'],
+  ])('refuses %o, naming the option and the value', (options, message) => {
+    expect(() => configureThreads(options as never)).toThrow(message);
+  });
+
+  it('refuses to change the configuration while threads run', async () => {
+    await goThread(add, 1, 1);
+    expect(() => configureThreads({ threads: 1 })).toThrow('configureThreads: threads are running; call shutdownThreads() first');
+  });
+
+  it('caps the goroutines running at once on a worker with goroutinesPerThread', async () => {
+    configureThreads({ threads: 1, goroutinesPerThread: 3 });
+    const rs = await Promise.all(Array.from({ length: 12 }, () => goThread(nap, 20)));
+    expect(Math.max(...rs.map((r) => r.peak))).toBe(3);
   });
 });

@@ -1,0 +1,24 @@
+/** The run queue (run-queue.ts) and the worker's execArgv filter (thread.ts). */
+import { describe, expect, it } from 'vitest';
+import { ArrayRunQueue } from '../../../runtime/threads/run-queue.js';
+import { workerExecArgv } from '../../../runtime/threads/thread.js';
+
+describe('ArrayRunQueue', () => {
+  it('takes batches in FIFO order and compacts as it drains', () => {
+    const q = new ArrayRunQueue<number>();
+    for (let i = 0; i < 5000; i++) q.push(i);
+    const got: number[] = [];
+    while (q.length > 0) got.push(...q.take(64));
+    expect(got).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(q.take(10)).toEqual([]);
+    q.push(7);
+    expect(q.take(10)).toEqual([7]);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it('drops the flags about the main entry point and keeps the rest', () => {
+    expect(workerExecArgv(['--import', 'tsx', '--input-type=module', '--expose-gc'])).toEqual(['--import', 'tsx', '--expose-gc']);
+    expect(workerExecArgv(['--input-type', 'module', '-e', 'x', '--watch', '--conditions=dev'])).toEqual(['--conditions=dev']);
+  });
+});
