@@ -62,6 +62,29 @@ describe('CircuitBreaker: closed', () => {
   });
 });
 
+describe('CircuitBreaker: what fn may return', () => {
+  it('accepts a thenable that is not a native promise', async () => {
+    const b = new CircuitBreaker({ failureThreshold: 1 });
+    const thenable = { then: (res: (v: number) => void) => res(7) };
+    expect(await b.call(() => thenable as unknown as Promise<number>)).toBe(7);
+    const failing = { then: (_: unknown, rej: (e: Error) => void) => rej(new Error('thenable')) };
+    expect(await outcome(b.call(() => failing as unknown as Promise<number>))).toBe('thenable');
+    expect(b.isOpen()).toBe(true);
+  });
+
+  it('counts a synchronous throw as a failure on the slow-call path too', async () => {
+    const b = new CircuitBreaker({ failureThreshold: 1, slowCallDuration: 100 });
+    expect(
+      await outcome(
+        b.call(() => {
+          throw new Error('sync');
+        }),
+      ),
+    ).toBe('sync');
+    expect(b.isOpen()).toBe(true);
+  });
+});
+
 describe('CircuitBreaker: open', () => {
   it('rejects at once without running fn, with the time left until half-open', async () => {
     await synctest.run(async () => {
@@ -268,6 +291,18 @@ describe('CircuitBreaker: generations', () => {
       expect(b.getState()).toBe('open');
       expect(b.getMetrics().lateResults).toBe(1);
     });
+  });
+
+  it('counts a result in the generation it was admitted in, even if fn changed the state synchronously', async () => {
+    const b = new CircuitBreaker({ failureThreshold: 1 });
+    const p = b.call(async () => {
+      b.forceOpen();
+      b.forceClose(); // a new generation before fn even returned
+      throw new Error('late');
+    });
+    expect(await outcome(p)).toBe('late');
+    expect(b.getState()).toBe('closed');
+    expect(b.getMetrics().lateResults).toBe(1);
   });
 
   it('ignores results of calls started before forceClose', async () => {
