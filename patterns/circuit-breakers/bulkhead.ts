@@ -30,6 +30,7 @@ import { newTimer } from '../../runtime/time/timer.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
+import { checkCancel, checkFn } from './check.js';
 import { BulkheadRejectedError } from './errors.js';
 
 export interface BulkheadConfig {
@@ -125,17 +126,25 @@ export class BulkheadCircuitBreaker implements Policy {
    * waits (FIFO, behind earlier callers) when every permit is taken and queueing is on. Rejects, and `fn` never
    * runs, with BulkheadRejectedError 'full' when it may not wait (enableQueue false, or maxQueueSize callers already
    * waiting), 'timeout' after maxWaitTime in line, or the context's error (Canceled, DeadlineExceeded) when `cancel`
-   * fires first or was already done. `fn` receives the Context derived from `cancel`.
+   * fires first or was already done. `fn` receives the Context derived from `cancel`. Throws InvalidArgumentError at
+   * once if `fn` is not a function or `cancel` is not a Context, an AbortSignal or undefined.
    */
   call<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    return this.execute(fn, cancel);
+    checkFn('BulkheadCircuitBreaker.call', fn);
+    return this.#execute(fn, cancel, 'BulkheadCircuitBreaker.call');
   }
 
   /** execute is call (Policy). */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
+    checkFn('BulkheadCircuitBreaker.execute', fn);
+    return this.#execute(fn, cancel, 'BulkheadCircuitBreaker.execute');
+  }
+
+  #execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel: Cancel, method: string): Promise<T> {
     if (cancel === undefined) {
       return this.#sem.trySend(null) ? this.#run(fn, background()) : this.#wait(fn, background());
     }
+    checkCancel(method, cancel);
     const [ctx, release] = toContext(cancel);
     const err = ctx.err();
     if (err !== null) {
@@ -152,6 +161,7 @@ export class BulkheadCircuitBreaker implements Policy {
    * resolves to undefined at once without running `fn` (counted in rejectedFull).
    */
   tryCall<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T | undefined> {
+    checkFn('BulkheadCircuitBreaker.tryCall', fn);
     if (this.#sem.trySend(null)) return this.#run(fn, background());
     this.#rejectedFull++;
     return Promise.resolve(undefined);

@@ -18,6 +18,7 @@ import { type Cancel, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
 import { BreakerMachine } from './breaker-machine.js';
+import { checkCancel, checkFn } from './check.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';
 import { type CircuitState, type StateChange, StateEvents } from './state-events.js';
@@ -59,7 +60,8 @@ export class CircuitBreaker implements Policy {
    * at once with BrokenCircuitError (with the time left until half-open); while half-open with every probe slot taken,
    * with CircuitHalfOpenError. In both cases `fn` does not run. A failure (an error isFailure counts) may open the
    * circuit; an error isFailure does not count passes through untouched and counts as nothing. If isFailure itself
-   * throws, the error counts as a failure and the call rejects with what isFailure threw.
+   * throws, the error counts as a failure and the call rejects with what isFailure threw. Throws
+   * InvalidArgumentError at once if `fn` is not a function.
    *
    * @example
    * try {
@@ -70,6 +72,7 @@ export class CircuitBreaker implements Policy {
    * }
    */
   call<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T> {
+    checkFn('CircuitBreaker.call', fn);
     return this.#run(fn, background());
   }
 
@@ -79,7 +82,9 @@ export class CircuitBreaker implements Policy {
    * the resulting Canceled error does not count as a failure (see isFailure).
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
+    checkFn('CircuitBreaker.execute', fn);
     if (cancel === undefined) return this.#run(fn, background());
+    checkCancel('CircuitBreaker.execute', cancel);
     const [ctx, release] = toContext(cancel);
     const err = ctx.err();
     if (err !== null) {

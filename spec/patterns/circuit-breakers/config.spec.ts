@@ -91,3 +91,29 @@ describe('BulkheadCircuitBreaker config', () => {
     expect(() => new BulkheadCircuitBreaker(null as never)).toThrow('BulkheadCircuitBreaker: config must be an object, got null');
   });
 });
+
+describe('call-time misuse', () => {
+  it('throws InvalidArgumentError at the call for a fn that is not a function, taking no probe slot or permit', () => {
+    const b = new CircuitBreaker({ failureThreshold: 1 });
+    expect(() => b.call(5 as never)).toThrow('CircuitBreaker.call: fn must be a function, got 5');
+    expect(() => b.execute(null as never)).toThrow('CircuitBreaker.execute: fn must be a function, got null');
+    expect(b.getMetrics()).toMatchObject({ calls: 0, failures: 0, state: 'closed' });
+    const h = new BulkheadCircuitBreaker({ maxConcurrentCalls: 1 });
+    expect(() => h.call('f' as never)).toThrow('BulkheadCircuitBreaker.call: fn must be a function, got "f"');
+    expect(() => h.execute(undefined as never)).toThrow('BulkheadCircuitBreaker.execute: fn must be a function, got undefined');
+    expect(() => h.tryCall({} as never)).toThrow('BulkheadCircuitBreaker.tryCall: fn must be a function, got {}');
+    expect(h.getAvailablePermits()).toBe(1);
+  });
+
+  it('throws InvalidArgumentError at the call for a cancel that is neither a Context nor an AbortSignal', () => {
+    const b = new CircuitBreaker();
+    expect(() => b.execute(() => 1, 5 as never)).toThrow(
+      'CircuitBreaker.execute: cancel must be a Context, an AbortSignal or undefined, got 5',
+    );
+    const h = new BulkheadCircuitBreaker();
+    expect(() => h.call(() => 1, {} as never)).toThrow(
+      'BulkheadCircuitBreaker.call: cancel must be a Context, an AbortSignal or undefined, got {}',
+    );
+    expect(h.getAvailablePermits()).toBe(10);
+  });
+});
