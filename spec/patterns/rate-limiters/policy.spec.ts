@@ -8,7 +8,13 @@ import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import { wrap } from '../../../patterns/core/policy.js';
-import { isRateLimitedError, RateLimitedError } from '../../../patterns/rate-limiters/errors.js';
+import {
+  isRateLimitedError,
+  isRateLimiterClosedError,
+  RateLimitedError,
+  RateLimiterClosedError,
+} from '../../../patterns/rate-limiters/errors.js';
+import { PatternError } from '../../../patterns/core/errors.js';
 import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
 import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
 import { stopwatch, track } from './helpers.js';
@@ -29,6 +35,19 @@ describe('RateLimitedError', () => {
     expect(isRateLimitedError({ code: 'ERR_RATE_LIMITED' })).toBe(true); // across threads, by code
     expect(isRateLimitedError(new Error('x'))).toBe(false);
     expect(new RateLimitedError('X', Number.NaN).message).toBe('X: rate limited');
+    expect(e).toBeInstanceOf(PatternError);
+  });
+
+  it('RateLimiterClosedError has its own code and guard', () => {
+    const e = new RateLimiterClosedError('LeakyBucketRateLimiter');
+    expect([e.name, e.code, e.message]).toEqual([
+      'RateLimiterClosedError',
+      'ERR_RATE_LIMITER_CLOSED',
+      'LeakyBucketRateLimiter: closed',
+    ]);
+    expect(e).toBeInstanceOf(PatternError);
+    expect(isRateLimiterClosedError(e)).toBe(true);
+    expect(isRateLimitedError(e)).toBe(false);
   });
 });
 

@@ -246,6 +246,28 @@ describe('SlidingWindowRateLimiter (approximate)', () => {
       expect(clock()).toBe(1200);
     }));
 
+  it('waits across sub-window boundaries when the newer sub-windows alone are full', () =>
+    synctest.run(async () => {
+      const l = sw({ mode: 'approximate', precision: 2, maxRequests: 8 });
+      const clock = stopwatch();
+      l.tryRequestBatch(4); // bucket [0, 500)
+      await sleep(600);
+      l.tryRequestBatch(4); // bucket [500, 1000)
+      await sleep(400);
+      // t=1000: 4 + 4 (the oldest bucket, fully weighted) = 8; room for one when its weight falls to 3/4: t=1125
+      expect(l.getRequestCount()).toBe(8);
+      await l.request();
+      expect(clock()).toBe(1125);
+      const m = sw({ mode: 'approximate', precision: 2, maxRequests: 8 });
+      const clock2 = stopwatch();
+      await sleep(600);
+      m.tryRequestBatch(8); // all in bucket [500, 1000)
+      await sleep(400);
+      // t=1000: the newer buckets alone hold 8; at t=1500 they become the oldest, weight 1 - f; 8 (1 - f) <= 7 at f = 1/8
+      await m.request();
+      expect(clock2()).toBe(1562.5);
+    }));
+
   it('forgets everything after two windows', () =>
     synctest.run(async () => {
       const l = sw({ mode: 'approximate', precision: 4, maxRequests: 8 });
