@@ -82,6 +82,57 @@ export class DeadlockError extends PanicError {
   }
 }
 
+/**
+ * EncodeError is a value that a shared-memory codec cannot encode: the wrong type for the codec (`int32 codec: cannot
+ * encode 1.5 (not an integer in [-2147483648, 2147483647])`), a value JSON or v8.serialize refuses (a cycle, a
+ * function). It is thrown by the send before a byte of the slot is written.
+ */
+export class EncodeError extends PanicError {
+  override name = 'EncodeError';
+  /** codec is the kind of the codec that refused the value ('int32', 'json', ...). */
+  readonly codec: string;
+  constructor(codec: string, what: string, reason: string, cause?: unknown) {
+    super(`${codec} codec: cannot encode ${what} (${reason})`, 'ERR_CODEC_ENCODE');
+    this.codec = codec;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/**
+ * ValueTooLargeError is a value whose encoding is longer than the codec's `maxBytes` (`string codec: value encodes to
+ * 300 bytes, more than maxBytes 256`). It is thrown by the send before a byte of the slot is written.
+ */
+export class ValueTooLargeError extends PanicError {
+  override name = 'ValueTooLargeError';
+  /** codec is the kind of the codec that refused the value. */
+  readonly codec: string;
+  /** size is the length of the encoded value in bytes. */
+  readonly size: number;
+  /** limit is the maxBytes it exceeds. */
+  readonly limit: number;
+  constructor(codec: string, size: number, limit: number, what = 'value') {
+    super(`${codec} codec: ${what} encodes to ${size} bytes, more than maxBytes ${limit}`, 'ERR_VALUE_TOO_LARGE');
+    this.codec = codec;
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/**
+ * DecodeError is a slot that does not hold what its codec wrote: a length prefix beyond `maxBytes`, bytes that do
+ * not parse. It means corrupted shared memory or two threads using different codecs on one channel.
+ */
+export class DecodeError extends PanicError {
+  override name = 'DecodeError';
+  /** codec is the kind of the codec that could not read the slot. */
+  readonly codec: string;
+  constructor(codec: string, reason: string, cause?: unknown) {
+    super(`${codec} codec: cannot decode the slot (${reason})`, 'ERR_CODEC_DECODE');
+    this.codec = codec;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
 const codeOf = (e: unknown): unknown =>
   typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
 
@@ -103,6 +154,12 @@ export const isCloseOfNilChannelError = (e: unknown): e is CloseOfNilChannelErro
 export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError => codeOf(e) === 'ERR_INVALID_ARGUMENT';
 /** isDeadlockError reports whether `e` is a deadlock report. */
 export const isDeadlockError = (e: unknown): e is DeadlockError => codeOf(e) === 'ERR_DEADLOCK';
+/** isEncodeError reports whether `e` is a value a shared-memory codec cannot encode. */
+export const isEncodeError = (e: unknown): e is EncodeError => codeOf(e) === 'ERR_CODEC_ENCODE';
+/** isValueTooLargeError reports whether `e` is a value longer than its codec's maxBytes. */
+export const isValueTooLargeError = (e: unknown): e is ValueTooLargeError => codeOf(e) === 'ERR_VALUE_TOO_LARGE';
+/** isDecodeError reports whether `e` is a slot its codec cannot read. */
+export const isDecodeError = (e: unknown): e is DecodeError => codeOf(e) === 'ERR_CODEC_DECODE';
 /** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
 export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
   typeof codeOf(e) === 'string' && (codeOf(e) as string).startsWith('ERR_SYNC_');
@@ -113,4 +170,7 @@ const PANIC_CODES = new Set([
   'ERR_CLOSE_OF_NIL_CHANNEL',
   'ERR_INVALID_ARGUMENT',
   'ERR_DEADLOCK',
+  'ERR_CODEC_ENCODE',
+  'ERR_VALUE_TOO_LARGE',
+  'ERR_CODEC_DECODE',
 ]);

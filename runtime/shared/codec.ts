@@ -3,11 +3,16 @@
  * SharedArrayBuffer, so a codec says how many bytes a slot has and how to encode into and decode from one.
  *
  * Fixed-size numbers go straight into their slot. Variable-size values (strings, bytes, JSON, structured clones)
- * are encoded with a length prefix into a slot of `maxBytes`; a value that does not fit is a ValueTooLargeError at
- * the send, before anything is written, and a value the codec cannot encode is an EncodeError. A slot is never left
- * half-written.
+ * are encoded with a length prefix into a slot of 4 + `maxBytes` bytes; a value that does not fit is a
+ * ValueTooLargeError at the send, before anything is written, and a value the codec cannot encode is an EncodeError.
+ * A slot is never left half-written.
  *
  * A codec crosses threads as its `wire` description (plain data) and is rebuilt there by codecFromWire.
+ *
+ * The codecs live in runtime/shared/codecs/, one file per family: scalars.ts (int32, uint32, float64, bigint64,
+ * bool), string.ts, bytes.ts, json.ts, structured.ts, record.ts, and from-wire.ts (codecFromWire). Their byte layout,
+ * little-endian throughout, is drawn in codecs/slot-bytes.ts. A slot view may start at any byte offset: codecs assume no
+ * alignment.
  */
 
 /** CodecWire is the plain-data description of a codec, enough to rebuild it on another thread. */
@@ -28,6 +33,24 @@ export interface Codec<T> {
   encode(value: T, slot: Uint8Array): void;
   /** decode reads the value from `slot`. */
   decode(slot: Uint8Array): T;
+  /**
+   * encodeAt, when present, is the fast path of encode: it writes `value` into the slotBytes bytes of `view` that
+   * start at `byteOffset` (any offset, aligned or not), with the same checks and the same bytes as encode. The
+   * scalar codecs (int32, uint32, float64, bigint64, bool) offer it; a channel that holds one DataView over its
+   * data area should prefer it, because building a Uint8Array per slot costs more than the encode itself.
+   */
+  encodeAt?(value: T, view: DataView, byteOffset: number): void;
+  /** decodeAt, present together with encodeAt, reads the value at `byteOffset` of `view`. */
+  decodeAt?(view: DataView, byteOffset: number): T;
   /** wire describes the codec as plain data for codecFromWire on another thread. */
   readonly wire: CodecWire;
+}
+
+/**
+ * FixedCodec is a codec with the DataView fast path: encode and decode allocate nothing (bigint64's decode excepted:
+ * a bigint is a heap object), and encodeAt/decodeAt skip building a view of the slot.
+ */
+export interface FixedCodec<T> extends Codec<T> {
+  encodeAt(value: T, view: DataView, byteOffset: number): void;
+  decodeAt(view: DataView, byteOffset: number): T;
 }

@@ -1,0 +1,75 @@
+/**
+ * Argument checks of the codec factories and of encode/decode. Option errors are InvalidArgumentError naming the
+ * factory, the option and the bad value (`string: maxBytes must be an integer in [1, 67108864], got 0`), thrown
+ * when the codec is built, so a channel never starts with a codec that cannot work.
+ */
+import { DecodeError, InvalidArgumentError } from '../../errors.js';
+import { describe } from '../../validate.js';
+import { MAX_BYTES_LIMIT } from './slot-bytes.js';
+
+/** MaxBytesOptions are the options of the variable-size codecs. */
+export interface MaxBytesOptions {
+  /**
+   * maxBytes is the largest encoded value in bytes, length prefix not included: an integer in [1, 64 Mi]. Default:
+   * 256 for string and bytes, 1024 for json and structured. The slot takes 4 + maxBytes bytes whatever the value.
+   */
+  readonly maxBytes?: number;
+}
+
+/** describeValue renders a value for an error message, cut to 80 characters: a message should not hold a payload. */
+export function describeValue(v: unknown): string {
+  const s = describe(v);
+  return s.length <= 80 ? s : `${s.slice(0, 77)}...`;
+}
+
+/** firstLine is the first line of an error's message, cut to 120 characters (V8's cycle report is multi-line). */
+export function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const line = message.split('\n', 1)[0] ?? '';
+  return line.length <= 120 ? line : `${line.slice(0, 117)}...`;
+}
+
+/**
+ * checkOptions requires `options` to be undefined or a plain object whose keys are all in `known`, and returns it
+ * (undefined as {}). An unknown key is an error: `string({ maxbytes: 10 })` should not silently mean 256.
+ */
+export function checkOptions(
+  fn: string,
+  options: unknown,
+  known: readonly string[],
+): Readonly<Record<string, unknown>> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${fn}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `${fn}: unknown option ${JSON.stringify(key)} (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`,
+      );
+    }
+  }
+  return options as Readonly<Record<string, unknown>>;
+}
+
+/** checkMaxBytes requires an integer in [1, MAX_BYTES_LIMIT]; undefined means `fallback` if there is one. */
+export function checkMaxBytes(fn: string, arg: string, v: unknown, fallback?: number): number {
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_BYTES_LIMIT) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be an integer in [1, ${MAX_BYTES_LIMIT}], got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** badSlot is the error for a slot view of the wrong size: a bug in the channel, not in the value. */
+export function badSlot(codec: string, slot: Uint8Array, slotBytes: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${codec} codec: slot must be ${slotBytes} bytes, got ${slot.length}`);
+}
+
+/** badLength is the DecodeError of a length prefix beyond maxBytes. */
+export function badLength(codec: string, n: number, maxBytes: number): DecodeError {
+  return new DecodeError(
+    codec,
+    `length prefix ${n} is more than maxBytes ${maxBytes}: corrupted memory or a different codec on the other side`,
+  );
+}
