@@ -60,3 +60,16 @@ export { goThread } from './threads/go-thread.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
 export type { ThreadsOptions } from './threads/config.js';
 export { ThreadDiedError, isThreadDiedError } from './threads/errors.js';
+// shared memory
+export { sharedChan, type SharedChan } from './shared/shared-chan.js';
+export { codec } from './shared/codec-set.js';
+export type { Codec, CodecWire } from './shared/codec.js';
+export { toWire, fromWire, type Wire, type Wireable } from './shared/wire.js';
+export {
+  EncodeError,
+  ValueTooLargeError,
+  DecodeError,
+  isEncodeError,
+  isValueTooLargeError,
+  isDecodeError,
+} from './errors.js';

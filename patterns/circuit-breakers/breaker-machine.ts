@@ -221,7 +221,8 @@ export class BreakerMachine {
       this.#probes = this.#probeSuccesses = 0;
       this.#probeProgress = at;
     }
-    const change: StateChange = { from, to, at, reason };
+    // Frozen: the same object goes to every listener, every channel and the transition log.
+    const change: StateChange = Object.freeze({ from, to, at, reason });
     if (this.metricsOn) this.counters.log(change);
     this.#events.emit(change);
   }

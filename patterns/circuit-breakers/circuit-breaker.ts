@@ -7,8 +7,8 @@
  * clock of nowMillis (virtual inside synctest). A breaker costs nothing while idle and needs no cleanup, which suits
  * serverless functions; with toJSON / fromJSON its state survives between invocations.
  *
- * The closed hot path reads no clock (unless slow calls are tracked) and allocates nothing of its own: the call's
- * promise is settled through the machine's pre-armed handlers, `fn(ctx).then(onOk, onErr)`.
+ * The closed hot path reads no clock (unless slow calls or a time window need it) and allocates nothing of its own:
+ * the call's promise is settled through the machine's pre-armed handlers, `fn(ctx).then(onOk, onErr)`.
  */
 import { background } from '../../runtime/context/background.js';
 import type { Context } from '../../runtime/context/context.js';

@@ -4,6 +4,8 @@
  *
  *   word 0                     NEXT_SLOT: slots handed out so far (the main thread is slot 0)
  *   word 1                     NEXT_ID: ids handed out to shared objects (one object per id per thread)
+ *   words 2-3                  KEY: a random stamp telling this registry apart (a posted SharedArrayBuffer arrives
+ *                              as a new object, so identity cannot)
  *   per slot s (SLOT_WORDS):   SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
  *                              ALIVE  1 while the thread runs; 0 once it exited (set by whoever saw it exit)
  *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
@@ -28,6 +30,7 @@ export const TICKETS = 16384;
 
 const NEXT_SLOT = 0;
 const NEXT_ID = 1;
+const KEY = 2;
 const HEADER = 4;
 const SLOT_WORDS = 2;
 const SLEEP = 0;
@@ -63,12 +66,17 @@ export function registryWords(): Int32Array {
  */
 export function adopt(sab: SharedArrayBuffer, creator = false): void {
   if (buffer === sab) return;
+  const w = new Int32Array(sab);
+  if (creator) {
+    w[KEY] = (Math.random() * 2 ** 31) | 0;
+    w[KEY + 1] = (Math.random() * 2 ** 31) | 0;
+  }
+  if (buffer !== null && words[KEY] === w[KEY] && words[KEY + 1] === w[KEY + 1]) return;
   if (buffer !== null) {
     throw new InvalidArgumentError(
       'gocsp: this thread already belongs to another gocsp runtime (shared objects from two separate registries met)',
     );
   }
-  const w = new Int32Array(sab);
   const s = creator ? 0 : Atomics.add(w, NEXT_SLOT, 1) + 1;
   if (creator) Atomics.store(w, NEXT_SLOT, 0);
   if (s >= MAX_THREADS) throw new InvalidArgumentError(`gocsp: more than ${MAX_THREADS} threads joined one runtime`);

@@ -192,7 +192,9 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
       if (w[CLOSED] === 1) throw new ChannelClosedError();
       const n = w[COUNT]!;
       if (n === this.#cap) return false;
-      this.#store(value as T, this.#slotOffset((w[HEAD]! + n) % this.#cap));
+      const off = this.#slotOffset((w[HEAD]! + n) % this.#cap);
+      if (this.#fixed) this.#codec.encodeAt!(value as T, this.#dv, off);
+      else this.#u8.set(this.#scratch, off); // encoded (and checked) above
       w[COUNT] = n + 1; // published by the unlock's store
       // Masks change only under the lock, so reading them here is enough: a thread that parks after the unlock
       // re-checks the channel and sees this value.

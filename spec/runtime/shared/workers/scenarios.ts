@@ -73,3 +73,13 @@ export function closeIt(ch: SendChan<number>): string {
   closeChan(ch);
   return 'closed';
 }
+
+/** spinThenSend busy-waits `ms` (no timer, so nothing else keeps the process alive), then sends v. */
+export async function spinThenSend(ch: SendChan<number>, ms: number, v: number): Promise<string> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy */
+  }
+  await ch.send(v);
+  return 'sent';
+}
