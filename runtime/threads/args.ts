@@ -99,7 +99,7 @@ class Walk {
     const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) {
       if (isLocalChan(v)) {
-        throw this.#refuse(path, 'a local channel', '; create a shared channel to pass it to another thread');
+        throw this.#refuse(path, 'a local channel', '; create a shared channel (sharedChan) to pass it to another thread');
       }
       if (hasMethods(proto as object)) {
         throw this.#refuse(path, `an instance of ${className(v)}`, SHARED_HINT);

@@ -30,6 +30,7 @@ export class Thread {
   ready = false;
   readonly #worker: Worker;
   readonly #port: MessagePort;
+  readonly #portClosed: Promise<void>;
   #error: unknown = undefined;
   #refed = true;
 
@@ -43,6 +44,7 @@ export class Thread {
       ...(config.resourceLimits !== undefined ? { resourceLimits: config.resourceLimits } : {}),
     });
     this.#port = port1;
+    this.#portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
     port1.on('message', (m: FromWorker) => {
       this.ready = true;
       events.message(this, m);
@@ -94,9 +96,14 @@ export class Thread {
     }
   }
 
-  /** terminate stops the worker at once (goroutines running on it are abandoned) and resolves once it exited. */
+  /**
+   * terminate stops the worker at once (goroutines running on it are abandoned) and resolves once it exited and
+   * its port is closed: nothing of it is left.
+   */
   async terminate(): Promise<void> {
-    await this.#worker.terminate();
+    this.setRef(false);
+    this.#port.close();
+    await Promise.all([this.#worker.terminate(), this.#portClosed]);
   }
 }
 

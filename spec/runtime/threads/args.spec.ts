@@ -56,7 +56,7 @@ describe('encodeArgs', () => {
     [[named], 'go: argument 0 is a function (named), which cannot cross threads; pass data or shared objects instead'],
     [[1, () => 1], 'go: argument 1 is a function (anonymous), which cannot cross threads; pass data or shared objects instead'],
     [[Symbol.iterator], 'go: argument 0 is a symbol (Symbol(Symbol.iterator)), which cannot cross threads'],
-    [[{ out: chan<number>(1) }], 'go: argument 0.out is a local channel, which cannot cross threads; create a shared channel to pass it to another thread'],
+    [[{ out: chan<number>(1) }], 'go: argument 0.out is a local channel, which cannot cross threads; create a shared channel (sharedChan) to pass it to another thread'],
     [[[new Service()]], 'go: argument 0[0] is an instance of Service, which cannot cross threads; pass data or shared objects instead'],
     [[{ 'a b': new WaitGroup() }], 'go: argument 0["a b"] is an instance of WaitGroup, which cannot cross threads; pass data or shared objects instead'],
     [[new Map([[1, { f: named }]])], 'go: argument 0[map value].f is a function (named), which cannot cross threads; pass data or shared objects instead'],

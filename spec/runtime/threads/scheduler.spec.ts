@@ -97,7 +97,7 @@ describe('arguments that cannot cross threads', () => {
   function helper(): void {}
   it.each([
     ['a closure', () => go(add, helper as never, 1), 'go: argument 0 is a function (helper), which cannot cross threads; pass data or shared objects instead'],
-    ['a local channel', () => go(add, 1, chan<number>() as never), 'go: argument 1 is a local channel, which cannot cross threads; create a shared channel to pass it to another thread'],
+    ['a local channel', () => go(add, 1, chan<number>() as never), 'go: argument 1 is a local channel, which cannot cross threads; create a shared channel (sharedChan) to pass it to another thread'],
     ['a symbol', () => goThread(add, Symbol('k') as never, 1), 'goThread: argument 0 is a symbol (Symbol(k)), which cannot cross threads'],
     ['a nested local sync object', () => go(echo, { opts: { locks: [new Mutex()] } }), 'go: argument 0.opts.locks[0] is an instance of Mutex, which cannot cross threads; pass data or shared objects instead'],
   ])('refuses %s at the call, naming the argument', (_, call, message) => {
