@@ -64,6 +64,7 @@ export function decode(v: unknown): unknown {
 }
 
 const SHARED_HINT = '; pass data or shared objects instead';
+const LOCAL_CHAN_HINT = '; create a shared channel (sharedChan) to pass it to another thread';
 
 /** prototypes already examined: true if the prototype chain below Object.prototype defines methods. */
 const methodsOf = new WeakMap<object, boolean>();
@@ -99,7 +100,7 @@ class Walk {
     const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) {
       if (isLocalChan(v)) {
-        throw this.#refuse(path, 'a local channel', '; create a shared channel (sharedChan) to pass it to another thread');
+        throw this.#refuse(path, 'a local channel', LOCAL_CHAN_HINT);
       }
       if (hasMethods(proto as object)) {
         throw this.#refuse(path, `an instance of ${className(v)}`, SHARED_HINT);
@@ -183,11 +184,10 @@ function hasMethods(proto: object): boolean {
   let known = methodsOf.get(proto);
   if (known === undefined) {
     known = false;
-    for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      if (Reflect.ownKeys(p).some((k) => k !== 'constructor')) {
-        known = true;
-        break;
-      }
+    let p: object | null = proto;
+    while (p !== null && p !== Object.prototype && !known) {
+      known = Reflect.ownKeys(p).some((k) => k !== 'constructor');
+      p = Object.getPrototypeOf(p) as object | null;
     }
     methodsOf.set(proto, known);
   }

@@ -52,7 +52,8 @@ export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
   const gpt = o.goroutinesPerThread ?? d.goroutinesPerThread;
   if (typeof gpt !== 'number' || !(gpt === Infinity || (Number.isSafeInteger(gpt) && gpt >= 1))) {
     throw new InvalidArgumentError(
-      `configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got ${describe(o.goroutinesPerThread)}`,
+      'configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got ' +
+        describe(o.goroutinesPerThread),
     );
   }
   const limits = o.resourceLimits;
@@ -64,7 +65,9 @@ export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
       throw new InvalidArgumentError(`configureThreads: resourceLimits.${k} is not a Worker resource limit`);
     }
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)) {
-      throw new InvalidArgumentError(`configureThreads: resourceLimits.${k} must be a positive number, got ${describe(v)}`);
+      throw new InvalidArgumentError(
+        `configureThreads: resourceLimits.${k} must be a positive number, got ${describe(v)}`,
+      );
     }
   }
   return { threads, goroutinesPerThread: gpt, resourceLimits: limits };

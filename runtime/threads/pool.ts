@@ -85,7 +85,8 @@ export class ThreadPool implements ThreadEvents {
     this.#threads.delete(t);
     this.#hungry.delete(t);
     const why = deathMessage(t.slot, t.ready, code, error);
-    threadExited(t.slot, new ThreadDiedError(why, t.slot, code, error));
+    const died = (): ThreadDiedError => deathError(why, t.slot, code, error);
+    threadExited(t.slot, died());
 
     // pass 1 - take the dead worker's goroutines, and keep the queue served
     const lost = [...t.inflight.values()];
@@ -101,8 +102,8 @@ export class ThreadPool implements ThreadEvents {
     if (this.#active === 0) this.#setRef(false);
 
     // pass 2 - report them (a panic with no handler ends the process: everything else is done by now)
-    for (const j of lost) fail(j, new ThreadDiedError(why, t.slot, code, error));
-    for (const j of orphans) fail(j, new ThreadDiedError(why, t.slot, code, error));
+    for (const j of lost) fail(j, died());
+    for (const j of orphans) fail(j, died());
   }
 
   /**
@@ -180,7 +181,8 @@ export class ThreadPool implements ThreadEvents {
       for (const [job, err] of t!.run(jobs)) {
         this.#active--;
         const api = job.settle === null ? 'go' : 'goThread';
-        fail(job, new InvalidArgumentError(`${api}: the arguments of task ${job.msg.name} cannot cross threads: ${err.message}`));
+        const why = `${api}: the arguments of task ${job.msg.name} cannot cross threads: ${err.message}`;
+        fail(job, new InvalidArgumentError(why));
       }
     }
     if (this.#active === 0) this.#setRef(false);
@@ -191,6 +193,18 @@ export class ThreadPool implements ThreadEvents {
     this.#refed = on;
     for (const t of this.#threads) t.setRef(on);
   }
+}
+
+/**
+ * deathError is the error of a goroutine lost with its thread. Its stack is where the thread died, not where this
+ * error was made: the frames of the uncaught error that killed it, if any (the panic report prints them).
+ */
+function deathError(why: string, slot: number, code: number, error: unknown): ThreadDiedError {
+  const e = new ThreadDiedError(why, slot, code, error);
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+  const frames = stack.split('\n').filter((l) => /^\s+at /.test(l));
+  e.stack = [`${e.name}: ${why}`, ...frames].join('\n');
+  return e;
 }
 
 /** deathMessage says why a worker exited while it should have been running. */

@@ -7,7 +7,8 @@
 import { workerData } from 'node:worker_threads';
 import { WORKER_KIND, type WorkerInit } from './protocol.js';
 
-const init = (workerData as Partial<WorkerInit> | null | undefined)?.kind === WORKER_KIND ? (workerData as WorkerInit) : null;
+const data = workerData as Partial<WorkerInit> | null | undefined;
+const init = data?.kind === WORKER_KIND ? (data as WorkerInit) : null;
 
 /** workerInit is this thread's workerData if the scheduler started it, else null. */
 export const workerInit: WorkerInit | null = init;

@@ -45,7 +45,9 @@ export interface Marked {
  */
 export function task<F extends (...args: never[]) => unknown>(moduleUrl: string, fn: F): F {
   if (typeof moduleUrl !== 'string' || !URL.canParse(moduleUrl)) {
-    throw new InvalidArgumentError(`task: moduleUrl must be a module URL (import.meta.url), got ${describe(moduleUrl)}`);
+    throw new InvalidArgumentError(
+      `task: moduleUrl must be a module URL (import.meta.url), got ${describe(moduleUrl)}`,
+    );
   }
   checkFunction('task', 'fn', fn);
   if (fn.name === '') {

@@ -154,7 +154,8 @@ function post(m: FromWorker): void {
         const err = new InvalidArgumentError(
           `goThread: the result of goroutine ${d.id} cannot cross threads: ${(e2 as Error).message}`,
         );
-        port.postMessage({ t: 'report', done: [{ id: d.id, ok: false, error: errorToWire(err) }], want: 0 } satisfies FromWorker);
+        const failed: FromWorker = { t: 'report', done: [{ id: d.id, ok: false, error: errorToWire(err) }], want: 0 };
+        port.postMessage(failed);
       }
     }
     if (m.want > 0) port.postMessage({ t: 'report', done: [], want: m.want } satisfies FromWorker);

@@ -25,7 +25,7 @@ describe('a worker that dies', () => {
       () => goThread(hog),
       /^thread (\d+) died: out of memory \(.+\)$/,
     ],
-  ])('fails its goroutines with ThreadDiedError when killed by %s, and is replaced', async (_, options, kill, message) => {
+  ])('fails its goroutines with ThreadDiedError when killed by %s, and is replaced', async (kind, options, kill, message) => {
     configureThreads({ threads: 1, ...options });
     const panics = collectPanics();
     const exits: [number, ThreadDiedError | null][] = [];
@@ -48,6 +48,10 @@ describe('a worker that dies', () => {
       await until(() => panics.length === 2);
       expect(panics.map((p) => p.id).sort((a, b) => a - b)).toEqual([first, first + 1]);
       for (const p of panics) expect((p.error as Error).message).toMatch(message);
+      if (kind.startsWith('an uncaught throw')) {
+        // The report shows where the worker died, not scheduler internals.
+        expect((panics[0]!.error as Error).stack).toMatch(/^ThreadDiedError: thread \d+ died: .*\n\s+at .*tasks\/deaths\.ts/);
+      }
 
       expect(exits).toHaveLength(1);
       expect(exits[0]![1]!.message).toMatch(message);

@@ -11,7 +11,7 @@ import { goThread } from '../../../runtime/threads/go-thread.js';
 import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
 import { task } from '../../../runtime/threads/task.js';
 import { double } from './tasks/js-task.mjs';
-import { add, badResult, echo, fail, makeHidden, nap, spawnPanic, where } from './tasks/basic.js';
+import { add, badResult, echo, fail, makeHidden, nap, nested, spawnPanic, where } from './tasks/basic.js';
 import { bump, SharedCounter } from './tasks/shared.js';
 import { collectPanics, until, useThreads } from './use-threads.js';
 
@@ -86,6 +86,12 @@ describe('goThread', () => {
     const e = await goThread(makeHidden()).catch((x: unknown) => x);
     expect(isInvalidArgumentError(e)).toBe(true);
     expect((e as Error).message).toMatch(/^go: file:.*tasks\/basic\.ts exports no task hidden \(/);
+  });
+
+  it('runs a task started by a worker goroutine on that same worker', async () => {
+    const [outer, inner] = await goThread(nested);
+    expect(outer).toBeGreaterThan(0);
+    expect(inner).toBe(outer);
   });
 
   it('throws at the call for a function that is not a task', () => {

@@ -2,6 +2,7 @@
 import { threadId } from 'node:worker_threads';
 import { ChannelClosedError, SyncMisuseError } from '../../../../runtime/errors.js';
 import { go } from '../../../../runtime/go.js';
+import { goThread } from '../../../../runtime/threads/go-thread.js';
 import { threadSlot } from '../../../../runtime/threads/slot.js';
 import { task } from '../../../../runtime/threads/task.js';
 import { sleep } from '../../../../runtime/time/sleep.js';
@@ -88,3 +89,9 @@ export function makeHidden(): () => number {
     return 1;
   });
 }
+
+/** nested starts a task from a worker goroutine and reports the slots of both (a task started on a worker stays there). */
+export const nested = task(import.meta.url, async function nested(): Promise<[number, number]> {
+  const inner = await goThread(where, 0);
+  return [threadSlot(), inner.slot];
+});
