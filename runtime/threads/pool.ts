@@ -159,10 +159,21 @@ export class ThreadPool implements ThreadEvents {
       if (job === undefined) continue;
       t.inflight.delete(d.id);
       this.#active--;
-      if (d.ok) succeed(job, d.wired === true ? decode(d.value) : d.value);
-      else fail(job, errorFromWire(d.error));
+      if (!d.ok) {
+        fail(job, errorFromWire(d.error));
+        continue;
+      }
+      let value = d.value;
+      try {
+        if (d.wired === true) value = decode(value);
+      } catch (e) {
+        fail(job, e); // a shared object of a kind this thread never loaded
+        continue;
+      }
+      succeed(job, value);
     }
-    if (m.want > 0 && !this.#closed) {
+    // A report can trail its worker's exit: a dead worker must never look hungry (a batch posted to it is lost).
+    if (m.want > 0 && this.#threads.has(t)) {
       t.want = m.want;
       this.#hungry.add(t);
     }
