@@ -155,7 +155,7 @@ class ParkedSelect implements Selection {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    for (let k = 0; k < cases.length; k++) {
+    for (let k = 0; k < cases.length && !this.#claimed; k++) {
       const i = order[k]!;
       const c = cases[i]!;
       if (c.ch === null) continue;

@@ -40,7 +40,9 @@ export function watch(s: Source): void {
   if (keepAlive === null) keepAlive = setInterval(noop, 1 << 30);
   if (!running) {
     running = true;
-    void loop();
+    // Start on a later microtask: watch runs while a select is still registering its cases, and a re-poll now
+    // could complete that select before its other registrations exist.
+    queueMicrotask(() => void loop());
   }
 }
 

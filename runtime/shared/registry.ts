@@ -2,12 +2,13 @@
  * The thread registry: one SharedArrayBuffer that every thread of a gocsp program shares, holding what threads
  * need to know of each other to park and wake across threads.
  *
- *   word 0                     NEXT_SLOT: slots handed out so far (the main thread is slot 0)
+ *   word 0                     reserved
  *   word 1                     NEXT_ID: ids handed out to shared objects (one object per id per thread)
  *   words 2-3                  KEY: a random stamp telling this registry apart (a posted SharedArrayBuffer arrives
  *                              as a new object, so identity cannot)
  *   per slot s (SLOT_WORDS):   SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
- *                              ALIVE  1 while the thread runs; 0 once it exited (set by whoever saw it exit)
+ *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
+ *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
  *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
  *
  * Wake protocol (DESIGN.md: the sleeper waits on its own flag word, the waker clears it with compareExchange before
@@ -23,18 +24,20 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 
-/** MAX_THREADS is how many threads a program's registry can hold (slots are not reused). */
+/** MAX_THREADS is how many threads a program's registry can hold at once (a dead thread's slot is reused). */
 export const MAX_THREADS = 64;
 /** TICKETS is how many operations one thread can have parked on shared channels at once. */
 export const TICKETS = 16384;
 
-const NEXT_SLOT = 0;
 const NEXT_ID = 1;
 const KEY = 2;
 const HEADER = 4;
 const SLOT_WORDS = 2;
 const SLEEP = 0;
+const STATE = 1;
+const FREE = 0;
 const ALIVE = 1;
+const DEAD = 2;
 const TICKETS_BASE = HEADER + MAX_THREADS * SLOT_WORDS;
 const WORDS = TICKETS_BASE + MAX_THREADS * TICKETS;
 
@@ -77,14 +80,29 @@ export function adopt(sab: SharedArrayBuffer, creator = false): void {
       'gocsp: this thread already belongs to another gocsp runtime (shared objects from two separate registries met)',
     );
   }
-  const s = creator ? 0 : Atomics.add(w, NEXT_SLOT, 1) + 1;
-  if (creator) Atomics.store(w, NEXT_SLOT, 0);
-  if (s >= MAX_THREADS) throw new InvalidArgumentError(`gocsp: more than ${MAX_THREADS} threads joined one runtime`);
+  const s = creator ? 0 : takeSlot(w);
   buffer = sab;
   words = w;
   mySlot = s;
-  Atomics.store(words, HEADER + s * SLOT_WORDS + ALIVE, 1);
+  Atomics.store(words, HEADER + s * SLOT_WORDS + STATE, ALIVE);
   joined();
+}
+
+/**
+ * takeSlot claims a free slot, or the slot of a thread that exited. Reusing a slot first moves every ticket of it to
+ * a new generation, so an offer its previous thread left in some channel can never claim the new thread's tickets.
+ */
+function takeSlot(w: Int32Array): number {
+  for (let s = 1; s < MAX_THREADS; s++) {
+    const i = HEADER + s * SLOT_WORDS + STATE;
+    if (Atomics.compareExchange(w, i, FREE, ALIVE) === FREE) return s;
+    if (Atomics.compareExchange(w, i, DEAD, ALIVE) === DEAD) {
+      const base = TICKETS_BASE + s * TICKETS;
+      for (let t = base; t < base + TICKETS; t++) Atomics.store(w, t, (Atomics.load(w, t) | 1) + 1);
+      return s;
+    }
+  }
+  throw new InvalidArgumentError(`gocsp: more than ${MAX_THREADS} threads at once in one runtime`);
 }
 
 /** joined runs once this thread has its slot (the lock module records its owner value then). */
@@ -102,13 +120,13 @@ export function nextObjectId(): number {
 
 /** isAlive reports whether thread `s` is still running. */
 export function isAlive(s: number): boolean {
-  return Atomics.load(words, HEADER + s * SLOT_WORDS + ALIVE) === 1;
+  return Atomics.load(words, HEADER + s * SLOT_WORDS + STATE) === ALIVE;
 }
 
 /** markDead records that thread `s` exited (the scheduler calls it on a worker's exit). */
 export function markDead(s: number): void {
   registry();
-  Atomics.store(words, HEADER + s * SLOT_WORDS + ALIVE, 0);
+  if (s > 0) Atomics.compareExchange(words, HEADER + s * SLOT_WORDS + STATE, ALIVE, DEAD);
 }
 
 /** wake makes thread `s` re-check what it waits on; it costs a syscall only if the thread sleeps. */

@@ -380,10 +380,15 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     if (state !== FILLED && state !== TAKEN) return;
     w[o + O_STATE] = NONE;
     const q = dir === DIR_RECV ? this.#recvq : this.#sendq;
-    // The offer named the head waiter's ticket, which the partner claimed: find that waiter.
+    // The offer named a waiter's ticket (index and generation: an index is reused once its operation is over),
+    // which the partner claimed: find that waiter.
     const t = w[o + O_TICKET]!;
+    const gen = w[o + O_GEN]!;
     let wt = q.head;
-    while (wt !== null && this.#ticketOf(wt)?.t !== t) wt = wt.next;
+    for (; wt !== null; wt = wt.next) {
+      const tk = this.#ticketOf(wt);
+      if (tk !== undefined && tk.t === t && tk.gen === gen) break;
+    }
     if (wt === null) return; // cannot happen: a claimed waiter stays queued until completed here
     q.remove(wt);
     if (dir === DIR_RECV) {

@@ -66,7 +66,7 @@ describe('shared channel across threads', () => {
   it('delivers exactly once when selects on several threads race over four channels (doubleselect)', async () => {
     const outs = [0, 1, 2, 3].map(() => sharedChan(int32, 0));
     const quit = sharedChan(int32, 0);
-    const n = 1_500;
+    const n = 1_000;
     const senders = [0, 1].map((p) => onThread('selectSend', outs, p * 1_000_000, n));
     const receivers = [0, 1, 2].map(() => onThread('selectRecv', outs, quit));
     await Promise.all(senders.map((s) => s.result));
