@@ -9,6 +9,7 @@
  *   per slot s (SLOT_WORDS):   SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
  *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
  *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
+ *                              INC    incarnation: how many threads have had this slot
  *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
  *
  * Wake protocol (DESIGN.md: the sleeper waits on its own flag word, the waker clears it with compareExchange before
@@ -32,9 +33,11 @@ export const TICKETS = 16384;
 const NEXT_ID = 1;
 const KEY = 2;
 const HEADER = 4;
-const SLOT_WORDS = 2;
+const SLOT_WORDS = 3;
 const SLEEP = 0;
 const STATE = 1;
+/** INC counts the threads that have had the slot, so a lock held by a dead thread stays recognisable after reuse. */
+const INC = 2;
 const FREE = 0;
 const ALIVE = 1;
 const DEAD = 2;
@@ -67,7 +70,7 @@ export function registryWords(): Int32Array {
  * adopt makes `sab` this thread's registry: a thread gets it from the scheduler's workerData or from the first
  * shared object it receives. The creator takes slot 0; every other thread takes the next free slot.
  */
-export function adopt(sab: SharedArrayBuffer, creator = false): void {
+export function adopt(sab: SharedArrayBuffer, creator = false, reserved = -1): void {
   if (buffer === sab) return;
   const w = new Int32Array(sab);
   if (creator) {
@@ -80,12 +83,21 @@ export function adopt(sab: SharedArrayBuffer, creator = false): void {
       'gocsp: this thread already belongs to another gocsp runtime (shared objects from two separate registries met)',
     );
   }
-  const s = creator ? 0 : takeSlot(w);
+  const s = creator ? 0 : reserved > 0 ? reserved : takeSlot(w);
   buffer = sab;
   words = w;
   mySlot = s;
   Atomics.store(words, HEADER + s * SLOT_WORDS + STATE, ALIVE);
   joined();
+}
+
+/**
+ * reserveSlot claims a slot for a thread about to start (the scheduler hands it over in workerData, and marks it dead
+ * when the thread exits).
+ */
+export function reserveSlot(): number {
+  registry();
+  return takeSlot(words);
 }
 
 /**
@@ -97,6 +109,7 @@ function takeSlot(w: Int32Array): number {
     const i = HEADER + s * SLOT_WORDS + STATE;
     if (Atomics.compareExchange(w, i, FREE, ALIVE) === FREE) return s;
     if (Atomics.compareExchange(w, i, DEAD, ALIVE) === DEAD) {
+      Atomics.add(w, HEADER + s * SLOT_WORDS + INC, 1);
       const base = TICKETS_BASE + s * TICKETS;
       for (let t = base; t < base + TICKETS; t++) Atomics.store(w, t, (Atomics.load(w, t) | 1) + 1);
       return s;
@@ -116,6 +129,22 @@ export function onJoin(f: () => void): void {
 export function nextObjectId(): number {
   registry();
   return Atomics.add(words, NEXT_ID, 1) + 1;
+}
+
+/**
+ * ownerToken is what this thread writes into a lock word it holds: its slot and the slot's incarnation, so that a
+ * lock left by a dead thread is still seen as dead once another thread reuses the slot.
+ */
+export function ownerToken(): number {
+  const s = slot();
+  return ((Atomics.load(words, HEADER + s * SLOT_WORDS + INC) & 0xffffff) << 7) | (s + 1);
+}
+
+/** isOwnerAlive reports whether the thread that wrote lock token `token` still runs. */
+export function isOwnerAlive(token: number): boolean {
+  const s = (token & 127) - 1;
+  const base = HEADER + s * SLOT_WORDS;
+  return Atomics.load(words, base + STATE) === ALIVE && (Atomics.load(words, base + INC) & 0xffffff) === token >>> 7;
 }
 
 /** isAlive reports whether thread `s` is still running. */

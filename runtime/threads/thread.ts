@@ -7,6 +7,7 @@
  * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
  */
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
+import { markDead, registry, reserveSlot } from '../shared/registry.js';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
 import { WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
@@ -37,7 +38,15 @@ export class Thread {
   constructor(slot: number, config: ThreadsConfig, events: ThreadEvents) {
     this.slot = slot;
     const { port1, port2 } = new MessageChannel();
-    const init: WorkerInit = { kind: WORKER_KIND, slot, port: port2, goroutinesPerThread: config.goroutinesPerThread };
+    const registrySlot = reserveSlot();
+    const init: WorkerInit = {
+      kind: WORKER_KIND,
+      slot,
+      port: port2,
+      goroutinesPerThread: config.goroutinesPerThread,
+      registry: registry(),
+      registrySlot,
+    };
     this.#worker = startWorker({
       workerData: init,
       transferList: [port2],
@@ -53,6 +62,8 @@ export class Thread {
       this.#error ??= e;
     });
     this.#worker.on('exit', (code: number) => {
+      // Its slot's locks can now be taken over, its offers are ignored, and the slot can be reused.
+      markDead(registrySlot);
       port1.close();
       events.exit(this, code, this.#error);
     });

@@ -19,9 +19,14 @@ import { errorToWire } from './error-wire.js';
 import { BATCH_MAX, type DoneMsg, type FromWorker, type RunMsg, type TaskMsg } from './protocol.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
+import { adopt } from '../shared/registry.js';
+// Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
+import '../shared/shared-chan.js';
 
 if (workerInit === null) throw new Error('gocsp: worker-main runs only in a worker started by the scheduler');
 const { port, goroutinesPerThread } = workerInit;
+// Join the program's registry in the slot main reserved: shared channels and sync objects work from here on.
+adopt(workerInit.registry, false, workerInit.registrySlot);
 
 type TaskFn = (...args: unknown[]) => unknown;
 
