@@ -72,8 +72,10 @@ async function loop(): Promise<void> {
       if (sources.size === 0) break;
       if (Atomics.load(words, i) === 0) continue; // woken meanwhile: poll again at once
       const until = performance.now() + spinMs;
-      while (Atomics.load(words, i) === 1 && performance.now() < until) {
-        /* spin: while both sides are busy a waker usually comes within microseconds */
+      // Spin: while both sides are busy a waker usually comes within microseconds. The clock is read once every
+      // 64 loads (a read costs ~40 ns, a load a few).
+      for (let n = 1; Atomics.load(words, i) === 1; n++) {
+        if ((n & 63) === 0 && performance.now() >= until) break;
       }
       if (Atomics.load(words, i) === 0) {
         spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
