@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelClosedError } from '../../../runtime/index.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { sharedChan } from '../../../runtime/shared/shared-chan.js';
+import { STRESS } from '../../stress.js';
 import { liveWorkers, onThread, terminateAll } from './thread-harness.js';
 
 afterEach(async () => {
@@ -18,10 +19,12 @@ function expected(bases: number[], n: number): { n: number; sum: number; xor: nu
 }
 
 describe('shared channel across threads', () => {
+  // npm run stress (GOCSP_STRESS > 1) runs every capacity at the full 250k values per producer.
+  const full = STRESS > 1;
   for (const [cap, n] of [
     [1024, 250_000],
-    [1, 5_000],
-    [0, 2_000],
+    [1, full ? 250_000 : 5_000],
+    [0, full ? 250_000 : 2_000],
   ] as const) {
     it(`delivers every value exactly once: 4 producer threads x 4 consumer threads, cap ${cap}, ${n} values each`, async () => {
       const ch = sharedChan(int32, cap);
@@ -33,7 +36,7 @@ describe('shared channel across threads', () => {
       const got = await Promise.all(consumers.map((c) => c.result));
       const total = got.reduce((a, g) => ({ n: a.n + g.n, sum: a.sum + g.sum, xor: a.xor ^ g.xor }), { n: 0, sum: 0, xor: 0 });
       expect(total).toEqual(expected(bases, n));
-    }, 120_000);
+    }, 600_000);
   }
 
   it('is a true rendezvous when unbuffered: a send completes only once a receiver took the value', async () => {
