@@ -69,3 +69,8 @@ export {
   isRateLimitedError,
   isRateLimiterClosedError,
 } from './rate-limiters/errors.js';
+// pattern infrastructure
+export { BasePattern, resolvePatternConfig, type PatternConfig, type ErrorHandler } from './core/base-pattern.js';
+export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/registry.js';
+export { Lifecycle, PatternStoppedError, isPatternStoppedError, type LifecycleState } from './core/lifecycle.js';
+export { Samples, Counters, type PatternMetrics, type LatencySummary } from './core/metrics.js';

@@ -1,0 +1,140 @@
+/**
+ * BasePattern is the seed's pattern base class, kept thin: lifecycle (Lifecycle), metrics (Counters) and config
+ * validation are composed in, and a subclass supplies only onStart/onStop and its work.
+ *
+ * Config (every option validated; a bad one is InvalidArgumentError naming it and the value):
+ *   name            unique name in a PatternRegistry             default: `<ClassName>-<n>`
+ *   maxConcurrency  work items at once                           default: Infinity
+ *   timeout         ms one work item may take                    default: Infinity
+ *   retryAttempts   retries after a failed attempt (retry())     default: 0
+ *   enableMetrics   record latency samples                       default: true
+ *   errorHandler    receives every error the pattern handles     default: none
+ */
+import { RetryExecutor } from '../retry/retry-executor.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
+import { bool, func, nonNegativeInt, options, positive, positiveInt } from './config.js';
+import { Lifecycle } from './lifecycle.js';
+import { Counters, type PatternMetrics } from './metrics.js';
+import { InvalidArgumentError } from '../../runtime/errors.js';
+
+/** ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes). */
+export type ErrorHandler = (error: Error) => void;
+
+export interface PatternConfig {
+  name: string;
+  maxConcurrency: number;
+  timeout: number;
+  retryAttempts: number;
+  enableMetrics: boolean;
+  errorHandler: ErrorHandler;
+}
+
+const serial = new Map<string, number>();
+
+/** resolvePatternConfig validates a partial PatternConfig and fills in the defaults. */
+export function resolvePatternConfig(owner: string, c: Partial<PatternConfig> | undefined): PatternConfig {
+  const o = options(owner, c);
+  const name = o.name ?? `${owner}-${(serial.set(owner, (serial.get(owner) ?? 0) + 1), serial.get(owner))}`;
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidArgumentError(`${owner}: name must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  const maxConcurrency = o.maxConcurrency ?? Infinity;
+  if (maxConcurrency !== Infinity) positiveInt(owner, 'maxConcurrency', maxConcurrency);
+  const timeout = o.timeout ?? Infinity;
+  if (timeout !== Infinity) positive(owner, 'timeout', timeout);
+  return {
+    name,
+    maxConcurrency,
+    timeout,
+    retryAttempts: nonNegativeInt(owner, 'retryAttempts', o.retryAttempts ?? 0),
+    enableMetrics: bool(owner, 'enableMetrics', o.enableMetrics ?? true),
+    errorHandler: o.errorHandler === undefined ? noop : func(owner, 'errorHandler', o.errorHandler),
+  };
+}
+
+export abstract class BasePattern {
+  protected readonly config: PatternConfig;
+  protected readonly counters = new Counters();
+  protected readonly lifecycle: Lifecycle;
+  readonly #retry: RetryExecutor;
+
+  constructor(config?: Partial<PatternConfig>) {
+    this.config = resolvePatternConfig(new.target.name, config);
+    this.lifecycle = new Lifecycle(
+      this.config.name,
+      () => this.onStart(),
+      () => this.onStop(),
+    );
+    this.#retry = new RetryExecutor(
+      new RetryPolicy({ maxAttempts: this.config.retryAttempts + 1, backoffStrategy: 'exponential', jitter: 'full' }),
+      { rethrowLastError: true },
+    );
+  }
+
+  /** name is the pattern's name (unique within a PatternRegistry). */
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** start starts the pattern's goroutines; idempotent. */
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  /** stop stops them (see the subclass for drain or cancel); idempotent. */
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
+  }
+
+  /** isRunning reports whether the pattern is started and not stopped. */
+  isRunning(): boolean {
+    return this.lifecycle.running;
+  }
+
+  /** getMetrics returns a snapshot of what the pattern did. */
+  getMetrics(): PatternMetrics {
+    const c = this.counters;
+    return {
+      name: this.config.name,
+      running: this.lifecycle.running,
+      started: c.started,
+      completed: c.completed,
+      failed: c.failed,
+      errors: c.errors,
+      latency: c.latency.summary(),
+    };
+  }
+
+  /** resetMetrics zeroes the counters. */
+  resetMetrics(): void {
+    this.counters.reset();
+  }
+
+  protected abstract onStart(): Promise<void> | void;
+  protected abstract onStop(): Promise<void> | void;
+
+  /** handleError counts an error and routes it to config.errorHandler; a throwing handler does not break the pattern. */
+  protected handleError(error: unknown): void {
+    this.counters.errors++;
+    const e = error instanceof Error ? error : new Error(String(error));
+    try {
+      this.config.errorHandler(e);
+    } catch {
+      /* the handler's own failure must not take the pattern down */
+    }
+  }
+
+  /** retry runs `fn` with up to config.retryAttempts retries (exponential backoff, full jitter). */
+  protected retry<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#retry.execute(() => fn());
+  }
+
+  /** record counts one finished work item that took `ms` (if metrics are enabled). */
+  protected record(ok: boolean, ms: number): void {
+    if (ok) this.counters.completed++;
+    else this.counters.failed++;
+    if (this.config.enableMetrics) this.counters.latency.add(ms);
+  }
+}
+
+function noop(): void {}

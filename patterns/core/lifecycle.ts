@@ -1,0 +1,78 @@
+/**
+ * Lifecycle is the start/stop state machine a pattern owns by composition: idle -> running -> stopping -> stopped
+ * (restartable: stopped -> running). start and stop are idempotent and serialised: a stop while a start is in
+ * progress waits for it, and concurrent stops share one run of the stop work.
+ */
+import { PatternError, hasCode } from './errors.js';
+
+export type LifecycleState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** PatternStoppedError is the expected failure of work submitted to a pattern that is not running. */
+export class PatternStoppedError extends PatternError {
+  override name = 'PatternStoppedError';
+  constructor(pattern: string, state: LifecycleState) {
+    super(`${pattern}: not running (${state})`, 'ERR_PATTERN_STOPPED');
+  }
+}
+
+/** isPatternStoppedError reports whether `e` is a PatternStoppedError (by code, so it works across threads). */
+export const isPatternStoppedError = (e: unknown): e is PatternStoppedError => hasCode(e, 'ERR_PATTERN_STOPPED');
+
+export class Lifecycle {
+  #state: LifecycleState = 'idle';
+  #transition: Promise<void> | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly onStart: () => Promise<void> | void,
+    private readonly onStop: () => Promise<void> | void,
+  ) {}
+
+  get state(): LifecycleState {
+    return this.#state;
+  }
+
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** ensureRunning throws PatternStoppedError unless the pattern is running. */
+  ensureRunning(): void {
+    if (this.#state !== 'running') throw new PatternStoppedError(this.name, this.#state);
+  }
+
+  async start(): Promise<void> {
+    while (this.#transition !== null) await this.#transition;
+    if (this.#state === 'running') return;
+    this.#transition = (async () => {
+      await this.onStart();
+      this.#state = 'running';
+    })();
+    try {
+      await this.#transition;
+    } finally {
+      this.#transition = null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    while (this.#transition !== null) {
+      if (this.#state === 'stopping') return this.#transition;
+      await this.#transition;
+    }
+    if (this.#state !== 'running') return;
+    this.#state = 'stopping';
+    this.#transition = (async () => {
+      try {
+        await this.onStop();
+      } finally {
+        this.#state = 'stopped';
+      }
+    })();
+    try {
+      await this.#transition;
+    } finally {
+      this.#transition = null;
+    }
+  }
+}
