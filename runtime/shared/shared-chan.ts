@@ -434,28 +434,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
       } else if (w[CLOSED] === 1) {
         if (this.#claim(wt)) this.#complete(this.#recvq, wt, undefined, false, done);
         else this.#recvq.remove(wt);
-      } else {
-        const own = this.#ticketOf(wt);
-        if (own !== undefined && own.claimed) {
-          // Claimed by a partner through our offer: collectOffer delivers it; or won elsewhere: its select removes it.
-          wt = next;
-          continue;
-        }
-        if (!this.#claim(wt)) {
-          this.#recvq.remove(wt);
-          wt = next;
-          continue;
-        }
-        const s = this.#matchOffer(DIR_SEND, own?.t ?? -1);
-        if (s < 0) {
-          this.#unclaim(wt);
-          return;
-        }
-        const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
-        w[offerIndex(s, DIR_SEND) + O_STATE] = TAKEN;
-        const partner = s;
-        done.push(() => this.#wakeSlot(partner));
-        this.#complete(this.#recvq, wt, v, true, done);
+      } else if (!this.#rendezvous(this.#recvq, wt, DIR_SEND, done)) {
+        return;
       }
       wt = next;
     }
@@ -488,31 +468,45 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
         } else {
           this.#sendq.remove(wt);
         }
-      } else {
-        const own = this.#ticketOf(wt);
-        if (own !== undefined && own.claimed) {
-          wt = next;
-          continue;
-        }
-        if (!this.#claim(wt)) {
-          this.#sendq.remove(wt);
-          wt = next;
-          continue;
-        }
-        const r = this.#matchOffer(DIR_RECV, own?.t ?? -1);
-        if (r < 0) {
-          this.#unclaim(wt);
-          return;
-        }
-        this.#codec.encode(wt.value as T, this.#scratch);
-        this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
-        w[offerIndex(r, DIR_RECV) + O_STATE] = FILLED;
-        const partner = r;
-        done.push(() => this.#wakeSlot(partner));
-        this.#complete(this.#sendq, wt, undefined, true, done);
+      } else if (!this.#rendezvous(this.#sendq, wt, DIR_RECV, done)) {
+        return;
       }
       wt = next;
     }
+  }
+
+  /**
+   * #rendezvous pairs local waiter `wt` of unbuffered queue `q` with the oldest offer of another operation in the
+   * partner direction: claim our own waiter first, then the partner's ticket, then move the value through the
+   * partner's offer slot. It returns false when no partner is there (the caller stops: FIFO).
+   */
+  #rendezvous(q: WaitQueue, wt: Waiter, partnerDir: number, done: Deferred[]): boolean {
+    const own = this.#ticketOf(wt);
+    // Claimed by a partner through our offer (collectOffer delivers it), or won elsewhere (its select removes it).
+    if (own !== undefined && own.claimed) return true;
+    if (!this.#claim(wt)) {
+      q.remove(wt);
+      return true;
+    }
+    const p = this.#matchOffer(partnerDir, own?.t ?? -1);
+    if (p < 0) {
+      this.#unclaim(wt);
+      return false;
+    }
+    const w = this.#w;
+    const at = offerValueOffset(this.#geo, this.#slotBytes, p, partnerDir);
+    let v: unknown;
+    if (partnerDir === DIR_SEND) {
+      v = this.#decodeAt(at);
+      w[offerIndex(p, DIR_SEND) + O_STATE] = TAKEN;
+    } else {
+      this.#codec.encode(wt.value as T, this.#scratch);
+      this.#u8.set(this.#scratch, at);
+      w[offerIndex(p, DIR_RECV) + O_STATE] = FILLED;
+    }
+    done.push(() => this.#wakeSlot(p));
+    this.#complete(q, wt, v, true, done);
+    return true;
   }
 
   #complete(q: WaitQueue, wt: Waiter, v: unknown, ok: boolean, done: Deferred[]): void {
