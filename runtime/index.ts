@@ -73,3 +73,9 @@ export {
   isValueTooLargeError,
   isDecodeError,
 } from './errors.js';
+// shared sync
+export { SharedMutex } from './shared/sync/shared-mutex.js';
+export { SharedRWMutex } from './shared/sync/shared-rw-mutex.js';
+export { SharedWaitGroup } from './shared/sync/shared-wait-group.js';
+export { SharedSemaphore } from './shared/sync/shared-semaphore.js';
+export { SharedOnce } from './shared/sync/shared-once.js';

@@ -28,7 +28,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
 // x/sync parks an acquirer in a select statement, so a goroutine dump shows it as Go's `select`.
 const WAIT = 'select';
 
-class SemaphoreWaiter extends SyncWaiter {
+/** SemaphoreWaiter is a parked acquirer (also used by SharedSemaphore, runtime/shared/sync/shared-semaphore.ts). */
+export class SemaphoreWaiter extends SyncWaiter {
   /** reg is this waiter's registration on its context's done channel, or null for a context never done. */
   reg: Waiter | null = null;
   constructor(
@@ -153,7 +154,7 @@ export class Semaphore {
 }
 
 /** checkContext requires a Context and returns its done channel, which must be a gocsp channel or null. */
-function checkContext(fn: string, ctx: unknown): Selectable | null {
+export function checkContext(fn: string, ctx: unknown): Selectable | null {
   const c = ctx as Context | null;
   if (typeof c !== 'object' || c === null || typeof c.done !== 'function' || typeof c.err !== 'function') {
     throw new InvalidArgumentError(`${fn}: ctx must be a Context, got ${describe(ctx)}`);

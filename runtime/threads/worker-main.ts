@@ -22,6 +22,7 @@ import { taskRef } from './task.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
 import '../shared/shared-chan.js';
+import '../shared/sync/kinds.js';
 
 if (workerInit === null) throw new Error('gocsp: worker-main runs only in a worker started by the scheduler');
 const { port, goroutinesPerThread } = workerInit;
