@@ -74,3 +74,21 @@ export { BasePattern, resolvePatternConfig, type PatternConfig, type ErrorHandle
 export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/registry.js';
 export { Lifecycle, PatternStoppedError, isPatternStoppedError, type LifecycleState } from './core/lifecycle.js';
 export { Samples, Counters, type PatternMetrics, type LatencySummary } from './core/metrics.js';
+// pipelines
+export { Pipeline, type PipelineConfig, type PipelineMetrics } from './pipelines/pipeline.js';
+export {
+  PipelineStage,
+  DROP,
+  type Drop,
+  type Processor,
+  type StageOptions,
+  type PipelineStageConfig,
+  type StageMetrics,
+} from './pipelines/stage.js';
+export {
+  PipelineStageError,
+  PipelineFilteredError,
+  isPipelineStageError,
+  isPipelineFilteredError,
+  type DeadLetter,
+} from './pipelines/errors.js';

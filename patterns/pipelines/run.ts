@@ -1,0 +1,292 @@
+/**
+ * run: one pass of a source through a list of stages, as goroutines and channels.
+ *
+ *   source ──feeder──▶ c0 ──stage 0 (concurrency goroutines)──▶ c1 ──stage 1──▶ ... ──▶ cN ──▶ consumer (next)
+ *                 ▲                                                                           │
+ *                 └──────────── window: a token channel, one token per item in flight ◀───────┘
+ *
+ * Invariants:
+ * - Every item travels in an envelope { seq, value, live } numbered by the feeder. A filtered or failed item keeps
+ *   travelling with live = false, so that the consumer can account for its number; later stages pass it on untouched.
+ * - The feeder takes a window token before it pulls an item from the source, and the consumer gives it back when it
+ *   delivers or discards that item: items pulled minus items delivered never exceeds `window`, the sum over stages of
+ *   bufferSize + concurrency, whatever the speeds. The reorder buffer holds only items that own a token, so it is
+ *   bounded by the same window.
+ * - Stage i's output channel is closed by the last of its goroutines to return; the feeder closes c0. So the end of
+ *   the source, or a cancel, ripples down the chain and the consumer sees cN closed once every goroutine of the run
+ *   has returned or is about to.
+ * - Every blocking operation of a goroutine is a select against the run's done channel (with a try* fast path first),
+ *   so a cancel (consumer break, AbortSignal, Context, fail-fast, pipeline stop) reaches every goroutine.
+ */
+import type { Chan, RecvResult } from '../../runtime/chan/types.js';
+import { chan } from '../../runtime/chan/local-chan.js';
+import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
+import { go } from '../../runtime/go.js';
+import { recvCase, select, sendCase } from '../../runtime/select.js';
+import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import { type Cancel, toContext } from '../core/cancel.js';
+import { type DeadLetter, PipelineStageError } from './errors.js';
+import { DROP, type PipelineStage } from './stage.js';
+
+interface Envelope {
+  readonly seq: number;
+  value: unknown;
+  live: boolean;
+}
+
+/** RunOptions say how a run treats order and failures. */
+export interface RunOptions {
+  readonly ordered: boolean;
+  readonly failFast: boolean;
+  readonly cancel: Cancel;
+  /** onDeadLetter receives each failed item when failFast is off. */
+  readonly onDeadLetter: ((d: DeadLetter) => void) | null;
+  /** onPull is told of each item pulled from the source (for the pipeline's metrics). */
+  readonly onPull?: (() => void) | undefined;
+  /** onDeliver is told of each item delivered (for the pipeline's metrics). */
+  readonly onDeliver?: (() => void) | undefined;
+  /** onEnd is called once when the run is over (its goroutines all returned). */
+  readonly onEnd?: ((run: Run<unknown>) => void) | undefined;
+}
+
+/** CONSUMER_DONE is the cause of a run whose consumer stopped iterating: not an error. */
+const CONSUMER_DONE = Object.freeze(new Error('pipeline: consumer stopped'));
+
+type Stages = readonly PipelineStage<unknown, unknown>[];
+
+/**
+ * Run is one pass over a source: an AsyncIterator of outputs. next blocks until the next output (in source order when
+ * ordered) and rejects with the run's failure; return (a `break` out of `for await`) cancels the run and resolves once
+ * every goroutine of the run has returned and the source's return() has been called.
+ */
+export class Run<O> implements AsyncIterableIterator<O> {
+  readonly ctx: Context;
+  readonly window: number;
+  readonly #cancel: CancelCauseFunc;
+  readonly #release: () => void;
+  readonly #wg = new WaitGroup();
+  readonly #tokens: Chan<void>;
+  readonly #out: Chan<Envelope>;
+  readonly #opts: RunOptions;
+  readonly #pending = new Map<number, Envelope>();
+  #next = 0;
+  #live = 0;
+  #failure: unknown = undefined;
+  #over = false;
+
+  constructor(stages: Stages, source: Iterable<unknown> | AsyncIterable<unknown>, opts: RunOptions) {
+    this.#opts = opts;
+    const [parent, release] = toContext(opts.cancel);
+    [this.ctx, this.#cancel] = withCancelCause(parent);
+    this.#release = release;
+    let window = 0;
+    for (const s of stages) window += s.bufferSize + s.concurrency;
+    this.window = Math.max(1, window);
+    this.#tokens = chan<void>(this.window);
+    const c0 = chan<Envelope>(stages[0]?.bufferSize ?? 0);
+    let input = c0;
+    for (const s of stages) {
+      const from = input;
+      const output = chan<Envelope>(s.bufferSize);
+      let left = s.concurrency;
+      const closeWhenLast = (): void => {
+        if (--left === 0) output.close();
+      };
+      for (let i = 0; i < s.concurrency; i++) this.#spawn(() => this.#work(s, from, output).finally(closeWhenLast));
+      input = output;
+    }
+    this.#out = input;
+    this.#spawn(() => this.#feed(source, c0));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** live is the number of the run's goroutines that have not returned. */
+  get live(): number {
+    return this.#live;
+  }
+
+  /** fail ends the run with `e` (the first failure wins): next rejects with it once the goroutines are gone. */
+  fail(e: unknown): void {
+    if (this.ctx.err() !== null) return;
+    this.#failure = e;
+    this.#cancel(e);
+  }
+
+  async next(): Promise<IteratorResult<O, undefined>> {
+    const ordered = this.#opts.ordered;
+    for (;;) {
+      if (ordered && this.#pending.size > 0) {
+        const env = this.#pending.get(this.#next);
+        if (env !== undefined) {
+          this.#pending.delete(this.#next);
+          const r = this.#take(env);
+          if (r !== null) return r;
+          continue;
+        }
+      }
+      const r: RecvResult<Envelope> = this.#out.tryRecv() ?? (await this.#out.recvOk());
+      if (!r.ok) return this.#finish();
+      const env = r.value!;
+      if (!ordered || env.seq === this.#next) {
+        const out = this.#take(env);
+        if (out !== null) return out;
+      } else {
+        this.#pending.set(env.seq, env);
+      }
+    }
+  }
+
+  /** return cancels the run (a consumer's break) and resolves once every goroutine has returned. */
+  async return(): Promise<IteratorResult<O, undefined>> {
+    if (!this.#over) {
+      this.#cancel(CONSUMER_DONE);
+      await this.#finish().catch(() => undefined);
+    }
+    return { done: true, value: undefined };
+  }
+
+  /** collect drains the run into an array (processBatch). */
+  async collect(): Promise<O[]> {
+    const all: O[] = [];
+    for (;;) {
+      const r = await this.next();
+      if (r.done === true) return all;
+      all.push(r.value);
+    }
+  }
+
+  #take(env: Envelope): IteratorResult<O, undefined> | null {
+    this.#next = env.seq + 1;
+    this.#tokens.tryRecv();
+    if (!env.live) return null;
+    this.#opts.onDeliver?.();
+    return { done: false, value: env.value as O };
+  }
+
+  async #finish(): Promise<IteratorResult<O, undefined>> {
+    await this.#wg.wait();
+    const err = this.ctx.err() === null ? undefined : cause(this.ctx);
+    if (!this.#over) {
+      this.#over = true;
+      this.#pending.clear();
+      this.#cancel(CONSUMER_DONE);
+      this.#release();
+      this.#opts.onEnd?.(this as Run<unknown>);
+    }
+    if (this.#failure !== undefined) throw this.#failure;
+    if (err !== undefined && err !== CONSUMER_DONE) throw err;
+    return { done: true, value: undefined };
+  }
+
+  #spawn(fn: () => Promise<void>): void {
+    this.#wg.add(1);
+    this.#live++;
+    go(async () => {
+      try {
+        await fn();
+      } finally {
+        this.#live--;
+        this.#wg.done();
+      }
+    });
+  }
+
+  /** recv receives from `c`, or returns null if the run is canceled first. */
+  async #recv(c: Chan<Envelope>): Promise<RecvResult<Envelope> | null> {
+    return select([recvCase(c, (value, ok) => ({ value, ok })), recvCase(this.ctx.done(), () => null)]);
+  }
+
+  /** send sends `v` on `c`, or returns false if the run is canceled first. */
+  async #send<T>(c: Chan<T>, v: T): Promise<boolean> {
+    return select([sendCase(c, v, () => true), recvCase(this.ctx.done(), () => false)]);
+  }
+
+  /** work is one of a stage's goroutines: receive, process, send on, until the input closes or the run is canceled. */
+  async #work(stage: PipelineStage<unknown, unknown>, input: Chan<Envelope>, output: Chan<Envelope>): Promise<void> {
+    const ctx = this.ctx;
+    for (;;) {
+      const r = input.tryRecv() ?? (await this.#recv(input));
+      if (r === null || !r.ok || ctx.err() !== null) return;
+      const env = r.value!;
+      if (env.live) {
+        const item = env.value;
+        try {
+          const out = await stage.step(item, ctx);
+          if (out === DROP) env.live = false;
+          else env.value = out;
+        } catch (e) {
+          if (ctx.err() !== null) return;
+          env.live = false;
+          env.value = undefined;
+          if (this.#opts.failFast || this.#opts.onDeadLetter === null) {
+            this.fail(new PipelineStageError(stage.name, item, e));
+            return;
+          }
+          this.#opts.onDeadLetter({ item, stage: stage.name, error: e });
+        }
+      }
+      if (!output.trySend(env) && !(await this.#send(output, env))) return;
+    }
+  }
+
+  /** feed is the feeder goroutine: window token, pull, send, until the source ends or the run is canceled. */
+  async #feed(source: Iterable<unknown> | AsyncIterable<unknown>, c0: Chan<Envelope>): Promise<void> {
+    const isAsync = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+    let it: Iterator<unknown> | AsyncIterator<unknown> | undefined;
+    let ended = false;
+    let pulling = false;
+    let aborted: Promise<null> | null = null;
+    try {
+      it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
+      for (let seq = 0; ; seq++) {
+        if (!this.#tokens.trySend(undefined) && !(await this.#send(this.#tokens, undefined))) return;
+        let r: IteratorResult<unknown> | null;
+        if (isAsync) {
+          // Race the pull against the run's AbortSignal (not its done channel: see stage.ts withDeadline).
+          aborted ??= abortOf(this.ctx);
+          pulling = true;
+          r = await Promise.race([(it as AsyncIterator<unknown>).next(), aborted]);
+          if (r !== null) pulling = false;
+        } else {
+          r = (it as Iterator<unknown>).next();
+        }
+        if (r === null) return;
+        if (r.done === true) {
+          ended = true;
+          return;
+        }
+        this.#opts.onPull?.();
+        const env: Envelope = { seq, value: r.value, live: true };
+        if (!c0.trySend(env) && !(await this.#send(c0, env))) return;
+      }
+    } catch (e) {
+      ended = true; // a source that threw is finished: no return() on it
+      this.fail(e);
+    } finally {
+      c0.close();
+      if (it !== undefined && !ended && typeof it.return === 'function') {
+        // A pull still pending would queue return() behind it: call it, but do not wait for a source that hangs.
+        const done = Promise.resolve()
+          .then(() => it!.return!())
+          .catch(() => undefined);
+        if (!pulling) await done;
+      }
+    }
+  }
+}
+
+/** abortOf resolves with null when ctx is canceled (a plain promise: it is not a parked gocsp operation). */
+function abortOf(ctx: Context): Promise<null> {
+  const signal = ctx.signal;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }));
+}
+
+/** runStages starts a run of `source` through `stages`. */
+export function runStages<O>(stages: readonly PipelineStage<never, unknown>[], source: Iterable<unknown> | AsyncIterable<unknown>, opts: RunOptions): Run<O> {
+  return new Run<O>(stages as unknown as Stages, source, opts);
+}
