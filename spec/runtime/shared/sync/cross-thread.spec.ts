@@ -1,0 +1,199 @@
+/**
+ * Shared sync objects used from several threads at once: each worker runs a scenario (workers/scenarios.ts) on
+ * objects it received as wire descriptions, bound to the same shared memory as the main thread's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { go } from '../../../../runtime/go.js';
+import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
+import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
+import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
+import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
+import { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
+import { background } from '../../sync/helpers.js';
+import { flags, liveWorkers, onThread, terminateAll, until } from './harness.js';
+
+afterEach(async () => {
+  await terminateAll();
+  expect(liveWorkers()).toBe(0);
+});
+
+describe('SharedMutex across threads', () => {
+  it('excludes mutually under contention from 4 threads and the main thread: no update is lost', async () => {
+    const mu = new SharedMutex();
+    const counter = flags(3);
+    const workers = [0, 1, 2, 3].map(() => onThread('bump', mu, counter, 4, 150));
+    const here = onThreadless(mu, counter, 2, 150);
+    const made = await Promise.all([...workers.map((w) => w.result), here]);
+    expect(made).toEqual([600, 600, 600, 600, 300]);
+    expect(Atomics.load(counter, 0)).toBe(2_700);
+    expect(Atomics.load(counter, 2)).toBe(0); // never two holders at once
+    expect(mu.tryLock()).toBe(true);
+    mu.unlock();
+  }, 60_000);
+
+  it('hands the mutex to a locker parked on another thread, which a new locker cannot overtake', async () => {
+    const mu = new SharedMutex();
+    await mu.lock();
+    const f = flags(1);
+    const worker = onThread('lockOnce', mu, f);
+    await until(() => Atomics.load(f, 0) === 1);
+    mu.unlock(); // handed to the worker: held until it unlocks
+    expect(mu.tryLock()).toBe(false);
+    await mu.lock(); // parks behind the worker, gets it once the worker unlocks
+    expect(await worker.result).toBe('locked');
+    mu.unlock();
+  });
+});
+
+/** onThreadless runs the bump scenario's loop on the main thread too (same code as the worker's). */
+async function onThreadless(mu: SharedMutex, counter: Int32Array, goroutines: number, iters: number): Promise<number> {
+  const { bump } = await import('./workers/scenarios.js');
+  return bump(mu, counter, goroutines, iters);
+}
+
+describe('SharedRWMutex across threads', () => {
+  it('stops readers on every thread as soon as a writer on another thread waits (writer preference)', async () => {
+    const rw = new SharedRWMutex();
+    const log = flags(8);
+    const f = flags(4);
+    await rw.rLock(); // main holds a read lock
+    const writer = onThread('writeOnce', rw, log, 1, f, 0);
+    await until(() => Atomics.load(f, 0) === 1); // the writer claimed the lock and waits for main's reader
+    expect(rw.tryRLock()).toBe(false); // new readers wait, here...
+    expect(await onThread('tryRead', rw).result).toBe(false); // ...and on other threads
+    const reader = onThread('readOnce', rw, log, 2, f, 1);
+    await until(() => Atomics.load(f, 1) === 1);
+    expect(Atomics.load(log, 0)).toBe(0); // neither got in while main reads
+    rw.rUnlock(); // the writer goes first, then the parked reader
+    await Promise.all([writer.result, reader.result]);
+    expect([...log.slice(1, 1 + Atomics.load(log, 0))]).toEqual([1, 2]);
+    expect(rw.tryLock()).toBe(true);
+    rw.unlock();
+  });
+
+  it('admits every reader parked during a write, on every thread, before the next writer', async () => {
+    const rw = new SharedRWMutex();
+    const log = flags(8);
+    const f = flags(4);
+    await rw.lock(); // main writes
+    const r1 = onThread('readOnce', rw, log, 2, f, 0);
+    const w2 = onThread('writeOnce', rw, log, 3, f, 1);
+    await until(() => Atomics.load(f, 0) === 1 && Atomics.load(f, 1) === 1);
+    const r3 = onThread('readOnce', rw, log, 2, f, 2);
+    await until(() => Atomics.load(f, 2) === 1);
+    rw.unlock();
+    await Promise.all([r1.result, w2.result, r3.result]);
+    expect([...log.slice(1, 1 + Atomics.load(log, 0))]).toEqual([2, 2, 3]);
+  });
+});
+
+describe('SharedWaitGroup across threads', () => {
+  it('counts done() calls from 4 threads and releases waiters on every thread at zero', async () => {
+    const wg = new SharedWaitGroup();
+    const counter = flags(1);
+    const f = flags(2);
+    wg.add(4);
+    const waiters = [onThread('waitAll', wg, counter, f, 0), onThread('waitAll', wg, counter, f, 1)];
+    await until(() => Atomics.load(f, 0) === 1 && Atomics.load(f, 1) === 1);
+    const doers = [0, 1, 2, 3].map(() => onThread('countDone', wg, counter));
+    await wg.wait();
+    expect(Atomics.load(counter, 0)).toBe(4);
+    expect(await Promise.all(waiters.map((w) => w.result))).toEqual([4, 4]);
+    await Promise.all(doers.map((d) => d.result));
+  });
+
+  it('panics word for word on another thread when the counter goes negative', async () => {
+    const wg = new SharedWaitGroup();
+    expect(await onThread('doneTooMany', wg).result).toEqual({
+      name: 'SyncMisuseError',
+      message: 'sync: negative WaitGroup counter',
+      code: 'ERR_SYNC_NEGATIVE_WAITGROUP_COUNTER',
+    });
+    expect(await settledNow(wg.wait())).toBe(true); // the counter stayed 0
+  });
+});
+
+describe('SharedSemaphore across threads', () => {
+  it('serves weights in order across threads; a canceled head lets those behind it proceed', async () => {
+    const sem = new SharedSemaphore(4);
+    await sem.acquire(background, 3); // main holds 3 of 4
+    const f = flags(8);
+    const big = onThread('acquireOrCancel', sem, 2, f); // head of the line: 1 free, needs 2
+    await until(() => Atomics.load(f, 0) === 1);
+    const small = onThread('acquireHold', sem, 1, f, 2); // fits, but must not pass the head
+    await until(() => Atomics.load(f, 2) === 1);
+    expect(sem.tryAcquire(1)).toBe(false); // someone waits: no barging
+    expect(Atomics.load(f, 3)).toBe(0);
+    Atomics.store(f, 1, 1); // cancel the head's context on its thread
+    expect(await big.result).toBe('context canceled');
+    await until(() => Atomics.load(f, 3) === 1); // the small one got its weight
+    expect(sem.tryAcquire(1)).toBe(false); // 3 + 1 held
+    Atomics.store(f, 4, 1);
+    expect(await small.result).toBe('released');
+    sem.release(3);
+    expect(sem.tryAcquire(4)).toBe(true);
+    sem.release(4);
+  });
+
+  it('grants a parked acquirer on another thread when weight is released here', async () => {
+    const sem = new SharedSemaphore(2);
+    await sem.acquire(background, 2);
+    const f = flags(8);
+    const a = onThread('acquireHold', sem, 2, f, 0);
+    await until(() => Atomics.load(f, 0) === 1);
+    sem.release(1);
+    expect(Atomics.load(f, 1)).toBe(0); // 1 free, needs 2
+    sem.release(1);
+    await until(() => Atomics.load(f, 1) === 1);
+    const p = sem.acquire(background, 1); // parks here behind the worker's hold
+    Atomics.store(f, 2, 1);
+    await p;
+    expect(await a.result).toBe('released');
+    sem.release(1);
+  });
+});
+
+describe('SharedOnce across threads', () => {
+  it('runs fn exactly once over 4 threads and the main thread; every do() returns after it completed', async () => {
+    const once = new SharedOnce();
+    const state = flags(2);
+    const { onceInit } = await import('./workers/scenarios.js');
+    const workers = [0, 1, 2, 3].map(() => onThread('onceInit', once, state));
+    const here = onceInit(once, state);
+    expect(await Promise.all([...workers.map((w) => w.result), here])).toEqual([1, 1, 1, 1, 1]);
+    expect(Atomics.load(state, 0)).toBe(1);
+  });
+});
+
+describe('threads parked on shared sync objects', () => {
+  it('use no CPU while every goroutine is parked', async () => {
+    const mu = new SharedMutex();
+    const wg = new SharedWaitGroup();
+    const f = flags(1);
+    await mu.lock();
+    wg.add(1);
+    const worker = onThread('lockOnce', mu, f); // parks on mu for good
+    let waited = false;
+    go(async () => {
+      await wg.wait(); // parks on wg for good
+      waited = true;
+    });
+    await until(() => Atomics.load(f, 0) === 1);
+    await new Promise((r) => setTimeout(r, 100)); // let both settle into sleep (spins are bounded to ~1 ms)
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 500));
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000).toBeLessThan(25); // well under 5% of one core over 500 ms
+    mu.unlock();
+    wg.done();
+    expect(await worker.result).toBe('locked');
+    await until(() => waited);
+  });
+});
+
+async function settledNow(p: Promise<unknown>): Promise<boolean> {
+  let s = false;
+  void p.then(() => (s = true));
+  await new Promise((r) => setImmediate(r));
+  return s;
+}

@@ -1,0 +1,22 @@
+/** runScenario rebuilds a scenario's shared arguments on this worker and runs it. */
+import { adopt, slot } from '../../../../../runtime/shared/registry.js';
+import { fromWire, isWire } from '../../../../../runtime/shared/wire.js';
+import '../../../../../runtime/shared/sync/kinds.js';
+import * as scenarios from './scenarios.js';
+
+export interface ScenarioData {
+  readonly scenario: keyof typeof scenarios;
+  readonly args: readonly unknown[];
+}
+
+/** joinRegistry makes this worker part of the main thread's runtime and returns its slot. */
+export function joinRegistry(sab: SharedArrayBuffer): number {
+  adopt(sab);
+  return slot();
+}
+
+const rebuild = (a: unknown): unknown => (isWire(a) ? fromWire(a) : Array.isArray(a) ? a.map(rebuild) : a);
+
+export async function runScenario(d: ScenarioData): Promise<unknown> {
+  return (scenarios[d.scenario] as (...a: unknown[]) => unknown)(...d.args.map(rebuild));
+}

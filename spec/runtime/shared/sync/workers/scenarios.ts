@@ -1,0 +1,156 @@
+/**
+ * Scenarios the shared sync specs run on worker threads. Each is a plain async function of shared sync objects,
+ * shared Int32Arrays (flags: one thread sets, another polls) and plain values, and returns a clonable result.
+ */
+import { go } from '../../../../../runtime/go.js';
+import { background } from '../../../../../runtime/context/background.js';
+import { withCancel } from '../../../../../runtime/context/cancel-ctx.js';
+import type { SharedMutex } from '../../../../../runtime/shared/sync/shared-mutex.js';
+import type { SharedOnce } from '../../../../../runtime/shared/sync/shared-once.js';
+import type { SharedRWMutex } from '../../../../../runtime/shared/sync/shared-rw-mutex.js';
+import type { SharedSemaphore } from '../../../../../runtime/shared/sync/shared-semaphore.js';
+import type { SharedWaitGroup } from '../../../../../runtime/shared/sync/shared-wait-group.js';
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(f: Int32Array, i: number): Promise<void> {
+  while (Atomics.load(f, i) === 0) await sleep(2);
+}
+
+/**
+ * bump runs `goroutines` goroutines that each add 1 to counter[0] `iters` times while holding mu, reading the value,
+ * letting the event loop turn, then writing value + 1: two holders at once would lose an update. counter[1] counts
+ * holders inside; counter[2] counts the times a holder found another inside. Returns the increments made here.
+ */
+export async function bump(mu: SharedMutex, counter: Int32Array, goroutines: number, iters: number): Promise<number> {
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: goroutines }, async () => {
+      for (let i = 0; i < iters; i++) {
+        await mu.lock();
+        if (Atomics.add(counter, 1, 1) !== 0) Atomics.add(counter, 2, 1);
+        const v = Atomics.load(counter, 0);
+        if (i % 2 === 0) await turn();
+        else await null;
+        Atomics.store(counter, 0, v + 1);
+        Atomics.sub(counter, 1, 1);
+        made++;
+        mu.unlock();
+      }
+    }),
+  );
+  return made;
+}
+
+/** lockOnce locks mu (flags[0] = 1 once the lock call has registered), then unlocks it. */
+export async function lockOnce(mu: SharedMutex, flags: Int32Array): Promise<string> {
+  const p = mu.lock();
+  Atomics.store(flags, 0, 1);
+  await p;
+  mu.unlock();
+  return 'locked';
+}
+
+/** writeOnce takes rw's write lock, appends `tag` to log, and unlocks; flags[i] = 1 once the lock call registered. */
+export async function writeOnce(rw: SharedRWMutex, log: Int32Array, tag: number, flags: Int32Array, i: number): Promise<void> {
+  const p = rw.lock();
+  Atomics.store(flags, i, 1);
+  await p;
+  log[Atomics.add(log, 0, 1) + 1] = tag;
+  await turn();
+  rw.unlock();
+}
+
+/** readOnce takes a read lock, appends `tag` to log, and unlocks; flags[i] = 1 once the rLock call registered. */
+export async function readOnce(rw: SharedRWMutex, log: Int32Array, tag: number, flags: Int32Array, i: number): Promise<void> {
+  const p = rw.rLock();
+  Atomics.store(flags, i, 1);
+  await p;
+  log[Atomics.add(log, 0, 1) + 1] = tag;
+  await turn();
+  rw.rUnlock();
+}
+
+/** tryRead reports whether tryRLock succeeds here (releasing the read lock if it did). */
+export function tryRead(rw: SharedRWMutex): boolean {
+  const ok = rw.tryRLock();
+  if (ok) rw.rUnlock();
+  return ok;
+}
+
+/** countDone adds 1 to counter[0] after a short while, then calls wg.done(). */
+export async function countDone(wg: SharedWaitGroup, counter: Int32Array): Promise<void> {
+  await sleep(5);
+  Atomics.add(counter, 0, 1);
+  wg.done();
+}
+
+/** waitAll waits on wg (flags[i] = 1 once parked) and returns counter[0] as seen when the wait returned. */
+export async function waitAll(wg: SharedWaitGroup, counter: Int32Array, flags: Int32Array, i: number): Promise<number> {
+  const p = wg.wait();
+  Atomics.store(flags, i, 1);
+  await p;
+  return Atomics.load(counter, 0);
+}
+
+/** doneTooMany calls wg.done() on a zero counter and returns the panic as data. */
+export function doneTooMany(wg: SharedWaitGroup): { name: string; message: string; code: string } {
+  try {
+    wg.done();
+    return { name: '', message: 'no panic', code: '' };
+  } catch (e) {
+    const err = e as Error & { code: string };
+    return { name: err.name, message: err.message, code: err.code };
+  }
+}
+
+/**
+ * acquireOrCancel acquires weight n with a cancelable context (flags[0] = 1 once parked) and cancels that context
+ * when flags[1] is set. Returns 'acquired' or the rejection's message.
+ */
+export async function acquireOrCancel(sem: SharedSemaphore, n: number, flags: Int32Array): Promise<string> {
+  const [ctx, cancel] = withCancel(background());
+  const p = sem.acquire(ctx, n);
+  Atomics.store(flags, 0, 1);
+  go(async () => {
+    await until(flags, 1);
+    cancel();
+  });
+  try {
+    await p;
+    sem.release(n);
+    return 'acquired';
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    cancel();
+  }
+}
+
+/**
+ * acquireHold acquires weight n (flags[i] = 1 once parked, flags[i + 1] = 1 once acquired), holds it until
+ * flags[i + 2] is set, then releases it.
+ */
+export async function acquireHold(sem: SharedSemaphore, n: number, flags: Int32Array, i: number): Promise<string> {
+  const p = sem.acquire(background(), n);
+  Atomics.store(flags, i, 1);
+  await p;
+  Atomics.store(flags, i + 1, 1);
+  await until(flags, i + 2);
+  sem.release(n);
+  return 'released';
+}
+
+/**
+ * onceInit runs once.do with an fn that counts its runs in state[0], takes a while, then sets state[1]; it returns
+ * state[1] as seen when do() returned (1 if do waited for fn to complete).
+ */
+export async function onceInit(once: SharedOnce, state: Int32Array): Promise<number> {
+  await once.do(async () => {
+    Atomics.add(state, 0, 1);
+    await sleep(30);
+    Atomics.store(state, 1, 1);
+  });
+  return Atomics.load(state, 1);
+}
