@@ -9,6 +9,7 @@ import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
 import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
 import { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
+import { runFixture } from '../../../fixtures/run.js';
 import { background } from '../../sync/helpers.js';
 import { flags, liveWorkers, onThread, terminateAll, until } from './harness.js';
 
@@ -50,6 +51,14 @@ async function onThreadless(mu: SharedMutex, counter: Int32Array, goroutines: nu
   const { bump } = await import('./workers/scenarios.js');
   return bump(mu, counter, goroutines, iters);
 }
+
+describe('shared sync objects on the wire', () => {
+  it('are rebuilt as one object per shared object per thread', async () => {
+    const mu = new SharedMutex();
+    expect(await onThread('same', mu, mu).result).toBe(true);
+    expect(await onThread('same', mu, new SharedMutex()).result).toBe(false);
+  });
+});
 
 describe('SharedRWMutex across threads', () => {
   it('stops readers on every thread as soon as a writer on another thread waits (writer preference)', async () => {
@@ -135,6 +144,20 @@ describe('SharedSemaphore across threads', () => {
     sem.release(4);
   });
 
+  it('gives back weight granted to a thread whose acquirer was canceled before it could collect it', async () => {
+    const sem = new SharedSemaphore(2);
+    await sem.acquire(background, 2);
+    const f = flags(2);
+    const worker = onThread('cancelAfterGrant', sem, 2, f);
+    await until(() => Atomics.load(f, 0) === 1);
+    sem.release(2); // granted to the worker's record while its thread spins
+    expect(sem.tryAcquire(1)).toBe(false); // the grant took the weight
+    Atomics.store(f, 1, 1); // the worker cancels before it re-polls
+    expect(await worker.result).toBe('context canceled');
+    await sem.acquire(background, 2); // the weight came back
+    sem.release(2);
+  });
+
   it('grants a parked acquirer on another thread when weight is released here', async () => {
     const sem = new SharedSemaphore(2);
     await sem.acquire(background, 2);
@@ -188,6 +211,13 @@ describe('threads parked on shared sync objects', () => {
     wg.done();
     expect(await worker.result).toBe('locked');
     await until(() => waited);
+  });
+
+  it('keep the process alive while waiting, and let it exit once nothing waits', () => {
+    const r = runFixture('spec/fixtures/shared-sync-keep-alive.ts');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('locked false\n');
+    expect(r.code).toBe(0);
   });
 });
 

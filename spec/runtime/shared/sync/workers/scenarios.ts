@@ -154,3 +154,40 @@ export async function onceInit(once: SharedOnce, state: Int32Array): Promise<num
   });
   return Atomics.load(state, 1);
 }
+
+/**
+ * cancelAfterGrant parks an acquirer of weight n, sets flags[0], then blocks its thread (a synchronous spin, so the
+ * thread cannot re-poll) until flags[1] is set, and cancels the acquirer's context at once: weight granted to this
+ * thread meanwhile must be given back, never to the canceled acquirer.
+ */
+export async function cancelAfterGrant(sem: SharedSemaphore, n: number, flags: Int32Array): Promise<string> {
+  const [ctx, cancel] = withCancel(background());
+  const p = sem.acquire(ctx, n);
+  Atomics.store(flags, 0, 1);
+  while (Atomics.load(flags, 1) === 0) {
+    /* spin: no event loop turn, so no re-poll */
+  }
+  cancel();
+  try {
+    await p;
+    return 'acquired';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** same reports whether two wire descriptions of one object were rebuilt as one object on this thread. */
+export function same(a: SharedMutex, b: SharedMutex): boolean {
+  return a === b && a.id === b.id;
+}
+
+/** holdBusy locks mu, sets flags[0], busy-waits `ms` (no timer: nothing else keeps the process alive), unlocks. */
+export async function holdBusy(mu: SharedMutex, flags: Int32Array, ms: number): Promise<void> {
+  await mu.lock();
+  Atomics.store(flags, 0, 1);
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy */
+  }
+  mu.unlock();
+}
