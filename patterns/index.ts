@@ -92,3 +92,27 @@ export {
   isPipelineFilteredError,
   type DeadLetter,
 } from './pipelines/errors.js';
+// fan-patterns
+export { FanOut, type FanOutMetrics } from './fan-patterns/fan-out.js';
+export { FanIn, type FanInConfig, type FanInMetrics, type MergeStrategyOption } from './fan-patterns/fan-in.js';
+export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/combined.js';
+export type { FanOutConfig, ErrorMode as FanErrorMode } from './fan-patterns/fan-config.js';
+export { roundRobin, leastLoaded, type LoadBalancer } from './fan-patterns/load-balancer.js';
+export {
+  priorityMerge,
+  roundRobinMerge,
+  type MergeStrategy,
+  type MergeCandidate,
+  type FanInInput,
+} from './fan-patterns/merge-strategy.js';
+export type { Processor as FanProcessor } from './fan-patterns/run-item.js';
+export {
+  FanItemError,
+  FanOutError,
+  FanTimeoutError,
+  FanInTimeoutError,
+  isFanItemError,
+  isFanOutError,
+  isFanTimeoutError,
+  isFanInTimeoutError,
+} from './fan-patterns/errors.js';

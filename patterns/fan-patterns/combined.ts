@@ -1,0 +1,248 @@
+/**
+ * FanPattern combines the two halves: process() is FanOut.distribute, and processStream() is a pipeline of
+ * goroutines in which a FanIn merges the workers' outputs:
+ *
+ *   source ──feeder──▶ jobs (cap workerCount) ──▶ worker 0..N-1 ──out w──▶ FanIn ──▶ reorder ──▶ consumer
+ *                 └─ tokens (cap reorderWindow): at most reorderWindow items between the feeder and the consumer
+ *
+ * Each item carries a sequence number; in ordered mode the consumer holds early results until their turn, and the
+ * token channel bounds how many it can hold (the feeder takes a token per item, the consumer gives it back when the
+ * item is emitted), so memory stays bounded whatever the processors' speed.
+ */
+import { chan } from '../../runtime/chan/local-chan.js';
+import type { SendChan } from '../../runtime/chan/types.js';
+import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import type { CancelCauseFunc } from '../../runtime/context/context.js';
+import { InvalidArgumentError } from '../../runtime/errors.js';
+import { go } from '../../runtime/go.js';
+import { recvCase, select, sendCase } from '../../runtime/select.js';
+import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import { BasePattern } from '../core/base-pattern.js';
+import { toContext, type Cancel } from '../core/cancel.js';
+import { func, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { PatternStoppedError } from '../core/lifecycle.js';
+import type { PatternMetrics } from '../core/metrics.js';
+import { FanItemError } from './errors.js';
+import { resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
+import { FanIn } from './fan-in.js';
+import { FanOut, type FanOutMetrics } from './fan-out.js';
+import { isRecvChan } from './merge-run.js';
+import type { FanInInput } from './merge-strategy.js';
+import { runItem, untilDone, type Processor } from './run-item.js';
+
+/** FanPatternConfig is FanOutConfig plus the stream's buffers. */
+export interface FanPatternConfig extends FanOutConfig {
+  /** bufferSize: capacity of the merged channel of a stream. Default 0. */
+  bufferSize: number;
+  /** reorderWindow: most items in flight in a stream (and held for reordering). Default 4 * workerCount. */
+  reorderWindow: number;
+}
+
+/** FanPatternMetrics: the stream's counters, with the FanOut's metrics (process calls) beside them. */
+export interface FanPatternMetrics extends PatternMetrics {
+  readonly fanOut: FanOutMetrics;
+  readonly activeStreams: number;
+}
+
+/** Result is a worker's outcome for the item with sequence number `seq`. */
+type Result<T> = { seq: number; ok: true; value: T } | { seq: number; ok: false; error: unknown };
+
+const ENDED = Symbol('stream ended');
+
+/**
+ * FanPattern processes items in parallel on `workerCount` goroutines, as a whole array (process) or as a stream
+ * (processStream). Options are FanOut's (see fan-config.ts) plus bufferSize and reorderWindow. It is running once
+ * constructed; stop() ends the calls and streams in progress (PatternStoppedError).
+ *
+ *   const fan = new FanPattern<string, number>({ workerCount: 4 });
+ *   for await (const n of fan.processStream(lines, async (l) => l.length)) total += n;
+ */
+export class FanPattern<TIn, TOut> extends BasePattern {
+  readonly #fanOut: FanOut<TIn, TOut>;
+  readonly #o: FanOutOptions & { bufferSize: number; reorderWindow: number };
+  readonly #streams = new Set<{ stop: CancelCauseFunc; wg: WaitGroup }>();
+
+  constructor(config?: Partial<FanPatternConfig>) {
+    super(config);
+    const owner = this.constructor.name;
+    const o = options(owner, config);
+    const fo = resolveFanOutOptions(owner, config, this.config);
+    this.#o = {
+      ...fo,
+      bufferSize: nonNegativeInt(owner, 'bufferSize', o.bufferSize ?? 0),
+      reorderWindow: positiveInt(owner, 'reorderWindow', o.reorderWindow ?? 4 * fo.workerCount),
+    };
+    this.#fanOut = new FanOut<TIn, TOut>({ ...config, ...fo, name: `${this.config.name}.fanOut` });
+    void this.start();
+  }
+
+  /** process is FanOut.distribute: every item through `processor`, results in input order by default. */
+  process(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
+    this.#admit();
+    return this.#fanOut.distribute(inputs, processor, cancel);
+  }
+
+  /**
+   * processStream runs `processor` over a channel or AsyncIterable on the workers and yields the outputs, in input
+   * order unless `ordered: false`. Lazy: the goroutines start when iteration starts; iterate it once. Blocking:
+   * backpressure all the way back to the source (the consumer not pulling stops the workers, then the feeder).
+   * Breaking out of the loop, cancel, or stop() ends every goroutine; processors get the context as second
+   * argument and are abandoned, not awaited. Errors: fail-fast throws the first failed item's error (in order, after
+   * the outputs before it); 'collect' skips failed items (errorHandler gets a FanItemError with the index). An error
+   * thrown by the source, or cancel, is thrown by the loop after the outputs already produced.
+   */
+  processStream(source: FanInInput<TIn>, processor: Processor<TIn, TOut>, cancel?: Cancel): AsyncIterable<TOut> {
+    const owner = this.constructor.name;
+    this.#admit();
+    if (typeof source !== 'object' || source === null || typeof source[Symbol.asyncIterator] !== 'function') {
+      throw new InvalidArgumentError(`${owner}: source must be a channel or an AsyncIterable, got ${show(source)}`);
+    }
+    func(owner, 'processor', processor);
+    return { [Symbol.asyncIterator]: () => this.#stream(source, processor, cancel) };
+  }
+
+  /** getWorkerLoads is the FanOut's (process calls). */
+  getWorkerLoads(): Map<number, number> {
+    return this.#fanOut.getWorkerLoads();
+  }
+
+  override getMetrics(): FanPatternMetrics {
+    return { ...super.getMetrics(), fanOut: this.#fanOut.getMetrics(), activeStreams: this.#streams.size };
+  }
+
+  override resetMetrics(): void {
+    super.resetMetrics();
+    this.#fanOut.resetMetrics();
+  }
+
+  protected async onStart(): Promise<void> {
+    await this.#fanOut.start();
+  }
+
+  protected async onStop(): Promise<void> {
+    const streams = [...this.#streams];
+    for (const s of streams) s.stop(new PatternStoppedError(this.config.name, 'stopping'));
+    await Promise.all([this.#fanOut.stop(), ...streams.map((s) => s.wg.wait())]);
+  }
+
+  #admit(): void {
+    const state = this.lifecycle.state;
+    if (state === 'stopping' || state === 'stopped') throw new PatternStoppedError(this.config.name, state);
+  }
+
+  async *#stream(source: FanInInput<TIn>, processor: Processor<TIn, TOut>, cancel: Cancel): AsyncGenerator<TOut> {
+    const o = this.#o;
+    const [parent, release] = toContext(cancel);
+    const [ctx, stop] = withCancelCause(parent);
+    const done = ctx.done()!;
+    const jobs = chan<{ seq: number; item: TIn }>(o.workerCount);
+    const tokens = chan<true>(o.reorderWindow);
+    const wg = new WaitGroup();
+    const self = { stop, wg };
+    this.#streams.add(self);
+    const spawn = (f: () => Promise<void>): void => {
+      wg.add(1);
+      go(async () => {
+        try {
+          await f();
+        } catch (e) {
+          stop(e);
+        } finally {
+          wg.done();
+        }
+      });
+    };
+    /** put sends `v` on `ch` unless the stream ends first. */
+    const put = async <V>(ch: SendChan<V>, v: V): Promise<boolean> =>
+      ch.trySend(v) || (await select([sendCase(ch, v, () => true), recvCase(done, () => false)]));
+
+    // The feeder: numbers the source's items and sends them to the workers, one token per item.
+    spawn(async () => {
+      try {
+        let seq = 0;
+        if (isRecvChan(source)) {
+          for (;;) {
+            const r = source.tryRecv() ?? (await select([recvCase(source, (value, ok) => ({ value, ok })), recvCase(done, () => null)]));
+            if (r === null || !r.ok) return;
+            if (!(await put(tokens, true)) || !(await put(jobs, { seq: seq++, item: r.value! }))) return;
+          }
+        }
+        const it = source[Symbol.asyncIterator]();
+        let finished = false;
+        try {
+          for (;;) {
+            const r = await untilDone(it.next(), ctx);
+            if (r.done === true) return void (finished = true);
+            if (!(await put(tokens, true)) || !(await put(jobs, { seq: seq++, item: r.value }))) return;
+          }
+        } finally {
+          if (!finished) it.return?.()?.catch(() => {});
+        }
+      } finally {
+        jobs.close();
+      }
+    });
+
+    // The workers, each with its own output channel; the FanIn merges them.
+    const fanIn = new FanIn<Result<TOut>>({ bufferSize: o.bufferSize });
+    for (let w = 0; w < o.workerCount; w++) {
+      const out = chan<Result<TOut>>();
+      fanIn.addInput(out);
+      spawn(async () => {
+        try {
+          for (;;) {
+            const r = jobs.tryRecv() ?? (await jobs.recvOk());
+            if (!r.ok || ctx.err() !== null) return;
+            const { seq, item } = r.value!;
+            let res: Result<TOut>;
+            try {
+              res = { seq, ok: true, value: await runItem(processor, item, seq, ctx, this.config.timeout, true) };
+            } catch (error) {
+              if (ctx.err() !== null) return;
+              res = { seq, ok: false, error };
+            }
+            if (!(await put(out, res))) return;
+          }
+        } finally {
+          out.close();
+        }
+      });
+    }
+    const merged = fanIn.merge(ctx);
+
+    try {
+      const early = new Map<number, Result<TOut>>();
+      let next = 0;
+      for (;;) {
+        const m = merged.tryRecv() ?? (await merged.recvOk());
+        if (!m.ok) break;
+        let res: Result<TOut> | undefined = m.value!;
+        if (o.ordered) {
+          early.set(res.seq, res);
+          res = early.get(next);
+        }
+        while (res !== undefined) {
+          if (o.ordered) early.delete(next++);
+          tokens.tryRecv();
+          this.counters.started++;
+          if (res.ok) {
+            this.record(true, 0);
+            yield res.value;
+          } else {
+            this.record(false, 0);
+            this.handleError(new FanItemError(res.seq, res.error));
+            if (o.errorMode === 'fail-fast') throw res.error;
+          }
+          res = o.ordered ? early.get(next) : undefined;
+        }
+      }
+      if (ctx.err() !== null) throw cause(ctx);
+    } finally {
+      stop(ENDED);
+      await wg.wait();
+      await fanIn.stop();
+      this.#streams.delete(self);
+      release();
+    }
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * FanOut spreads the items of one call over `workerCount` worker goroutines and gathers their results: Go's
+ * fan-out, a feeder goroutine sending batches on a jobs channel that N workers range over, each writing its results
+ * into its own slots of the result array (as Go workers write into a preallocated slice).
+ *
+ *   feeder ──jobs (cap workerCount)──▶ worker 0..N-1 ──▶ results[i]
+ *   feeder ──pick()──▶ inbox[w] (cap 1) ──▶ worker w          (enableLoadBalancing: a LoadBalancer assigns batches)
+ *
+ * Invariants: every item index is taken by exactly one worker; a call settles only after its feeder and all its
+ * workers have returned, so no goroutine of a call outlives it.
+ */
+import { chan } from '../../runtime/chan/local-chan.js';
+import type { Chan } from '../../runtime/chan/types.js';
+import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
+import { InvalidArgumentError } from '../../runtime/errors.js';
+import { go } from '../../runtime/go.js';
+import { recvCase, select, sendCase } from '../../runtime/select.js';
+import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import { nowMillis } from '../../runtime/time/sleep.js';
+import { BasePattern } from '../core/base-pattern.js';
+import { toContext, type Cancel } from '../core/cancel.js';
+import { func, show } from '../core/config.js';
+import { PatternStoppedError } from '../core/lifecycle.js';
+import type { PatternMetrics } from '../core/metrics.js';
+import { FanItemError, FanOutError, isFanTimeoutError } from './errors.js';
+import { checkBalancer, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
+import type { LoadBalancer } from './load-balancer.js';
+import { runItem, type Processor } from './run-item.js';
+
+/** FanOutMetrics adds the fan-out's own figures to PatternMetrics (completed/failed count items, or batches). */
+export interface FanOutMetrics extends PatternMetrics {
+  readonly workerCount: number;
+  readonly batchSize: number;
+  /** loadBalancer is the strategy's name, or null when the workers share one jobs channel. */
+  readonly loadBalancer: string | null;
+  readonly batches: number;
+  readonly timeouts: number;
+  /** calls counts distribute/processBatches calls; activeCalls those in progress. */
+  readonly calls: number;
+  readonly activeCalls: number;
+}
+
+/** Job is one batch of item indices [start, end). */
+interface Job {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Call is the bookkeeping of one call in progress: per-worker loads and how to cancel it. */
+interface Call {
+  readonly loads: number[];
+  readonly cancel: CancelCauseFunc;
+  finished: Promise<unknown>;
+}
+
+/** Work runs one job on worker `w` under the call's context; it throws to fail the call (fail-fast). */
+type Work = (job: Job, ctx: Context, w: number, loads: number[]) => Promise<void>;
+
+/**
+ * FanOut runs a processor over many items on `workerCount` goroutines. It is running once constructed; stop()
+ * cancels the calls in progress (they reject with PatternStoppedError) and refuses new ones until start().
+ *
+ * Blocking: distribute() resolves when every item is processed. Cancel: a Context or AbortSignal as last argument
+ * stops the call: no new item starts, the workers stop waiting for running processors (which receive the context as
+ * their second argument), and the call rejects with the context's cause. Errors: see ErrorMode; a `timeout` bounds
+ * each item (FanTimeoutError). Misuse (not an array, not a function, a bad balancer pick) is InvalidArgumentError.
+ *
+ *   const fanOut = new FanOut<string, number>({ workerCount: 8, batchSize: 100 });
+ *   const lengths = await fanOut.distribute(words, async (w) => w.length);
+ */
+export class FanOut<TIn, TOut> extends BasePattern {
+  readonly #o: FanOutOptions;
+  readonly #calls = new Set<Call>();
+  #batches = 0;
+  #timeouts = 0;
+  #callCount = 0;
+
+  constructor(config?: Partial<FanOutConfig>) {
+    super(config);
+    this.#o = resolveFanOutOptions(this.constructor.name, config, this.config);
+    void this.start();
+  }
+
+  /**
+   * distribute runs `processor(item, ctx)` for every item, `workerCount` at a time, in batches of `batchSize`
+   * taken from a shared jobs channel (or assigned by the load balancer). Resolves to the outputs in input order
+   * (completion order with `ordered: false`).
+   */
+  async distribute(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
+    const owner = this.constructor.name;
+    this.#admit(inputs, processor, 'distribute');
+    const results: (TOut | undefined)[] = this.#o.ordered ? new Array<TOut | undefined>(inputs.length) : [];
+    const failures: FanItemError[] = [];
+    const bounded = this.config.timeout !== Infinity || isCancelable(cancel);
+    const work: Work = async (job, ctx, w, loads) => {
+      for (let i = job.start; i < job.end; i++) {
+        if (ctx.err() !== null) return;
+        const t0 = this.config.enableMetrics ? nowMillis() : 0;
+        this.counters.started++;
+        try {
+          const out = await this.#attempt(processor, inputs[i] as TIn, i, ctx, bounded);
+          if (this.#o.ordered) results[i] = out;
+          else results.push(out);
+          this.record(true, this.config.enableMetrics ? nowMillis() - t0 : 0);
+        } catch (e) {
+          this.#failed(e, i, ctx, t0, failures);
+        } finally {
+          loads[w]!--;
+        }
+      }
+    };
+    await this.#fan(owner, inputs.length, work, cancel);
+    return this.#settle(results, failures) as TOut[];
+  }
+
+  /**
+   * processBatches cuts the items into batches of `batchSize` and calls `processor(batch, ctx)` once per batch on
+   * the workers; each call returns the batch's outputs (an array), and the result is their concatenation in batch
+   * order (completion order with `ordered: false`). A failed batch is reported with the index of its first item.
+   */
+  async processBatches(
+    inputs: readonly TIn[],
+    processor: (batch: TIn[], ctx: Context) => Promise<TOut[]> | TOut[],
+    cancel?: Cancel,
+  ): Promise<TOut[]> {
+    const owner = this.constructor.name;
+    this.#admit(inputs, processor, 'processBatches');
+    const size = this.#o.batchSize;
+    const perBatch: (TOut[] | undefined)[] = [];
+    const failures: FanItemError[] = [];
+    const bounded = this.config.timeout !== Infinity || isCancelable(cancel);
+    const work: Work = async (job, ctx, w, loads) => {
+      const t0 = this.config.enableMetrics ? nowMillis() : 0;
+      this.counters.started++;
+      try {
+        const batch = inputs.slice(job.start, job.end);
+        const out = await this.#attempt(processor, batch, job.start, ctx, bounded);
+        if (!Array.isArray(out)) {
+          throw new InvalidArgumentError(`${owner}: processBatches processor must return an array, got ${show(out)}`);
+        }
+        if (this.#o.ordered) perBatch[job.start / size] = out;
+        else perBatch.push(out);
+        this.record(true, this.config.enableMetrics ? nowMillis() - t0 : 0);
+      } catch (e) {
+        this.#failed(e, job.start, ctx, t0, failures);
+      } finally {
+        loads[w]! -= job.end - job.start;
+      }
+    };
+    await this.#fan(owner, inputs.length, work, cancel);
+    if (failures.length > 0) throw new FanOutError(failures, perBatch.flatMap((b) => b ?? []));
+    return perBatch.flatMap((b) => b ?? []);
+  }
+
+  /** setLoadBalancer makes the following calls assign batches with `balancer` (and turns enableLoadBalancing on). */
+  setLoadBalancer(balancer: LoadBalancer): void {
+    this.#o.loadBalancer = checkBalancer(this.constructor.name, 'balancer', balancer);
+    this.#o.enableLoadBalancing = true;
+  }
+
+  /**
+   * getWorkerLoads maps each worker index to its unfinished items (assigned or queued to it and not done), summed
+   * over the calls in progress; every worker is listed, idle ones with 0.
+   */
+  getWorkerLoads(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (let w = 0; w < this.#o.workerCount; w++) m.set(w, 0);
+    for (const c of this.#calls) c.loads.forEach((n, w) => m.set(w, m.get(w)! + n));
+    return m;
+  }
+
+  override getMetrics(): FanOutMetrics {
+    return {
+      ...super.getMetrics(),
+      workerCount: this.#o.workerCount,
+      batchSize: this.#o.batchSize,
+      loadBalancer: this.#o.enableLoadBalancing ? this.#o.loadBalancer.name : null,
+      batches: this.#batches,
+      timeouts: this.#timeouts,
+      calls: this.#callCount,
+      activeCalls: this.#calls.size,
+    };
+  }
+
+  override resetMetrics(): void {
+    super.resetMetrics();
+    this.#batches = this.#timeouts = this.#callCount = 0;
+  }
+
+  protected onStart(): void {}
+
+  /** onStop cancels every call in progress and waits until their goroutines have returned. */
+  protected async onStop(): Promise<void> {
+    const calls = [...this.#calls];
+    for (const c of calls) c.cancel(new PatternStoppedError(this.config.name, 'stopping'));
+    await Promise.allSettled(calls.map((c) => c.finished));
+  }
+
+  #admit(inputs: unknown, processor: unknown, method: string): void {
+    const state = this.lifecycle.state;
+    if (state === 'stopping' || state === 'stopped') throw new PatternStoppedError(this.config.name, state);
+    if (!Array.isArray(inputs)) {
+      throw new InvalidArgumentError(`${this.constructor.name}: ${method} inputs must be an array, got ${show(inputs)}`);
+    }
+    func(this.constructor.name, 'processor', processor);
+  }
+
+  #attempt<A, R>(processor: Processor<A, R>, input: A, index: number, ctx: Context, bounded: boolean): Promise<R> {
+    const once = (): Promise<R> => runItem(processor, input, index, ctx, this.config.timeout, bounded);
+    return this.config.retryAttempts > 0 ? this.retry(once) : once();
+  }
+
+  /** failed handles a failed item: reported unless the call was already ending; fail-fast rethrows it. */
+  #failed(e: unknown, index: number, ctx: Context, t0: number, failures: FanItemError[]): void {
+    if (ctx.err() !== null && !isFanTimeoutError(e)) return; // an item cut short by the call's end
+    if (isFanTimeoutError(e)) this.#timeouts++;
+    this.record(false, this.config.enableMetrics ? nowMillis() - t0 : 0);
+    const failure = new FanItemError(index, e);
+    this.handleError(failure);
+    if (this.#o.errorMode === 'fail-fast') throw e;
+    failures.push(failure);
+  }
+
+  #settle(results: (TOut | undefined)[], failures: FanItemError[]): (TOut | undefined)[] {
+    if (failures.length === 0) return results;
+    failures.sort((a, b) => a.index - b.index);
+    throw new FanOutError(failures, results);
+  }
+
+  /**
+   * fan runs `work` over the batches of [0, total) on the workers and returns once all of them have returned; it
+   * rejects with the call's cancellation cause (the first failing item's error under fail-fast).
+   */
+  async #fan(owner: string, total: number, work: Work, cancel: Cancel): Promise<void> {
+    const o = this.#o;
+    const [parent, release] = toContext(cancel);
+    const [ctx, stop] = withCancelCause(parent);
+    const workers = Math.max(1, Math.min(o.workerCount, Math.ceil(total / o.batchSize)));
+    const balancer = o.enableLoadBalancing ? o.loadBalancer : null;
+    const loads = new Array<number>(o.workerCount).fill(0);
+    const call: Call = { loads, cancel: stop, finished: Promise.resolve() };
+    this.#calls.add(call);
+    this.#callCount++;
+    const done = ctx.done()!;
+    const wg = new WaitGroup();
+    const shared = chan<Job>(workers);
+    const inboxes: Chan<Job>[] = balancer ? Array.from({ length: workers }, () => chan<Job>(1)) : [];
+
+    // The feeder: cuts [0, total) into batches and sends each on the shared channel or the balancer's pick.
+    wg.add(1);
+    go(async () => {
+      try {
+        for (let start = 0; start < total; start += o.batchSize) {
+          const job: Job = { start, end: Math.min(total, start + o.batchSize) };
+          let ch = shared;
+          if (balancer) {
+            const w = balancer.pick(loads.slice(0, workers), job.end - job.start);
+            if (!Number.isInteger(w) || w < 0 || w >= workers) {
+              throw new InvalidArgumentError(
+                `${owner}: load balancer "${balancer.name}" picked worker ${show(w)}, want an integer in [0, ${workers})`,
+              );
+            }
+            ch = inboxes[w]!;
+            loads[w]! += job.end - job.start;
+          }
+          this.#batches++;
+          if (!ch.trySend(job) && !(await select([sendCase(ch, job, () => true), recvCase(done, () => false)]))) return;
+        }
+      } catch (e) {
+        stop(e);
+      } finally {
+        if (balancer) for (const ch of inboxes) ch.close();
+        else shared.close();
+        wg.done();
+      }
+    });
+
+    // The workers: each ranges over its channel until it is closed or the call ends.
+    for (let w = 0; w < workers; w++) {
+      const src = balancer ? inboxes[w]! : shared;
+      wg.add(1);
+      go(async () => {
+        try {
+          for (;;) {
+            const r = src.tryRecv() ?? (await src.recvOk());
+            if (!r.ok || ctx.err() !== null) return;
+            if (!balancer) loads[w]! += r.value!.end - r.value!.start;
+            await work(r.value!, ctx, w, loads);
+          }
+        } catch (e) {
+          stop(e);
+        } finally {
+          wg.done();
+        }
+      });
+    }
+
+    call.finished = wg.wait();
+    try {
+      await call.finished;
+    } finally {
+      this.#calls.delete(call);
+      release();
+    }
+    if (ctx.err() !== null) {
+      const why = cause(ctx);
+      stop();
+      throw why;
+    }
+    stop();
+  }
+}
+
+function isCancelable(c: Cancel): boolean {
+  return c !== undefined && (c instanceof AbortSignal || c.done() !== null);
+}
