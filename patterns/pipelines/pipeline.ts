@@ -61,9 +61,9 @@ const OWNER = 'Pipeline';
  * for await (const y of p.processStream(lines)) console.log(y);
  */
 export class Pipeline<TIn, TOut = TIn> extends BasePattern {
-  /** deadLetters receives `{ item, stage, error }` for each item that failed a stage (when failFast is off). */
-  readonly deadLetters: RecvChan<DeadLetter>;
-  readonly #dl: Chan<DeadLetter>;
+  #dl: Chan<DeadLetter>;
+  #dlClosed = false;
+  readonly #dlCap: number;
   readonly #stages: PipelineStage<never, unknown>[] = [];
   readonly #runs = new Set<Run<unknown>>();
   readonly #ordered: boolean;
@@ -84,8 +84,9 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
     this.#failFast = bool(OWNER, 'failFast', c.failFast ?? false);
     this.#concurrency = positiveInt(OWNER, 'concurrency', c.concurrency ?? 1);
     this.#bufferSize = nonNegativeInt(OWNER, 'bufferSize', c.bufferSize ?? 16);
-    this.#dl = chan<DeadLetter>(nonNegativeInt(OWNER, 'deadLetterBufferSize', c.deadLetterBufferSize ?? 1024));
-    this.deadLetters = this.#dl;
+    this.#dlCap = nonNegativeInt(OWNER, 'deadLetterBufferSize', c.deadLetterBufferSize ?? 1024);
+    this.#dl = chan<DeadLetter>(this.#dlCap);
+    this.#startNow();
   }
 
   /**
@@ -125,6 +126,16 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
     return this.addStage<TOut>({ name: `filter-${this.#stages.length}`, ...options, processor: keep });
   }
 
+  /**
+   * deadLetters receives `{ item, stage, error }` for each item that failed a stage (when failFast is off). Sends
+   * never block a run: a dead letter that finds the channel full is dropped and counted (deadLettersDropped), and
+   * still reaches errorHandler. stop() closes it, so `for await (const d of p.deadLetters)` ends; a restarted
+   * pipeline has a new one.
+   */
+  get deadLetters(): RecvChan<DeadLetter> {
+    return this.#dl;
+  }
+
   /** stages are the pipeline's stages, in order. */
   get stages(): readonly PipelineStage<unknown, unknown>[] {
     return this.#stages as unknown as readonly PipelineStage<unknown, unknown>[];
@@ -158,6 +169,7 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
   processStream(source: AsyncIterable<TIn> | Iterable<TIn>, cancel?: Cancel): AsyncIterable<TOut> {
     this.#usable();
     checkSource(source);
+    checkCancel(cancel);
     return { [Symbol.asyncIterator]: () => this.#run<TOut>(source, cancel, this.#failFast) };
   }
 
@@ -167,7 +179,12 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
    */
   processBatch(inputs: readonly TIn[], cancel?: Cancel): Promise<TOut[]> {
     if (!Array.isArray(inputs)) throw new InvalidArgumentError(`${OWNER}.processBatch: inputs must be an array, got ${show(inputs)}`);
-    return this.#run<TOut>(inputs, cancel, this.#failFast).collect();
+    checkCancel(cancel);
+    try {
+      return this.#run<TOut>(inputs, cancel, this.#failFast).collect();
+    } catch (e) {
+      return Promise.reject(e); // stopped: an expected failure, so a rejection like the others
+    }
   }
 
   /** getMetrics: started counts items pulled from sources, completed items delivered, failed items dead-lettered. */
@@ -187,13 +204,28 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
     this.#deadLettered = this.#dropped = 0;
   }
 
-  protected onStart(): void {}
+  protected onStart(): void {
+    if (this.#dlClosed) {
+      this.#dl = chan<DeadLetter>(this.#dlCap);
+      this.#dlClosed = false;
+    }
+  }
 
-  /** onStop cancels every run in progress (they reject with PatternStoppedError) and waits for their goroutines. */
+  /** startNow makes the pattern running from construction (stop() ends it, start() restarts it). */
+  #startNow(): void {
+    void this.lifecycle.start();
+  }
+
+  /**
+   * onStop cancels every run in progress (they reject with PatternStoppedError), waits for their goroutines, and
+   * closes deadLetters.
+   */
   protected async onStop(): Promise<void> {
     const runs = [...this.#runs];
     for (const r of runs) r.fail(new PatternStoppedError(this.config.name, 'stopping'));
     await Promise.all(runs.map((r) => r.return()));
+    this.#dl.close();
+    this.#dlClosed = true;
   }
 
   #usable(): void {

@@ -244,6 +244,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
       it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
       for (let seq = 0; ; seq++) {
         if (!this.#tokens.trySend(undefined) && !(await this.#send(this.#tokens, undefined))) return;
+        if (this.ctx.err() !== null) return;
         let r: IteratorResult<unknown> | null;
         if (isAsync) {
           // Race the pull against the run's AbortSignal (not its done channel: see stage.ts withDeadline).

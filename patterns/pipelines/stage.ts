@@ -97,6 +97,7 @@ export class PipelineStage<I, O> extends BasePattern {
       policy === null || policy.maxAttempts === 1
         ? null
         : new RetryExecutor(policy, { rethrowLastError: true, onRetry: () => void this.#retries++ });
+    this.#startNow();
   }
 
   /**
@@ -172,6 +173,11 @@ export class PipelineStage<I, O> extends BasePattern {
   }
 
   protected onStart(): void {}
+
+  /** startNow makes the pattern running from construction (stop() ends it, start() restarts it). */
+  #startNow(): void {
+    void this.lifecycle.start();
+  }
   protected onStop(): void {}
 
   #usable(): void {
