@@ -45,6 +45,7 @@ import {
   MUTEX,
   myToken,
   registerSyncKind,
+  rebuilding,
   remember,
   wakeLater,
   wireOf,
@@ -76,8 +77,9 @@ export class SharedMutex implements Locker, Wireable, Source {
    * const counts = new Int32Array(new SharedArrayBuffer(4));
    * await Promise.all([goThread(bump, mu, counts), goThread(bump, mu, counts)]); // bump locks mu around its update
    */
-  constructor(/** @internal the buffer of an existing mutex (fromWire) */ sab?: SharedArrayBuffer) {
-    const m = sab === undefined ? allocate(MUTEX, WORDS, 0) : attach(sab, MUTEX, WORDS, 0, 'SharedMutex');
+  constructor() {
+    const sab = rebuilding();
+    const m = sab === null ? allocate(MUTEX, WORDS, 0) : attach(sab, MUTEX, WORDS, 0, 'SharedMutex');
     this.#sab = m.sab;
     this.#w = m.w;
     this.#line = new Line(m.w, LINE);
@@ -225,5 +227,5 @@ export class SharedMutex implements Locker, Wireable, Source {
   }
 }
 
-registerSyncKind(SHARED_MUTEX_KIND, (sab) => new SharedMutex(sab));
+registerSyncKind(SHARED_MUTEX_KIND, MUTEX, () => new SharedMutex());
 

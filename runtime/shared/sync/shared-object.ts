@@ -88,17 +88,39 @@ export function remember(id: number, obj: object): void {
   forget.register(obj, id);
 }
 
+/** attaching is the buffer that the object being rebuilt binds to (set around `make` by registerSyncKind). */
+let attaching: unknown = null;
+
+/**
+ * rebuilding returns the buffer of the shared object being rebuilt, if the caller is a constructor that fromWire
+ * called (then the object binds to it, see attach), or null for a user's `new` (then it allocates).
+ */
+export function rebuilding(): unknown {
+  const sab = attaching;
+  attaching = null;
+  return sab;
+}
+
 /**
  * registerSyncKind tells fromWire how to rebuild objects of wire kind `kind`: join the registry the wire carries,
- * then return this thread's object for the buffer's id, or `make` a new one bound to the buffer.
+ * then return this thread's object for the buffer's id, or construct one with `make`, bound to the buffer (whose
+ * KIND must be `code`).
  */
-export function registerSyncKind(kind: string, make: (sab: SharedArrayBuffer) => object): void {
+export function registerSyncKind(kind: string, code: number, make: () => object): void {
   registerWireKind(kind, (w) => {
     adopt(w['registry'] as SharedArrayBuffer);
     const sab = w['sab'];
-    if (!(sab instanceof SharedArrayBuffer) || sab.byteLength < HEADER * 4) return make(sab as SharedArrayBuffer);
-    const known = instances.get(new Int32Array(sab, 0, HEADER)[ID]!)?.deref();
-    return known ?? make(sab);
+    if (sab instanceof SharedArrayBuffer && sab.byteLength >= HEADER * 4) {
+      const header = new Int32Array(sab, 0, HEADER);
+      const known = header[KIND] === code ? instances.get(header[ID]!)?.deref() : undefined;
+      if (known !== undefined) return known;
+    }
+    attaching = sab ?? undefined;
+    try {
+      return make();
+    } finally {
+      attaching = null;
+    }
   });
 }
 

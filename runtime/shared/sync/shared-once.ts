@@ -35,6 +35,7 @@ import {
   myToken,
   ONCE,
   registerSyncKind,
+  rebuilding,
   remember,
   setBit,
   wakeBitsLater,
@@ -66,8 +67,9 @@ export class SharedOnce implements Wireable, Source {
    * const once = new SharedOnce();
    * for (let i = 0; i < 4; i++) go(worker, once, table); // each task: await once.do(() => fill(table))
    */
-  constructor(/** @internal the buffer of an existing Once (fromWire) */ sab?: SharedArrayBuffer) {
-    const m = sab === undefined ? allocate(ONCE, WORDS, 0) : attach(sab, ONCE, WORDS, 0, 'SharedOnce');
+  constructor() {
+    const sab = rebuilding();
+    const m = sab === null ? allocate(ONCE, WORDS, 0) : attach(sab, ONCE, WORDS, 0, 'SharedOnce');
     this.#sab = m.sab;
     this.#w = m.w;
     remember(this.id, this);
@@ -195,4 +197,4 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   );
 }
 
-registerSyncKind(SHARED_ONCE_KIND, (sab) => new SharedOnce(sab));
+registerSyncKind(SHARED_ONCE_KIND, ONCE, () => new SharedOnce());

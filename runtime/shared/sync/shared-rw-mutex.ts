@@ -53,6 +53,7 @@ import {
   me,
   myToken,
   registerSyncKind,
+  rebuilding,
   remember,
   RW_MUTEX,
   setBit,
@@ -99,9 +100,10 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    * const rw = new SharedRWMutex();
    * go(readMany, rw, table); go(writeSome, rw, table); // tasks on workers, sharing one lock
    */
-  constructor(/** @internal the buffer of an existing lock (fromWire) */ sab?: SharedArrayBuffer) {
+  constructor() {
+    const sab = rebuilding();
     const m =
-      sab === undefined
+      sab === null
         ? allocate(RW_MUTEX, WORDS, HOLDS_NUMBERS)
         : attach(sab, RW_MUTEX, WORDS, HOLDS_NUMBERS, 'SharedRWMutex');
     this.#sab = m.sab;
@@ -397,4 +399,4 @@ export class SharedRWMutex implements Locker, Wireable, Source {
   }
 }
 
-registerSyncKind(SHARED_RW_MUTEX_KIND, (sab) => new SharedRWMutex(sab));
+registerSyncKind(SHARED_RW_MUTEX_KIND, RW_MUTEX, () => new SharedRWMutex());

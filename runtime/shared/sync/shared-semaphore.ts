@@ -52,6 +52,7 @@ import {
   me,
   myToken,
   registerSyncKind,
+  rebuilding,
   remember,
   SEMAPHORE,
   wakeLater,
@@ -90,9 +91,10 @@ export class SharedSemaphore implements Wireable, Source {
    * const sem = new SharedSemaphore(4); // at most 4 jobs at once, over all threads
    * for (const job of jobs) go(runJob, sem, job); // each task: await sem.acquire(ctx); try {...} finally { sem.release(); }
    */
-  constructor(n: number, /** @internal the buffer of an existing semaphore (fromWire) */ sab?: SharedArrayBuffer) {
+  constructor(n: number) {
+    const sab = rebuilding();
     let m;
-    if (sab === undefined) {
+    if (sab === null) {
       checkCount('new SharedSemaphore', 'n', n);
       m = allocate(SEMAPHORE, WORDS, NUMBERS);
       m.f[SIZE] = n;
@@ -318,4 +320,4 @@ export class SharedSemaphore implements Wireable, Source {
   }
 }
 
-registerSyncKind(SHARED_SEMAPHORE_KIND, (sab) => new SharedSemaphore(0, sab));
+registerSyncKind(SHARED_SEMAPHORE_KIND, SEMAPHORE, () => new SharedSemaphore(0));

@@ -40,6 +40,7 @@ import {
   ID,
   LOCK,
   registerSyncKind,
+  rebuilding,
   remember,
   setBit,
   WAIT_GROUP,
@@ -79,9 +80,10 @@ export class SharedWaitGroup implements Wireable, Source {
    * for (let i = 0; i < 4; i++) go(work, i, wg); // each task calls wg.done() on its worker
    * await wg.wait();
    */
-  constructor(/** @internal the buffer of an existing wait group (fromWire) */ sab?: SharedArrayBuffer) {
+  constructor() {
+    const sab = rebuilding();
     const m =
-      sab === undefined
+      sab === null
         ? allocate(WAIT_GROUP, WORDS, NUMBERS)
         : attach(sab, WAIT_GROUP, WORDS, NUMBERS, 'SharedWaitGroup');
     this.#sab = m.sab;
@@ -212,4 +214,4 @@ export class SharedWaitGroup implements Wireable, Source {
   }
 }
 
-registerSyncKind(SHARED_WAIT_GROUP_KIND, (sab) => new SharedWaitGroup(sab));
+registerSyncKind(SHARED_WAIT_GROUP_KIND, WAIT_GROUP, () => new SharedWaitGroup());

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/errors.js';
 import { go } from '../../../../runtime/go.js';
 import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
+import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import { fromWire, toWire } from '../../../../runtime/shared/wire.js';
 import { WaitGroup } from '../../../../runtime/sync/wait-group.js';
 import { caught, flush, settled } from '../../sync/helpers.js';
@@ -139,12 +140,15 @@ describe('SharedMutex on the wire', () => {
     again.unlock();
   });
 
-  it('carries a registry and a buffer that the constructor checks', () => {
+  it('carries its buffer and the registry, and refuses a buffer that is not a mutex', () => {
     const w = toWire(new SharedMutex());
     expect(w['sab']).toBeInstanceOf(SharedArrayBuffer);
     expect(w['registry']).toBeInstanceOf(SharedArrayBuffer);
-    const e = caught(() => new SharedMutex(new SharedArrayBuffer(8)));
-    expect(e).toBeInstanceOf(InvalidArgumentError);
-    expect((e as Error).message).toBe('SharedMutex: not the shared memory of a SharedMutex, got {}');
+    for (const sab of [new SharedArrayBuffer(8), toWire(new SharedOnce())['sab'], undefined]) {
+      const e = caught(() => fromWire({ ...w, sab }));
+      expect(e).toBeInstanceOf(InvalidArgumentError);
+      expect((e as Error).message).toMatch(/^SharedMutex: not the shared memory of a SharedMutex, got /);
+    }
+    expect(new SharedMutex().tryLock()).toBe(true); // a failed rebuild leaves nothing behind
   });
 });
