@@ -236,7 +236,7 @@ export class FanPattern<TIn, TOut> extends BasePattern {
           res = o.ordered ? early.get(next) : undefined;
         }
       }
-      if (ctx.err() !== null) throw cause(ctx);
+      if (ctx.err() !== null) throw parent.err() ?? cause(ctx);
     } finally {
       stop(ENDED);
       await wg.wait();

@@ -41,6 +41,9 @@ export interface FanOutMetrics extends PatternMetrics {
   readonly activeCalls: number;
 }
 
+/** BatchProcessor is processBatches' function: a batch of items in, their outputs out. */
+export type BatchProcessor<TIn, TOut> = (batch: TIn[], ctx: Context) => Promise<TOut[]> | TOut[];
+
 /** Job is one batch of item indices [start, end). */
 interface Job {
   readonly start: number;
@@ -87,9 +90,13 @@ export class FanOut<TIn, TOut> extends BasePattern {
    * taken from a shared jobs channel (or assigned by the load balancer). Resolves to the outputs in input order
    * (completion order with `ordered: false`).
    */
-  async distribute(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
-    const owner = this.constructor.name;
+  distribute(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
     this.#admit(inputs, processor, 'distribute');
+    return this.#distribute(inputs, processor, cancel);
+  }
+
+  async #distribute(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel: Cancel): Promise<TOut[]> {
+    const owner = this.constructor.name;
     const results: (TOut | undefined)[] = this.#o.ordered ? new Array<TOut | undefined>(inputs.length) : [];
     const failures: FanItemError[] = [];
     const bounded = this.config.timeout !== Infinity || isCancelable(cancel);
@@ -119,13 +126,13 @@ export class FanOut<TIn, TOut> extends BasePattern {
    * the workers; each call returns the batch's outputs (an array), and the result is their concatenation in batch
    * order (completion order with `ordered: false`). A failed batch is reported with the index of its first item.
    */
-  async processBatches(
-    inputs: readonly TIn[],
-    processor: (batch: TIn[], ctx: Context) => Promise<TOut[]> | TOut[],
-    cancel?: Cancel,
-  ): Promise<TOut[]> {
-    const owner = this.constructor.name;
+  processBatches(inputs: readonly TIn[], processor: BatchProcessor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
     this.#admit(inputs, processor, 'processBatches');
+    return this.#processBatches(inputs, processor, cancel);
+  }
+
+  async #processBatches(inputs: readonly TIn[], processor: BatchProcessor<TIn, TOut>, cancel: Cancel): Promise<TOut[]> {
+    const owner = this.constructor.name;
     const size = this.#o.batchSize;
     const perBatch: (TOut[] | undefined)[] = [];
     const failures: FanItemError[] = [];
@@ -246,6 +253,7 @@ export class FanOut<TIn, TOut> extends BasePattern {
     const wg = new WaitGroup();
     const shared = chan<Job>(workers);
     const inboxes: Chan<Job>[] = balancer ? Array.from({ length: workers }, () => chan<Job>(1)) : [];
+    const room = chan<true>(1); // a worker took a job from its inbox: the balancer may have a better choice now
 
     // The feeder: cuts [0, total) into batches and sends each on the shared channel or the balancer's pick.
     wg.add(1);
@@ -255,6 +263,10 @@ export class FanOut<TIn, TOut> extends BasePattern {
           const job: Job = { start, end: Math.min(total, start + o.batchSize) };
           let ch = shared;
           if (balancer) {
+            // pick only once some inbox has room, so the loads it sees include the workers' progress
+            while (inboxes.every((c) => c.len() === c.cap())) {
+              if (!(await select([recvCase(room, () => true), recvCase(done, () => false)]))) return;
+            }
             const w = balancer.pick(loads.slice(0, workers), job.end - job.start);
             if (!Number.isInteger(w) || w < 0 || w >= workers) {
               throw new InvalidArgumentError(
@@ -285,7 +297,8 @@ export class FanOut<TIn, TOut> extends BasePattern {
           for (;;) {
             const r = src.tryRecv() ?? (await src.recvOk());
             if (!r.ok || ctx.err() !== null) return;
-            if (!balancer) loads[w]! += r.value!.end - r.value!.start;
+            if (balancer) room.trySend(true);
+            else loads[w]! += r.value!.end - r.value!.start;
             await work(r.value!, ctx, w, loads);
           }
         } catch (e) {
@@ -303,12 +316,10 @@ export class FanOut<TIn, TOut> extends BasePattern {
       this.#calls.delete(call);
       release();
     }
-    if (ctx.err() !== null) {
-      const why = cause(ctx);
-      stop();
-      throw why;
-    }
+    // A canceled parent rejects with its own err() (Canceled, DeadlineExceeded); our own stop with its cause.
+    const why = parent.err() ?? (ctx.err() === null ? undefined : cause(ctx));
     stop();
+    if (why !== undefined) throw why;
   }
 }
 

@@ -60,6 +60,7 @@ export class MergeRun<T> {
   ended = false;
   firstError: unknown = undefined;
   readonly #release: () => void;
+  readonly #parent: Context;
   readonly #stages = new Map<Entry<T>, Chan<T>>();
   readonly #wake = chan<true>(1);
   #live = 0;
@@ -74,6 +75,7 @@ export class MergeRun<T> {
     readonly hooks: Hooks<T>,
   ) {
     this.out = chan<T>(bufferSize);
+    this.#parent = parent[0];
     [this.ctx, this.stop] = withCancelCause(parent[0]);
     this.#release = parent[1];
   }
@@ -103,6 +105,7 @@ export class MergeRun<T> {
   /** err is why the run ended early: an input's error, the cancel cause, or undefined when every input ended. */
   err(): unknown {
     if (this.firstError !== undefined) return this.firstError;
+    if (this.#parent.err() !== null) return this.#parent.err();
     const why = this.ctx.err() === null ? undefined : cause(this.ctx);
     return why === ENDED ? undefined : why;
   }
