@@ -116,3 +116,26 @@ export {
   isFanTimeoutError,
   isFanInTimeoutError,
 } from './fan-patterns/errors.js';
+// worker-pools
+export { DynamicWorkerPool } from './worker-pools/dynamic-pool.js';
+export { FixedWorkerPool } from './worker-pools/fixed-pool.js';
+export { WorkerPool, type SubmitOptions, type StopOptions } from './worker-pools/worker-pool.js';
+export type {
+  WorkerPoolConfig,
+  WorkerFn,
+  TaskFn,
+  OnFull,
+  LoadBalancing,
+} from './worker-pools/pool-config.js';
+export type { PoolMetrics } from './worker-pools/pool-metrics.js';
+export type { HealthStatus, WorkerHealth } from './worker-pools/health.js';
+export type { WorkerState } from './worker-pools/pool-worker.js';
+export type { StopMode } from './worker-pools/pool-core.js';
+export {
+  PoolFullError,
+  TaskTimeoutError,
+  WorkerRestartedError,
+  isPoolFullError,
+  isTaskTimeoutError,
+  isWorkerRestartedError,
+} from './worker-pools/errors.js';

@@ -91,6 +91,10 @@ export class Bubble implements Clock {
     if (this.live === 0 || this.parked < this.live) return;
     if (this.#waiter !== null) {
       this.#waiter();
+      // The released waiter may go on to await something already parked (a promise whose gocsp operation parked
+      // before the wait): no new park would schedule the next check, so schedule it now. It runs after the
+      // waiter's microtasks, and advances time only if everything is still parked then.
+      this.#schedule();
       return;
     }
     const next = this.timers.peek();

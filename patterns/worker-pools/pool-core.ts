@@ -1,0 +1,347 @@
+/**
+ * PoolCore is the machinery both pool classes are thin faces over: a bounded jobs channel (the queue), worker
+ * goroutines ranging over it (pool-worker.ts), under round-robin a dispatcher goroutine that feeds each worker's
+ * one-slot inbox, and for auto-scaling a supervisor goroutine on a ticker.
+ *
+ *   submit ──► jobs (chan, cap queueSize) ──► worker 1..n   (least-loaded: whichever worker is idle takes the next)
+ *                                       └─► dispatcher ──► inbox 1..n ──► worker 1..n   (round-robin)
+ *
+ * Invariants: a job is settled exactly once (job.ts settle); a worker is in #workers from its spawn until its
+ * goroutine returns, or until restartUnhealthyWorkers replaces it; #wg counts live worker goroutines.
+ */
+import { background } from '../../runtime/context/background.js';
+import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
+import { chan } from '../../runtime/chan/local-chan.js';
+import type { Chan } from '../../runtime/chan/types.js';
+import { isChannelClosedError } from '../../runtime/errors.js';
+import { go } from '../../runtime/go.js';
+import { recvCase, select, sendCase } from '../../runtime/select.js';
+import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import { newTicker } from '../../runtime/time/timer.js';
+import { nowMillis } from '../../runtime/time/sleep.js';
+import { type Cancel, toContext } from '../core/cancel.js';
+import { PatternStoppedError } from '../core/lifecycle.js';
+import { Samples } from '../core/metrics.js';
+import { PoolFullError, WorkerRestartedError } from './errors.js';
+import { type Job, runJob, settle } from './job.js';
+import type { ResolvedPoolConfig } from './pool-config.js';
+import { PoolWorker, type WorkerHost } from './pool-worker.js';
+import type { HealthStatus, WorkerHealth } from './health.js';
+
+export type StopMode = 'drain' | 'cancel';
+
+/** PoolHooks is how the core reports to the pattern that owns it (BasePattern's counters and error handler). */
+export interface PoolHooks {
+  /** owner is the pool's name, for error messages. */
+  readonly owner: string;
+  record(ok: boolean, ms: number): void;
+  handleError(e: unknown): void;
+  /** stoppedError makes the PatternStoppedError for a submit that found the pool stopping. */
+  stoppedError(): PatternStoppedError;
+}
+
+/** PoolCounters are the pool's own counts, beside BasePattern's completed/failed/latency. */
+export class PoolCounters {
+  submitted = 0;
+  rejected = 0;
+  canceled = 0;
+  timedOut = 0;
+  crashed = 0;
+  peakWorkers = 0;
+  readonly queueWait = new Samples();
+}
+
+export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
+  readonly counters = new PoolCounters();
+  readonly #cfg: ResolvedPoolConfig<TIn, TOut>;
+  readonly #hooks: PoolHooks;
+  #jobs: Chan<Job<TIn, TOut>> = chan(0);
+  readonly #workers = new Map<number, PoolWorker<TIn, TOut>>();
+  #ctx: Context = background();
+  #cancel: CancelCauseFunc = () => {};
+  #quit: Chan<void> = chan<void>();
+  #wg = new WaitGroup();
+  #helpers = new WaitGroup();
+  #nextId = 0;
+  #rr = 0;
+  /** #held is 1 while the dispatcher holds a job it has taken from #jobs but not yet placed in an inbox. */
+  #held = 0;
+
+  constructor(cfg: ResolvedPoolConfig<TIn, TOut>, hooks: PoolHooks) {
+    this.#cfg = cfg;
+    this.#hooks = hooks;
+  }
+
+  get heartbeatInterval(): number {
+    return this.#cfg.heartbeatInterval;
+  }
+
+  get idleTimeout(): number {
+    return this.#cfg.maxWorkers > this.#cfg.minWorkers ? this.#cfg.idleTimeout : Infinity;
+  }
+
+  mayShrink(): boolean {
+    return this.#workers.size > this.#cfg.minWorkers;
+  }
+
+  /** start makes the channels and contexts and starts minWorkers workers, the dispatcher and the supervisor. */
+  start(): void {
+    this.#jobs = chan(this.#cfg.queueSize);
+    [this.#ctx, this.#cancel] = withCancelCause(background());
+    this.#quit = chan<void>();
+    this.#wg = new WaitGroup();
+    this.#helpers = new WaitGroup();
+    this.spawn(this.#cfg.minWorkers);
+    if (this.#cfg.loadBalancing === 'round-robin') this.#helper(() => this.#dispatch());
+    if (this.#cfg.enableAutoScaling) this.#helper(() => this.#supervise());
+  }
+
+  /**
+   * stop closes the queue to new jobs and waits for every worker to exit. 'drain' runs every queued job first;
+   * 'cancel' cancels the running jobs' Contexts and fails them and every queued job with PatternStoppedError.
+   */
+  async stop(mode: StopMode): Promise<void> {
+    if (mode === 'cancel') this.#cancel(this.#hooks.stoppedError());
+    this.#quit.close();
+    this.#jobs.close();
+    await this.#helpers.wait();
+    await this.#wg.wait();
+    this.#cancel(this.#hooks.stoppedError());
+  }
+
+  /**
+   * submit sends a job on the jobs channel and waits for its outcome on the job's reply channel; both waits select
+   * against the submitter's cancel (see WorkerPool.submit).
+   */
+  async submit(input: TIn, cancel: Cancel): Promise<TOut> {
+    this.counters.submitted++;
+    const job: Job<TIn, TOut> = { input, enqueuedAt: nowMillis(), settled: false, cancelRun: null, reply: chan(1) };
+    const [ctx, release] = cancel === undefined ? NO_CANCEL : toContext(cancel);
+    try {
+      if (ctx.err() !== null) throw this.#gaveUp(job, ctx);
+      if (this.#workers.size === 0) this.spawn(1);
+      if (!this.#jobs.trySend(job)) {
+        if (this.#cfg.onFull === 'reject') {
+          this.counters.rejected++;
+          throw new PoolFullError(this.#hooks.owner, this.#cfg.queueSize);
+        }
+        const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(ctx.done(), () => false)]);
+        if (!sent) throw this.#gaveUp(job, ctx);
+      }
+      const o = await select([recvCase(job.reply, (v) => v!), recvCase(ctx.done(), () => null)]);
+      if (o === null) throw this.#gaveUp(job, ctx);
+      if (o.ok) return o.value;
+      throw o.error;
+    } catch (e) {
+      // a send on the closed queue: the pool stopped while this submit waited for room
+      if (isChannelClosedError(e)) throw this.#hooks.stoppedError();
+      throw e;
+    } finally {
+      release();
+    }
+  }
+
+  /** #gaveUp settles a job whose submitter's cancel fired (a queued job then never runs) and returns the cause. */
+  #gaveUp(job: Job<TIn, TOut>, ctx: Context): unknown {
+    const c = cause(ctx);
+    if (!job.settled) {
+      job.settled = true;
+      job.cancelRun?.(c);
+      this.counters.canceled++;
+    }
+    return c;
+  }
+
+  /** spawn starts up to `n` workers (never past maxWorkers) and returns how many it started. */
+  spawn(n: number): number {
+    const k = Math.min(n, this.#cfg.maxWorkers - this.#workers.size);
+    for (let i = 0; i < k; i++) {
+      const id = ++this.#nextId;
+      const inbox = this.#cfg.loadBalancing === 'round-robin' ? chan<Job<TIn, TOut>>(1) : null;
+      const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#jobs, inbox);
+      this.#workers.set(id, w);
+      this.#wg.add(1);
+      go(() => w.loop(this));
+    }
+    this.counters.peakWorkers = Math.max(this.counters.peakWorkers, this.#workers.size);
+    return Math.max(k, 0);
+  }
+
+  /** retire asks up to `n` workers (idle ones first) to exit, never below minWorkers, and waits until they have. */
+  async retire(n: number): Promise<number> {
+    const k = Math.min(n, this.#workers.size - this.#cfg.minWorkers);
+    if (k <= 0) return 0;
+    const live = [...this.#workers.values()].filter((w) => !w.retired);
+    live.sort((a, b) => (a.state === 'idle' ? 0 : 1) - (b.state === 'idle' ? 0 : 1));
+    const chosen = live.slice(0, k);
+    const exits = chosen.map((w) => {
+      const wait = w.exitedChan;
+      w.retire();
+      return wait.recv();
+    });
+    await Promise.all(exits);
+    return chosen.length;
+  }
+
+  /** handle runs one job taken by worker `w` (WorkerHost). */
+  async handle(job: Job<TIn, TOut>): Promise<void> {
+    if (job.settled) return; // canceled while queued: never runs
+    if (this.#ctx.err() !== null) {
+      settle(job, { ok: false, error: cause(this.#ctx) });
+      return;
+    }
+    const t0 = nowMillis();
+    this.counters.queueWait.add(t0 - job.enqueuedAt);
+    const o = await runJob(this.#hooks.owner, this.#cfg, this.#ctx, job);
+    if (!settle(job, o)) return; // already settled: canceled by its submitter or failed by a restart
+    this.#hooks.record(o.ok, nowMillis() - t0);
+    if (!o.ok) {
+      if ((o.error as { code?: unknown })?.code === 'ERR_TASK_TIMEOUT') this.counters.timedOut++;
+      if ((o.error as { code?: unknown })?.code === 'ERR_THREAD_DIED') this.counters.crashed++;
+      this.#hooks.handleError(o.error);
+    }
+  }
+
+  /** exited is told by a worker goroutine as it returns (WorkerHost). */
+  exited(w: PoolWorker<TIn, TOut>, error?: unknown): void {
+    if (this.#workers.get(w.id) === w) this.#workers.delete(w.id);
+    if (error !== undefined) this.#hooks.handleError(error);
+    if (w.inbox !== null) {
+      w.closeInbox();
+      for (let r = w.inbox.tryRecv(); r?.ok === true; r = w.inbox.tryRecv()) this.#redispatch(r.value!);
+    }
+    w.exitedChan.close();
+    this.#wg.done();
+  }
+
+  // Round-robin: the dispatcher takes each job off the queue and places it in the next worker's inbox, skipping
+  // workers whose inbox is full (busy); when every inbox is full it waits for the first with room.
+  async #dispatch(): Promise<void> {
+    for await (const job of this.#jobs) {
+      this.#held = 1;
+      await this.#place(job);
+      this.#held = 0;
+    }
+    for (const w of this.#workers.values()) w.closeInbox();
+  }
+
+  async #place(job: Job<TIn, TOut>): Promise<void> {
+    for (;;) {
+      if (job.settled) return;
+      const live = [...this.#workers.values()].filter((w) => !w.retired && w.inbox !== null);
+      if (live.length === 0) {
+        if (this.spawn(1) === 0) {
+          settle(job, { ok: false, error: this.#hooks.stoppedError() });
+          return;
+        }
+        continue;
+      }
+      for (let i = 0; i < live.length; i++) {
+        const w = live[(this.#rr + i) % live.length]!;
+        if (w.inbox!.trySend(job)) {
+          this.#rr = (this.#rr + i + 1) % live.length;
+          return;
+        }
+      }
+      try {
+        await select(live.map((w) => sendCase(w.inbox!, job)));
+        return;
+      } catch (e) {
+        if (!isChannelClosedError(e)) throw e; // that worker exited meanwhile: try again
+      }
+    }
+  }
+
+  #redispatch(job: Job<TIn, TOut>): void {
+    try {
+      if (this.#jobs.trySend(job)) return;
+    } catch {
+      // the queue is closed: the pool is stopping and this job never reached a worker
+      settle(job, { ok: false, error: this.#hooks.stoppedError() });
+      return;
+    }
+    go(() => this.#place(job));
+  }
+
+  // Auto-scaling: every scalingInterval, compare the load to scalingThreshold and add the workers that bring it
+  // back under it (idle workers above minWorkers leave by themselves after idleTimeout).
+  async #supervise(): Promise<void> {
+    const t = newTicker(this.#cfg.scalingInterval);
+    try {
+      for (;;) {
+        const tick = await select([recvCase(t.c, () => true), recvCase(this.#quit, () => false)]);
+        if (!tick) return;
+        const n = this.#workers.size;
+        const demand = this.busyWorkers() + this.queueLength();
+        if (n < this.#cfg.maxWorkers && (n === 0 ? demand > 0 : demand / n >= this.#cfg.scalingThreshold)) {
+          this.spawn(Math.max(1, Math.ceil(demand / this.#cfg.scalingThreshold) - n));
+        }
+      }
+    } finally {
+      t.stop();
+    }
+  }
+
+  #helper(fn: () => Promise<void>): void {
+    this.#helpers.add(1);
+    go(async () => {
+      try {
+        await fn();
+      } finally {
+        this.#helpers.done();
+      }
+    });
+  }
+
+  workerCount(): number {
+    return this.#workers.size;
+  }
+
+  busyWorkers(): number {
+    let n = 0;
+    for (const w of this.#workers.values()) if (w.state === 'busy') n++;
+    return n;
+  }
+
+  queueLength(): number {
+    let n = this.#jobs.len() + this.#held;
+    for (const w of this.#workers.values()) n += w.inbox?.len() ?? 0;
+    return n;
+  }
+
+  /** health reports each worker and which are stuck (busy with one job for longer than stuckAfter). */
+  health(): HealthStatus {
+    const t = nowMillis();
+    const workers: WorkerHealth[] = [...this.#workers.values()].map((w) => ({
+      id: w.id,
+      state: w.state,
+      sinceLastBeat: t - w.lastBeat,
+      jobsRun: w.jobsRun,
+      stuck: w.state === 'busy' && t - w.lastBeat > this.#cfg.stuckAfter,
+    }));
+    const stuck = workers.filter((w) => w.stuck).map((w) => w.id);
+    return { healthy: stuck.length === 0, workers, stuck, checkedAt: t };
+  }
+
+  /** restartUnhealthy replaces every stuck worker: its job fails with WorkerRestartedError, a new worker starts. */
+  restartUnhealthy(owner: string): number {
+    const stuck = this.health().stuck;
+    for (const id of stuck) {
+      const w = this.#workers.get(id)!;
+      this.#workers.delete(id);
+      const job = w.current;
+      w.retire();
+      if (job !== null) {
+        const e = new WorkerRestartedError(owner, id);
+        job.cancelRun?.(e);
+        settle(job, { ok: false, error: e });
+        this.#hooks.handleError(e);
+      }
+      this.spawn(1);
+    }
+    return stuck.length;
+  }
+}
+
+const NO_CANCEL: [Context, () => void] = [background(), () => {}];

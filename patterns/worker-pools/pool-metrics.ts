@@ -1,0 +1,29 @@
+/**
+ * PoolMetrics is what a pool's getMetrics returns: BasePattern's counts (completed, failed, errors) and run-time
+ * distribution (`latency`, also as `runTime`), plus the pool's own counts, the queue-wait distribution and the
+ * current utilisation.
+ */
+import type { LatencySummary, PatternMetrics } from '../core/metrics.js';
+
+export interface PoolMetrics extends PatternMetrics {
+  /** submitted counts every submit call, accepted or not. */
+  readonly submitted: number;
+  /** rejected counts submits refused with PoolFullError. */
+  readonly rejected: number;
+  /** canceled counts jobs whose submitter's signal or Context ended them (queued or running). */
+  readonly canceled: number;
+  /** timedOut counts tasks failed with TaskTimeoutError (also in failed). */
+  readonly timedOut: number;
+  /** crashed counts thread tasks failed with ThreadDiedError (also in failed). */
+  readonly crashed: number;
+  readonly workers: number;
+  readonly busyWorkers: number;
+  readonly peakWorkers: number;
+  readonly queueLength: number;
+  /** utilization is busyWorkers / workers now (0 with no workers). */
+  readonly utilization: number;
+  /** queueWait is the time jobs spent queued before a worker took them, in ms. */
+  readonly queueWait: LatencySummary;
+  /** runTime is the time tasks ran, in ms (the same samples as latency). */
+  readonly runTime: LatencySummary;
+}
