@@ -191,3 +191,89 @@ export async function holdBusy(mu: SharedMutex, flags: Int32Array, ms: number): 
   }
   mu.unlock();
 }
+
+/** rng is mulberry32: a small seeded PRNG giving floats in [0, 1). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * rwStress runs `goroutines` goroutines doing `iters` random reads and writes (a third of them writes, some through
+ * tryLock / tryRLock). state: [0] readers inside, [1] writers inside, [2] violations seen (a writer with anyone
+ * else inside, a reader with a writer inside), [3] writes done. Returns the operations done.
+ */
+export async function rwStress(rw: SharedRWMutex, state: Int32Array, goroutines: number, iters: number, seed: number): Promise<number> {
+  const r = rng(seed);
+  let ops = 0;
+  await Promise.all(
+    Array.from({ length: goroutines }, async () => {
+      for (let i = 0; i < iters; i++) {
+        const write = r() < 1 / 3;
+        const tryFirst = r() < 0.2;
+        if (write) {
+          if (!(tryFirst && rw.tryLock())) await rw.lock();
+          if (Atomics.add(state, 1, 1) !== 0 || Atomics.load(state, 0) !== 0) Atomics.add(state, 2, 1);
+          if (r() < 0.5) await turn();
+          else await null;
+          Atomics.add(state, 3, 1);
+          Atomics.sub(state, 1, 1);
+          rw.unlock();
+        } else {
+          if (!(tryFirst && rw.tryRLock())) await rw.rLock();
+          Atomics.add(state, 0, 1);
+          if (Atomics.load(state, 1) !== 0) Atomics.add(state, 2, 1);
+          if (r() < 0.5) await turn();
+          else await null;
+          Atomics.sub(state, 0, 1);
+          rw.rUnlock();
+        }
+        ops++;
+      }
+    }),
+  );
+  return ops;
+}
+
+/**
+ * semStress runs `goroutines` goroutines doing `iters` random acquisitions of weight 1..size, a quarter of them
+ * with a context canceled after a random short delay. state: [0] weight held inside, [1] violations (more than
+ * size held), [2] cancellations seen. Returns the acquisitions that succeeded.
+ */
+export async function semStress(sem: SharedSemaphore, size: number, state: Int32Array, goroutines: number, iters: number, seed: number): Promise<number> {
+  const r = rng(seed);
+  let got = 0;
+  await Promise.all(
+    Array.from({ length: goroutines }, async () => {
+      for (let i = 0; i < iters; i++) {
+        const n = 1 + Math.floor(r() * size);
+        const [ctx, cancel] = withCancel(background());
+        if (r() < 0.25) {
+          const ms = Math.floor(r() * 3);
+          setTimeout(cancel, ms);
+        }
+        try {
+          await sem.acquire(ctx, n);
+        } catch {
+          Atomics.add(state, 2, 1);
+          continue;
+        } finally {
+          cancel();
+        }
+        if (Atomics.add(state, 0, n) + n > size) Atomics.add(state, 1, 1);
+        if (r() < 0.5) await turn();
+        else await null;
+        Atomics.sub(state, 0, n);
+        sem.release(n);
+        got++;
+      }
+    }),
+  );
+  return got;
+}

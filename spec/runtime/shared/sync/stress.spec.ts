@@ -1,0 +1,47 @@
+/**
+ * Randomized contention across 4 worker threads and the main thread, checking the invariants from inside the
+ * critical sections (the schedules vary from run to run; the outcome must not). GOCSP_STRESS=n multiplies the work.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
+import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
+import { flags, liveWorkers, onThread, terminateAll } from './harness.js';
+import { rwStress, semStress } from './workers/scenarios.js';
+
+const scale = Number(process.env['GOCSP_STRESS'] ?? 1);
+
+afterEach(async () => {
+  await terminateAll();
+  expect(liveWorkers()).toBe(0);
+});
+
+describe('shared sync under random contention from 5 threads', () => {
+  it('SharedRWMutex: never a writer with anyone else inside, never a reader beside a writer', async () => {
+    const rw = new SharedRWMutex();
+    const state = flags(4);
+    const iters = 100 * scale;
+    const workers = [1, 2, 3, 4].map((seed) => onThread('rwStress', rw, state, 3, iters, seed));
+    const here = rwStress(rw, state, 3, iters, 99);
+    const ops = await Promise.all([...workers.map((w) => w.result), here]);
+    expect(ops).toEqual([1, 2, 3, 4, 5].map(() => 3 * iters));
+    expect(Atomics.load(state, 2)).toBe(0);
+    expect([Atomics.load(state, 0), Atomics.load(state, 1)]).toEqual([0, 0]);
+    expect(rw.tryLock()).toBe(true);
+    rw.unlock();
+  }, 60_000);
+
+  it('SharedSemaphore: never more than its size held, with cancellations; all weight back at the end', async () => {
+    const size = 5;
+    const sem = new SharedSemaphore(size);
+    const state = flags(3);
+    const iters = 100 * scale;
+    const workers = [1, 2, 3, 4].map((seed) => onThread('semStress', sem, size, state, 3, iters, seed));
+    const here = semStress(sem, size, state, 3, iters, 99);
+    const got = await Promise.all([...workers.map((w) => w.result), here]);
+    expect(Atomics.load(state, 1)).toBe(0);
+    expect(Atomics.load(state, 0)).toBe(0);
+    expect(got.reduce((a, b) => a + b, 0) + Atomics.load(state, 2)).toBe(15 * iters); // each one acquired or canceled
+    expect(sem.tryAcquire(size)).toBe(true);
+    sem.release(size);
+  }, 60_000);
+});
