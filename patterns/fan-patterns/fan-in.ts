@@ -105,7 +105,9 @@ export class FanIn<T> extends BasePattern {
     e!.removed = true;
     e!.quit.close();
     this.#removed++;
-    if (e!.exited !== null) await e!.exited.recv();
+    this.#run?.poke();
+    const exited = e!.exited;
+    if (exited !== null) await exited.recv();
     return true;
   }
 

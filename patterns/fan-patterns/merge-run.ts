@@ -28,7 +28,7 @@ export interface Entry<T> {
   readonly input: FanInInput<T>;
   readonly priority: number;
   readonly order: number;
-  /** quit is closed by removeInput; exited is closed when the input's forwarder has returned. */
+  /** quit is closed by removeInput; exited is closed (and cleared) once the run has let go of the input. */
   readonly quit: Chan<never>;
   exited: Chan<never> | null;
   removed: boolean;
@@ -46,6 +46,14 @@ export interface Hooks<T> {
 
 const ENDED = Symbol('merge ended');
 
+/** exit closes `e.exited` (once): removeInput waits for it. */
+function exit<T>(e: Entry<T>): void {
+  const x = e.exited;
+  if (x === null) return;
+  e.exited = null;
+  x.close();
+}
+
 /** isRecvChan tells a gocsp channel from other AsyncIterables. */
 export function isRecvChan<T>(x: FanInInput<T>): x is RecvChan<T> {
   const c = x as Partial<RecvChan<T>>;
@@ -61,7 +69,7 @@ export class MergeRun<T> {
   firstError: unknown = undefined;
   readonly #release: () => void;
   readonly #parent: Context;
-  readonly #stages = new Map<Entry<T>, Chan<T>>();
+  readonly #stages = new Map<Entry<T>, RecvChan<T>>();
   readonly #wake = chan<true>(1);
   #live = 0;
   #holding = 0;
@@ -88,18 +96,32 @@ export class MergeRun<T> {
     if (this.timeout !== Infinity) this.#spawn(() => this.#watch());
   }
 
-  /** add starts the forwarder of `e` in this run (an input added while the merge runs). */
+  /**
+   * add brings `e` into this run (also for an input added while the merge runs). Go's merge gives every input a
+   * forwarder; a strategy merger reads channels itself (so its choice sees what is really ready in them) and gives
+   * only AsyncIterables a forwarder into a stage channel.
+   */
   add(e: Entry<T>): void {
     e.exited = chan<never>();
-    this.#live++;
-    let sink: SendChan<T> = this.out;
-    if (this.strategy) {
+    if (!this.strategy) {
+      this.#live++;
+      this.#spawn(() => this.#forward(e, this.out));
+      return;
+    }
+    if (isRecvChan(e.input)) {
+      this.#stages.set(e, e.input);
+    } else {
       const stage = chan<T>();
       this.#stages.set(e, stage);
-      sink = stage;
-      this.#wake.trySend(true);
+      this.#live++;
+      this.#spawn(() => this.#forward(e, stage));
     }
-    this.#spawn(() => this.#forward(e, sink));
+    this.#wake.trySend(true);
+  }
+
+  /** poke wakes the merger so that it notices a removed input. */
+  poke(): void {
+    this.#wake.trySend(true);
   }
 
   /** err is why the run ended early: an input's error, the cancel cause, or undefined when every input ended. */
@@ -174,10 +196,10 @@ export class MergeRun<T> {
     } catch (err) {
       if (this.ctx.err() === null) [exhausted, error] = [true, err];
     } finally {
-      e.exited!.close();
+      exit(e);
       if (exhausted) this.hooks.exhausted(e, error);
       if (error !== undefined) this.firstError ??= error;
-      this.#stages.get(e)?.close();
+      if (sink !== this.out) sink.close(); // its stage: the merger drops the input
       if (--this.#live === 0 && !this.strategy) this.#end();
     }
   }
@@ -189,25 +211,36 @@ export class MergeRun<T> {
     }
   }
 
-  /** merge is the strategy's goroutine: it keeps one head per input and sends the one the strategy picks. */
+  /**
+   * merge is the strategy's goroutine: it keeps at most one value (a head) taken from each input and sends the one
+   * the strategy picks. A removed channel input is let go at once, after its head (if any) is delivered.
+   */
   async #merge(strategy: MergeStrategy<T>): Promise<void> {
     const done = this.ctx.done()!;
     const heads = new Map<Entry<T>, T>();
+    const drop = (e: Entry<T>, exhausted: boolean): void => {
+      this.#stages.delete(e);
+      if (!isRecvChan(e.input)) return; // its forwarder reports and exits by itself
+      if (exhausted) this.hooks.exhausted(e);
+      if (!heads.has(e)) exit(e);
+    };
     const take = (e: Entry<T>, v: T | undefined, ok: boolean): void => {
       if (ok) heads.set(e, v as T);
-      else this.#stages.delete(e);
+      else drop(e, true);
     };
     try {
       for (;;) {
-        // pass 1: take a head from every input that has a value ready, without blocking
-        for (const [e, stage] of this.#stages) {
-          if (heads.has(e)) continue;
-          const r = stage.tryRecv();
-          if (r) take(e, r.value, r.ok);
+        // pass 1: let go of removed channels; take a head from every input that has a value ready, without blocking
+        for (const [e, src] of this.#stages) {
+          if (e.removed && isRecvChan(e.input)) drop(e, false);
+          else if (!heads.has(e)) {
+            const r = src.tryRecv();
+            if (r) take(e, r.value, r.ok);
+          }
         }
         if (heads.size === 0) {
           if (this.#stages.size === 0) return;
-          // pass 2: block on every input, a newly added input, and the end of the run
+          // pass 2: block on every input, an input added or removed, and the end of the run
           const cases = [...this.#stages].map(([e, s]) => recvCase(s, (v, ok) => take(e, v, ok)));
           if ((await select([...cases, recvCase(this.#wake), recvCase(done, () => ENDED)])) === ENDED) return;
           continue;
@@ -226,11 +259,13 @@ export class MergeRun<T> {
         if (!(await this.#deliver(this.out, v))) return;
         e.delivered++;
         this.hooks.delivered(e);
+        if (!this.#stages.has(e) && isRecvChan(e.input)) exit(e);
       }
     } catch (err) {
       this.firstError ??= err;
       this.stop(err);
     } finally {
+      for (const e of [...this.#stages.keys(), ...heads.keys()]) if (isRecvChan(e.input)) exit(e);
       this.#end();
     }
   }
