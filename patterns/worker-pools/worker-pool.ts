@@ -55,8 +55,10 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
   submit(input: TIn, opts?: SubmitOptions): Promise<TOut> {
     const cancel = cancelOf(this.config.name, opts);
     const state = this.lifecycle.state;
-    if (state === 'idle') return this.start().then(() => this.submit(input, opts));
-    if (state !== 'running') return Promise.reject(new PatternStoppedError(this.config.name, state));
+    // A first submit starts the pool. Lifecycle runs onStart synchronously, so the core is up when this returns,
+    // and this job is queued before a stop() issued right after it (which then drains it).
+    if (state === 'idle') void this.start();
+    else if (state !== 'running') return Promise.reject(new PatternStoppedError(this.config.name, state));
     return this.core.submit(input, cancel);
   }
 

@@ -67,6 +67,15 @@ describe('FixedWorkerPool', () => {
       expect((e as Error).message).toMatch(/not running \(stopped\)/);
     }));
 
+  it('a first submit starts the pool synchronously, so a stop right after it drains the job', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: sleeper });
+      const p = pool.submit(10);
+      expect(pool.getWorkerCount()).toBe(1);
+      await pool.stop();
+      expect(await p).toBe(10);
+    }));
+
   it('rejects a failing job with its error and keeps serving', () =>
     synctest.run(async () => {
       const seen: string[] = [];
