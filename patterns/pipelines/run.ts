@@ -15,15 +15,19 @@
  * - Stage i's output channel is closed by the last of its goroutines to return; the feeder closes c0. So the end of
  *   the source, or a cancel, ripples down the chain and the consumer sees cN closed once every goroutine of the run
  *   has returned or is about to.
- * - Every blocking operation of a goroutine is a select against the run's done channel (with a try* fast path first),
- *   so a cancel (consumer break, AbortSignal, Context, fail-fast, pipeline stop) reaches every goroutine.
+ * - A cancel (consumer break, AbortSignal, Context, fail-fast, pipeline stop) reaches every goroutine without a select
+ *   on the hot path: each goroutine checks the context after each receive and returns; a drainer goroutine per channel
+ *   (started by afterFunc when the run's context is done) receives and discards until the channel closes, so no
+ *   sender stays parked on a full channel; and the closes ripple down from the feeder, so no receiver stays parked
+ *   on an empty one. Sends and receives are plain channel operations (try* first), which is what keeps a stage hop
+ *   cheap.
  */
-import type { Chan, RecvResult } from '../../runtime/chan/types.js';
+import type { Chan, RecvChan, RecvResult } from '../../runtime/chan/types.js';
 import { chan } from '../../runtime/chan/local-chan.js';
+import { afterFunc } from '../../runtime/context/after-func.js';
 import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { type DeadLetter, PipelineStageError } from './errors.js';
@@ -69,6 +73,8 @@ export class Run<O> implements AsyncIterableIterator<O> {
   readonly #tokens: Chan<void>;
   readonly #out: Chan<Envelope>;
   readonly #opts: RunOptions;
+  readonly #chans: Chan<Envelope>[] = [];
+  readonly #stopDrain: () => boolean;
   readonly #pending = new Map<number, Envelope>();
   #next = 0;
   #live = 0;
@@ -85,10 +91,12 @@ export class Run<O> implements AsyncIterableIterator<O> {
     this.window = Math.max(1, window);
     this.#tokens = chan<void>(this.window);
     const c0 = chan<Envelope>(stages[0]?.bufferSize ?? 0);
+    this.#chans.push(c0);
     let input = c0;
     for (const s of stages) {
       const from = input;
       const output = chan<Envelope>(s.bufferSize);
+      this.#chans.push(output);
       let left = s.concurrency;
       const closeWhenLast = (): void => {
         if (--left === 0) output.close();
@@ -98,6 +106,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
     }
     this.#out = input;
     this.#spawn(() => this.#feed(source, c0));
+    this.#stopDrain = afterFunc(this.ctx, () => this.#drainAll());
   }
 
   [Symbol.asyncIterator](): this {
@@ -130,6 +139,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
       }
       const r: RecvResult<Envelope> = this.#out.tryRecv() ?? (await this.#out.recvOk());
       if (!r.ok) return this.#finish();
+      if (this.ctx.err() !== null) continue; // canceled: drain to the close, deliver nothing more
       const env = r.value!;
       if (!ordered || env.seq === this.#next) {
         const out = this.#take(env);
@@ -149,13 +159,37 @@ export class Run<O> implements AsyncIterableIterator<O> {
     return { done: true, value: undefined };
   }
 
-  /** collect drains the run into an array (processBatch). */
+  /** collect drains the run into an array (processBatch): next's loop without an IteratorResult per item. */
   async collect(): Promise<O[]> {
     const all: O[] = [];
+    const ordered = this.#opts.ordered;
+    const pending = this.#pending;
     for (;;) {
-      const r = await this.next();
-      if (r.done === true) return all;
-      all.push(r.value);
+      const r: RecvResult<Envelope> = this.#out.tryRecv() ?? (await this.#out.recvOk());
+      if (!r.ok) {
+        await this.#finish();
+        return all;
+      }
+      if (this.ctx.err() !== null) continue;
+      const env = r.value!;
+      if (ordered && env.seq !== this.#next) {
+        pending.set(env.seq, env);
+        continue;
+      }
+      this.#collect(env, all);
+      for (let e = pending.size > 0 ? pending.get(this.#next) : undefined; e !== undefined; e = pending.get(this.#next)) {
+        pending.delete(e.seq);
+        this.#collect(e, all);
+      }
+    }
+  }
+
+  #collect(env: Envelope, all: O[]): void {
+    this.#next = env.seq + 1;
+    this.#tokens.tryRecv();
+    if (env.live) {
+      this.#opts.onDeliver?.();
+      all.push(env.value as O);
     }
   }
 
@@ -172,6 +206,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
     const err = this.ctx.err() === null ? undefined : cause(this.ctx);
     if (!this.#over) {
       this.#over = true;
+      this.#stopDrain(); // the run is over: no drainer may start after wait returned
       this.#pending.clear();
       this.#cancel(CONSUMER_DONE);
       this.#release();
@@ -195,30 +230,34 @@ export class Run<O> implements AsyncIterableIterator<O> {
     });
   }
 
-  /** recv receives from `c`, or returns null if the run is canceled first. */
-  async #recv(c: Chan<Envelope>): Promise<RecvResult<Envelope> | null> {
-    return select([recvCase(c, (value, ok) => ({ value, ok })), recvCase(this.ctx.done(), () => null)]);
-  }
-
-  /** send sends `v` on `c`, or returns false if the run is canceled first. */
-  async #send<T>(c: Chan<T>, v: T): Promise<boolean> {
-    return select([sendCase(c, v, () => true), recvCase(this.ctx.done(), () => false)]);
+  /** drainAll starts a drainer per channel of the run: it discards values until the channel closes. */
+  #drainAll(): void {
+    if (this.#over) return;
+    const drain = async (c: RecvChan<unknown>): Promise<void> => {
+      while ((c.tryRecv() ?? (await c.recvOk())).ok);
+    };
+    for (const c of this.#chans) this.#spawn(() => drain(c));
+    this.#spawn(() => drain(this.#tokens));
   }
 
   /** work is one of a stage's goroutines: receive, process, send on, until the input closes or the run is canceled. */
   async #work(stage: PipelineStage<unknown, unknown>, input: Chan<Envelope>, output: Chan<Envelope>): Promise<void> {
     const ctx = this.ctx;
     for (;;) {
-      const r = input.tryRecv() ?? (await this.#recv(input));
-      if (r === null || !r.ok || ctx.err() !== null) return;
+      const r = input.tryRecv() ?? (await input.recvOk());
+      if (!r.ok || ctx.err() !== null) return;
       const env = r.value!;
       if (env.live) {
         const item = env.value;
+        const t0 = stage.begin();
         try {
-          const out = await stage.step(item, ctx);
+          let out = stage.call(item, ctx);
+          if (out instanceof Promise) out = await out;
+          stage.end(t0);
           if (out === DROP) env.live = false;
           else env.value = out;
         } catch (e) {
+          stage.fail(t0, e, ctx);
           if (ctx.err() !== null) return;
           env.live = false;
           env.value = undefined;
@@ -229,7 +268,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
           this.#opts.onDeadLetter({ item, stage: stage.name, error: e });
         }
       }
-      if (!output.trySend(env) && !(await this.#send(output, env))) return;
+      if (!output.trySend(env)) await output.send(env);
     }
   }
 
@@ -243,7 +282,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
     try {
       it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
       for (let seq = 0; ; seq++) {
-        if (!this.#tokens.trySend(undefined) && !(await this.#send(this.#tokens, undefined))) return;
+        if (!this.#tokens.trySend(undefined)) await this.#tokens.send(undefined);
         if (this.ctx.err() !== null) return;
         let r: IteratorResult<unknown> | null;
         if (isAsync) {
@@ -262,13 +301,14 @@ export class Run<O> implements AsyncIterableIterator<O> {
         }
         this.#opts.onPull?.();
         const env: Envelope = { seq, value: r.value, live: true };
-        if (!c0.trySend(env) && !(await this.#send(c0, env))) return;
+        if (!c0.trySend(env)) await c0.send(env);
       }
     } catch (e) {
       ended = true; // a source that threw is finished: no return() on it
       this.fail(e);
     } finally {
       c0.close();
+      this.#tokens.close();
       if (it !== undefined && !ended && typeof it.return === 'function') {
         // A pull still pending would queue return() behind it: call it, but do not wait for a source that hangs.
         const done = Promise.resolve()

@@ -101,23 +101,46 @@ export class PipelineStage<I, O> extends BasePattern {
   }
 
   /**
-   * step is one item through the stage: the processor with its retries and timeout, counted in the metrics. It
-   * resolves with the output or DROP, or rejects with the last attempt's error (or the cancellation's cause). The
-   * stage's goroutines call it; process is step plus a check.
+   * step is one item through the stage: begin, call, end. It resolves with the output or DROP, or rejects with the
+   * last attempt's error (or the cancellation's cause). process is step plus a check; the run's goroutines inline the
+   * three parts, so that a stage hop awaits the processor's own promise and nothing else.
    */
   async step(input: I, ctx: Context): Promise<O | Drop> {
-    const t0 = nowMillis();
-    if (this.#first < 0) this.#first = t0;
-    this.counters.started++;
+    const t0 = this.begin();
     try {
-      const out = this.#retry === null ? await this.#attempt(input, ctx) : await this.#retry.execute((c) => this.#attempt(input, c), ctx);
-      this.#finish(true, t0);
+      const out = await this.call(input, ctx);
+      this.end(t0);
       return out;
     } catch (e) {
-      this.#finish(false, t0);
-      if (ctx.err() === null) this.handleError(e);
+      this.fail(t0, e, ctx);
       throw e;
     }
+  }
+
+  /** begin counts an item started and returns its start time (0 with metrics off: the clock is not read). */
+  begin(): number {
+    this.counters.started++;
+    if (!this.config.enableMetrics) return 0;
+    const t0 = nowMillis();
+    if (this.#first < 0) this.#first = t0;
+    return t0;
+  }
+
+  /** call is one item's attempts: the processor itself when there is no retry and no timeout. */
+  call(input: I, ctx: Context): O | Drop | Promise<O | Drop> {
+    if (this.#retry === null) return this.#attempt(input, ctx);
+    return this.#retry.execute((c) => this.#attempt(input, c), ctx);
+  }
+
+  /** end counts an item that succeeded. */
+  end(t0: number): void {
+    this.#finish(true, t0);
+  }
+
+  /** fail counts an item that failed and reports its error to errorHandler (unless the run was canceled). */
+  fail(t0: number, e: unknown, ctx: Context): void {
+    this.#finish(false, t0);
+    if (ctx.err() === null) this.handleError(e);
   }
 
   /**
@@ -159,11 +182,14 @@ export class PipelineStage<I, O> extends BasePattern {
     this.#first = this.#last = -1;
   }
 
-  /** getThroughput is items finished per second between the first item's start and the last one's end (0 before). */
+  /**
+   * getThroughput is items finished per second between the first item's start and the last one's end (0 before any,
+   * and 0 with enableMetrics off: the clock is not read then).
+   */
   getThroughput(): number {
     const done = this.counters.completed + this.counters.failed;
     const span = this.#last - this.#first;
-    if (done === 0) return 0;
+    if (done === 0 || !this.config.enableMetrics) return 0;
     return span <= 0 ? Infinity : (done * 1000) / span;
   }
 
@@ -186,6 +212,10 @@ export class PipelineStage<I, O> extends BasePattern {
   }
 
   #finish(ok: boolean, t0: number): void {
+    if (!this.config.enableMetrics) {
+      this.record(ok, 0);
+      return;
+    }
     const t1 = nowMillis();
     this.#last = t1;
     this.record(ok, t1 - t0);

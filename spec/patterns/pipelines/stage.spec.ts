@@ -35,6 +35,14 @@ describe('PipelineStage', () => {
       expect(s.getMetrics()).toMatchObject({ started: 0, completed: 0, throughput: 0, retries: 0 });
     }));
 
+  it('reads no clock with enableMetrics off: counts still, latency and throughput 0', () =>
+    synctest.run(async () => {
+      const s = new PipelineStage({ processor: slow(100), enableMetrics: false });
+      await s.processBatch(range(3));
+      expect(s.getMetrics()).toMatchObject({ completed: 3, throughput: 0 });
+      expect(s.getLatency()).toBe(0);
+    }));
+
   it('rejects processBatch with PipelineStageError on the first failure, process with the error itself', () =>
     synctest.run(async () => {
       const handled: unknown[] = [];
