@@ -32,6 +32,20 @@ describe('SharedMutex across threads', () => {
     mu.unlock();
   }, 60_000);
 
+  it('serves threads in turns: the next locker of a served thread goes behind the other threads waiting', async () => {
+    const mu = new SharedMutex();
+    const log = flags(8);
+    const f = flags(2);
+    await mu.lock();
+    const a = onThread('lockMany', mu, log, 1, 3, f, 0);
+    await until(() => Atomics.load(f, 0) === 1); // thread A's record joins the line first
+    const b = onThread('lockMany', mu, log, 2, 3, f, 1);
+    await until(() => Atomics.load(f, 1) === 1);
+    mu.unlock();
+    await Promise.all([a.result, b.result]);
+    expect([...log.slice(1, 7)]).toEqual([1, 2, 1, 2, 1, 2]);
+  });
+
   it('hands the mutex to a locker parked on another thread, which a new locker cannot overtake', async () => {
     const mu = new SharedMutex();
     await mu.lock();

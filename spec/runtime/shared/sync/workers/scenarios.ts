@@ -277,3 +277,20 @@ export async function semStress(sem: SharedSemaphore, size: number, state: Int32
   );
   return got;
 }
+
+/**
+ * lockMany parks `n` goroutines in mu.lock() (flags[i] = 1 once all are registered); each, once it holds mu,
+ * appends `tag` to log, lets the event loop turn, and unlocks.
+ */
+export async function lockMany(mu: SharedMutex, log: Int32Array, tag: number, n: number, flags: Int32Array, i: number): Promise<void> {
+  const locks = Array.from({ length: n }, () => mu.lock());
+  Atomics.store(flags, i, 1);
+  await Promise.all(
+    locks.map(async (p) => {
+      await p;
+      log[Atomics.add(log, 0, 1) + 1] = tag;
+      await turn();
+      mu.unlock();
+    }),
+  );
+}
