@@ -100,13 +100,15 @@ export class FanOut<TIn, TOut> extends BasePattern {
     const results: (TOut | undefined)[] = this.#o.ordered ? new Array<TOut | undefined>(inputs.length) : [];
     const failures: FanItemError[] = [];
     const bounded = this.config.timeout !== Infinity || isCancelable(cancel);
+    const direct = !bounded && this.config.retryAttempts === 0; // the hot path: just await the processor
     const work: Work = async (job, ctx, w, loads) => {
       for (let i = job.start; i < job.end; i++) {
         if (ctx.err() !== null) return;
         const t0 = this.config.enableMetrics ? nowMillis() : 0;
         this.counters.started++;
         try {
-          const out = await this.#attempt(processor, inputs[i] as TIn, i, ctx, bounded);
+          const input = inputs[i] as TIn;
+          const out = direct ? await processor(input, ctx) : await this.#attempt(processor, input, i, ctx, bounded);
           if (this.#o.ordered) results[i] = out;
           else results.push(out);
           this.record(true, this.config.enableMetrics ? nowMillis() - t0 : 0);
