@@ -1,29 +1,19 @@
 /**
- * FanOut spreads the items of one call over `workerCount` worker goroutines and gathers their results: Go's
- * fan-out, a feeder goroutine sending batches on a jobs channel that N workers range over, each writing its results
- * into its own slots of the result array (as Go workers write into a preallocated slice).
- *
- *   feeder ──jobs (cap workerCount)──▶ worker 0..N-1 ──▶ results[i]
- *   feeder ──pick()──▶ inbox[w] (cap 1) ──▶ worker w          (enableLoadBalancing: a LoadBalancer assigns batches)
- *
- * Invariants: every item index is taken by exactly one worker; a call settles only after its feeder and all its
- * workers have returned, so no goroutine of a call outlives it.
+ * FanOut spreads the items of one call over `workerCount` worker goroutines and gathers their results: the
+ * goroutines are fanJobs' (fan-engine.ts: a feeder, a jobs channel, N workers); each worker writes its results into
+ * its own slots of the result array, as Go workers write into a preallocated slice. This file is the typed face:
+ * per-item work, errors, metrics and lifecycle.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
+import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
 import { BasePattern } from '../core/base-pattern.js';
-import { toContext, type Cancel } from '../core/cancel.js';
+import type { Cancel } from '../core/cancel.js';
 import { func, show } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { FanItemError, FanOutError, isFanTimeoutError } from './errors.js';
+import { fanJobs, type Call, type Work } from './fan-engine.js';
 import { checkBalancer, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { runItem, type Processor } from './run-item.js';
@@ -43,22 +33,6 @@ export interface FanOutMetrics extends PatternMetrics {
 
 /** BatchProcessor is processBatches' function: a batch of items in, their outputs out. */
 export type BatchProcessor<TIn, TOut> = (batch: TIn[], ctx: Context) => Promise<TOut[]> | TOut[];
-
-/** Job is one batch of item indices [start, end). */
-interface Job {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Call is the bookkeeping of one call in progress: per-worker loads and how to cancel it. */
-interface Call {
-  readonly loads: number[];
-  readonly cancel: CancelCauseFunc;
-  finished: Promise<unknown>;
-}
-
-/** Work runs one job on worker `w` under the call's context; it throws to fail the call (fail-fast). */
-type Work = (job: Job, ctx: Context, w: number, loads: number[]) => Promise<void>;
 
 /**
  * FanOut runs a processor over many items on `workerCount` goroutines. It is running once constructed; stop()
@@ -231,97 +205,18 @@ export class FanOut<TIn, TOut> extends BasePattern {
     failures.push(failure);
   }
 
+  #fan(owner: string, total: number, work: Work, cancel: Cancel): Promise<void> {
+    const o = this.#o;
+    this.#callCount++;
+    const balancer = o.enableLoadBalancing ? o.loadBalancer : null;
+    const { workerCount, batchSize } = o;
+    return fanJobs({ owner, total, workerCount, batchSize, balancer, work, cancel, calls: this.#calls, onBatch: () => this.#batches++ });
+  }
+
   #settle(results: (TOut | undefined)[], failures: FanItemError[]): (TOut | undefined)[] {
     if (failures.length === 0) return results;
     failures.sort((a, b) => a.index - b.index);
     throw new FanOutError(failures, results);
-  }
-
-  /**
-   * fan runs `work` over the batches of [0, total) on the workers and returns once all of them have returned; it
-   * rejects with the call's cancellation cause (the first failing item's error under fail-fast).
-   */
-  async #fan(owner: string, total: number, work: Work, cancel: Cancel): Promise<void> {
-    const o = this.#o;
-    const [parent, release] = toContext(cancel);
-    const [ctx, stop] = withCancelCause(parent);
-    const workers = Math.max(1, Math.min(o.workerCount, Math.ceil(total / o.batchSize)));
-    const balancer = o.enableLoadBalancing ? o.loadBalancer : null;
-    const loads = new Array<number>(o.workerCount).fill(0);
-    const call: Call = { loads, cancel: stop, finished: Promise.resolve() };
-    this.#calls.add(call);
-    this.#callCount++;
-    const done = ctx.done()!;
-    const wg = new WaitGroup();
-    const shared = chan<Job>(workers);
-    const inboxes: Chan<Job>[] = balancer ? Array.from({ length: workers }, () => chan<Job>(1)) : [];
-    const room = chan<true>(1); // a worker took a job from its inbox: the balancer may have a better choice now
-
-    // The feeder: cuts [0, total) into batches and sends each on the shared channel or the balancer's pick.
-    wg.add(1);
-    go(async () => {
-      try {
-        for (let start = 0; start < total; start += o.batchSize) {
-          const job: Job = { start, end: Math.min(total, start + o.batchSize) };
-          let ch = shared;
-          if (balancer) {
-            // pick only once some inbox has room, so the loads it sees include the workers' progress
-            while (inboxes.every((c) => c.len() === c.cap())) {
-              if (!(await select([recvCase(room, () => true), recvCase(done, () => false)]))) return;
-            }
-            const w = balancer.pick(loads.slice(0, workers), job.end - job.start);
-            if (!Number.isInteger(w) || w < 0 || w >= workers) {
-              throw new InvalidArgumentError(
-                `${owner}: load balancer "${balancer.name}" picked worker ${show(w)}, want an integer in [0, ${workers})`,
-              );
-            }
-            ch = inboxes[w]!;
-            loads[w]! += job.end - job.start;
-          }
-          this.#batches++;
-          if (!ch.trySend(job) && !(await select([sendCase(ch, job, () => true), recvCase(done, () => false)]))) return;
-        }
-      } catch (e) {
-        stop(e);
-      } finally {
-        if (balancer) for (const ch of inboxes) ch.close();
-        else shared.close();
-        wg.done();
-      }
-    });
-
-    // The workers: each ranges over its channel until it is closed or the call ends.
-    for (let w = 0; w < workers; w++) {
-      const src = balancer ? inboxes[w]! : shared;
-      wg.add(1);
-      go(async () => {
-        try {
-          for (;;) {
-            const r = src.tryRecv() ?? (await src.recvOk());
-            if (!r.ok || ctx.err() !== null) return;
-            if (balancer) room.trySend(true);
-            else loads[w]! += r.value!.end - r.value!.start;
-            await work(r.value!, ctx, w, loads);
-          }
-        } catch (e) {
-          stop(e);
-        } finally {
-          wg.done();
-        }
-      });
-    }
-
-    call.finished = wg.wait();
-    try {
-      await call.finished;
-    } finally {
-      this.#calls.delete(call);
-      release();
-    }
-    // A canceled parent rejects with its own err() (Canceled, DeadlineExceeded); our own stop with its cause.
-    const why = parent.err() ?? (ctx.err() === null ? undefined : cause(ctx));
-    stop();
-    if (why !== undefined) throw why;
   }
 }
 
