@@ -3,17 +3,18 @@
  * settled exactly once: its outcome (the output, or the task's error, TaskTimeoutError, PatternStoppedError or
  * WorkerRestartedError) goes to the submitter on the job's reply channel, unless the submitter gave up first.
  *
- * runJob runs the work as a goroutine whose outcome arrives on a one-slot channel, and selects on that channel
- * against the run Context's done channel: a timeout, an abort, a cancel-stop or a restart ends the wait at once
- * (and, on a synctest bubble's virtual clock, deterministically), whether or not the work heeds its Context.
+ * runJob starts the work, whose outcome arrives on a one-slot channel (sent from the work's promise callbacks), and
+ * selects on that channel against the run Context's done channel: a timeout, an abort, a cancel-stop or a restart
+ * ends the wait at once (and, on a synctest bubble's virtual clock, deterministically), whether or not the work
+ * heeds its Context. Work that returns synchronously (not a promise) completes without a select.
  */
 import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { withTimeoutCause } from '../../runtime/context/timer-ctx.js';
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
-import { go } from '../../runtime/go.js';
 import { recvCase, select } from '../../runtime/select.js';
+import { newTimer } from '../../runtime/time/timer.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { TaskTimeoutError } from './errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
@@ -40,8 +41,14 @@ export function settle<TIn, TOut>(job: Job<TIn, TOut>, o: Outcome<TOut>): boolea
 }
 
 /**
- * runJob runs `job` under a child of `poolCtx` (plus taskTimeout) and returns its outcome. It never throws: the
- * work's error, a timeout or a cancellation is a failed outcome whose error is the Context's cause.
+ * runJob runs `job` and returns its outcome. It never throws: the work's error, a timeout or a cancellation is a
+ * failed outcome (the cause: TaskTimeoutError, PatternStoppedError, the abort reason, WorkerRestartedError).
+ *
+ * Worker mode: the work gets a child of `poolCtx` (with taskTimeout as a deadline whose cause is TaskTimeoutError),
+ * and the wait selects on the outcome against that Context's done channel. Task mode: a task cannot receive a
+ * Context (it runs on another thread), so no Context is made per job: the wait selects on the outcome, the pool's
+ * done channel and a taskTimeout timer, and a cancel is a failed outcome sent on the one-slot outcome channel (the
+ * first outcome sent wins).
  */
 export async function runJob<TIn, TOut>(
   owner: string,
@@ -49,6 +56,27 @@ export async function runJob<TIn, TOut>(
   poolCtx: Context,
   job: Job<TIn, TOut>,
 ): Promise<Outcome<TOut>> {
+  const out = chan<Outcome<TOut>>(1);
+  const input = job.input;
+  if (cfg.mode === 'task') {
+    const fn = cfg.task;
+    job.cancelRun = (c) => out.trySend({ ok: false, error: c });
+    goThread(fn, input).then(
+      (value) => out.trySend({ ok: true, value: value as TOut }),
+      (error: unknown) => out.trySend({ ok: false, error }),
+    );
+    const timer = cfg.taskTimeout === Infinity ? null : newTimer(cfg.taskTimeout);
+    try {
+      return await select([
+        recvCase(out, (o) => o!),
+        recvCase(poolCtx.done(), (): Outcome<TOut> => ({ ok: false, error: cause(poolCtx) })),
+        recvCase(timer?.c ?? null, (): Outcome<TOut> => ({ ok: false, error: new TaskTimeoutError(owner, cfg.taskTimeout) })),
+      ]);
+    } finally {
+      job.cancelRun = null;
+      timer?.stop();
+    }
+  }
   const [runCtx, cancelRun] = withCancelCause(poolCtx);
   let ctx = runCtx;
   let stopTimer: (() => void) | null = null;
@@ -58,26 +86,16 @@ export async function runJob<TIn, TOut>(
     stopTimer = c;
   }
   job.cancelRun = cancelRun;
-  const out = chan<Outcome<TOut>>(1);
-  const input = job.input;
-  if (cfg.mode === 'worker') {
-    const fn = cfg.worker;
-    go(async () => {
-      try {
-        out.trySend({ ok: true, value: await fn(input, ctx) });
-      } catch (error) {
-        out.trySend({ ok: false, error });
-      }
-    });
-  } else {
-    const fn = cfg.task;
-    go(async () => {
-      try {
-        out.trySend({ ok: true, value: (await goThread(fn, input)) as TOut });
-      } catch (error) {
-        out.trySend({ ok: false, error });
-      }
-    });
+  const fn = cfg.worker;
+  try {
+    const r = fn(input, ctx);
+    if (!isThenable(r)) return { ok: true, value: r }; // synchronous work: no wait, no select
+    r.then(
+      (value) => out.trySend({ ok: true, value }),
+      (error: unknown) => out.trySend({ ok: false, error }),
+    );
+  } catch (error) {
+    return { ok: false, error };
   }
   try {
     return await select([
@@ -89,4 +107,8 @@ export async function runJob<TIn, TOut>(
     stopTimer?.();
     cancelRun();
   }
+}
+
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }

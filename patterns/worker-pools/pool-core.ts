@@ -73,10 +73,6 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     this.#hooks = hooks;
   }
 
-  get heartbeatInterval(): number {
-    return this.#cfg.heartbeatInterval;
-  }
-
   get idleTimeout(): number {
     return this.#cfg.maxWorkers > this.#cfg.minWorkers ? this.#cfg.idleTimeout : Infinity;
   }
@@ -95,6 +91,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     this.spawn(this.#cfg.minWorkers);
     if (this.#cfg.loadBalancing === 'round-robin') this.#helper(() => this.#dispatch());
     if (this.#cfg.enableAutoScaling) this.#helper(() => this.#supervise());
+    this.#helper(() => this.#heartbeat());
   }
 
   /**
@@ -129,7 +126,11 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
         const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(ctx.done(), () => false)]);
         if (!sent) throw this.#gaveUp(job, ctx);
       }
-      const o = await select([recvCase(job.reply, (v) => v!), recvCase(ctx.done(), () => null)]);
+      const done = ctx.done();
+      const o =
+        done === null
+          ? (await job.reply.recv())!
+          : await select([recvCase(job.reply, (v) => v!), recvCase(done, () => null)]);
       if (o === null) throw this.#gaveUp(job, ctx);
       if (o.ok) return o.value;
       throw o.error;
@@ -277,6 +278,21 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
         if (n < this.#cfg.maxWorkers && (n === 0 ? demand > 0 : demand / n >= this.#cfg.scalingThreshold)) {
           this.spawn(Math.max(1, Math.ceil(demand / this.#cfg.scalingThreshold) - n));
         }
+      }
+    } finally {
+      t.stop();
+    }
+  }
+
+  // Heartbeats: every heartbeatInterval, ping each idle worker; it records a beat when it takes the ping. A busy
+  // worker beats at the start and end of each job instead.
+  async #heartbeat(): Promise<void> {
+    const t = newTicker(this.#cfg.heartbeatInterval);
+    try {
+      for (;;) {
+        const tick = await select([recvCase(t.c, () => true), recvCase(this.#quit, () => false)]);
+        if (!tick) return;
+        for (const w of this.#workers.values()) if (w.state === 'idle') w.ping.trySend();
       }
     } finally {
       t.stop();

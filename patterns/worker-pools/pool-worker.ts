@@ -5,7 +5,8 @@
  *   - the jobs channel (or its inbox): a job to run; closed: the pool is stopping, exit;
  *   - its quit channel: closed by scaleDown or restartUnhealthyWorkers, exit;
  *   - an idle timer (only when the pool may shrink): idleTimeout passed with no job, exit if above minWorkers;
- *   - a heartbeat ticker: record that it is alive.
+ *   - its ping channel: the pool's heartbeat ticker pings idle workers every heartbeatInterval, and the worker
+ *     answers by recording that it is alive (one pool ticker, not one timer per worker in every idle select).
  *
  * It also beats when it starts and finishes a job, so a worker whose lastBeat is older than stuckAfter is one that
  * has been running a single job that long: stuck.
@@ -13,7 +14,7 @@
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
-import { newTicker, newTimer, type Timer } from '../../runtime/time/timer.js';
+import { newTimer, type Timer } from '../../runtime/time/timer.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
 import type { Job } from './job.js';
 
@@ -21,7 +22,6 @@ export type WorkerState = 'idle' | 'busy' | 'exited';
 
 /** WorkerHost is what a worker needs from its pool. */
 export interface WorkerHost<TIn, TOut> {
-  readonly heartbeatInterval: number;
   /** idleTimeout is Infinity when the pool cannot shrink. */
   readonly idleTimeout: number;
   /** mayShrink reports whether a worker that idled for idleTimeout should exit (the pool is above minWorkers). */
@@ -47,6 +47,8 @@ export class PoolWorker<TIn, TOut> {
   /** current is the job being run, for restart to fail it. */
   current: Job<TIn, TOut> | null = null;
   readonly quit: Chan<void> = chan<void>();
+  /** ping receives the pool's heartbeat requests (one slot: a ping left unanswered is not repeated). */
+  readonly ping: Chan<void> = chan<void>(1);
   /** exitedChan is closed when the worker's goroutine has returned. */
   readonly exitedChan: Chan<void> = chan<void>();
   #inboxClosed = false;
@@ -74,7 +76,6 @@ export class PoolWorker<TIn, TOut> {
 
   /** loop is the worker's goroutine. */
   async loop(host: WorkerHost<TIn, TOut>): Promise<void> {
-    const beat = newTicker(host.heartbeatInterval);
     let idle: Timer | null = null;
     try {
       while (!this.retired) {
@@ -91,7 +92,7 @@ export class PoolWorker<TIn, TOut> {
             recvCase(this.source, (v, ok) => (ok ? v : undefined)),
             recvCase(this.quit, (): typeof QUIT => QUIT),
             recvCase(idle === null ? null : idle.c, (): typeof IDLE => IDLE),
-            recvCase(beat.c, (): typeof BEAT => BEAT),
+            recvCase(this.ping, (): typeof BEAT => BEAT),
           ]);
         }
         if (ev === undefined || ev === QUIT) break;
@@ -121,7 +122,6 @@ export class PoolWorker<TIn, TOut> {
       this.state = 'exited';
       host.exited(this, e);
     } finally {
-      beat.stop();
       idle?.stop();
     }
   }
