@@ -78,6 +78,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
   readonly #pending = new Map<number, Envelope>();
   #next = 0;
   #live = 0;
+  #wakeFeeder: (() => void) | null = null;
   #failure: unknown = undefined;
   #over = false;
 
@@ -233,6 +234,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
   /** drainAll starts a drainer per channel of the run: it discards values until the channel closes. */
   #drainAll(): void {
     if (this.#over) return;
+    this.#wakeFeeder?.();
     const drain = async (c: RecvChan<unknown>): Promise<void> => {
       while ((c.tryRecv() ?? (await c.recvOk())).ok);
     };
@@ -272,13 +274,34 @@ export class Run<O> implements AsyncIterableIterator<O> {
     }
   }
 
+  /**
+   * pull is one `next()` of an async source that a cancel can interrupt: it resolves with the result, or with null
+   * when the run is canceled first (drainAll calls #wakeFeeder), so that a source whose pull never settles cannot
+   * hold the run. It is a plain promise, not a parked gocsp operation, and holds nothing once it settles (a single
+   * long-lived abort promise raced against every pull would collect one reaction per item).
+   */
+  #pull(it: AsyncIterator<unknown>): Promise<IteratorResult<unknown> | null> {
+    return new Promise((resolve, reject) => {
+      this.#wakeFeeder = () => resolve(null);
+      it.next().then(
+        (r) => {
+          this.#wakeFeeder = null;
+          resolve(r);
+        },
+        (e: unknown) => {
+          this.#wakeFeeder = null;
+          reject(e);
+        },
+      );
+    });
+  }
+
   /** feed is the feeder goroutine: window token, pull, send, until the source ends or the run is canceled. */
   async #feed(source: Iterable<unknown> | AsyncIterable<unknown>, c0: Chan<Envelope>): Promise<void> {
     const isAsync = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
     let it: Iterator<unknown> | AsyncIterator<unknown> | undefined;
     let ended = false;
     let pulling = false;
-    let aborted: Promise<null> | null = null;
     try {
       it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
       for (let seq = 0; ; seq++) {
@@ -287,9 +310,8 @@ export class Run<O> implements AsyncIterableIterator<O> {
         let r: IteratorResult<unknown> | null;
         if (isAsync) {
           // Race the pull against the run's AbortSignal (not its done channel: see stage.ts withDeadline).
-          aborted ??= abortOf(this.ctx);
           pulling = true;
-          r = await Promise.race([(it as AsyncIterator<unknown>).next(), aborted]);
+          r = await this.#pull(it as AsyncIterator<unknown>);
           if (r !== null) pulling = false;
         } else {
           r = (it as Iterator<unknown>).next();
@@ -318,13 +340,6 @@ export class Run<O> implements AsyncIterableIterator<O> {
       }
     }
   }
-}
-
-/** abortOf resolves with null when ctx is canceled (a plain promise: it is not a parked gocsp operation). */
-function abortOf(ctx: Context): Promise<null> {
-  const signal = ctx.signal;
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }));
 }
 
 /** runStages starts a run of `source` through `stages`. */
