@@ -7,7 +7,7 @@
  *
  * FixedWorkerPool(n, { task }) is n pool worker goroutines, each running one job at a time on a worker thread with
  * goThread (configureThreads({ threads: 2 })): n = 2 (a pool worker per thread: each thread idles during its
- * worker's round trip) and n = 64 (many jobs in flight over the same 2 threads). piscina: minThreads = maxThreads =
+ * worker's round trip) and n = 256 (many jobs in flight over the same 2 threads). piscina: minThreads = maxThreads =
  * 2, its other options default (concurrentTasksPerWorker 1). The raw goThread row is the runtime's own floor.
  *
  * Targets: trivial >= 5x piscina's rate; CPU-bound on 2 threads >= 1.8x the inline one-thread rate.
@@ -32,7 +32,7 @@ const piscina = new Piscina({
   maxThreads: THREADS,
 });
 const trivial2 = new FixedWorkerPool<number, number>(2, { task: addOne, name: 'trivial-2' });
-const trivial64 = new FixedWorkerPool<number, number>(64, { task: addOne, name: 'trivial-64', queueSize: NT });
+const trivialMany = new FixedWorkerPool<number, number>(256, { task: addOne, name: 'trivial-256', queueSize: NT });
 const cpu2 = new FixedWorkerPool<number, number>(2, { task: burn, name: 'cpu-2', queueSize: NC });
 const cpu8 = new FixedWorkerPool<number, number>(8, { task: burn, name: 'cpu-8', queueSize: NC });
 
@@ -63,11 +63,11 @@ function inline(): number {
 
 // Warm up: both runtimes' threads up, the modules loaded, the loops compiled.
 for (let k = 0; k < 3; k++) {
-  await Promise.all([poolRun(trivial64, 1000)(), poolRun(cpu8, 100)(), piscinaRun('addOne', 1000)(), piscinaRun('burn', 100)()]);
+  await Promise.all([poolRun(trivialMany, 1000)(), poolRun(cpu8, 100)(), piscinaRun('addOne', 1000)(), piscinaRun('burn', 100)()]);
 }
 
 const T2 = 'trivial | FixedWorkerPool(2, { task })';
-const T64 = 'trivial | FixedWorkerPool(64, { task })';
+const TM = 'trivial | FixedWorkerPool(256, { task })';
 const TG = 'trivial | raw goThread (runtime floor)';
 const TP = 'trivial | piscina run (2 threads)';
 const CI = 'cpu | baseline: inline on main, one thread';
@@ -77,7 +77,7 @@ const CP = 'cpu | piscina run (2 threads)';
 const bench = newBench(`worker-pool: FixedWorkerPool with thread tasks vs piscina, ${THREADS} threads`);
 bench
   .add(T2, timed(NT, TRIVIAL_SUM, poolRun(trivial2, NT)), { async: true })
-  .add(T64, timed(NT, TRIVIAL_SUM, poolRun(trivial64, NT)), { async: true })
+  .add(TM, timed(NT, TRIVIAL_SUM, poolRun(trivialMany, NT)), { async: true })
   .add(TG, timed(NT, TRIVIAL_SUM, goThreadRun(addOne, NT)), { async: true })
   .add(TP, timed(NT, TRIVIAL_SUM, piscinaRun('addOne', NT)), { async: true })
   .add(CI, timed(NC, CPU_SUM, async () => inline()), { async: true })
@@ -85,7 +85,7 @@ bench
   .add(C8, timed(NC, CPU_SUM, poolRun(cpu8, NC)), { async: true })
   .add(CP, timed(NC, CPU_SUM, piscinaRun('burn', NC)), { async: true });
 await bench.run();
-await Promise.all([trivial2.stop(), trivial64.stop(), cpu2.stop(), cpu8.stop()]);
+await Promise.all([trivial2.stop(), trivialMany.stop(), cpu2.stop(), cpu8.stop()]);
 await piscina.destroy();
 await shutdownThreads();
 
@@ -100,7 +100,7 @@ report(bench, {
   opsPerSample: `${NT.toLocaleString('en-US')} trivial or ${NC.toLocaleString('en-US')} CPU jobs, all submitted, then all awaited`,
   note: [
     `burn took ${burnUs.toFixed(1)} us on its first inline run (JIT warm-up included)`,
-    `trivial vs piscina (${k(rate(TP))}): pool(2) ${k(rate(T2))} = ${x(T2, TP)}, pool(64) ${k(rate(T64))} = ${x(T64, TP)}, ` +
+    `trivial vs piscina (${k(rate(TP))}): pool(2) ${k(rate(T2))} = ${x(T2, TP)}, pool(256) ${k(rate(TM))} = ${x(TM, TP)}, ` +
       `raw goThread ${x(TG, TP)}. Target >= 5x piscina.`,
     `cpu vs inline (${k(rate(CI))}): pool(2) ${x(C2, CI)}, pool(8) ${x(C8, CI)}, piscina ${x(CP, CI)}. Target >= 1.8x.`,
   ].join('\n'),
