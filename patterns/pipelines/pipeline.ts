@@ -41,6 +41,8 @@ export interface PipelineMetrics extends PatternMetrics {
   readonly deadLettersDropped: number;
   readonly activeRuns: number;
   readonly activeGoroutines: number;
+  /** inFlight counts the items pulled from sources and not yet delivered or discarded, over the runs in progress. */
+  readonly inFlight: number;
   readonly stages: readonly StageMetrics[];
 }
 
@@ -187,7 +189,10 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
     }
   }
 
-  /** getMetrics: started counts items pulled from sources, completed items delivered, failed items dead-lettered. */
+  /**
+   * getMetrics: started counts items pulled from sources, completed items delivered, failed items dead-lettered;
+   * inFlight the items held by the runs in progress (the memory in use, bounded by each run's window).
+   */
   override getMetrics(): PipelineMetrics {
     return {
       ...super.getMetrics(),
@@ -195,6 +200,7 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
       deadLettersDropped: this.#dropped,
       activeRuns: this.#runs.size,
       activeGoroutines: this.activeGoroutines,
+      inFlight: [...this.#runs].reduce((n, r) => n + r.inFlight, 0),
       stages: this.#stages.map((s) => s.getMetrics()),
     };
   }

@@ -119,6 +119,11 @@ export class Run<O> implements AsyncIterableIterator<O> {
     return this.#live;
   }
 
+  /** inFlight is the number of items pulled from the source and not yet delivered or discarded (<= window). */
+  get inFlight(): number {
+    return this.#tokens.len();
+  }
+
   /** fail ends the run with `e` (the first failure wins): next rejects with it once the goroutines are gone. */
   fail(e: unknown): void {
     if (this.ctx.err() !== null) return;

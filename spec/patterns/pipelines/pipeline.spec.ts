@@ -220,8 +220,10 @@ describe('Pipeline: backpressure', () => {
       const first = it.next();
       await sleep(5000); // item 0 is still being processed
       expect(src.pulled).toBe(6); // the window, not the 100 items of the source
+      expect(p.getMetrics().inFlight).toBe(6);
       expect(await first).toEqual({ done: false, value: 0 });
       await it.return!();
       expect(src.returned).toBe(true);
+      expect(p.getMetrics()).toMatchObject({ inFlight: 0, activeRuns: 0, activeGoroutines: 0 });
     }));
 });
