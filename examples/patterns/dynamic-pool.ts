@@ -49,7 +49,7 @@ main(async () => {
   gate.close();
   console.log(`burst done: ${(await burst).length} results; never-runs ran: ${ran.includes('never-runs')}`);
 
-  const timedOut = await pool.submit('stuck').catch((e: unknown) => (isTaskTimeoutError(e) ? e.message : String(e)));
+  const timedOut = await pool.submit('stuck').then(String, (e: unknown) => (isTaskTimeoutError(e) ? e.message : String(e)));
   console.log(`stuck: ${timedOut.replace(/^DynamicWorkerPool-\d+/, 'pool')}`);
 
   await pool.scaleDown(8);
