@@ -31,13 +31,9 @@ import { go } from '../../runtime/go.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { type DeadLetter, PipelineStageError } from './errors.js';
+import { type Envelope, Feeder } from './feeder.js';
 import { DROP, type PipelineStage } from './stage.js';
 
-interface Envelope {
-  readonly seq: number;
-  value: unknown;
-  live: boolean;
-}
 
 /** RunOptions say how a run treats order and failures. */
 export interface RunOptions {
@@ -78,7 +74,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
   readonly #pending = new Map<number, Envelope>();
   #next = 0;
   #live = 0;
-  #wakeFeeder: (() => void) | null = null;
+  readonly #feeder: Feeder;
   #failure: unknown = undefined;
   #over = false;
 
@@ -106,7 +102,8 @@ export class Run<O> implements AsyncIterableIterator<O> {
       input = output;
     }
     this.#out = input;
-    this.#spawn(() => this.#feed(source, c0));
+    this.#feeder = new Feeder(source, { ctx: this.ctx, tokens: this.#tokens, c0, onPull: opts.onPull, fail: (e) => this.fail(e) });
+    this.#spawn(() => this.#feeder.run());
     this.#stopDrain = afterFunc(this.ctx, () => this.#drainAll());
   }
 
@@ -239,7 +236,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
   /** drainAll starts a drainer per channel of the run: it discards values until the channel closes. */
   #drainAll(): void {
     if (this.#over) return;
-    this.#wakeFeeder?.();
+    this.#feeder.interrupt();
     const drain = async (c: RecvChan<unknown>): Promise<void> => {
       while ((c.tryRecv() ?? (await c.recvOk())).ok);
     };
@@ -276,73 +273,6 @@ export class Run<O> implements AsyncIterableIterator<O> {
         }
       }
       if (!output.trySend(env)) await output.send(env);
-    }
-  }
-
-  /**
-   * pull is one `next()` of an async source that a cancel can interrupt: it resolves with the result, or with null
-   * when the run is canceled first (drainAll calls #wakeFeeder), so that a source whose pull never settles cannot
-   * hold the run. It is a plain promise, not a parked gocsp operation, and holds nothing once it settles (a single
-   * long-lived abort promise raced against every pull would collect one reaction per item).
-   */
-  #pull(it: AsyncIterator<unknown>): Promise<IteratorResult<unknown> | null> {
-    return new Promise((resolve, reject) => {
-      this.#wakeFeeder = () => resolve(null);
-      it.next().then(
-        (r) => {
-          this.#wakeFeeder = null;
-          resolve(r);
-        },
-        (e: unknown) => {
-          this.#wakeFeeder = null;
-          reject(e);
-        },
-      );
-    });
-  }
-
-  /** feed is the feeder goroutine: window token, pull, send, until the source ends or the run is canceled. */
-  async #feed(source: Iterable<unknown> | AsyncIterable<unknown>, c0: Chan<Envelope>): Promise<void> {
-    const isAsync = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-    let it: Iterator<unknown> | AsyncIterator<unknown> | undefined;
-    let ended = false;
-    let pulling = false;
-    try {
-      it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
-      for (let seq = 0; ; seq++) {
-        if (!this.#tokens.trySend(undefined)) await this.#tokens.send(undefined);
-        if (this.ctx.err() !== null) return;
-        let r: IteratorResult<unknown> | null;
-        if (isAsync) {
-          // Race the pull against the run's AbortSignal (not its done channel: see stage.ts withDeadline).
-          pulling = true;
-          r = await this.#pull(it as AsyncIterator<unknown>);
-          if (r !== null) pulling = false;
-        } else {
-          r = (it as Iterator<unknown>).next();
-        }
-        if (r === null) return;
-        if (r.done === true) {
-          ended = true;
-          return;
-        }
-        this.#opts.onPull?.();
-        const env: Envelope = { seq, value: r.value, live: true };
-        if (!c0.trySend(env)) await c0.send(env);
-      }
-    } catch (e) {
-      ended = true; // a source that threw is finished: no return() on it
-      this.fail(e);
-    } finally {
-      c0.close();
-      this.#tokens.close();
-      if (it !== undefined && !ended && typeof it.return === 'function') {
-        // A pull still pending would queue return() behind it: call it, but do not wait for a source that hangs.
-        const done = Promise.resolve()
-          .then(() => it!.return!())
-          .catch(() => undefined);
-        if (!pulling) await done;
-      }
     }
   }
 }
