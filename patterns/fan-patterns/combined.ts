@@ -185,8 +185,10 @@ export class FanPattern<TIn, TOut> extends BasePattern {
 
     // The workers, each with its own output channel; the FanIn merges them.
     const fanIn = new FanIn<Result<TOut>>({ bufferSize: o.bufferSize });
+    // a worker's channel holds its share of the window, so a worker rarely parks on it (tokens bound the total)
+    const share = Math.max(1, Math.ceil(o.reorderWindow / o.workerCount));
     for (let w = 0; w < o.workerCount; w++) {
-      const out = chan<Result<TOut>>();
+      const out = chan<Result<TOut>>(share);
       fanIn.addInput(out);
       spawn(async () => {
         try {

@@ -87,18 +87,18 @@ export class FanIn<T> extends BasePattern {
       throw new InvalidArgumentError(`${owner}: priority must be a finite number, got ${show(priority)}`);
     }
     if (this.#inputs.some((e) => e.input === input)) throw new InvalidArgumentError(`${owner}: input already added`);
-    const e: Entry<T> = { input, priority, order: this.#order++, quit: chan<never>(), exited: null, removed: false, delivered: 0 };
+    const e: Entry<T> = { input, priority, order: this.#order++, quit: chan<never>(), removed: false, delivered: 0 };
     this.#inputs.push(e);
     if (this.#run !== null) this.#run.add(e);
   }
 
   /**
-   * removeInput stops merging `input`: its forwarder delivers the value it already took (if any) and stops; what it
-   * did not take stays in the input (an AsyncIterable is closed with return()). Resolves to true once the forwarder
-   * has returned (false if the input was not added); it waits while that value cannot be delivered, and while an
-   * AsyncIterable's pending next() is unresolved.
+   * removeInput stops merging `input` and reports whether it was added. It does not block: the input's forwarder
+   * still delivers the value it already took (if any), then stops; what it did not take stays in the input (an
+   * AsyncIterable is closed with return() once its pending next() has settled). So nothing is lost or duplicated,
+   * and a consumer may remove an input from inside its own receive loop.
    */
-  async removeInput(input: FanInInput<T>): Promise<boolean> {
+  removeInput(input: FanInInput<T>): boolean {
     const i = this.#inputs.findIndex((e) => e.input === input);
     if (i < 0) return false;
     const [e] = this.#inputs.splice(i, 1);
@@ -106,8 +106,6 @@ export class FanIn<T> extends BasePattern {
     e!.quit.close();
     this.#removed++;
     this.#run?.poke();
-    const exited = e!.exited;
-    if (exited !== null) await exited.recv();
     return true;
   }
 

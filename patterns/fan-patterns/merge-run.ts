@@ -28,9 +28,8 @@ export interface Entry<T> {
   readonly input: FanInInput<T>;
   readonly priority: number;
   readonly order: number;
-  /** quit is closed by removeInput; exited is closed (and cleared) once the run has let go of the input. */
+  /** quit is closed by removeInput: it wakes the input's forwarder. */
   readonly quit: Chan<never>;
-  exited: Chan<never> | null;
   removed: boolean;
   delivered: number;
 }
@@ -45,14 +44,6 @@ export interface Hooks<T> {
 }
 
 const ENDED = Symbol('merge ended');
-
-/** exit closes `e.exited` (once): removeInput waits for it. */
-function exit<T>(e: Entry<T>): void {
-  const x = e.exited;
-  if (x === null) return;
-  e.exited = null;
-  x.close();
-}
 
 /** isRecvChan tells a gocsp channel from other AsyncIterables. */
 export function isRecvChan<T>(x: FanInInput<T>): x is RecvChan<T> {
@@ -102,7 +93,6 @@ export class MergeRun<T> {
    * only AsyncIterables a forwarder into a stage channel.
    */
   add(e: Entry<T>): void {
-    e.exited = chan<never>();
     if (!this.strategy) {
       this.#live++;
       this.#spawn(() => this.#forward(e, this.out));
@@ -152,14 +142,25 @@ export class MergeRun<T> {
     this.hooks.ended(this);
   }
 
-  /** deliver sends `v` to `sink` unless the run ends first; it reports whether it did. */
-  async #deliver(sink: SendChan<T>, v: T): Promise<boolean> {
+  /**
+   * deliver sends `v` to `sink` unless the run ends first; it reports whether it did. A send that completes at once
+   * stays synchronous (no promise); the clock is read only when an idle timeout needs it.
+   */
+  #deliver(sink: SendChan<T>, v: T): boolean | Promise<boolean> {
+    if (sink.trySend(v)) {
+      if (this.timeout !== Infinity) this.#last = nowMillis();
+      return true;
+    }
+    return this.#deliverSlow(sink, v);
+  }
+
+  async #deliverSlow(sink: SendChan<T>, v: T): Promise<boolean> {
     this.#holding++;
     try {
-      return sink.trySend(v) || (await select([sendCase(sink, v, () => true), recvCase(this.ctx.done(), () => false)]));
+      return await select([sendCase(sink, v, () => true), recvCase(this.ctx.done(), () => false)]);
     } finally {
       this.#holding--;
-      this.#last = nowMillis();
+      if (this.timeout !== Infinity) this.#last = nowMillis();
     }
   }
 
@@ -177,7 +178,8 @@ export class MergeRun<T> {
             (await select([recvCase(src, (value, ok) => ({ value, ok })), recvCase(e.quit, () => null), recvCase(done, () => null)]));
           if (r === null) return;
           if (!r.ok) return void (exhausted = true);
-          if (!(await this.#deliver(sink, r.value!))) return;
+          const sent = this.#deliver(sink, r.value!);
+          if (sent !== true && !(await sent)) return;
           this.#count(e, sink);
         }
       }
@@ -187,7 +189,8 @@ export class MergeRun<T> {
           if (e.removed || this.ctx.err() !== null) return;
           const r = await untilDone(it.next(), this.ctx);
           if (r.done === true) return void (exhausted = true);
-          if (!(await this.#deliver(sink, r.value))) return;
+          const sent = this.#deliver(sink, r.value);
+          if (sent !== true && !(await sent)) return;
           this.#count(e, sink);
         }
       } finally {
@@ -196,7 +199,6 @@ export class MergeRun<T> {
     } catch (err) {
       if (this.ctx.err() === null) [exhausted, error] = [true, err];
     } finally {
-      exit(e);
       if (exhausted) this.hooks.exhausted(e, error);
       if (error !== undefined) this.firstError ??= error;
       if (sink !== this.out) sink.close(); // its stage: the merger drops the input
@@ -222,7 +224,6 @@ export class MergeRun<T> {
       this.#stages.delete(e);
       if (!isRecvChan(e.input)) return; // its forwarder reports and exits by itself
       if (exhausted) this.hooks.exhausted(e);
-      if (!heads.has(e)) exit(e);
     };
     const take = (e: Entry<T>, v: T | undefined, ok: boolean): void => {
       if (ok) heads.set(e, v as T);
@@ -256,16 +257,15 @@ export class MergeRun<T> {
         }
         const v = heads.get(e) as T;
         heads.delete(e);
-        if (!(await this.#deliver(this.out, v))) return;
+        const sent = this.#deliver(this.out, v);
+        if (sent !== true && !(await sent)) return;
         e.delivered++;
         this.hooks.delivered(e);
-        if (!this.#stages.has(e) && isRecvChan(e.input)) exit(e);
       }
     } catch (err) {
       this.firstError ??= err;
       this.stop(err);
     } finally {
-      for (const e of [...this.#stages.keys(), ...heads.keys()]) if (isRecvChan(e.input)) exit(e);
       this.#end();
     }
   }
