@@ -235,7 +235,9 @@ export class Run<O> implements AsyncIterableIterator<O> {
 
   /** drainAll starts a drainer per channel of the run: it discards values until the channel closes. */
   #drainAll(): void {
-    if (this.#over) return;
+    // With no goroutine left every channel is closed already, and adding to a WaitGroup whose waiters were just
+    // released would be Go's "WaitGroup is reused before previous Wait has returned".
+    if (this.#over || this.#live === 0) return;
     this.#feeder.interrupt();
     const drain = async (c: RecvChan<unknown>): Promise<void> => {
       while ((c.tryRecv() ?? (await c.recvOk())).ok);

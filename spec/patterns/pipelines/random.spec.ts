@@ -62,3 +62,35 @@ describe('Pipeline: random shapes, delays and failures', () => {
       }
     }));
 });
+
+describe('Pipeline: cancel at random points', () => {
+  it('ends every run cleanly whenever the abort lands (300 seeded runs, sync and async stages)', () =>
+    synctest.run(async () => {
+      const r = rng(99);
+      for (let i = 0; i < 300; i++) {
+        const ac = new AbortController();
+        const asyncStage = r() < 0.5;
+        const n = 1 + Math.floor(r() * 12);
+        const abortAt = Math.floor(r() * (n + 2));
+        const p = new Pipeline<number>({ failFast: r() < 0.3 })
+          .addStage('a', asyncStage ? async (x: number) => (await sleep(r() < 0.5 ? 0 : 1), x) : (x: number) => x, {
+            concurrency: 1 + Math.floor(r() * 3),
+            bufferSize: Math.floor(r() * 3),
+          })
+          .addStage('b', (x) => {
+            if (x === n - 1 && r() < 0.3) throw new Error('last');
+            return x;
+          });
+        let seen = 0;
+        try {
+          for await (const _ of p.processStream(counted(n), ac.signal)) {
+            if (++seen === abortAt) ac.abort(new Error('abort'));
+          }
+        } catch (e) {
+          expect(['abort', 'pipeline stage "b" failed: last']).toContain((e as Error).message);
+        }
+        expect(p.activeGoroutines, `run ${i}`).toBe(0);
+        expect(p.getMetrics().activeRuns, `run ${i}`).toBe(0);
+      }
+    }));
+});
