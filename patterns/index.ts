@@ -93,7 +93,7 @@ export {
   type DeadLetter,
 } from './pipelines/errors.js';
 // fan-patterns
-export { FanOut, type FanOutMetrics } from './fan-patterns/fan-out.js';
+export { FanOut, type FanOutMetrics, type BatchProcessor } from './fan-patterns/fan-out.js';
 export { FanIn, type FanInConfig, type FanInMetrics, type MergeStrategyOption } from './fan-patterns/fan-in.js';
 export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/combined.js';
 export type { FanOutConfig, ErrorMode as FanErrorMode } from './fan-patterns/fan-config.js';
