@@ -17,7 +17,8 @@ import {
 } from '../../../patterns/fan-patterns/errors.js';
 import { FanOut } from '../../../patterns/fan-patterns/fan-out.js';
 import { leastLoaded, roundRobin, type LoadBalancer } from '../../../patterns/fan-patterns/load-balancer.js';
-import { caught, gauge, never, stopwatch } from './helpers.js';
+import { seeds } from '../../stress.js';
+import { caught, gauge, never, pick, rng, stopwatch } from './helpers.js';
 
 const items = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -185,6 +186,50 @@ describe('FanOut.distribute', () => {
     expect(() => f.distribute(42 as never, (x) => x)).toThrow('FanOut: distribute inputs must be an array, got 42');
     expect(() => f.distribute([1], 'x' as never)).toThrow('FanOut: processor must be a function, got "x"');
     expect(() => f.processBatches(null as never, (b) => b)).toThrow('FanOut: processBatches inputs must be an array, got null');
+  });
+});
+
+describe('FanOut under random shapes', () => {
+  it('processes every item exactly once, in order, whatever the workers, batches and balancer (seeded)', async () => {
+    for (const seed of seeds(15)) {
+      await synctest.run(async () => {
+        const r = rng(seed);
+        const balancer = pick(r, [null, roundRobin(), leastLoaded()]);
+        const f = new FanOut<number, number>({
+          workerCount: 1 + Math.floor(r() * 6),
+          batchSize: 1 + Math.floor(r() * 5),
+          ...(balancer ? { enableLoadBalancing: true, loadBalancer: balancer } : {}),
+        });
+        const n = Math.floor(r() * 80);
+        const delays = Array.from({ length: n }, () => Math.floor(r() * 10));
+        const calls = new Array<number>(n).fill(0);
+        const g = gauge();
+        const out = await f.distribute(items(n), async (x) => {
+          calls[x]!++;
+          g.enter();
+          await sleep(delays[x]!);
+          g.leave();
+          return -x;
+        });
+        expect(out, `seed ${seed}`).toEqual(items(n).map((x) => -x));
+        expect(calls.every((c) => c === 1), `seed ${seed}`).toBe(true);
+        expect(g.max, `seed ${seed}`).toBeLessThanOrEqual(f.getMetrics().workerCount);
+      });
+    }
+  });
+
+  it('sums getWorkerLoads over the calls in progress', async () => {
+    await synctest.run(async () => {
+      const f = new FanOut<number, number>({ workerCount: 2 });
+      const gate = chan<never>();
+      const a = f.distribute(items(2), async (x) => (await gate.recv(), x));
+      const b = f.distribute(items(1), async (x) => (await gate.recv(), x));
+      await synctest.wait();
+      expect(f.getWorkerLoads()).toEqual(new Map([[0, 2], [1, 1]]));
+      expect(f.getMetrics().activeCalls).toBe(2);
+      gate.close();
+      expect([await a, await b]).toEqual([[0, 1], [0]]);
+    });
   });
 });
 
