@@ -5,7 +5,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { go, nextGoroutineId } from '../go.js';
 import { describe } from '../validate.js';
 import { encodeArgs } from './args.js';
-import { submit } from './lifecycle.js';
+import type { Job } from './job.js';
+import { abandon, submit } from './lifecycle.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
 
@@ -29,14 +30,33 @@ import { taskRef } from './task.js';
  * const counts = await Promise.all([goThread(countPrimes, 0, 5e6), goThread(countPrimes, 5e6, 1e7)]);
  */
 export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
+  return startTask('goThread', fn, args, null);
+}
+
+/**
+ * startTask is goThread and goThreadCancelable: it checks `fn` and the arguments at the call (throwing
+ * InvalidArgumentError in the name of `api`), queues the goroutine and returns its outcome. With a signal, an abort
+ * abandons the goroutine (lifecycle.ts abandon) and rejects with the abort reason.
+ */
+export function startTask<A extends unknown[], R>(
+  api: string,
+  fn: (...args: A) => R,
+  args: A,
+  signal: AbortSignal | null,
+): Promise<Awaited<R>> {
   const ref = taskRef(fn);
   if (ref === undefined) {
-    throw new InvalidArgumentError(
-      `goThread: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`,
-    );
+    throw new InvalidArgumentError(`${api}: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`);
   }
   if (workerInit !== null) {
+    // On a worker the task runs on this very thread, which cannot be terminated from here: an abort only abandons
+    // the goroutine (the promise rejects; the goroutine runs on until it returns).
     return new Promise<Awaited<R>>((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(signal.reason);
+        return;
+      }
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
       go(async () => {
         try {
           resolve(await fn(...args));
@@ -46,12 +66,27 @@ export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args:
       });
     });
   }
-  const { value, wired } = encodeArgs('goThread', args);
+  const { value, wired } = encodeArgs(api, args);
+  if (signal?.aborted === true) return Promise.reject(signal.reason as unknown);
   const id = nextGoroutineId();
   return new Promise<Awaited<R>>((resolve, reject) => {
-    submit({
+    const onAbort = (): void => {
+      abandon(job, signal!.reason);
+    };
+    const job: Job = {
       msg: { id, url: ref.url, name: ref.name, args: value, wired, reply: true },
-      settle: { resolve: resolve as (v: unknown) => void, reject },
-    });
+      settle: {
+        resolve: (v) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(v as Awaited<R>);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      },
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    submit(job);
   });
 }

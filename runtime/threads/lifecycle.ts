@@ -83,6 +83,20 @@ export function submit(job: Job): void {
   );
 }
 
+/**
+ * abandon ends task goroutine `job` with `reason` unless it has ended: dropped if it waits for the pool or a worker,
+ * failed at once and its worker terminated if it runs (see ThreadPool.abandon). It reports whether it was found.
+ */
+export function abandon(job: Job, reason: unknown): boolean {
+  const i = early.indexOf(job);
+  if (i >= 0) {
+    early.splice(i, 1);
+    fail(job, reason);
+    return true;
+  }
+  return pool?.abandon(job, reason) ?? false;
+}
+
 /** runningThreads is how many worker threads are running (0 before the first task and after shutdown). */
 export function runningThreads(): number {
   return pool?.threads ?? 0;

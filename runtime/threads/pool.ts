@@ -11,11 +11,16 @@
  * Invariants:
  * - active = jobs in the queue + jobs in some Thread's inflight. The workers are ref'd iff active > 0.
  * - A thread is in `hungry` iff its ask is outstanding (want > 0); it leaves when a batch answers the ask.
- * - Every job ends exactly once: its report, its worker's death, or (goThread only) shutdown.
+ * - Every job ends exactly once: its report, its worker's death, its abandonment (abandon), or (goThread only)
+ *   shutdown.
+ * - A stopping thread (stoppedFor set) is never hungry: it gets no more goroutines before its exit.
  *
  * A worker that exits while the pool is open died: the exit hooks run, a replacement starts (unless it died before
  * it ever ran: a worker that cannot boot would fail again; if none is left, the queued goroutines fail instead),
  * then each goroutine it was running fails with ThreadDiedError.
+ *
+ * A goroutine is abandoned (abandon) by failing it at once; if it was running, its worker is terminated, since a
+ * thread is the unit of isolation: the other goroutines on that worker die with it (ThreadDiedError), as above.
  */
 import { InvalidArgumentError } from '../errors.js';
 import { panicked } from '../sched/panic.js';
@@ -84,7 +89,7 @@ export class ThreadPool implements ThreadEvents {
     if (this.#closed || !this.#threads.has(t)) return;
     this.#threads.delete(t);
     this.#hungry.delete(t);
-    const why = deathMessage(t.slot, t.ready, code, error);
+    const why = deathMessage(t.slot, t.ready, code, error, t.stoppedFor);
     const died = (): ThreadDiedError => deathError(why, t.slot, code, error);
     threadExited(t.slot, died());
 
@@ -104,6 +109,33 @@ export class ThreadPool implements ThreadEvents {
     // pass 2 - report them (a panic with no handler ends the process: everything else is done by now)
     for (const j of lost) fail(j, died());
     for (const j of orphans) fail(j, died());
+  }
+
+  /**
+   * abandon ends goroutine `job` with `reason` if it has not ended yet: a queued one is dropped from the run queue
+   * and never runs; a running one is failed at once and its worker terminated (the worker's exit then fails the
+   * other goroutines on it with ThreadDiedError and starts a replacement). It reports whether the job was found.
+   */
+  abandon(job: Job, reason: unknown): boolean {
+    if (this.#closed) return false;
+    if (this.#queue.remove(job)) {
+      if (--this.#active === 0) this.#setRef(false);
+      fail(job, reason);
+      return true;
+    }
+    for (const t of this.#threads) {
+      if (t.inflight.get(job.msg.id) !== job) continue;
+      t.inflight.delete(job.msg.id);
+      this.#active--;
+      this.#hungry.delete(t);
+      t.want = 0;
+      t.stop(job.msg.id);
+      // The worker stays ref'd until its exit (#active counts its other goroutines, if any): its death is reported.
+      if (this.#active === 0) this.#setRef(false);
+      fail(job, reason);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -173,7 +205,7 @@ export class ThreadPool implements ThreadEvents {
       succeed(job, value);
     }
     // A report can trail its worker's exit: a dead worker must never look hungry (a batch posted to it is lost).
-    if (m.want > 0 && this.#threads.has(t)) {
+    if (m.want > 0 && this.#threads.has(t) && t.stoppedFor === null) {
       t.want = m.want;
       this.#hungry.add(t);
     }
@@ -219,7 +251,8 @@ function deathError(why: string, slot: number, code: number, error: unknown): Th
 }
 
 /** deathMessage says why a worker exited while it should have been running. */
-function deathMessage(slot: number, ready: boolean, code: number, error: unknown): string {
+function deathMessage(slot: number, ready: boolean, code: number, error: unknown, stoppedFor: number | null): string {
+  if (stoppedFor !== null) return `thread ${slot} was stopped to abandon goroutine ${stoppedFor}`;
   const died = `thread ${slot} died${ready ? '' : ' while starting'}`;
   const e = error as { message?: unknown; code?: unknown } | undefined;
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `${died}: out of memory (${String(e.message)})`;

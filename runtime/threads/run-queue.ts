@@ -8,6 +8,8 @@ export interface RunQueue<T> {
   push(item: T): void;
   /** take removes and returns up to `max` items from the front. */
   take(max: number): T[];
+  /** remove removes `item` wherever it is in the queue; it reports whether it was there. */
+  remove(item: T): boolean;
 }
 
 /** ArrayRunQueue is a RunQueue on the main thread: an array with a moving head, compacted as it drains. */
@@ -37,5 +39,17 @@ export class ArrayRunQueue<T> implements RunQueue<T> {
       this.#head = 0;
     }
     return out;
+  }
+
+  remove(item: T): boolean {
+    // Linear: removal is for an abandoned goroutine, rare next to push and take.
+    const i = this.#items.indexOf(item, this.#head);
+    if (i < 0) return false;
+    this.#items.splice(i, 1);
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    }
+    return true;
   }
 }

@@ -29,6 +29,11 @@ export class Thread {
   want = 0;
   /** ready is set by the worker's first message: it loaded the runtime. */
   ready = false;
+  /**
+   * stoppedFor is the goroutine whose abandonment made the pool terminate this worker (see stop), or null. A
+   * stopping worker is given no more goroutines; its exit is reported as a death, as any exit while the pool runs.
+   */
+  stoppedFor: number | null = null;
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #portClosed: Promise<void>;
@@ -105,6 +110,17 @@ export class Thread {
       this.#worker.unref();
       this.#port.unref();
     }
+  }
+
+  /**
+   * stop terminates the worker to abandon goroutine `gid` running on it (terminate interrupts even a busy loop). It
+   * does not wait: the worker's 'exit' follows, and the pool handles it as a death (replacement, ThreadDiedError for
+   * the goroutines still on it, the registry slot marked dead).
+   */
+  stop(gid: number): void {
+    if (this.stoppedFor !== null) return;
+    this.stoppedFor = gid;
+    void this.#worker.terminate();
   }
 
   /**

@@ -14,6 +14,22 @@ describe('ArrayRunQueue', () => {
     q.push(7);
     expect(q.take(10)).toEqual([7]);
   });
+
+  it('removes an item wherever it is, keeping the order of the rest', () => {
+    const q = new ArrayRunQueue<string>();
+    for (const x of ['a', 'b', 'c', 'd']) q.push(x);
+    expect(q.take(1)).toEqual(['a']);
+    expect(q.remove('a')).toBe(false);
+    expect(q.remove('c')).toBe(true);
+    expect(q.length).toBe(2);
+    expect(q.remove('x')).toBe(false);
+    expect(q.take(10)).toEqual(['b', 'd']);
+    q.push('e');
+    expect(q.remove('e')).toBe(true);
+    expect(q.length).toBe(0);
+    q.push('f');
+    expect(q.take(10)).toEqual(['f']);
+  });
 });
 
 describe('workerExecArgv', () => {

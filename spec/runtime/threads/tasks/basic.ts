@@ -95,3 +95,17 @@ export const nested = task(import.meta.url, async function nested(): Promise<[nu
   const inner = await goThread(where, 0);
   return [threadSlot(), inner.slot];
 });
+
+/** spinForever sets flags[0] to 1, then busy-loops forever: only terminating its worker stops it. */
+export const spinForever = task(import.meta.url, function spinForever(flags: Int32Array): never {
+  Atomics.store(flags, 0, 1);
+  for (;;) {
+    /* burn */
+  }
+});
+
+/** mark sets flags[i] to 1 and returns its thread's slot. */
+export const mark = task(import.meta.url, function mark(flags: Int32Array, i: number): number {
+  Atomics.store(flags, i, 1);
+  return threadSlot();
+});

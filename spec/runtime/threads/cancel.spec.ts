@@ -1,0 +1,99 @@
+/**
+ * goThreadCancelable: an abort abandons a task goroutine. A queued one is dropped and never runs; a running one has
+ * its worker terminated and replaced (the other goroutines on that thread fail with ThreadDiedError); a settled one
+ * is left alone. No wall-clock thresholds: the specs poll for conditions.
+ */
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../runtime/errors.js';
+import { ThreadDiedError, isThreadDiedError } from '../../../runtime/threads/errors.js';
+import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
+import { goThread } from '../../../runtime/threads/go-thread.js';
+import { goThreadCancelable } from '../../../runtime/threads/go-thread-cancelable.js';
+import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { add, forever, mark, spinForever, where } from './tasks/basic.js';
+import { until, useThreads } from './use-threads.js';
+
+useThreads({ threads: 1 });
+
+const flags = (): Int32Array => new Int32Array(new SharedArrayBuffer(16));
+
+describe('goThreadCancelable', () => {
+  it('resolves with the result like goThread when never aborted', async () => {
+    expect(await goThreadCancelable(add, [2, 3], new AbortController().signal)).toBe(5);
+  });
+
+  it('terminates the thread of a busy-looping task on abort, rejects with the reason, and a replacement serves', async () => {
+    const exits: [number, ThreadDiedError | null][] = [];
+    const off = onThreadExit((slot, died) => exits.push([slot, died]));
+    try {
+      const before = (await goThread(where, 0)).slot;
+      const f = flags();
+      const ac = new AbortController();
+      const neighbour = goThread(forever); // on the same (only) thread: it dies with it
+      const spinning = goThreadCancelable(spinForever, [f], ac.signal);
+      await until(() => Atomics.load(f, 0) === 1);
+      const reason = new Error('enough');
+      ac.abort(reason);
+      expect(await spinning.catch((e: unknown) => e)).toBe(reason);
+
+      const e = await neighbour.catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ThreadDiedError);
+      expect(isThreadDiedError(e)).toBe(true);
+      expect((e as ThreadDiedError).slot).toBe(before);
+      expect((e as Error).message).toMatch(new RegExp(`^thread ${before} was stopped to abandon goroutine \\d+$`));
+
+      const after = (await goThread(where, 0)).slot;
+      expect(after).not.toBe(before);
+      expect(runningThreads()).toBe(1);
+      expect(exits.map(([slot]) => slot)).toEqual([before]);
+      expect(exits[0]![1]!.message).toBe((e as Error).message);
+    } finally {
+      off();
+    }
+  });
+
+  it('drops a queued task on abort: it never runs', async () => {
+    configureThreads({ threads: 1, goroutinesPerThread: 1 });
+    const f = flags();
+    const busy = new AbortController();
+    const spinning = goThreadCancelable(spinForever, [f], busy.signal);
+    await until(() => Atomics.load(f, 0) === 1);
+    const ac = new AbortController();
+    const queued = goThreadCancelable(mark, [f, 1], ac.signal);
+    ac.abort('changed my mind');
+    expect(await queued.catch((e: unknown) => e)).toBe('changed my mind');
+
+    busy.abort();
+    expect((await spinning.catch((e: unknown) => e)) as Error).toMatchObject({ name: 'AbortError' });
+    expect(await goThread(mark, f, 2)).toBeGreaterThan(0);
+    expect(Array.from(f.slice(0, 3))).toEqual([1, 0, 1]);
+  });
+
+  it('does nothing when aborted after the task settled', async () => {
+    const exits: number[] = [];
+    const off = onThreadExit((slot) => exits.push(slot));
+    try {
+      const ac = new AbortController();
+      const slot = (await goThreadCancelable(where, [0], ac.signal)).slot;
+      ac.abort();
+      expect((await goThread(where, 0)).slot).toBe(slot);
+      expect(exits).toEqual([]);
+      expect(runningThreads()).toBe(1);
+    } finally {
+      off();
+    }
+  });
+
+  it('rejects with the reason and starts nothing when the signal is already aborted', async () => {
+    const e = await goThreadCancelable(add, [1, 2], AbortSignal.abort('no')).catch((x: unknown) => x);
+    expect(e).toBe('no');
+    expect(runningThreads()).toBe(0);
+  });
+
+  it('throws InvalidArgumentError at the call for a signal that is not an AbortSignal', () => {
+    expect(() => goThreadCancelable(add, [1, 2], {} as AbortSignal)).toThrow(InvalidArgumentError);
+    expect(() => goThreadCancelable(add, [1, 2], {} as AbortSignal)).toThrow(
+      'goThreadCancelable: signal must be an AbortSignal, got object',
+    );
+  });
+});
