@@ -15,7 +15,7 @@ import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { goThread } from '../../runtime/threads/go-thread.js';
+import { goThreadCancelable } from '../../runtime/threads/go-thread-cancelable.js';
 import { TaskTimeoutError } from './errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
@@ -48,7 +48,9 @@ export function settle<TIn, TOut>(job: Job<TIn, TOut>, o: Outcome<TOut>): boolea
  * and the wait selects on the outcome against that Context's done channel. Task mode: a task cannot receive a
  * Context (it runs on another thread), so no Context is made per job: the wait selects on the outcome, the pool's
  * done channel and a taskTimeout timer, and a cancel is a failed outcome sent on the one-slot outcome channel (the
- * first outcome sent wins).
+ * first outcome sent wins). When the wait ends with anything but the task's own outcome, the task is abandoned with
+ * goThreadCancelable: its worker thread is terminated and replaced, and the other goroutines running on that thread
+ * fail with ThreadDiedError.
  */
 export async function runJob<TIn, TOut>(
   owner: string,
@@ -60,21 +62,34 @@ export async function runJob<TIn, TOut>(
   const input = job.input;
   if (cfg.mode === 'task') {
     const fn = cfg.task;
+    // An outcome other than the task's own (timeout, abort, restart, cancel-stop) abandons the task: the runtime
+    // terminates its thread (and replaces it) so a stuck task does not keep occupying it.
+    const abandon = new AbortController();
+    let returned = false;
     job.cancelRun = (c) => out.trySend({ ok: false, error: c });
-    goThread(fn, input).then(
-      (value) => out.trySend({ ok: true, value: value as TOut }),
-      (error: unknown) => out.trySend({ ok: false, error }),
+    goThreadCancelable(fn, [input], abandon.signal).then(
+      (value) => {
+        returned = true;
+        out.trySend({ ok: true, value: value as TOut });
+      },
+      (error: unknown) => {
+        returned = true;
+        out.trySend({ ok: false, error });
+      },
     );
     const timer = cfg.taskTimeout === Infinity ? null : newTimer(cfg.taskTimeout);
+    let o: Outcome<TOut> | null = null;
     try {
-      return await select([
-        recvCase(out, (o) => o!),
+      o = await select([
+        recvCase(out, (v) => v!),
         recvCase(poolCtx.done(), (): Outcome<TOut> => ({ ok: false, error: cause(poolCtx) })),
         recvCase(timer?.c ?? null, (): Outcome<TOut> => ({ ok: false, error: new TaskTimeoutError(owner, cfg.taskTimeout) })),
       ]);
+      return o;
     } finally {
       job.cancelRun = null;
       timer?.stop();
+      if (!returned) abandon.abort(o !== null && !o.ok ? o.error : undefined);
     }
   }
   const [runCtx, cancelRun] = withCancelCause(poolCtx);

@@ -46,8 +46,10 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    * A pool never started is started by its first submit. With the queue full (queueSize jobs waiting), submit
    * waits for room (onFull 'wait') or rejects with PoolFullError ('reject'). Aborting `signal` (or canceling
    * `cancel`) rejects at once with the abort reason: a queued job then never runs, a running one has its Context
-   * canceled. A task running past taskTimeout rejects with TaskTimeoutError; a thread task whose worker thread
-   * died rejects with ThreadDiedError. After stop it rejects with PatternStoppedError.
+   * canceled (a running thread task has its worker thread terminated and replaced; the other goroutines on that
+   * thread fail with ThreadDiedError). A task running past taskTimeout rejects with TaskTimeoutError (a thread
+   * task's thread is terminated likewise); a thread task whose worker thread died rejects with ThreadDiedError.
+   * After stop it rejects with PatternStoppedError.
    *
    * @example
    * const n = await pool.submit('file.txt', { signal: AbortSignal.timeout(5000) });
@@ -95,8 +97,8 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
 
   /**
    * restartUnhealthyWorkers replaces each stuck worker with a new one; the stuck worker's job rejects with
-   * WorkerRestartedError and its Context is canceled. (A thread task keeps running on its thread until it returns:
-   * the runtime has no way to kill one thread.)
+   * WorkerRestartedError and its Context is canceled. A thread task's worker thread is terminated and replaced
+   * (the other goroutines running on that thread fail with ThreadDiedError).
    */
   async restartUnhealthyWorkers(): Promise<void> {
     this.core.restartUnhealthy(this.config.name);
@@ -105,7 +107,8 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
   /**
    * stop stops taking jobs (submit rejects with PatternStoppedError from now on) and resolves once every worker has
    * exited. 'drain' (default) runs every queued job first; 'cancel' fails queued jobs with PatternStoppedError and
-   * cancels the running ones' Contexts (they reject with it at once). Submits parked on a full queue reject with
+   * cancels the running ones' Contexts (they reject with it at once; running thread tasks have their threads
+   * terminated and replaced). Submits parked on a full queue reject with
    * PatternStoppedError in both modes. Idempotent; a stopped pool can be started again.
    */
   override stop(opts?: StopOptions): Promise<void> {

@@ -3,13 +3,13 @@
  * run inside a synctest bubble, so these specs use real time but no wall-clock thresholds.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureThreads, shutdownThreads } from '../../../runtime/threads/lifecycle.js';
+import { configureThreads, runningThreads, shutdownThreads } from '../../../runtime/threads/lifecycle.js';
 import { isThreadDiedError } from '../../../runtime/threads/errors.js';
 import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
 import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { isTaskTimeoutError } from '../../../patterns/worker-pools/errors.js';
+import { isTaskTimeoutError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
 import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { die, double, fail, spin } from './tasks/work.js';
+import { die, double, fail, loopOrDouble, spin } from './tasks/work.js';
 
 describe('worker pools with thread tasks', () => {
   const pools: { stop(o?: { mode?: 'drain' | 'cancel' }): Promise<void> }[] = [];
@@ -56,9 +56,57 @@ describe('worker pools with thread tasks', () => {
     const e = await pool.submit(400).catch((x: unknown) => x);
     expect(isTaskTimeoutError(e)).toBe(true);
     expect(pool.getMetrics().timedOut).toBe(1);
-    // the pool worker moved on at once; the abandoned spin still occupies its thread until it returns
+    // the pool worker moved on at once; the abandoned spin's thread was terminated
     expect(pool.isIdle()).toBe(true);
     expect(pool.getHealthStatus().workers.map((w) => w.state)).toEqual(['idle']);
+  });
+
+  it('taskTimeout stops a thread task stuck in an infinite loop: TaskTimeoutError, and the thread is replaced', async () => {
+    configureThreads({ threads: 1 }); // one thread: the pool can only keep serving if the stuck one is replaced
+    const pool = new FixedWorkerPool<number, number>(1, { task: loopOrDouble, taskTimeout: 1000 });
+    pools.push(pool);
+    expect(await pool.submit(1)).toBe(2);
+    const e = await pool.submit(-1).catch((x: unknown) => x);
+    expect(isTaskTimeoutError(e)).toBe(true);
+    expect(pool.getMetrics().timedOut).toBe(1);
+    expect(await pool.submit(21)).toBe(42);
+    expect(runningThreads()).toBe(1);
+    expect(pool.getMetrics().crashed).toBe(0);
+  });
+
+  it("a submit's abort stops its stuck thread task; the pool keeps serving", async () => {
+    configureThreads({ threads: 1 });
+    const pool = new FixedWorkerPool<number, number>(1, { task: loopOrDouble });
+    pools.push(pool);
+    const ac = new AbortController();
+    const stuck = pool.submit(-1, { signal: ac.signal }).catch((x: unknown) => x);
+    await waitFor(() => pool.getHealthStatus().workers.some((w) => w.state === 'busy'));
+    ac.abort('no longer needed');
+    expect(await stuck).toBe('no longer needed');
+    expect(await pool.submit(5)).toBe(10);
+  });
+
+  it('restartUnhealthyWorkers stops the stuck thread task: WorkerRestartedError, and the pool keeps serving', async () => {
+    configureThreads({ threads: 1 });
+    const pool = new FixedWorkerPool<number, number>(1, { task: loopOrDouble, stuckAfter: 1 });
+    pools.push(pool);
+    const stuck = pool.submit(-1).catch((x: unknown) => x);
+    await waitFor(() => !pool.getHealthStatus().healthy);
+    await pool.restartUnhealthyWorkers();
+    expect(isWorkerRestartedError(await stuck)).toBe(true);
+    expect(await pool.submit(4)).toBe(8);
+  });
+
+  it("stop({ mode: 'cancel' }) stops a stuck thread task, so shutdown finds a free thread", async () => {
+    configureThreads({ threads: 1 });
+    const pool = new FixedWorkerPool<number, number>(1, { task: loopOrDouble });
+    const stuck = pool.submit(-1).catch((x: unknown) => x);
+    await waitFor(() => pool.getHealthStatus().workers.some((w) => w.state === 'busy'));
+    await pool.stop({ mode: 'cancel' });
+    expect(isPatternStoppedError(await stuck)).toBe(true);
+    const other = new FixedWorkerPool<number, number>(1, { task: double });
+    pools.push(other);
+    expect(await other.submit(3)).toBe(6);
   });
 
   it("stop({ mode: 'cancel' }) fails queued thread jobs with PatternStoppedError", async () => {
@@ -76,3 +124,8 @@ describe('worker pools with thread tasks', () => {
     expect(pool.getWorkerCount()).toBe(0);
   });
 });
+
+/** waitFor polls `cond` until it holds (the test's own timeout bounds it). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}

@@ -29,3 +29,11 @@ export const whoAmI = task(import.meta.url, async function whoAmI(): Promise<num
   const { threadId } = await import('node:worker_threads');
   return threadId;
 });
+
+/** loopOrDouble loops forever for a negative input (a stuck task), else returns twice the input. */
+export const loopOrDouble = task(import.meta.url, function loopOrDouble(x: number): number {
+  while (x < 0) {
+    /* stuck */
+  }
+  return x * 2;
+});
