@@ -10,7 +10,7 @@ import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
 import { goThread } from '../../../runtime/threads/go-thread.js';
 import { goThreadCancelable } from '../../../runtime/threads/go-thread-cancelable.js';
 import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
-import { add, forever, mark, spinForever, where } from './tasks/basic.js';
+import { add, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 
 useThreads({ threads: 1 });
@@ -95,5 +95,33 @@ describe('goThreadCancelable', () => {
     expect(() => goThreadCancelable(add, [1, 2], {} as AbortSignal)).toThrow(
       'goThreadCancelable: signal must be an AbortSignal, got object',
     );
+  });
+
+  it('settles every goroutine exactly once under aborts at random points (seeded), and keeps serving', async () => {
+    configureThreads({ threads: 2 });
+    let seed = 0x9e3779b9;
+    const rand = (): number => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 30; round++) {
+      const runs = Array.from({ length: 6 }, () => {
+        const ac = new AbortController();
+        const reason = new Error(`abort ${round}`);
+        const p = goThreadCancelable(nap, [Math.floor(rand() * 4)], ac.signal);
+        if (rand() < 0.5) setTimeout(() => ac.abort(reason), Math.floor(rand() * 6));
+        return { p, reason };
+      });
+      for (const { p, reason } of runs) {
+        const o = await p.then(
+          (v) => ({ ok: true as const, v }),
+          (e: unknown) => ({ ok: false as const, e }),
+        );
+        if (o.ok) expect(o.v.slot).toBeGreaterThan(0);
+        else expect(o.e === reason || isThreadDiedError(o.e)).toBe(true);
+      }
+    }
+    expect(await goThread(add, 1, 1)).toBe(2);
+    await until(() => runningThreads() === 2);
   });
 });
