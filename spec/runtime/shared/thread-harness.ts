@@ -1,8 +1,12 @@
-/** Runs scenarios of workers/scenarios.ts on worker threads for the cross-thread specs. */
+/**
+ * Runs scenarios of workers/scenarios.ts (channels) and workers/sync-scenarios.ts (shared sync) on worker threads for
+ * the cross-thread specs, one thread per scenario (the scheduler may put several goroutines on one worker; these
+ * specs need each on its own thread).
+ */
 import { Worker } from 'node:worker_threads';
 import { markDead, registry } from '../../../runtime/shared/registry.js';
 import { isWireable, toWire } from '../../../runtime/shared/wire.js';
-import type * as scenarios from './workers/scenarios.js';
+import type { Scenarios } from './workers/run.js';
 
 const entry = new URL('./workers/entry.mjs', import.meta.url);
 const live = new Set<Worker>();
@@ -17,14 +21,14 @@ export interface Outcome<T> {
 const wire = (a: unknown): unknown => (isWireable(a) ? toWire(a) : Array.isArray(a) ? a.map(wire) : a);
 
 /** onThread runs `scenario(...args)` on a new worker thread. */
-export function onThread<K extends keyof typeof scenarios>(
+export function onThread<K extends keyof Scenarios>(
   scenario: K,
-  ...args: Parameters<(typeof scenarios)[K]>
-): Outcome<Awaited<ReturnType<(typeof scenarios)[K]>>> {
+  ...args: Parameters<Scenarios[K]>
+): Outcome<Awaited<ReturnType<Scenarios[K]>>> {
   registry();
   const worker = new Worker(entry, { workerData: { scenario, args: args.map(wire), registry: registry() } });
   live.add(worker);
-  const result = new Promise<Awaited<ReturnType<(typeof scenarios)[K]>>>((resolve, reject) => {
+  const result = new Promise<Awaited<ReturnType<Scenarios[K]>>>((resolve, reject) => {
     worker.on('message', (m: { slot?: number; ok?: boolean; value?: unknown; error?: { message: string } }) => {
       if (m.slot !== undefined) slots.set(worker, m.slot);
       else if (m.ok === true) resolve(m.value as never);
@@ -56,4 +60,14 @@ export async function terminateAll(): Promise<void> {
 /** liveWorkers is how many scenario threads are still running. */
 export function liveWorkers(): number {
   return live.size;
+}
+
+/** until polls `cond` every few milliseconds until it holds (no deadline: the test's timeout is the limit). */
+export async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 2));
+}
+
+/** flags makes `n` shared Int32 words, for threads to signal each other in tests. */
+export function flags(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(n * 4));
 }

@@ -11,7 +11,7 @@ import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphor
 import { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
 import { runFixture } from '../../../fixtures/run.js';
 import { background } from '../../sync/helpers.js';
-import { flags, liveWorkers, onThread, terminateAll, until } from './harness.js';
+import { flags, liveWorkers, onThread, terminateAll, until } from '../thread-harness.js';
 
 afterEach(async () => {
   await terminateAll();
@@ -62,7 +62,7 @@ describe('SharedMutex across threads', () => {
 
 /** onThreadless runs the bump scenario's loop on the main thread too (same code as the worker's). */
 async function onThreadless(mu: SharedMutex, counter: Int32Array, goroutines: number, iters: number): Promise<number> {
-  const { bump } = await import('./workers/scenarios.js');
+  const { bump } = await import('../workers/sync-scenarios.js');
   return bump(mu, counter, goroutines, iters);
 }
 
@@ -194,7 +194,7 @@ describe('SharedOnce across threads', () => {
   it('runs fn exactly once over 4 threads and the main thread; every do() returns after it completed', async () => {
     const once = new SharedOnce();
     const state = flags(2);
-    const { onceInit } = await import('./workers/scenarios.js');
+    const { onceInit } = await import('../workers/sync-scenarios.js');
     const workers = [0, 1, 2, 3].map(() => onThread('onceInit', once, state));
     const here = onceInit(once, state);
     expect(await Promise.all([...workers.map((w) => w.result), here])).toEqual([1, 1, 1, 1, 1]);

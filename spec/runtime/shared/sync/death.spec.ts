@@ -12,7 +12,7 @@ import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.j
 import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
 import { useThreads } from '../../threads/use-threads.js';
 import { background } from '../../sync/helpers.js';
-import { flags, until } from './harness.js';
+import { flags, until } from '../thread-harness.js';
 import { acquireAndExit, addUnder, lockAndExit, onceAndExit, writeAndExit } from './tasks.js';
 
 useThreads({ threads: 2 });

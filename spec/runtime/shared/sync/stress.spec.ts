@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
 import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
-import { flags, liveWorkers, onThread, terminateAll } from './harness.js';
-import { rwStress, semStress } from './workers/scenarios.js';
+import { flags, liveWorkers, onThread, terminateAll } from '../thread-harness.js';
+import { rwStress, semStress } from '../workers/sync-scenarios.js';
 
 const scale = Number(process.env['GOCSP_STRESS'] ?? 1);
 

@@ -2,10 +2,17 @@
 import { adopt, slot } from '../../../../runtime/shared/registry.js';
 import { fromWire, isWire } from '../../../../runtime/shared/wire.js';
 import '../../../../runtime/shared/shared-chan.js';
-import * as scenarios from './scenarios.js';
+import '../../../../runtime/shared/sync/kinds.js';
+import * as chanScenarios from './scenarios.js';
+import * as syncScenarios from './sync-scenarios.js';
+
+/** scenarios are the channel scenarios (scenarios.ts) and the shared sync ones (sync-scenarios.ts), by name. */
+const scenarios = { ...chanScenarios, ...syncScenarios };
+
+export type Scenarios = typeof scenarios;
 
 export interface ScenarioData {
-  readonly scenario: keyof typeof scenarios;
+  readonly scenario: keyof Scenarios;
   readonly args: readonly unknown[];
 }
 

@@ -1,15 +1,16 @@
 /**
- * Scenarios the shared sync specs run on worker threads. Each is a plain async function of shared sync objects,
- * shared Int32Arrays (flags: one thread sets, another polls) and plain values, and returns a clonable result.
+ * Scenarios the shared sync specs run on worker threads, beside the channel ones of scenarios.ts (one worker entry,
+ * run.ts, serves both). Each is a plain async function of shared sync objects, shared Int32Arrays (flags: one thread
+ * sets, another polls) and plain values, and returns a clonable result.
  */
-import { go } from '../../../../../runtime/go.js';
-import { background } from '../../../../../runtime/context/background.js';
-import { withCancel } from '../../../../../runtime/context/cancel-ctx.js';
-import type { SharedMutex } from '../../../../../runtime/shared/sync/shared-mutex.js';
-import type { SharedOnce } from '../../../../../runtime/shared/sync/shared-once.js';
-import type { SharedRWMutex } from '../../../../../runtime/shared/sync/shared-rw-mutex.js';
-import type { SharedSemaphore } from '../../../../../runtime/shared/sync/shared-semaphore.js';
-import type { SharedWaitGroup } from '../../../../../runtime/shared/sync/shared-wait-group.js';
+import { go } from '../../../../runtime/go.js';
+import { background } from '../../../../runtime/context/background.js';
+import { withCancel } from '../../../../runtime/context/cancel-ctx.js';
+import type { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
+import type { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
+import type { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
+import type { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
+import type { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
