@@ -11,7 +11,8 @@ import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-break
 import { BulkheadRejectedError, isBulkheadRejectedError } from '../../../patterns/circuit-breakers/errors.js';
 import { wrap } from '../../../patterns/core/policy.js';
 import { seeds } from '../../stress.js';
-import { caught, join, outcome, prng } from './helpers.js';
+import { caught, join, outcome } from './helpers.js';
+import { rng } from '../../prng.js';
 
 /** job returns a call that logs its start, waits `ms`, logs its end and resolves to `name` (or throws). */
 function job(log: string[], name: string, ms: number, fails = false): () => Promise<string> {
@@ -275,7 +276,7 @@ describe('BulkheadCircuitBreaker', () => {
     const mix = { ok: 0, threw: 0, canceled: 0, timeout: 0 };
     for (const seed of seeds(20)) {
       await synctest.run(async () => {
-        const rand = prng(seed);
+        const rand = rng(seed);
         const max = 1 + Math.floor(rand() * 3);
         const b = new BulkheadCircuitBreaker({ maxConcurrentCalls: max, maxWaitTime: 5 + Math.floor(rand() * 40) });
         let running = 0;

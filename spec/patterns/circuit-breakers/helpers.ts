@@ -5,8 +5,6 @@
 import { chan } from '../../../runtime/chan/local-chan.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 
-export { prng } from '../../runtime/chan/helpers.js';
-
 /** ok resolves to 'ok'. */
 export const ok = async (): Promise<string> => 'ok';
 

@@ -8,7 +8,8 @@ import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import { isFanTimeoutError, type FanItemError } from '../../../patterns/fan-patterns/errors.js';
 import { FanPattern } from '../../../patterns/fan-patterns/combined.js';
 import { seeds } from '../../stress.js';
-import { caught, gauge, never, rng, stopwatch } from './helpers.js';
+import { caught, gauge, never, stopwatch } from './helpers.js';
+import { rng } from '../../prng.js';
 
 async function* count(n: number): AsyncGenerator<number> {
   for (let i = 0; i < n; i++) yield i;

@@ -11,7 +11,8 @@ import { isFanInTimeoutError, isFanItemError, type FanItemError } from '../../..
 import { FanIn } from '../../../patterns/fan-patterns/fan-in.js';
 import { priorityMerge, roundRobinMerge, type MergeStrategy } from '../../../patterns/fan-patterns/merge-strategy.js';
 import { seeds } from '../../stress.js';
-import { rng, stopwatch } from './helpers.js';
+import { stopwatch } from './helpers.js';
+import { rng } from '../../prng.js';
 
 /** filled returns a closed channel holding `values`. */
 function filled<T>(values: readonly T[]): Chan<T> {

@@ -18,7 +18,8 @@ import {
 import { FanOut } from '../../../patterns/fan-patterns/fan-out.js';
 import { leastLoaded, roundRobin, type LoadBalancer } from '../../../patterns/fan-patterns/load-balancer.js';
 import { seeds } from '../../stress.js';
-import { caught, gauge, never, pick, rng, stopwatch } from './helpers.js';
+import { caught, gauge, never, pick, stopwatch } from './helpers.js';
+import { rng } from '../../prng.js';
 
 const items = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

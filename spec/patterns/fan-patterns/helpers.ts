@@ -1,5 +1,5 @@
-/** Helpers for the fan pattern specs: a seeded PRNG, a concurrency gauge and a promise-outcome probe. */
-export { rng, pick, stopwatch } from '../rate-limiters/helpers.js';
+/** Helpers for the fan pattern specs: a concurrency gauge and a promise-outcome probe (the seeded PRNG is spec/prng.ts). */
+export { pick, stopwatch } from '../rate-limiters/helpers.js';
 
 /** gauge counts how many calls run at once and the most that ever did. */
 export function gauge(): { enter(): void; leave(): void; readonly now: number; readonly max: number } {

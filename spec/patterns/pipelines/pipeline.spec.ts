@@ -9,7 +9,8 @@ import {
   PipelineFilteredError,
   PipelineStageError,
 } from '../../../patterns/pipelines/errors.js';
-import { counted, range, rng, stopwatch } from './helpers.js';
+import { counted, range, stopwatch } from './helpers.js';
+import { rng } from '../../prng.js';
 
 describe('Pipeline: running items through stages', () => {
   it('chains typed stages and returns the outputs in input order despite random delays', () =>

@@ -3,7 +3,8 @@ import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import type { DeadLetter } from '../../../patterns/pipelines/errors.js';
 import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
-import { counted, rng } from './helpers.js';
+import { counted } from './helpers.js';
+import { rng } from '../../prng.js';
 
 describe('Pipeline: random shapes, delays and failures', () => {
   it('delivers exactly the surviving items, in order when ordered, within the window, for 40 seeds', () =>

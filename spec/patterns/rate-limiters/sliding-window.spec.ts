@@ -7,7 +7,8 @@ import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../../../patterns/rate-limiters/sliding-window.js';
-import { pick, rng, stopwatch, track } from './helpers.js';
+import { pick, stopwatch, track } from './helpers.js';
+import { rng } from '../../prng.js';
 
 const sw = (c: Partial<SlidingWindowConfig> = {}): SlidingWindowRateLimiter =>
   new SlidingWindowRateLimiter({ windowSize: 1000, maxRequests: 3, ...c });

@@ -8,7 +8,8 @@ import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../../../patterns/rate-limiters/token-bucket.js';
-import { pick, rng, stopwatch, track } from './helpers.js';
+import { pick, stopwatch, track } from './helpers.js';
+import { rng } from '../../prng.js';
 
 const tb = (c: Partial<TokenBucketConfig> = {}): TokenBucketRateLimiter =>
   new TokenBucketRateLimiter({ capacity: 3, refillRate: 10, refillInterval: 1000, ...c });

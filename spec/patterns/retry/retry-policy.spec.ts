@@ -9,18 +9,7 @@ import {
   type Jitter,
   type RetryPolicyConfig,
 } from '../../../patterns/index.js';
-
-/** seeded is a small deterministic random source (mulberry32) for the range tests. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../prng.js';
 
 const delays = (p: RetryPolicy, n: number): number[] => Array.from({ length: n }, (_, i) => p.getDelay(i + 1));
 
@@ -125,7 +114,7 @@ describe('RetryPolicy delays over 10,000 steps', () => {
   });
 
   it('stay inside each jitter range and inside [0, maxDelay]', () => {
-    const random = seeded(42);
+    const random = rng(42);
     for (const jitter of ['full', 'equal', 'decorrelated'] as const) {
       for (const backoffStrategy of strategies) {
         for (const s of settings) {

@@ -13,7 +13,8 @@ import {
   synctest,
   type RecvResult,
 } from '../../../runtime/index.js';
-import { CAPACITIES, prng } from './helpers.js';
+import { CAPACITIES } from './helpers.js';
+import { rng } from '../../prng.js';
 
 describe.each(CAPACITIES)('chan(%i)', (capacity) => {
   it('blocks a receive on an empty channel, and a non-blocking receive takes the default', async () => {
@@ -254,7 +255,7 @@ describe('buffer model check', () => {
   it.each([1, 2, 3, 9, 10, 33, 100])(
     'matches a plain FIFO model over 20,000 seeded random non-blocking operations (chan(%i))',
     (capacity) => {
-      const rand = prng(capacity * 7919);
+      const rand = rng(capacity * 7919);
       const c = chan<number>(capacity);
       const model: number[] = [];
       let next = 0;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chan, go, synctest, type RecvChan, type SendChan } from '../../../runtime/index.js';
-import { prng } from './helpers.js';
+import { rng } from '../../prng.js';
 
 const N = 1000;
 
@@ -48,7 +48,7 @@ describe('fifo', () => {
   });
 
   it('keeps each sender’s order when many senders interleave at random', async () => {
-    const rand = prng(0xf1f0);
+    const rand = rng(0xf1f0);
     const P = 8;
     const L = 500;
     await synctest.run(async () => {

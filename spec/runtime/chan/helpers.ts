@@ -6,18 +6,6 @@ import { setPanicHandler, type PanicHandler } from '../../../runtime/index.js';
 /** CAPACITIES are the buffer sizes every TestChan-style check runs over. */
 export const CAPACITIES = [0, 1, 2, 3, 10, 100] as const;
 
-/** prng returns a seeded generator of floats in [0, 1) (mulberry32), so randomised tests replay exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** macrotask resolves after every microtask queued so far has run, and the ones they queued (setImmediate). */
 export function macrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chan, go, recvCase, select, sendCase, synctest, type Chan } from '../../../runtime/index.js';
-import { prng } from '../chan/helpers.js';
 import { seeds } from '../../stress.js';
+import { rng } from '../../prng.js';
 
 describe('select stress', () => {
   it('moves N values per channel and role through a mix of plain operations and 4-way selects', async () => {
@@ -64,7 +64,7 @@ describe('select stress', () => {
 
   it('delivers every value exactly once with random senders, receivers, capacities and selects (seeded)', async () => {
     for (const seed of seeds(5)) {
-      const rand = prng(seed);
+      const rand = rng(seed);
       const nchans = 1 + Math.floor(rand() * 4);
       const caps = Array.from({ length: nchans }, () => [0, 0, 1, 2, 5][Math.floor(rand() * 5)]!);
       const senders = 1 + Math.floor(rand() * 4);
@@ -76,7 +76,7 @@ describe('select stress', () => {
         const quit = chan<void>();
         let left = senders * perSender;
         for (let s = 0; s < senders; s++) {
-          const r = prng(seed * 100 + s);
+          const r = rng(seed * 100 + s);
           go(async () => {
             for (let i = 0; i < perSender; i++) {
               const v = s * perSender + i;
@@ -87,7 +87,7 @@ describe('select stress', () => {
           });
         }
         for (let q = 0; q < receivers; q++) {
-          const r = prng(seed * 1000 + q);
+          const r = rng(seed * 1000 + q);
           go(async () => {
             for (;;) {
               // Sometimes a non-blocking receive on one channel; else block on all of them, so no sender starves.

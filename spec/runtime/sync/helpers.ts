@@ -90,18 +90,6 @@ export function caught(f: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
-/** rng returns mulberry32, a small seeded PRNG giving floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** yieldSome lets other goroutines run for 0 to `max - 1` microtask turns, as chosen by `r`. */
 export async function yieldSome(r: () => number, max = 4): Promise<void> {
   for (let i = Math.floor(r() * max); i > 0; i--) await null;

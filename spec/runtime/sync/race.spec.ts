@@ -9,8 +9,9 @@ import { Mutex } from '../../../runtime/sync/mutex.js';
 import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
 import { Semaphore } from '../../../runtime/sync/semaphore.js';
 import { WaitGroup } from '../../../runtime/sync/wait-group.js';
-import { background, fakeContext, rng, yieldSome } from './helpers.js';
+import { background, fakeContext, yieldSome } from './helpers.js';
 import { STRESS } from '../../stress.js';
+import { rng } from '../../prng.js';
 
 const SEEDS = 60 * STRESS;
 const GOROUTINES = 16;

@@ -11,6 +11,7 @@ import type { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js'
 import type { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
 import type { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
 import type { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
+import { rng } from '../../../prng.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -191,18 +192,6 @@ export async function holdBusy(mu: SharedMutex, flags: Int32Array, ms: number): 
     /* busy */
   }
   mu.unlock();
-}
-
-/** rng is mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

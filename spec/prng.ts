@@ -1,0 +1,14 @@
+/**
+ * rng is mulberry32: a small seeded PRNG giving floats in [0, 1), so that a failing randomised spec can be replayed
+ * exactly from its seed. The one copy for every spec (and the worker scenarios they run).
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
