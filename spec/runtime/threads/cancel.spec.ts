@@ -108,15 +108,16 @@ describe('goThreadCancelable', () => {
       const runs = Array.from({ length: 6 }, () => {
         const ac = new AbortController();
         const reason = new Error(`abort ${round}`);
-        const p = goThreadCancelable(nap, [Math.floor(rand() * 4)], ac.signal);
-        if (rand() < 0.5) setTimeout(() => ac.abort(reason), Math.floor(rand() * 6));
-        return { p, reason };
-      });
-      for (const { p, reason } of runs) {
-        const o = await p.then(
+        // Observe the outcome at once: a later abort would otherwise reject before anyone listened.
+        const settled = goThreadCancelable(nap, [Math.floor(rand() * 4)], ac.signal).then(
           (v) => ({ ok: true as const, v }),
           (e: unknown) => ({ ok: false as const, e }),
         );
+        if (rand() < 0.5) setTimeout(() => ac.abort(reason), Math.floor(rand() * 6));
+        return { settled, reason };
+      });
+      for (const { settled, reason } of runs) {
+        const o = await settled;
         if (o.ok) expect(o.v.slot).toBeGreaterThan(0);
         else expect(o.e === reason || isThreadDiedError(o.e)).toBe(true);
       }
