@@ -1,6 +1,6 @@
 /**
  * gocsp/patterns: worker pools, pipelines, fan-out/fan-in, rate limiters, circuit breakers, bulkheads and retry,
- * built from the runtime's goroutines and channels. (Filled in by the pattern issues.)
+ * built from the runtime's goroutines and channels.
  */
 // core
 export { wrap, type Policy } from './core/policy.js';
