@@ -68,3 +68,10 @@ describe('error wire', () => {
     expect(depth).toBe(9);
   });
 });
+
+describe('isPanicError', () => {
+  it('recognises a ThreadDiedError by its code, as it arrives from another thread', async () => {
+    const { isPanicError } = await import('../../../runtime/errors.js');
+    expect(isPanicError({ name: 'ThreadDiedError', code: 'ERR_THREAD_DIED', message: 'thread 1 died' })).toBe(true);
+  });
+});
