@@ -21,6 +21,7 @@ import { Goroutine, live, tracker } from './sched/tracking.js';
 import { goTask } from './threads/spawn-task.js';
 import { TASK, type Marked } from './threads/task.js';
 import { checkFunction } from './validate.js';
+import { isThenable } from './sync/run-finally.js';
 
 /** MAIN_GOROUTINE is the id of the goroutine run by main(); go() numbers the others from 2 up. */
 export const MAIN_GOROUTINE = 1;
@@ -131,10 +132,6 @@ function runTracked<A extends unknown[]>(
   } else {
     exited(bubble, g);
   }
-}
-
-function isThenable(r: unknown): r is PromiseLike<unknown> {
-  return r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function';
 }
 
 function exited(bubble: Bubble | null, g: Goroutine | null): void {

@@ -8,6 +8,7 @@
 import { DeadlockError } from '../errors.js';
 import { checkFunction } from '../validate.js';
 import { Broadcast } from './broadcast.js';
+import { runFinally } from './run-finally.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 // Go's Once.Do makes concurrent callers wait on its internal Mutex, so a goroutine dump shows this reason.
@@ -40,24 +41,7 @@ export class Once {
     if (this.#state === DONE) return RESOLVED;
     if (this.#state === RUNNING) return this.#waiters.wait(WAIT);
     this.#state = RUNNING;
-    let r: unknown;
-    try {
-      r = fn();
-    } catch (e) {
-      this.#finish();
-      return Promise.reject(e);
-    }
-    if (!isThenable(r)) {
-      this.#finish();
-      return RESOLVED;
-    }
-    return Promise.resolve(r).then(
-      () => this.#finish(),
-      (e: unknown) => {
-        this.#finish();
-        throw e;
-      },
-    );
+    return runFinally(fn, () => this.#finish());
   }
 
   #finish(): void {
@@ -122,12 +106,4 @@ export function onceValue<T>(f: () => T): () => T {
 export function onceFunc<R extends void | PromiseLike<void>>(f: () => R): () => R {
   checkFunction('onceFunc', 'f', f);
   return onceValue(f);
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    (typeof v === 'object' || typeof v === 'function') &&
-    v !== null &&
-    typeof (v as PromiseLike<unknown>).then === 'function'
-  );
 }

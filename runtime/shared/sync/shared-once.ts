@@ -20,6 +20,7 @@
  */
 import { checkFunction } from '../../validate.js';
 import { Broadcast } from '../../sync/broadcast.js';
+import { runFinally } from '../../sync/run-finally.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
@@ -136,24 +137,7 @@ export class SharedOnce implements Wireable, Source {
   }
 
   #run(fn: () => unknown): Promise<void> {
-    let r: unknown;
-    try {
-      r = fn();
-    } catch (e) {
-      this.#finish();
-      return Promise.reject(e);
-    }
-    if (!isThenable(r)) {
-      this.#finish();
-      return RESOLVED;
-    }
-    return Promise.resolve(r).then(
-      () => this.#finish(),
-      (e: unknown) => {
-        this.#finish();
-        throw e;
-      },
-    );
+    return runFinally(fn, () => this.#finish());
   }
 
   #finish(): void {
@@ -187,14 +171,6 @@ export class SharedOnce implements Wireable, Source {
       else unwatch(this);
     }
   }
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    (typeof v === 'object' || typeof v === 'function') &&
-    v !== null &&
-    typeof (v as PromiseLike<unknown>).then === 'function'
-  );
 }
 
 registerSyncKind(SHARED_ONCE_KIND, ONCE, () => new SharedOnce());
