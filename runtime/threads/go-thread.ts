@@ -69,24 +69,31 @@ export function startTask<A extends unknown[], R>(
   const { value, wired } = encodeArgs(api, args);
   if (signal?.aborted === true) return Promise.reject(signal.reason as unknown);
   const id = nextGoroutineId();
+  const msg = { id, url: ref.url, name: ref.name, args: value, wired, reply: true };
+  if (signal === null) {
+    // The plain goThread path: no abort listener to maintain, so no closures per call beyond the promise's own.
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      submit({ msg, settle: { resolve: resolve as (v: unknown) => void, reject } });
+    });
+  }
   return new Promise<Awaited<R>>((resolve, reject) => {
     const onAbort = (): void => {
-      abandon(job, signal!.reason);
+      abandon(job, signal.reason);
     };
     const job: Job = {
-      msg: { id, url: ref.url, name: ref.name, args: value, wired, reply: true },
+      msg,
       settle: {
         resolve: (v) => {
-          signal?.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve(v as Awaited<R>);
         },
         reject: (e) => {
-          signal?.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           reject(e);
         },
       },
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     submit(job);
   });
 }
