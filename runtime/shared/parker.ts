@@ -11,6 +11,7 @@
  * has sources and drops it when it has none: a thread with goroutines parked on shared objects stays alive, one
  * without lets the process exit.
  */
+import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { registryWords, sleepIndex } from './registry.js';
 
@@ -26,8 +27,10 @@ export interface Source {
  * after a real sleep, so an idle thread burns at most one short spin. The main thread spins less, since its event
  * loop serves everything else too.
  */
-const SPIN_MIN_MS = 0.02;
-const SPIN_MAX_MS = isMainThread ? 0.25 : 1;
+/** ONE_CPU: with a single CPU to run on (taskset, a 1-vCPU container), spinning only delays the partner: never spin. */
+const ONE_CPU = availableParallelism() === 1;
+const SPIN_MIN_MS = ONE_CPU ? 0 : 0.02;
+const SPIN_MAX_MS = ONE_CPU ? 0 : isMainThread ? 0.25 : 1;
 let spinMs = SPIN_MIN_MS;
 
 const sources = new Set<Source>();
@@ -37,7 +40,10 @@ let keepAlive: NodeJS.Timeout | null = null;
 /** watch adds a source; the parker runs while it has any. */
 export function watch(s: Source): void {
   sources.add(s);
+  // One interval for the thread's life, ref'd while something waits: creating and clearing one per park cycle cost
+  // a measurable share of a cross-thread hand-off.
   if (keepAlive === null) keepAlive = setInterval(noop, 1 << 30);
+  else if (sources.size === 1) keepAlive.ref();
   if (!running) {
     running = true;
     // Start on a later microtask: watch runs while a select is still registering its cases, and a re-poll now
@@ -49,10 +55,7 @@ export function watch(s: Source): void {
 /** unwatch removes a source that has no parked goroutines left. */
 export function unwatch(s: Source): void {
   sources.delete(s);
-  if (sources.size === 0 && keepAlive !== null) {
-    clearInterval(keepAlive);
-    keepAlive = null;
-  }
+  if (sources.size === 0) keepAlive?.unref();
 }
 
 function repollAll(): void {
