@@ -36,10 +36,24 @@ export function encode<T>(v: T, where: string): Encoded<T> {
 
 /** encodeArgs is encode for an argument list: each argument is named by its index. */
 export function encodeArgs(api: string, args: readonly unknown[]): Encoded<unknown[]> {
-  const w = new Walk(`${api}: argument `);
+  // Fast path: arguments that are all primitives (the common case: numbers, strings) need no walk.
   const out = new Array<unknown>(args.length);
-  for (let i = 0; i < args.length; i++) out[i] = w.encode(args[i], String(i));
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (!isPlainPrimitive(a)) break;
+    out[i] = a;
+  }
+  if (i === args.length) return { value: out, wired: false };
+  const w = new Walk(`${api}: argument `);
+  for (; i < args.length; i++) out[i] = w.encode(args[i], String(i));
   return { value: out, wired: w.wired };
+}
+
+/** isPlainPrimitive: a value that crosses threads as it is (a primitive, neither a symbol nor an object). */
+export function isPlainPrimitive(v: unknown): boolean {
+  const t = typeof v;
+  return t === 'object' ? v === null : t !== 'function' && t !== 'symbol';
 }
 
 /** decode rebuilds the shared objects of an encoded value (call it only when `wired` was true). */

@@ -69,7 +69,7 @@ export function startTask<A extends unknown[], R>(
   const { value, wired } = encodeArgs(api, args);
   if (signal?.aborted === true) return Promise.reject(signal.reason as unknown);
   const id = nextGoroutineId();
-  const msg = { id, url: ref.url, name: ref.name, args: value, wired, reply: true };
+  const msg = { id, ref, args: value, wired, reply: true };
   if (signal === null) {
     // The plain goThread path: no abort listener to maintain, so no closures per call beyond the promise's own.
     return new Promise<Awaited<R>>((resolve, reject) => {

@@ -2,7 +2,8 @@
  * ThreadPool places task goroutines on worker threads: N Threads, a run queue, and the workers' asks.
  *
  * Placement is pull-based (protocol.ts): go() pushes onto the run queue; a flush, once per burst of go() calls (a
- * microtask later) and on every ask, hands hungry workers batches. Each batch is a share of the queue (queue length
+ * microtask later, or at once when the burst already holds a full batch for every worker) and on every ask, hands
+ * hungry workers batches. Each batch is a share of the queue (queue length
  * / (2 * threads), rounded up) capped by what the worker asked for, least-loaded worker first, so a burst spreads
  * over every worker while an idle worker drains what a busy one leaves. The goroutines of a batch start together on
  * their worker: a short one batched behind a long computation waits for it (that is the price of one wake-up per
@@ -30,7 +31,7 @@ import { errorFromWire } from './error-wire.js';
 import { ThreadDiedError } from './errors.js';
 import { threadExited } from './exit-hooks.js';
 import { fail, succeed, type Job } from './job.js';
-import type { FromWorker, ReportMsg } from './protocol.js';
+import { BATCH_MAX, type FromWorker, type ReportMsg } from './protocol.js';
 import { ArrayRunQueue, type RunQueue } from './run-queue.js';
 import { Thread, type ThreadEvents } from './thread.js';
 
@@ -67,7 +68,13 @@ export class ThreadPool implements ThreadEvents {
     if (this.#threads.size === 0) this.#start(this.#config.threads);
     this.#queue.push(job);
     if (++this.#active === 1) this.#setRef(true);
-    if (!this.#flushQueued && this.#hungry.size > 0) {
+    if (this.#hungry.size === 0) return;
+    if (this.#queue.length >= BATCH_MAX * SHARE_DIVISOR * this.#threads.size) {
+      // A long burst: hungry workers need not idle until it ends, as their shares are full batches already.
+      this.#flush();
+      return;
+    }
+    if (!this.#flushQueued) {
       this.#flushQueued = true;
       void Promise.resolve().then(() => {
         this.#flushQueued = false;
@@ -186,23 +193,32 @@ export class ThreadPool implements ThreadEvents {
   }
 
   #report(t: Thread, m: ReportMsg): void {
-    for (const d of m.done) {
-      const job = t.inflight.get(d.id);
+    const { ids, values, wired } = m;
+    let w = 0; // the next position in wired
+    for (let i = 0; i < ids.length; i++) {
+      const job = t.inflight.get(ids[i]!);
+      const isWired = w < wired.length && wired[w] === i;
+      if (isWired) w++;
       if (job === undefined) continue;
-      t.inflight.delete(d.id);
+      t.inflight.delete(ids[i]!);
       this.#active--;
-      if (!d.ok) {
-        fail(job, errorFromWire(d.error));
-        continue;
-      }
-      let value = d.value;
-      try {
-        if (d.wired === true) value = decode(value);
-      } catch (e) {
-        fail(job, e); // a shared object of a kind this thread never loaded
-        continue;
+      let value = values[i];
+      if (isWired) {
+        try {
+          value = decode(value);
+        } catch (e) {
+          fail(job, e); // a shared object of a kind this thread never loaded
+          continue;
+        }
       }
       succeed(job, value);
+    }
+    for (const f of m.failed) {
+      const job = t.inflight.get(f.id);
+      if (job === undefined) continue;
+      t.inflight.delete(f.id);
+      this.#active--;
+      fail(job, errorFromWire(f.error));
     }
     // A report can trail its worker's exit: a dead worker must never look hungry (a batch posted to it is lost).
     if (m.want > 0 && this.#threads.has(t) && t.stoppedFor === null) {
@@ -221,12 +237,17 @@ export class ThreadPool implements ThreadEvents {
       const jobs = this.#queue.take(Math.min(t!.want, share));
       this.#hungry.delete(t!);
       t!.want = 0;
-      for (const [job, err] of t!.run(jobs)) {
-        this.#active--;
-        const api = job.settle === null ? 'go' : 'goThread';
-        const why = `${api}: the arguments of task ${job.msg.name} cannot cross threads: ${err.message}`;
-        fail(job, new InvalidArgumentError(why));
-      }
+      const refused = t!.run(jobs);
+      if (refused.length === 0) continue;
+      this.#active -= refused.length;
+      // A microtask later: flush may run inside go() or goThread, which must not see someone else's failure.
+      void Promise.resolve().then(() => {
+        for (const [job, err] of refused) {
+          const api = job.settle === null ? 'go' : 'goThread';
+          const why = `${api}: the arguments of task ${job.msg.ref.name} cannot cross threads: ${err.message}`;
+          fail(job, new InvalidArgumentError(why));
+        }
+      });
     }
     if (this.#active === 0) this.#setRef(false);
   }

@@ -6,23 +6,33 @@
  * Dispatch is pull-based, with credit:
  *
  *   worker                                   main
- *     | -- report { done: [], want: 64 } -->   |  the worker has room: it is "hungry" for up to 64 goroutines
+ *     | -- report { want: 64 } ------------->  |  the worker has room: it is "hungry" for up to 64 goroutines
  *     |                                        |  (go() queues goroutines in the run queue)
- *     | <-- run { tasks: [t1, t2, t3] } -----  |  a batch: the worker's fair share of the queue, at most `want`
+ *     | <-- run { ids: [1, 2, 3], ... } -----  |  a batch: the worker's fair share of the queue, at most `want`
  *     |  starts each with go(); once its event |
  *     |  loop turns (setImmediate), asks again |
- *     | -- report { done: [r1], want: 61 } --> |  results of finished goroutines ride on the next ask
+ *     | -- report { ids: [1], want: 61 } ----> |  results of finished goroutines ride on the next ask
  *     | -- panic { gid, error } ------------>  |  a goroutine the task itself started panicked
  *
- * A worker asks only once its event loop has turned after a batch, so a worker busy computing asks for nothing and
- * an idle one takes the queue; a worker never has more than one ask outstanding, so main answers each ask at most
- * once, with one message for a whole batch (a cross-thread wake-up costs ~100 us here: one per batch, not per task).
+ * A worker asks once its event loop has turned after a batch, or earlier, while the batch still computes, once what
+ * is left of it should take less than PREFETCH_US (judged by how long its tasks have been running), so that the
+ * next batch is there when this one ends instead of a round trip later. A worker busy with long computations thus
+ * asks for nothing and an idle one takes the queue; a worker never has more than one ask outstanding, so main
+ * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs ~100 us here:
+ * one per batch, not per task).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorWire } from './error-wire.js';
+import type { TaskRef } from './task.js';
 
 /** BATCH_MAX is the most goroutines a worker asks for at once. */
 export const BATCH_MAX = 64;
+
+/**
+ * PREFETCH_US is how long before the end of its batch (estimated from how long its tasks run) a worker asks for the
+ * next one: about a round trip to main and back (a cross-thread wake-up costs ~100 us each way here).
+ */
+export const PREFETCH_US = 250;
 
 /** WORKER_KIND brands the workerData of a gocsp worker. */
 export const WORKER_KIND = 'gocsp-thread';
@@ -42,12 +52,15 @@ export interface WorkerInit {
   readonly registrySlot: number;
 }
 
-/** TaskMsg asks a worker to run one task goroutine. */
+/**
+ * TaskMsg is one task goroutine as the main thread holds it until a batch carries it to a worker (RunMsg spreads
+ * it over columns).
+ */
 export interface TaskMsg {
   /** id is the goroutine's id, allocated on the main thread by go() or goThread(). */
   readonly id: number;
-  readonly url: string;
-  readonly name: string;
+  /** ref names the task function: its module URL and its name. */
+  readonly ref: TaskRef;
   /** args went through encodeArgs: shared objects replaced by their wire descriptions. */
   readonly args: readonly unknown[];
   /** wired says whether args hold wire descriptions (decode them); false skips the walk. */
@@ -56,21 +69,44 @@ export interface TaskMsg {
   readonly reply: boolean;
 }
 
-/** RunMsg (main -> worker) is a batch of goroutines to start, answering the worker's last ask. */
+/** FLAG_WIRED and FLAG_REPLY are the bits of RunMsg.flags: TaskMsg.wired and TaskMsg.reply. */
+export const FLAG_WIRED = 1;
+export const FLAG_REPLY = 2;
+
+/**
+ * RunMsg (main -> worker) is a batch of goroutines to start, answering the worker's last ask. It is laid out in
+ * columns (task i is ids[i], fns[i], args[i], flags[i]), not as an object per task: structured clone writes every
+ * property name of every object, and a task's module URL is long, so columns cost a fraction of objects to clone on
+ * both sides. A task function is named by a small number, defined (in `defs`) by the first batch a worker gets that
+ * uses it.
+ */
 export interface RunMsg {
   readonly t: 'run';
-  readonly tasks: readonly TaskMsg[];
+  /** defs are the task functions this worker has not seen yet: [number, module URL, name]. */
+  readonly defs: readonly (readonly [number, string, string])[];
+  readonly ids: readonly number[];
+  readonly fns: readonly number[];
+  readonly args: readonly (readonly unknown[])[];
+  readonly flags: readonly number[];
 }
 
-/** DoneMsg is the outcome of one task goroutine. */
-export type DoneMsg =
-  | { readonly id: number; readonly ok: true; readonly value?: unknown; readonly wired?: boolean }
-  | { readonly id: number; readonly ok: false; readonly error: ErrorWire };
+/** FailedMsg is a goroutine whose task threw (or whose result could not cross). */
+export interface FailedMsg {
+  readonly id: number;
+  readonly error: ErrorWire;
+}
 
-/** ReportMsg (worker -> main) carries finished goroutines and, if want > 0, asks for up to `want` more. */
+/**
+ * ReportMsg (worker -> main) carries finished goroutines and, if want > 0, asks for up to `want` more. Goroutines
+ * that returned are in columns: ids[i] returned values[i] (undefined for go(), whose result nobody wants); wired
+ * lists the positions whose value holds wire descriptions to rebuild.
+ */
 export interface ReportMsg {
   readonly t: 'report';
-  readonly done: readonly DoneMsg[];
+  readonly ids: readonly number[];
+  readonly values: readonly unknown[];
+  readonly wired: readonly number[];
+  readonly failed: readonly FailedMsg[];
   readonly want: number;
 }
 

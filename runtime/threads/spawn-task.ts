@@ -13,6 +13,6 @@ export function goTask(id: number, fn: Marked, args: readonly unknown[]): boolea
   if (workerInit !== null) return false;
   const ref = fn[TASK];
   const { value, wired } = encodeArgs('go', args);
-  submit({ msg: { id, url: ref.url, name: ref.name, args: value, wired, reply: false }, settle: null });
+  submit({ msg: { id, ref, args: value, wired, reply: false }, settle: null });
   return true;
 }

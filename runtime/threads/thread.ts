@@ -10,7 +10,8 @@ import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'no
 import { markDead, registry, reserveSlot } from '../shared/registry.js';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
-import { WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
+import { FLAG_REPLY, FLAG_WIRED, WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
+import type { TaskRef } from './task.js';
 
 /** ThreadEvents is how a Thread reports to its pool. */
 export interface ThreadEvents {
@@ -39,6 +40,8 @@ export class Thread {
   readonly #portClosed: Promise<void>;
   #error: unknown = undefined;
   #refed = true;
+  /** #defined holds the task functions (taskKey) this worker has been sent a definition of. */
+  readonly #defined = new Set<number>();
 
   constructor(slot: number, config: ThreadsConfig, events: ThreadEvents) {
     this.slot = slot;
@@ -81,14 +84,14 @@ export class Thread {
   run(jobs: readonly Job[]): [Job, Error][] {
     const refused: [Job, Error][] = [];
     try {
-      this.#port.postMessage({ t: 'run', tasks: jobs.map((j) => j.msg) } satisfies RunMsg);
+      this.#post(this.#batch(jobs));
       for (const j of jobs) this.inflight.set(j.msg.id, j);
     } catch (e) {
       if (!isDataCloneError(e)) throw e;
       // Find the culprits: post one at a time.
       for (const j of jobs) {
         try {
-          this.#port.postMessage({ t: 'run', tasks: [j.msg] } satisfies RunMsg);
+          this.#post(this.#batch([j]));
           this.inflight.set(j.msg.id, j);
         } catch (e2) {
           if (!isDataCloneError(e2)) throw e2;
@@ -97,6 +100,39 @@ export class Thread {
       }
     }
     return refused;
+  }
+
+  /** #post posts a batch; if it is refused, the definitions it carried count as never sent. */
+  #post(m: RunMsg): void {
+    try {
+      this.#port.postMessage(m);
+    } catch (e) {
+      for (const [key] of m.defs) this.#defined.delete(key);
+      throw e;
+    }
+  }
+
+  /** #batch lays `jobs` out in columns (protocol.ts RunMsg), defining the task functions new to this worker. */
+  #batch(jobs: readonly Job[]): RunMsg {
+    const n = jobs.length;
+    const defs: [number, string, string][] = [];
+    const ids = new Array<number>(n);
+    const fns = new Array<number>(n);
+    const args = new Array<readonly unknown[]>(n);
+    const flags = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const m = jobs[i]!.msg;
+      const key = taskKey(m.ref);
+      if (!this.#defined.has(key)) {
+        this.#defined.add(key);
+        defs.push([key, m.ref.url, m.ref.name]);
+      }
+      ids[i] = m.id;
+      fns[i] = key;
+      args[i] = m.args;
+      flags[i] = (m.wired ? FLAG_WIRED : 0) | (m.reply ? FLAG_REPLY : 0);
+    }
+    return { t: 'run', defs, ids, fns, args, flags };
   }
 
   /** setRef makes the worker and its port keep the process alive (true) or not (false). */
@@ -182,6 +218,17 @@ const ENTRY_FLAGS = new Map<string, boolean>([
   ['--watch-preserve-output', false],
   ['--test', false],
 ]);
+
+/** keys numbers the task functions for the protocol (a TaskRef is one frozen object per task function). */
+const keys = new WeakMap<TaskRef, number>();
+let lastKey = 0;
+
+/** taskKey is the number of task function `ref`, the same for every worker for the life of the process. */
+function taskKey(ref: TaskRef): number {
+  let k = keys.get(ref);
+  if (k === undefined) keys.set(ref, (k = ++lastKey));
+  return k;
+}
 
 function isDataCloneError(e: unknown): boolean {
   return e instanceof Error && e.name === 'DataCloneError';

@@ -5,7 +5,9 @@
  * Protocol (protocol.ts): the worker asks for up to `want` goroutines, main answers with a batch, the worker starts
  * them and, once its event loop has turned (setImmediate), reports the goroutines that finished and asks again if
  * it has room. Keeping one ask outstanding at most, and reporting from setImmediate, batches both directions: a
- * burst of finishing goroutines is one message, and a worker busy computing asks for nothing.
+ * burst of finishing goroutines is one message, and a worker busy computing asks for nothing. The one exception: a
+ * batch of short tasks asks for the next one just before it ends (PREFETCH_US), so the worker does not idle for a
+ * round trip between batches.
  *
  * A task's throw is reported with its outcome (main decides: panic or rejection). A goroutine that the task itself
  * started and that panics is reported as a panic message, with this thread's id for it. Output written with
@@ -14,9 +16,9 @@
 import { go } from '../go.js';
 import { InvalidArgumentError } from '../errors.js';
 import { setPanicHandler } from '../sched/panic.js';
-import { decode, encode } from './args.js';
+import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
-import { BATCH_MAX, type DoneMsg, type FromWorker, type RunMsg, type TaskMsg } from './protocol.js';
+import { BATCH_MAX, PREFETCH_US, FLAG_REPLY, FLAG_WIRED, type FailedMsg, type FromWorker, type RunMsg } from './protocol.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
 import { adopt } from '../shared/registry.js';
@@ -31,6 +33,15 @@ adopt(workerInit.registry, false, workerInit.registrySlot);
 
 type TaskFn = (...args: unknown[]) => unknown;
 
+/** TaskDef is a task function as RunMsg.defs defined it, and the function once found. */
+interface TaskDef {
+  readonly url: string;
+  readonly name: string;
+  fn: TaskFn | null;
+}
+
+/** defs holds the task functions by their protocol number. */
+const defs = new Map<number, TaskDef>();
 /** tasks caches the functions found, by module URL then name. */
 const tasks = new Map<string, Map<string, TaskFn>>();
 /** This module was loaded through a TypeScript loader (source mode): task modules in TS need nothing more. */
@@ -38,39 +49,65 @@ let tsLoader: Promise<void> | null = import.meta.url.endsWith('.ts') ? Promise.r
 
 let running = 0;
 let asked = false;
-let outbox: DoneMsg[] = [];
+/** unstarted counts the goroutines of the last batch that have not started yet. */
+let unstarted = 0;
+/** taskUs estimates how long a task runs before it returns or first awaits, in us (NaN: nothing measured yet). */
+let taskUs = NaN;
 let reportQueued = false;
+// The outbox: what finished since the last report, in ReportMsg's columns.
+let doneIds: number[] = [];
+let doneValues: unknown[] = [];
+let doneWired: number[] = [];
+let failed: FailedMsg[] = [];
 
 setPanicHandler((e, gid) => post({ t: 'panic', gid, error: errorToWire(e) }));
 
 port.on('message', (m: RunMsg) => {
   asked = false;
-  for (const t of m.tasks) {
+  for (const [key, url, name] of m.defs) defs.set(key, { url, name, fn: null });
+  const { ids, fns, args, flags } = m;
+  unstarted = ids.length;
+  for (let i = 0; i < ids.length; i++) {
     running++;
-    go(runTask, t);
+    go(runTask, ids[i]!, defs.get(fns[i]!)!, args[i]!, flags[i]!);
   }
   queueReport();
 });
 queueReport();
 
-async function runTask(m: TaskMsg): Promise<void> {
-  let done: DoneMsg;
+async function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: number): Promise<void> {
   try {
-    const fn = tasks.get(m.url)?.get(m.name) ?? (await findTask(m.url, m.name));
-    const args = (m.wired ? decode(m.args) : m.args) as unknown[];
-    const value = await fn(...args);
-    if (m.reply) {
-      const r = encode(value, `goThread: the result of task ${m.name}`);
-      done = r.wired ? { id: m.id, ok: true, value: r.value, wired: true } : { id: m.id, ok: true, value: r.value };
+    const fn = def.fn ?? (def.fn = tasks.get(def.url)?.get(def.name) ?? (await findTask(def.url, def.name)));
+    // The goroutines of a batch start one after the other: once what is left of the batch should take less than a
+    // round trip to main, ask for the next batch, so that it arrives as this one ends rather than a round trip
+    // later. Tasks longer than that never ask early, so no goroutine waits long behind a batch held here.
+    if (unstarted > 0 && unstarted-- * taskUs <= PREFETCH_US && !asked) ask();
+    const t0 = performance.now();
+    const r = fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
+    const us = (performance.now() - t0) * 1000;
+    taskUs = taskUs === taskUs ? taskUs + (us - taskUs) / 8 : us;
+    const value = isThenable(r) ? await r : r;
+    if ((flags & FLAG_REPLY) === 0) {
+      doneIds.push(id);
+      doneValues.push(undefined);
+    } else if (isPlainPrimitive(value)) {
+      doneIds.push(id);
+      doneValues.push(value);
     } else {
-      done = { id: m.id, ok: true };
+      const e = encode(value, `goThread: the result of task ${def.name}`);
+      if (e.wired) doneWired.push(doneIds.length);
+      doneIds.push(id);
+      doneValues.push(e.value);
     }
   } catch (e) {
-    done = { id: m.id, ok: false, error: errorToWire(e) };
+    failed.push({ id, error: errorToWire(e) });
   }
   running--;
-  outbox.push(done);
   queueReport();
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 /** findTask imports a task's module and finds the export carrying its marker. */
@@ -118,21 +155,29 @@ function queueReport(): void {
   setImmediate(report);
 }
 
+/** ask asks for more goroutines now, if there is room, with what finished so far. */
+function ask(): void {
+  if (Math.min(BATCH_MAX, goroutinesPerThread - running) > 0) report();
+}
+
 /** report sends what finished and, if there is room and no ask is outstanding, asks for more. */
 function report(): void {
   reportQueued = false;
   const want = asked ? 0 : Math.min(BATCH_MAX, goroutinesPerThread - running);
-  if (outbox.length === 0 && want <= 0) return;
+  if (doneIds.length === 0 && failed.length === 0 && want <= 0) return;
   if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
     // Let the output reach the main thread first (its stream is a message port of its own).
     reportQueued = true;
     void drained().then(report);
     return;
   }
-  const done = outbox;
-  outbox = [];
+  const m: FromWorker = { t: 'report', ids: doneIds, values: doneValues, wired: doneWired, failed, want: Math.max(0, want) };
+  doneIds = [];
+  doneValues = [];
+  doneWired = [];
+  failed = [];
   if (want > 0) asked = true;
-  post({ t: 'report', done, want: Math.max(0, want) });
+  post(m);
 }
 
 function drained(): Promise<void> {
@@ -153,17 +198,21 @@ function post(m: FromWorker): void {
       port.postMessage({ t: 'panic', gid: m.gid, error: { value: `${e.name}: ${e.message}` } } satisfies FromWorker);
       return;
     }
-    for (const d of m.done) {
+    // Find the culprits: post each result alone.
+    const none: [] = [];
+    for (let i = 0; i < m.ids.length; i++) {
+      const id = m.ids[i]!;
+      const wired = m.wired.includes(i) ? [0] : none;
       try {
-        port.postMessage({ t: 'report', done: [d], want: 0 } satisfies FromWorker);
+        port.postMessage({ t: 'report', ids: [id], values: [m.values[i]], wired, failed: none, want: 0 } satisfies FromWorker);
       } catch (e2) {
         const err = new InvalidArgumentError(
-          `goThread: the result of goroutine ${d.id} cannot cross threads: ${(e2 as Error).message}`,
+          `goThread: the result of goroutine ${id} cannot cross threads: ${(e2 as Error).message}`,
         );
-        const failed: FromWorker = { t: 'report', done: [{ id: d.id, ok: false, error: errorToWire(err) }], want: 0 };
-        port.postMessage(failed);
+        const f: FailedMsg = { id, error: errorToWire(err) };
+        port.postMessage({ t: 'report', ids: none, values: none, wired: none, failed: [f], want: 0 } satisfies FromWorker);
       }
     }
-    if (m.want > 0) port.postMessage({ t: 'report', done: [], want: m.want } satisfies FromWorker);
+    port.postMessage({ t: 'report', ids: none, values: none, wired: none, failed: m.failed, want: m.want } satisfies FromWorker);
   }
 }
