@@ -5,9 +5,9 @@
  *   trivial: addOne(i), NT jobs per sample, all submitted at once, then every result awaited.
  *   CPU:     burn(i) (about 50 us), NC jobs per sample; the baseline runs them inline on the main thread.
  *
- * FixedWorkerPool(n, { task }) is n pool worker goroutines, each running one job at a time on a worker thread with
- * goThread (configureThreads({ threads: 2 })): n = 2 (a pool worker per thread: each thread idles during its
- * worker's round trip) and n = 256 (many jobs in flight over the same 2 threads). piscina: minThreads = maxThreads =
+ * FixedWorkerPool(n, { task }) is n pool worker goroutines, each running a window of queued jobs at once as thread
+ * tasks (no taskTimeout; configureThreads({ threads: 2 })): n = 2 (one pool worker per thread) and n = 256 (many
+ * pool workers over the same 2 threads). piscina: minThreads = maxThreads =
  * 2, its other options default (concurrentTasksPerWorker 1). The raw goThread row is the runtime's own floor.
  *
  * Targets: trivial >= 5x piscina's rate; CPU-bound on 2 threads >= 1.8x the inline one-thread rate.

@@ -15,7 +15,7 @@ import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { goThreadCancelable } from '../../runtime/threads/go-thread-cancelable.js';
+import { goThreadAbandonable } from '../../runtime/threads/go-thread-cancelable.js';
 import { TaskTimeoutError } from './errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
@@ -49,8 +49,8 @@ export function settle<TIn, TOut>(job: Job<TIn, TOut>, o: Outcome<TOut>): boolea
  * Context (it runs on another thread), so no Context is made per job: the wait selects on the outcome, the pool's
  * done channel and a taskTimeout timer, and a cancel is a failed outcome sent on the one-slot outcome channel (the
  * first outcome sent wins). When the wait ends with anything but the task's own outcome, the task is abandoned with
- * goThreadCancelable: its worker thread is terminated and replaced, and the other goroutines running on that thread
- * fail with ThreadDiedError.
+ * goThreadAbandonable: its worker thread is terminated and replaced, and the other goroutines running on that thread
+ * fail with ThreadDiedError. (Thread tasks without a taskTimeout run in batches instead: PoolCore.handleBatch.)
  */
 export async function runJob<TIn, TOut>(
   owner: string,
@@ -64,10 +64,17 @@ export async function runJob<TIn, TOut>(
     const fn = cfg.task;
     // An outcome other than the task's own (timeout, abort, restart, cancel-stop) abandons the task: the runtime
     // terminates its thread (and replaces it) so a stuck task does not keep occupying it.
-    const abandon = new AbortController();
     let returned = false;
     job.cancelRun = (c) => out.trySend({ ok: false, error: c });
-    goThreadCancelable(fn, [input], abandon.signal).then(
+    let started: ReturnType<typeof goThreadAbandonable<[TIn], Promise<TOut> | TOut>>;
+    try {
+      started = goThreadAbandonable(fn, [input]);
+    } catch (error) {
+      job.cancelRun = null;
+      return { ok: false, error }; // an input that cannot cross threads
+    }
+    const [result, abandon] = started;
+    result.then(
       (value) => {
         returned = true;
         out.trySend({ ok: true, value: value as TOut });
@@ -89,7 +96,7 @@ export async function runJob<TIn, TOut>(
     } finally {
       job.cancelRun = null;
       timer?.stop();
-      if (!returned) abandon.abort(o !== null && !o.ok ? o.error : undefined);
+      if (!returned) abandon(o !== null && !o.ok ? o.error : undefined);
     }
   }
   const [runCtx, cancelRun] = withCancelCause(poolCtx);

@@ -13,7 +13,7 @@ import { background } from '../../runtime/context/background.js';
 import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
+import type { Chan, RecvChan } from '../../runtime/chan/types.js';
 import { isChannelClosedError } from '../../runtime/errors.js';
 import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
@@ -24,12 +24,16 @@ import { type Cancel, toContext } from '../core/cancel.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { Samples } from '../core/metrics.js';
 import { PoolFullError, WorkerRestartedError } from './errors.js';
-import { type Job, runJob, settle } from './job.js';
+import { goThreadAbandonable } from '../../runtime/threads/go-thread-cancelable.js';
+import { type Job, type Outcome, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';
 import type { HealthStatus, WorkerHealth } from './health.js';
 
 export type StopMode = 'drain' | 'cancel';
+
+/** WINDOW is the most thread-task jobs a worker runs at once (see window). */
+const WINDOW = 256;
 
 /** PoolHooks is how the core reports to the pattern that owns it (BasePattern's counters and error handler). */
 export interface PoolHooks {
@@ -71,6 +75,19 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   constructor(cfg: ResolvedPoolConfig<TIn, TOut>, hooks: PoolHooks) {
     this.#cfg = cfg;
     this.#hooks = hooks;
+  }
+
+  /**
+   * window is how many jobs a worker runs at once: for thread tasks without a taskTimeout, up to WINDOW, which the
+   * thread scheduler carries to its threads in batches; else one (a taskTimeout times each job alone, and a worker
+   * running work on this thread runs one job at a time).
+   */
+  get window(): number {
+    return this.#cfg.mode === 'task' && this.#cfg.taskTimeout === Infinity ? WINDOW : 1;
+  }
+
+  get done(): RecvChan<void> | null {
+    return this.#ctx.done();
   }
 
   get idleTimeout(): number {
@@ -194,7 +211,61 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     }
     const t0 = nowMillis();
     this.counters.queueWait.add(t0 - job.enqueuedAt);
-    const o = await runJob(this.#hooks.owner, this.#cfg, this.#ctx, job);
+    this.#ended(job, await runJob(this.#hooks.owner, this.#cfg, this.#ctx, job), t0);
+  }
+
+  /**
+   * startJob starts `job` in worker `w`'s window (WorkerHost; thread tasks without a taskTimeout): it runs as a thread
+   * task at once, is settled as its task ends, and can be canceled alone (its submitter's cancel, a restart or the
+   * pool's cancel-stop abandons its task).
+   */
+  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>): void {
+    if (job.settled) return; // canceled while queued: never runs
+    if (this.#ctx.err() !== null) {
+      settle(job, { ok: false, error: cause(this.#ctx) });
+      return;
+    }
+    const t0 = nowMillis();
+    this.counters.queueWait.add(t0 - job.enqueuedAt);
+    let started: ReturnType<typeof goThreadAbandonable<[TIn], Promise<TOut> | TOut>>;
+    try {
+      started = goThreadAbandonable(this.#cfg.task, [job.input]);
+    } catch (error) {
+      this.#ended(job, { ok: false, error }, t0); // an input that cannot cross threads
+      return;
+    }
+    const [out, abandon] = started;
+    let ended = false;
+    job.cancelRun = (c) => {
+      if (!ended) abandon(c);
+    };
+    const end = (o: Outcome<TOut>): void => {
+      ended = true;
+      job.cancelRun = null;
+      w.running.delete(job);
+      w.finished();
+      this.#ended(job, o, t0);
+      freed.trySend();
+    };
+    w.running.add(job);
+    out.then(
+      (value) => end({ ok: true, value: value as TOut }),
+      (error: unknown) => end({ ok: false, error }),
+    );
+  }
+
+  /** cancelRunning ends the jobs in `w`'s window with the pool's cancel-stop cause, abandoning their tasks. */
+  cancelRunning(w: PoolWorker<TIn, TOut>): void {
+    const c = cause(this.#ctx);
+    for (const job of [...w.running]) {
+      w.running.delete(job);
+      job.cancelRun?.(c);
+      settle(job, { ok: false, error: c });
+    }
+  }
+
+  /** #ended settles a job run by handle or handleBatch with its outcome `o` (unless it was settled before) and counts it. */
+  #ended(job: Job<TIn, TOut>, o: Outcome<TOut>, t0: number): void {
     if (!settle(job, o)) return; // already settled: canceled by its submitter or failed by a restart
     this.#hooks.record(o.ok, nowMillis() - t0);
     if (!o.ok) {
@@ -346,9 +417,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     for (const id of stuck) {
       const w = this.#workers.get(id)!;
       this.#workers.delete(id);
-      const job = w.current;
       w.retire();
-      if (job !== null) {
+      for (const job of [...w.running]) {
+        if (job.settled) continue;
         const e = new WorkerRestartedError(owner, id);
         job.cancelRun?.(e);
         settle(job, { ok: false, error: e });

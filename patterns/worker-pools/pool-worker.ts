@@ -1,6 +1,9 @@
 /**
  * PoolWorker is one worker of a pool: a goroutine that ranges over the pool's jobs channel (or, under round-robin,
- * its own inbox fed by the dispatcher) and runs one job at a time. While idle it selects on:
+ * its own inbox fed by the dispatcher) and runs one job at a time; or, for thread tasks without a taskTimeout, a
+ * window of up to host.window jobs at once: the job it received and whatever else is queued, handed to the thread
+ * scheduler together (so that a round trip to a worker thread carries many jobs, not one), topped up from the
+ * queue each time jobs of the window finish. While idle it selects on:
  *
  *   - the jobs channel (or its inbox): a job to run; closed: the pool is stopping, exit;
  *   - its quit channel: closed by scaleDown or restartUnhealthyWorkers, exit;
@@ -8,8 +11,8 @@
  *   - its ping channel: the pool's heartbeat ticker pings idle workers every heartbeatInterval, and the worker
  *     answers by recording that it is alive (one pool ticker, not one timer per worker in every idle select).
  *
- * It also beats when it starts and finishes a job, so a worker whose lastBeat is older than stuckAfter is one that
- * has been running a single job that long: stuck.
+ * It also beats when it starts a job and when it finishes one, so a worker whose lastBeat is older than stuckAfter
+ * is one that has been running a single job (or a window in which no job finished) that long: stuck.
  */
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
@@ -24,10 +27,21 @@ export type WorkerState = 'idle' | 'busy' | 'exited';
 export interface WorkerHost<TIn, TOut> {
   /** idleTimeout is Infinity when the pool cannot shrink. */
   readonly idleTimeout: number;
+  /** window is the most jobs a worker runs at once; 1: one job at a time, run by handle; more: run by startJob. */
+  readonly window: number;
+  /** done is the pool's cancel-stop channel (closed when running jobs must end at once), or null. */
+  readonly done: RecvChan<void> | null;
   /** mayShrink reports whether a worker that idled for idleTimeout should exit (the pool is above minWorkers). */
   mayShrink(): boolean;
   /** handle runs or rejects one job taken by `w`. */
   handle(job: Job<TIn, TOut>): Promise<void>;
+  /**
+   * startJob starts `job` in `w`'s window (window > 1) and returns at once; as the job ends it is settled, removed
+   * from w.running, and `freed` is sent to (without blocking). A job that cannot start is settled and not added.
+   */
+  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>): void;
+  /** cancelRunning ends every job in w.running at once with the pool's cancel-stop cause. */
+  cancelRunning(w: PoolWorker<TIn, TOut>): void;
   /** exited is told when `w`'s goroutine returns (normally or not). */
   exited(w: PoolWorker<TIn, TOut>, error?: unknown): void;
 }
@@ -44,8 +58,8 @@ export class PoolWorker<TIn, TOut> {
   jobsRun = 0;
   /** retired is set by scaleDown or restart: finish the current job, then exit. */
   retired = false;
-  /** current is the job being run, for restart to fail it. */
-  current: Job<TIn, TOut> | null = null;
+  /** running holds the jobs being run (one, or a window; empty while idle), for restart to fail them. */
+  readonly running = new Set<Job<TIn, TOut>>();
   readonly quit: Chan<void> = chan<void>();
   /** ping receives the pool's heartbeat requests (one slot: a ping left unanswered is not repeated). */
   readonly ping: Chan<void> = chan<void>(1);
@@ -72,6 +86,39 @@ export class PoolWorker<TIn, TOut> {
     if (this.inbox === null || this.#inboxClosed) return;
     this.#inboxClosed = true;
     this.inbox.close();
+  }
+
+  /** finished counts a job this worker ran, and beats. */
+  finished(): void {
+    this.jobsRun++;
+    this.lastBeat = nowMillis();
+  }
+
+  /**
+   * #window runs `first` and the jobs queued behind it, up to host.window at once, and tops the window up from the
+   * queue as jobs end, until it is empty: then the worker is idle again. A retired worker takes no more jobs; a
+   * closed queue (the pool stopping) ends the taking; the pool's cancel-stop ends the running jobs at once.
+   */
+  async #window(host: WorkerHost<TIn, TOut>, first: Job<TIn, TOut>): Promise<void> {
+    const freed = chan<void>(1);
+    host.startJob(this, first, freed);
+    let open = true;
+    for (;;) {
+      // pass 1 - fill the window with what is queued (taken without a select)
+      while (open && !this.retired && this.running.size < host.window) {
+        const r = this.source.tryRecv();
+        if (r === undefined) break;
+        if (!r.ok) open = false;
+        else host.startJob(this, r.value!, freed);
+      }
+      if (this.running.size === 0) return;
+      // pass 2 - wait until some of the window ends
+      const stop = await select([recvCase(freed, () => false), recvCase(host.done, () => true)]);
+      if (stop) {
+        host.cancelRunning(this);
+        return;
+      }
+    }
   }
 
   /** loop is the worker's goroutine. */
@@ -105,15 +152,22 @@ export class PoolWorker<TIn, TOut> {
           continue;
         }
         this.state = 'busy';
-        this.current = ev;
         this.lastBeat = nowMillis();
+        if (host.window > 1) {
+          try {
+            await this.#window(host, ev);
+          } finally {
+            this.state = 'idle';
+          }
+          continue;
+        }
+        this.running.add(ev);
         try {
           await host.handle(ev);
         } finally {
-          this.current = null;
-          this.jobsRun++;
+          this.running.delete(ev);
           this.state = 'idle';
-          this.lastBeat = nowMillis();
+          this.finished();
         }
       }
       this.state = 'exited';

@@ -3,7 +3,7 @@
  * worker thread if the goroutine is running there.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { startTask } from './go-thread.js';
+import { startAbandonable, startTask } from './go-thread.js';
 
 /**
  * goThreadCancelable starts `fn(...args)` as a goroutine on a worker thread, like goThread, and returns a promise of
@@ -36,4 +36,27 @@ export function goThreadCancelable<A extends unknown[], R>(
     throw new InvalidArgumentError(`goThreadCancelable: args must be an array, got ${typeof args}`);
   }
   return startTask('goThreadCancelable', fn, args, signal);
+}
+
+/**
+ * goThreadAbandonable starts `fn(...args)` as a goroutine on a worker thread, like goThread, and returns a promise of
+ * its outcome together with `abandon(reason)`, which does what aborting goThreadCancelable's signal does: the
+ * goroutine is dropped if still queued, its worker thread terminated (and replaced) if it runs, and the promise
+ * rejects at once with `reason`; nothing happens once the goroutine has ended. It is for callers that start many
+ * cancelable tasks (a pool): an AbortSignal and its listener cost microseconds per task, a function does not.
+ * Arguments are checked at the call as by goThread (InvalidArgumentError, naming goThreadAbandonable).
+ *
+ * @example
+ * const [n, abandon] = goThreadAbandonable(countPrimes, [0, 1e9]);
+ * const timer = setTimeout(() => abandon(new Error('too slow')), 1000);
+ * try { console.log(await n); } finally { clearTimeout(timer); }
+ */
+export function goThreadAbandonable<A extends unknown[], R>(
+  fn: (...args: A) => R,
+  args: A,
+): [Promise<Awaited<R>>, (reason: unknown) => void] {
+  if (!Array.isArray(args)) {
+    throw new InvalidArgumentError(`goThreadAbandonable: args must be an array, got ${typeof args}`);
+  }
+  return startAbandonable('goThreadAbandonable', fn, args);
 }

@@ -97,3 +97,42 @@ export function startTask<A extends unknown[], R>(
     submit(job);
   });
 }
+
+/**
+ * startAbandonable is goThreadAbandonable: it checks `fn` and the arguments at the call (throwing
+ * InvalidArgumentError in the name of `api`), queues the goroutine, and returns its outcome with the function that
+ * abandons it (lifecycle.ts abandon), as an abort does for startTask, without an AbortSignal and its listener.
+ */
+export function startAbandonable<A extends unknown[], R>(
+  api: string,
+  fn: (...args: A) => R,
+  args: A,
+): [Promise<Awaited<R>>, (reason: unknown) => void] {
+  const ref = taskRef(fn);
+  if (ref === undefined) {
+    throw new InvalidArgumentError(`${api}: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`);
+  }
+  let settle: Job['settle'] = null;
+  if (workerInit !== null) {
+    // On a worker the task runs on this very thread: abandoning it only rejects the promise (see startTask).
+    const local = new Promise<Awaited<R>>((resolve, reject) => {
+      settle = { resolve: resolve as (v: unknown) => void, reject };
+      go(async () => {
+        try {
+          resolve(await fn(...args));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    return [local, (reason) => settle!.reject(reason)];
+  }
+  const { value, wired } = encodeArgs(api, args);
+  const msg = { id: nextGoroutineId(), ref, args: value, wired, reply: true };
+  const p = new Promise<Awaited<R>>((resolve, reject) => {
+    settle = { resolve: resolve as (v: unknown) => void, reject };
+  });
+  const job: Job = { msg, settle };
+  submit(job);
+  return [p, (reason) => void abandon(job, reason)];
+}

@@ -9,7 +9,7 @@ import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.j
 import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
 import { isTaskTimeoutError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
 import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { die, double, fail, loopOrDouble, spin } from './tasks/work.js';
+import { die, double, fail, loopOrDouble, meet, spin } from './tasks/work.js';
 
 describe('worker pools with thread tasks', () => {
   const pools: { stop(o?: { mode?: 'drain' | 'cancel' }): Promise<void> }[] = [];
@@ -27,6 +27,17 @@ describe('worker pools with thread tasks', () => {
     expect(await pool.submitBatch(inputs)).toEqual(inputs.map((i) => i * 2));
     const m = pool.getMetrics();
     expect([m.submitted, m.completed, m.failed]).toEqual([201, 201, 0]);
+  });
+
+  it('runs the queued jobs of one pool worker on the threads at once (no taskTimeout)', async () => {
+    const pool = new FixedWorkerPool<{ sab: SharedArrayBuffer; n: number }, number>(1, { task: meet });
+    pools.push(pool);
+    const at = { sab: new SharedArrayBuffer(4), n: 5 };
+    // Each meet completes only once all five run: one job at a time would never finish.
+    expect(await pool.submitBatch(Array.from({ length: 5 }, () => at))).toEqual([5, 5, 5, 5, 5]);
+    const h = pool.getHealthStatus();
+    expect(h.workers.map((w) => [w.state, w.jobsRun])).toEqual([['idle', 5]]);
+    expect(pool.getMetrics().completed).toBe(5);
   });
 
   it("rejects with the task's error rebuilt in its class, and keeps serving", async () => {

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { ThreadDiedError, isThreadDiedError } from '../../../runtime/threads/errors.js';
 import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
 import { goThread } from '../../../runtime/threads/go-thread.js';
-import { goThreadCancelable } from '../../../runtime/threads/go-thread-cancelable.js';
+import { goThreadAbandonable, goThreadCancelable } from '../../../runtime/threads/go-thread-cancelable.js';
 import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
 import { add, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
@@ -124,5 +124,45 @@ describe('goThreadCancelable', () => {
     }
     expect(await goThread(add, 1, 1)).toBe(2);
     await until(() => runningThreads() === 2);
+  });
+});
+
+describe('goThreadAbandonable', () => {
+  it('resolves with the result like goThread, and abandon after that does nothing', async () => {
+    const [sum, abandon] = goThreadAbandonable(add, [2, 3]);
+    expect(await sum).toBe(5);
+    const slot = (await goThread(where, 0)).slot;
+    abandon(new Error('late'));
+    expect((await goThread(where, 0)).slot).toBe(slot);
+  });
+
+  it('terminates the thread of a running task on abandon and rejects with the reason; a replacement serves', async () => {
+    const before = (await goThread(where, 0)).slot;
+    const f = flags();
+    const [spinning, abandon] = goThreadAbandonable(spinForever, [f]);
+    await until(() => Atomics.load(f, 0) === 1);
+    const reason = new Error('enough');
+    abandon(reason);
+    expect(await spinning.catch((e: unknown) => e)).toBe(reason);
+    expect((await goThread(where, 0)).slot).not.toBe(before);
+  });
+
+  it('drops a queued task on abandon: it never runs', async () => {
+    configureThreads({ threads: 1, goroutinesPerThread: 1 });
+    const f = flags();
+    const [spinning, stop] = goThreadAbandonable(spinForever, [f]);
+    await until(() => Atomics.load(f, 0) === 1);
+    const [queued, abandon] = goThreadAbandonable(mark, [f, 1]);
+    abandon('changed my mind');
+    expect(await queued.catch((e: unknown) => e)).toBe('changed my mind');
+    stop('done');
+    expect(await spinning.catch((e: unknown) => e)).toBe('done');
+    expect(await goThread(mark, f, 2)).toBeGreaterThan(0);
+    expect(Array.from(f.slice(0, 3))).toEqual([1, 0, 1]);
+  });
+
+  it('throws InvalidArgumentError at the call for args that are not an array or a fn that is not a task', () => {
+    expect(() => goThreadAbandonable(add, 1 as never)).toThrow('goThreadAbandonable: args must be an array, got number');
+    expect(() => goThreadAbandonable((() => 1) as never, [])).toThrow(InvalidArgumentError);
   });
 });

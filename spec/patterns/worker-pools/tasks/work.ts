@@ -37,3 +37,23 @@ export const loopOrDouble = task(import.meta.url, function loopOrDouble(x: numbe
   }
   return x * 2;
 });
+
+/**
+ * meet counts itself in at word 0 of `at.sab` and waits (without blocking its thread) until `at.n` tasks have: it
+ * completes only if that many run at once. It fails after 10 s instead of hanging.
+ */
+export const meet = task(
+  import.meta.url,
+  async function meet(at: { sab: SharedArrayBuffer; n: number }): Promise<number> {
+    const word = new Int32Array(at.sab);
+    Atomics.add(word, 0, 1);
+    Atomics.notify(word, 0);
+    const end = Date.now() + 10_000;
+    for (let v = Atomics.load(word, 0); v < at.n; v = Atomics.load(word, 0)) {
+      if (Date.now() > end) throw new Error(`meet: ${v} of ${at.n} came`);
+      const r = Atomics.waitAsync(word, 0, v, 100);
+      if (r.async) await r.value;
+    }
+    return at.n;
+  },
+);
