@@ -2,37 +2,41 @@
  * The memory layout of a shared channel: one SharedArrayBuffer, shared by every thread that uses the channel.
  *
  *   +-----------------------------------------------------------------------------------------------+
- *   | control: Int32 words                                                                          |
- *   |   LOCK  CLOSED  CAP  COUNT  HEAD  SLOT_BYTES  SEQ  ID  RECV_MASK[2]  SEND_MASK[2]            |
+ *   | control (cache line 0): LOCK  CLOSED  CAP  SLOT_BYTES  SEQ  ID  RECV_MASK[2]  SEND_MASK[2]     |
+ *   | TAIL (cache line 1), HEAD (cache line 2): the buffered ring's positions (ring.ts)              |
  *   +-----------------------------------------------------------------------------------------------+
  *   | offers: MAX_THREADS x 2 records of OFFER_WORDS Int32 (unbuffered channels only use them)      |
  *   |   STATE  TICKET  GEN  SEQ          record (slot, dir) at OFFERS + (slot*2 + dir) * OFFER_WORDS |
  *   +-----------------------------------------------------------------------------------------------+
- *   | ring: CAP slots of SLOT_BYTES bytes (buffered channels)                                       |
+ *   | ring: CAP slots of a SEQ word + SLOT_BYTES value bytes, 4-byte aligned (buffered channels)     |
  *   +-----------------------------------------------------------------------------------------------+
  *   | offer values: MAX_THREADS x 2 slots of SLOT_BYTES (unbuffered channels)                       |
  *   +-----------------------------------------------------------------------------------------------+
  *
- * All control words and offers are read and written under LOCK, except the masks, which wakers read after
- * unlocking. RECV_MASK / SEND_MASK have bit `slot` set while that thread has goroutines parked receiving / sending.
+ * A buffered channel takes no lock: its ring is a lock-free queue (ring.ts), and TAIL and HEAD have a cache line each,
+ * so a sending thread and a receiving thread do not write the same line. An unbuffered channel's offers and SEQ are
+ * read and written under LOCK. RECV_MASK / SEND_MASK have bit `slot` set while that thread has goroutines parked
+ * receiving / sending; they change by Atomics.or/and, and wakers read them after their change.
  *
  * An offer is how a parked operation of an unbuffered channel is visible to other threads (Go's sudog in a wait
  * queue): a thread publishes at most one offer per direction, for the oldest of its parked operations, naming that
  * operation's ticket. A partner claims the ticket, then moves the value through the offer's value slot.
  */
 import { MAX_THREADS } from './registry.js';
+import { slotStride } from './ring.js';
 
 export const LOCK = 0;
 export const CLOSED = 1;
 export const CAP = 2;
-export const COUNT = 3;
-export const HEAD = 4;
-export const SLOT_BYTES = 5;
-export const SEQ = 6;
-export const ID = 7;
-export const RECV_MASK = 8;
-export const SEND_MASK = 10;
-export const OFFERS = 12;
+export const SLOT_BYTES = 3;
+export const SEQ = 4;
+export const ID = 5;
+export const RECV_MASK = 6;
+export const SEND_MASK = 8;
+/** TAIL and HEAD: 16 words (64 bytes, one cache line) apart from the control words and from each other. */
+export const TAIL = 16;
+export const HEAD = 32;
+export const OFFERS = 48;
 
 export const OFFER_WORDS = 4;
 export const O_STATE = 0;
@@ -67,7 +71,7 @@ export interface Geometry {
 
 export function geometry(cap: number, slotBytes: number): Geometry {
   const ringOffset = CONTROL_BYTES;
-  const offerValuesOffset = ringOffset + cap * slotBytes;
+  const offerValuesOffset = ringOffset + cap * slotStride(slotBytes);
   const offerBytes = cap === 0 ? MAX_THREADS * 2 * slotBytes : 0;
   return { ringOffset, offerValuesOffset, totalBytes: offerValuesOffset + offerBytes };
 }

@@ -2,11 +2,12 @@
  * The thread registry: one SharedArrayBuffer that every thread of a gocsp program shares, holding what threads
  * need to know of each other to park and wake across threads.
  *
- *   word 0                     reserved
+ *   word 0                     reserved (the header takes a cache line: words 0-15)
  *   word 1                     NEXT_ID: ids handed out to shared objects (one object per id per thread)
  *   words 2-3                  KEY: a random stamp telling this registry apart (a posted SharedArrayBuffer arrives
  *                              as a new object, so identity cannot)
- *   per slot s (SLOT_WORDS):   SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
+ *   per slot s (SLOT_WORDS, one 64-byte line each):
+ *                              SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
  *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
  *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
  *                              INC    incarnation: how many threads have had this slot
@@ -32,8 +33,9 @@ export const TICKETS = 16384;
 
 const NEXT_ID = 1;
 const KEY = 2;
-const HEADER = 4;
-const SLOT_WORDS = 3;
+const HEADER = 16;
+/** SLOT_WORDS: 16 words, a cache line per thread, so a thread's SLEEP word shares its line with no other thread's. */
+const SLOT_WORDS = 16;
 const SLEEP = 0;
 const STATE = 1;
 /** INC counts the threads that have had the slot, so a lock held by a dead thread stays recognisable after reuse. */
@@ -161,7 +163,9 @@ export function markDead(s: number): void {
 /** wake makes thread `s` re-check what it waits on; it costs a syscall only if the thread sleeps. */
 export function wake(s: number): void {
   const i = HEADER + s * SLOT_WORDS + SLEEP;
-  if (Atomics.compareExchange(words, i, 1, 0) === 1) Atomics.notify(words, i);
+  // Read first: a busy partner is woken by every value sent to it, and a load keeps the line shared where a failed
+  // CAS would take it away from the partner's core.
+  if (Atomics.load(words, i) === 1 && Atomics.compareExchange(words, i, 1, 0) === 1) Atomics.notify(words, i);
 }
 
 /** sleepIndex is the word this thread sleeps on. */

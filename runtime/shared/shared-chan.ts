@@ -2,10 +2,14 @@
  * SharedChan is a channel in shared memory: the same interface and the same Go semantics as a local channel, usable
  * from every thread that has it (see layout.ts for the memory layout and registry.ts for parking and tickets).
  *
- * Buffered channels: a ring of encoded slots under the channel's lock. A sender that finds room writes its slot and
- * wakes the threads with parked receivers; a receiver that takes a value wakes the threads with parked senders.
- * A woken thread re-polls; whoever takes the lock first proceeds, so a value is delivered exactly once. Across
- * threads a newcomer may overtake a parked operation of another thread (FIFO holds among one thread's goroutines).
+ * Buffered channels: a lock-free ring of encoded slots (ring.ts). A sender that finds room writes its slot and wakes
+ * the threads with parked receivers; a receiver that takes a value wakes the threads with parked senders. A woken
+ * thread re-polls; each position is claimed by one CAS, so a value is delivered exactly once. Across threads a
+ * newcomer may overtake a parked operation of another thread (FIFO holds among one thread's goroutines).
+ *
+ * Spinning: a cross-thread wake-up costs far more than a busy partner's turnaround, so a plain send or receive that
+ * would park first spins a few microseconds on the channel (parker.ts decides how long), but only once this channel
+ * has been woken from another thread: a partner on this same thread cannot run while we spin.
  *
  * Unbuffered channels are true rendezvous: a parked operation publishes an offer naming its ticket; a partner claims
  * the ticket (CAS), moves the value through the offer's value slot, and wakes the owner. A send completes only once
@@ -28,7 +32,6 @@ import type { Codec, CodecWire } from './codec.js';
 import {
   CAP,
   CLOSED,
-  COUNT,
   DIR_RECV,
   DIR_SEND,
   FILLED,
@@ -37,6 +40,7 @@ import {
   ID,
   LOCK,
   NONE,
+  OFFERS,
   O_GEN,
   O_SEQ,
   O_STATE,
@@ -47,12 +51,14 @@ import {
   SEND_MASK,
   SEQ,
   SLOT_BYTES,
+  TAIL,
   TAKEN,
   WAITING,
   type Geometry,
 } from './layout.js';
 import { lock, unlock } from './lock.js';
-import { unwatch, watch, type Source } from './parker.js';
+import { spinUntil, unwatch, watch, type Source, type Spinnable } from './parker.js';
+import { MAX_RING_CAP, Ring, RING_CLOSED, RING_EMPTY } from './ring.js';
 import { adopt, isAlive, nextObjectId, registry, slot as mySlot, wake } from './registry.js';
 import { claimTicket, Ticket } from './ticket.js';
 import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from './wire.js';
@@ -67,7 +73,7 @@ export const SHARED_CHAN_KIND = 'gocsp.sharedChan';
 /** A completion decided under the lock and run after it is released (waking runs user-visible promise reactions). */
 type Deferred = () => void;
 
-export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
+export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spinnable {
   readonly #sab: SharedArrayBuffer;
   readonly #w: Int32Array;
   readonly #u8: Uint8Array;
@@ -75,33 +81,42 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   readonly #cap: number;
   readonly #slotBytes: number;
   readonly #geo: Geometry;
+  /** #ring is the buffer of a buffered channel (null: unbuffered, which pairs operations through offers). */
+  readonly #ring: Ring | null;
   readonly #scratch: Uint8Array;
+  readonly #scratchView: DataView;
   readonly #dv: DataView;
   /** #fixed: the codec has the DataView fast path (scalars), so values are written in place, never via scratch. */
   readonly #fixed: boolean;
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
-  /** Tickets of plain (non-select) parked waiters; a select's ticket belongs to the select. */
+  /** Tickets of plain (non-select) waiters parked on an unbuffered channel; a select's ticket belongs to the select. */
   readonly #tickets = new Map<Waiter, Ticket>();
   #watched = false;
+  /** #remote: this thread's parked operations here were last completed after a wake from another thread. */
+  #remote = false;
   /** Views of the slots decoded so far, by byte offset (decode needs a view; making one per value allocates). */
   readonly #views = new Map<number, Uint8Array>();
 
   /** @internal use sharedChan() or fromWire. */
   constructor(sab: SharedArrayBuffer, codec: Codec<T>, init?: { cap: number }) {
     this.#sab = sab;
-    this.#w = new Int32Array(sab, 0, geometry(0, 0).ringOffset / 4);
+    const control = new Int32Array(sab, 0, OFFERS);
+    if (init !== undefined) {
+      control[CAP] = init.cap;
+      control[SLOT_BYTES] = codec.slotBytes;
+      control[ID] = nextObjectId();
+    }
+    this.#cap = control[CAP]!;
+    this.#slotBytes = control[SLOT_BYTES]!;
+    this.#geo = geometry(this.#cap, this.#slotBytes);
+    this.#w = new Int32Array(sab, 0, (this.#cap > 0 ? this.#geo.totalBytes : this.#geo.ringOffset) / 4);
+    this.#ring =
+      this.#cap > 0 ? new Ring(this.#w, TAIL, HEAD, this.#geo.ringOffset, this.#cap, this.#slotBytes, init !== undefined) : null;
     this.#u8 = new Uint8Array(sab);
     this.#codec = codec;
-    if (init !== undefined) {
-      this.#w[CAP] = init.cap;
-      this.#w[SLOT_BYTES] = codec.slotBytes;
-      this.#w[ID] = nextObjectId();
-    }
-    this.#cap = this.#w[CAP]!;
-    this.#slotBytes = this.#w[SLOT_BYTES]!;
-    this.#geo = geometry(this.#cap, this.#slotBytes);
     this.#scratch = new Uint8Array(this.#slotBytes);
+    this.#scratchView = new DataView(new ArrayBuffer(this.#slotBytes));
     this.#dv = new DataView(sab);
     this.#fixed = typeof codec.encodeAt === 'function' && typeof codec.decodeAt === 'function';
   }
@@ -115,9 +130,11 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
 
   send(value: T): Promise<void> {
     if (this.pollSend(value)) return RESOLVED;
+    if (this.#ring !== null && this.#remote && spinUntil(this, DIR_SEND) && this.pollSend(value)) return RESOLVED;
     const w = new Waiter(SEND, value, parkStart('chan send'));
     const p = w.promise<void>();
-    this.enqueueSend(w);
+    this.#sendq.push(w);
+    this.#parked(w);
     return p;
   }
 
@@ -126,13 +143,15 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   }
 
   recv(): Promise<T | undefined> {
-    const v = this.pollRecv();
+    let v = this.pollRecv();
+    if (v === EMPTY) v = this.#spinRecv();
     if (v === EMPTY) return this.#park(RECV);
     return Promise.resolve(v === CLOSED_V ? undefined : (v as T));
   }
 
   recvOk(): Promise<RecvResult<T>> {
-    const v = this.pollRecv();
+    let v = this.pollRecv();
+    if (v === EMPTY) v = this.#spinRecv();
     if (v === EMPTY) return this.#park(RECV_OK);
     return Promise.resolve(v === CLOSED_V ? CLOSED_RESULT : { value: v as T, ok: true });
   }
@@ -145,19 +164,24 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
 
   close(): void {
     const w = this.#w;
-    lock(w, LOCK);
-    if (w[CLOSED] === 1) {
+    if (this.#ring !== null) {
+      if (!this.#ring.close()) throw new CloseOfClosedChannelError();
+      Atomics.store(w, CLOSED, 1);
+    } else {
+      lock(w, LOCK);
+      if (w[CLOSED] === 1) {
+        unlock(w, LOCK);
+        throw new CloseOfClosedChannelError();
+      }
+      Atomics.store(w, CLOSED, 1);
       unlock(w, LOCK);
-      throw new CloseOfClosedChannelError();
     }
-    Atomics.store(w, CLOSED, 1);
-    unlock(w, LOCK);
     this.#wakeMask(RECV_MASK);
     this.#wakeMask(SEND_MASK);
   }
 
   len(): number {
-    return Atomics.load(this.#w, COUNT);
+    return this.#ring === null ? 0 : this.#ring.length;
   }
 
   cap(): number {
@@ -167,7 +191,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: (): Promise<IteratorResult<T>> => {
-        const v = this.pollRecv();
+        let v = this.pollRecv();
+        if (v === EMPTY) v = this.#spinRecv();
         if (v === EMPTY) return this.#park(ITER);
         return Promise.resolve(v === CLOSED_V ? DONE : { value: v as T, done: false });
       },
@@ -181,34 +206,30 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   // Selectable protocol: polls by a goroutine that is not parked here.
 
   pollSend(value: unknown): boolean {
-    // A bad value throws before anything changes: checked here, or (fixed-size codecs) before encodeAt writes.
-    if (!this.#fixed) this.#codec.encode(value as T, this.#scratch);
-    if (this.#cap === 0) return this.#pollSendUnbuffered(value as T);
-    const w = this.#w;
-    let m0 = 0;
-    let m1 = 0;
-    lock(w, LOCK);
-    try {
-      if (w[CLOSED] === 1) throw new ChannelClosedError();
-      const n = w[COUNT]!;
-      if (n === this.#cap) return false;
-      const off = this.#slotOffset((w[HEAD]! + n) % this.#cap);
-      if (this.#fixed) this.#codec.encodeAt!(value as T, this.#dv, off);
-      else this.#u8.set(this.#scratch, off); // encoded (and checked) above
-      w[COUNT] = n + 1; // published by the unlock's store
-      // Masks change only under the lock, so reading them here is enough: a thread that parks after the unlock
-      // re-checks the channel and sees this value.
-      m0 = w[RECV_MASK]!;
-      m1 = w[RECV_MASK + 1]!;
-    } finally {
-      unlock(w, LOCK);
+    const ring = this.#ring;
+    if (ring === null) return this.#pollSendUnbuffered(value as T);
+    // A bad value throws before anything changes: encoded into the scratch first, then into the slot it claimed.
+    if (this.#fixed) this.#codec.encodeAt!(value as T, this.#scratchView, 0);
+    else this.#codec.encode(value as T, this.#scratch);
+    const p = ring.reservePush();
+    if (p < 0) {
+      if (p === RING_CLOSED) throw new ChannelClosedError();
+      return false;
     }
-    if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
+    const off = ring.valueOffset(p);
+    if (this.#fixed) this.#codec.encodeAt!(value as T, this.#dv, off);
+    else this.#u8.set(this.#scratch, off);
+    ring.publishPush(p);
+    // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the
+    // value is published (a full barrier): either they see the value or this sees their bit. Plain reads: the
+    // masks change rarely, and an Atomics.load costs as much as the publish.
+    const w = this.#w;
+    if ((w[RECV_MASK]! | w[RECV_MASK + 1]!) !== 0) this.#wakeMask(RECV_MASK);
     return true;
   }
 
   #pollSendUnbuffered(value: T): boolean {
-    if (this.#fixed) this.#codec.encode(value, this.#scratch); // validate before claiming a partner
+    this.#codec.encode(value, this.#scratch); // validate before claiming a partner
     const w = this.#w;
     lock(w, LOCK);
     if (w[CLOSED] === 1) {
@@ -228,25 +249,17 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   }
 
   pollRecv(): unknown {
+    const ring = this.#ring;
+    if (ring !== null) {
+      const h = ring.reservePop();
+      if (h < 0) return h === RING_CLOSED ? CLOSED_V : EMPTY;
+      const v = this.#take(ring, h);
+      const w = this.#w;
+      if ((w[SEND_MASK]! | w[SEND_MASK + 1]!) !== 0) this.#wakeMask(SEND_MASK);
+      return v;
+    }
     const w = this.#w;
     lock(w, LOCK);
-    if (this.#cap > 0) {
-      const n = w[COUNT]!;
-      if (n > 0) {
-        const head = w[HEAD]!;
-        const v = this.#decodeAt(this.#slotOffset(head));
-        w[HEAD] = head + 1 === this.#cap ? 0 : head + 1;
-        w[COUNT] = n - 1;
-        const m0 = w[SEND_MASK]!;
-        const m1 = w[SEND_MASK + 1]!;
-        unlock(w, LOCK);
-        if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
-        return v;
-      }
-      const closed = w[CLOSED] === 1;
-      unlock(w, LOCK);
-      return closed ? CLOSED_V : EMPTY;
-    }
     if (w[CLOSED] === 1) {
       unlock(w, LOCK);
       return CLOSED_V;
@@ -281,11 +294,13 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     this.#tickets.get(wt)?.release();
     this.#tickets.delete(wt);
     const recv = q === this.#recvq;
-    if ((wasHead && this.#cap === 0) || q.size === 0) {
+    if (this.#ring !== null) {
+      if (q.size === 0) this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, false);
+    } else if (wasHead || q.size === 0) {
       // Re-point (or withdraw) this thread's offer, which named the removed waiter, and drop the mask bit if idle.
       const w = this.#w;
       lock(w, LOCK);
-      if (this.#cap === 0) this.#publish(recv ? DIR_RECV : DIR_SEND);
+      this.#publish(recv ? DIR_RECV : DIR_SEND);
       if (q.size === 0) this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, false);
       unlock(w, LOCK);
     }
@@ -295,55 +310,117 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   // Source protocol: the parker calls repoll when another thread may have changed this channel.
 
   repoll(): void {
-    const done: Deferred[] = [];
+    this.#repoll(true);
+  }
+
+  // Spinnable protocol: spinUntil asks whether an operation in direction `dir` may now proceed.
+
+  spinReady(dir: number): boolean {
+    const ring = this.#ring;
+    if (ring !== null) return (dir === DIR_RECV ? ring.canPop() : ring.canPush()) || ring.closed;
+    // Unbuffered: a partner took this thread's offer (or withdrew it as stale), or the channel closed.
     const w = this.#w;
-    lock(w, LOCK);
-    try {
-      if (this.#cap === 0) {
-        this.#collectOffer(DIR_RECV, done);
-        this.#collectOffer(DIR_SEND, done);
-      }
-      this.#progressRecv(done);
-      this.#progressSend(done);
-      if (this.#cap === 0) {
-        this.#publish(DIR_RECV);
-        this.#publish(DIR_SEND);
-      }
-      this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);
-      this.#setMaskBit(SEND_MASK, this.#sendq.size > 0);
-    } finally {
-      unlock(w, LOCK);
-    }
-    for (const f of done) f();
-    this.#idleCheck();
+    return Atomics.load(w, offerIndex(mySlot(), dir) + O_STATE) !== WAITING || Atomics.load(w, CLOSED) === 1;
   }
 
   // Internals.
 
+  /**
+   * #repoll completes the parked local operations that can now proceed. `remote` says what made this thread look:
+   * a wake from another thread (true), a change made on this thread (false), or neither (null: a re-check).
+   */
+  #repoll(remote: boolean | null): void {
+    const done: Deferred[] = [];
+    const ring = this.#ring;
+    let wakeRecv = false;
+    let wakeSend = false;
+    if (ring !== null) {
+      wakeSend = this.#progressRecvRing(ring, done);
+      wakeRecv = this.#progressSendRing(ring, done);
+      this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);
+      this.#setMaskBit(SEND_MASK, this.#sendq.size > 0);
+    } else {
+      const w = this.#w;
+      lock(w, LOCK);
+      try {
+        this.#collectOffer(DIR_RECV, done);
+        this.#collectOffer(DIR_SEND, done);
+        this.#progressRecv(done);
+        this.#progressSend(done);
+        this.#publish(DIR_RECV);
+        this.#publish(DIR_SEND);
+        this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);
+        this.#setMaskBit(SEND_MASK, this.#sendq.size > 0);
+      } finally {
+        unlock(w, LOCK);
+      }
+    }
+    if (done.length > 0 && remote !== null) this.#remote = remote;
+    if (wakeRecv) this.#wakeMask(RECV_MASK);
+    if (wakeSend) this.#wakeMask(SEND_MASK);
+    for (const f of done) f();
+    this.#idleCheck();
+  }
+
+  #spinRecv(): unknown {
+    return this.#ring !== null && this.#remote && spinUntil(this, DIR_RECV) ? this.pollRecv() : EMPTY;
+  }
+
   #park<R>(mode: Mode): Promise<R> {
     const w = new Waiter(mode, undefined, parkStart('chan receive'));
     const p = w.promise<R>();
-    this.enqueueRecv(w);
+    this.#recvq.push(w);
+    this.#parked(w);
     return p;
   }
 
-  /** #enqueued registers a newly parked local waiter and re-checks at once, so no wake-up can be lost in between. */
+  /**
+   * #parked registers a plain operation that must wait (already in its queue). It announces the waiter (mask bit,
+   * offer), so that every later change wakes this thread, then re-checks at once, which catches what changed before.
+   * On an unbuffered channel woken from another thread before, it then spins a little on its offer. Only if it is
+   * still parked does the parker take over.
+   */
+  #parked(wt: Waiter): void {
+    if (this.#ring !== null) this.#announce(wt);
+    else this.#tickets.set(wt, new Ticket()); // the re-check publishes its offer and mask bit, under the same lock
+    this.#repoll(null);
+    if (wt.queue !== null && this.#ring === null && this.#remote) {
+      if (spinUntil(this, wt.queue === this.#recvq ? DIR_RECV : DIR_SEND)) this.#repoll(null);
+    }
+    if (wt.queue !== null) this.#watch();
+  }
+
+  /**
+   * #enqueued registers a select's waiter: announced now, re-checked in a microtask (completing it right here could
+   * finish a select that is still registering its other cases).
+   */
   #enqueued(wt: Waiter): void {
+    this.#announce(wt);
+    this.#watch();
+    queueMicrotask(() => this.#repoll(false));
+  }
+
+  /** #announce makes a newly parked local waiter visible to other threads: its ticket, offer and mask bit. */
+  #announce(wt: Waiter): void {
+    const recv = wt.queue === this.#recvq;
+    if (this.#ring !== null) {
+      this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, true);
+      return;
+    }
     if (wt.sel === null) this.#tickets.set(wt, new Ticket());
     else wt.sel.sharedTicket?.();
+    const w = this.#w;
+    lock(w, LOCK);
+    this.#publish(recv ? DIR_RECV : DIR_SEND);
+    this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, true);
+    unlock(w, LOCK);
+  }
+
+  #watch(): void {
     if (!this.#watched) {
       this.#watched = true;
       watch(this);
     }
-    // Announce the waiter now (mask bit, offer), so that every later change wakes this thread; re-check in a
-    // microtask, which catches what changed before. Completing it right here could finish a select that is still
-    // registering its other cases.
-    const w = this.#w;
-    lock(w, LOCK);
-    if (this.#cap === 0) this.#publish(wt.queue === this.#recvq ? DIR_RECV : DIR_SEND);
-    this.#setMaskBit(wt.queue === this.#recvq ? RECV_MASK : SEND_MASK, true);
-    unlock(w, LOCK);
-    queueMicrotask(() => this.repoll());
   }
 
   #ticketOf(wt: Waiter): Ticket | undefined {
@@ -372,6 +449,107 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     }
   }
 
+  /** #take reads the value of claimed ring position `h` and frees its slot (even if decoding throws). */
+  #take(ring: Ring, h: number): unknown {
+    try {
+      return this.#decodeAt(ring.valueOffset(h));
+    } finally {
+      ring.releasePop(h);
+    }
+  }
+
+  /** #progressRecvRing completes parked local receivers of a buffered channel, oldest first; true if it took values. */
+  #progressRecvRing(ring: Ring, done: Deferred[]): boolean {
+    let took = false;
+    for (let wt = this.#recvq.head; wt !== null; ) {
+      const next = wt.next;
+      if (!ring.canPop() && !ring.closed) break;
+      if (!this.#claim(wt)) {
+        this.#recvq.remove(wt); // its select completed through another case
+      } else {
+        const h = ring.reservePop();
+        if (h === RING_EMPTY) {
+          this.#unclaim(wt); // another thread took it first, or a sender still writes the last value
+          break;
+        }
+        if (h === RING_CLOSED) {
+          this.#complete(this.#recvq, wt, undefined, false, done);
+        } else {
+          let v: unknown;
+          try {
+            v = this.#take(ring, h);
+          } catch (e) {
+            this.#recvq.remove(wt);
+            const ww = wt;
+            done.push(() => ww.fail(e as Error));
+            took = true;
+            wt = next;
+            continue;
+          }
+          this.#complete(this.#recvq, wt, v, true, done);
+          took = true;
+        }
+      }
+      wt = next;
+    }
+    return took;
+  }
+
+  /** #progressSendRing completes parked local senders of a buffered channel, oldest first; true if it sent values. */
+  #progressSendRing(ring: Ring, done: Deferred[]): boolean {
+    let sent = false;
+    for (let wt = this.#sendq.head; wt !== null; ) {
+      const next = wt.next;
+      if (ring.closed) {
+        if (this.#claim(wt)) this.#failClosed(wt, done);
+        else this.#sendq.remove(wt);
+        wt = next;
+        continue;
+      }
+      if (!ring.canPush()) break;
+      if (!this.#claim(wt)) {
+        this.#sendq.remove(wt);
+        wt = next;
+        continue;
+      }
+      // Encode first: the value was checked when the send parked, but an object may have changed since.
+      try {
+        if (this.#fixed) this.#codec.encodeAt!(wt.value as T, this.#scratchView, 0);
+        else this.#codec.encode(wt.value as T, this.#scratch);
+      } catch (e) {
+        this.#sendq.remove(wt);
+        const ww = wt;
+        done.push(() => ww.fail(e as Error));
+        wt = next;
+        continue;
+      }
+      const p = ring.reservePush();
+      if (p === RING_CLOSED) {
+        this.#failClosed(wt, done);
+      } else if (p < 0) {
+        this.#unclaim(wt); // another thread filled the room first
+        break;
+      } else {
+        const off = ring.valueOffset(p);
+        if (this.#fixed) this.#codec.encodeAt!(wt.value as T, this.#dv, off);
+        else this.#u8.set(this.#scratch, off);
+        ring.publishPush(p);
+        this.#complete(this.#sendq, wt, undefined, true, done);
+        sent = true;
+      }
+      wt = next;
+    }
+    return sent;
+  }
+
+  #failClosed(wt: Waiter, done: Deferred[]): void {
+    this.#sendq.remove(wt);
+    done.push(() => {
+      this.#finished(wt);
+      wt.fail(new ChannelClosedError());
+    });
+  }
+
   /** #collectOffer completes the local waiter whose offer a partner on another thread took. */
   #collectOffer(dir: number, done: Deferred[]): void {
     const w = this.#w;
@@ -390,48 +568,17 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
       if (tk !== undefined && tk.t === t && tk.gen === gen) break;
     }
     if (wt === null) return; // cannot happen: a claimed waiter stays queued until completed here
-    q.remove(wt);
-    if (dir === DIR_RECV) {
-      const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, mySlot(), DIR_RECV));
-      const ww = wt;
-      done.push(() => {
-        this.#finished(ww);
-        ww.wake(v, true);
-      });
-    } else {
-      const ww = wt;
-      done.push(() => {
-        this.#finished(ww);
-        ww.wake(undefined, true);
-      });
-    }
+    const v =
+      dir === DIR_RECV ? this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, mySlot(), DIR_RECV)) : undefined;
+    this.#complete(q, wt, v, true, done);
   }
 
-  /** #progressRecv completes parked local receivers that can now proceed, oldest first. */
+  /** #progressRecv completes parked local receivers of an unbuffered channel that can now proceed, oldest first. */
   #progressRecv(done: Deferred[]): void {
     const w = this.#w;
     for (let wt = this.#recvq.head; wt !== null; ) {
       const next = wt.next;
-      if (this.#cap > 0) {
-        const n = w[COUNT]!;
-        if (n > 0) {
-          if (this.#claim(wt)) {
-            const head = w[HEAD]!;
-            const v = this.#decodeAt(this.#slotOffset(head));
-            w[HEAD] = head + 1 === this.#cap ? 0 : head + 1;
-            Atomics.store(w, COUNT, n - 1);
-            this.#complete(this.#recvq, wt, v, true, done);
-            done.push(() => this.#wakeMask(SEND_MASK));
-          } else {
-            this.#recvq.remove(wt);
-          }
-        } else if (w[CLOSED] === 1) {
-          if (this.#claim(wt)) this.#complete(this.#recvq, wt, undefined, false, done);
-          else this.#recvq.remove(wt);
-        } else {
-          return;
-        }
-      } else if (w[CLOSED] === 1) {
+      if (w[CLOSED] === 1) {
         if (this.#claim(wt)) this.#complete(this.#recvq, wt, undefined, false, done);
         else this.#recvq.remove(wt);
       } else if (!this.#rendezvous(this.#recvq, wt, DIR_SEND, done)) {
@@ -441,33 +588,14 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     }
   }
 
-  /** #progressSend completes parked local senders that can now proceed, oldest first. */
+  /** #progressSend completes parked local senders of an unbuffered channel that can now proceed, oldest first. */
   #progressSend(done: Deferred[]): void {
     const w = this.#w;
     for (let wt = this.#sendq.head; wt !== null; ) {
       const next = wt.next;
       if (w[CLOSED] === 1) {
-        if (this.#claim(wt)) {
-          this.#sendq.remove(wt);
-          const ww = wt;
-          done.push(() => {
-            this.#finished(ww);
-            ww.fail(new ChannelClosedError());
-          });
-        } else {
-          this.#sendq.remove(wt);
-        }
-      } else if (this.#cap > 0) {
-        const n = w[COUNT]!;
-        if (n === this.#cap) return;
-        if (this.#claim(wt)) {
-          this.#store(wt.value as T, this.#slotOffset((w[HEAD]! + n) % this.#cap));
-          Atomics.store(w, COUNT, n + 1);
-          this.#complete(this.#sendq, wt, undefined, true, done);
-          done.push(() => this.#wakeMask(RECV_MASK));
-        } else {
-          this.#sendq.remove(wt);
-        }
+        if (this.#claim(wt)) this.#failClosed(wt, done);
+        else this.#sendq.remove(wt);
       } else if (!this.#rendezvous(this.#sendq, wt, DIR_RECV, done)) {
         return;
       }
@@ -587,8 +715,10 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     const me = mySlot();
     const i = at + (me >> 5);
     const bit = 1 << (me & 31);
-    if (on) Atomics.or(this.#w, i, bit);
-    else Atomics.and(this.#w, i, ~bit);
+    // Only this thread changes its bit, so a plain read tells whether it must change (an RMW costs ~10 ns).
+    const set = (this.#w[i]! & bit) !== 0;
+    if (on && !set) Atomics.or(this.#w, i, bit);
+    else if (!on && set) Atomics.and(this.#w, i, ~bit);
   }
 
   /** #wakeMask wakes every thread with parked operations in a mask (this thread by a re-poll). */
@@ -608,7 +738,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
   }
 
   #wakeSlot(s: number): void {
-    if (s === mySlot()) queueMicrotask(() => this.repoll());
+    if (s === mySlot()) queueMicrotask(() => this.#repoll(false));
     else wake(s);
   }
 
@@ -616,20 +746,6 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source {
     if (this.#watched && this.#recvq.size === 0 && this.#sendq.size === 0) {
       this.#watched = false;
       unwatch(this);
-    }
-  }
-
-  #slotOffset(i: number): number {
-    return this.#geo.ringOffset + i * this.#slotBytes;
-  }
-
-  /** #store encodes a value already validated into the slot at `offset`. */
-  #store(value: T, offset: number): void {
-    if (this.#fixed) {
-      this.#codec.encodeAt!(value, this.#dv, offset);
-    } else {
-      this.#codec.encode(value, this.#scratch);
-      this.#u8.set(this.#scratch, offset);
     }
   }
 
@@ -663,6 +779,9 @@ const forget = new FinalizationRegistry<number>((id) => {
  */
 export function sharedChan<T>(codec: Codec<T>, capacity = 0): SharedChan<T> {
   checkCount('sharedChan', 'capacity', capacity);
+  if (capacity > MAX_RING_CAP) {
+    throw new InvalidArgumentError(`sharedChan: capacity must be at most ${MAX_RING_CAP} (got ${capacity})`);
+  }
   if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function') {
     throw new InvalidArgumentError('sharedChan: codec must be a gocsp codec (int32, string(), json(), ...)');
   }

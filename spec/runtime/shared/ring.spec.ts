@@ -1,0 +1,130 @@
+/**
+ * The lock-free ring under buffered shared channels (runtime/shared/ring.ts), driven directly: full and empty at the
+ * edges of every capacity (1 included, where whole-step sequence numbers would confuse the two), positions wrapping
+ * many times, close with values still buffered or a send still writing, and len. Across threads:
+ * cross-thread.spec.ts (4 x 4 threads, exactly once).
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_RING_CAP, Ring, RING_CLOSED, RING_EMPTY, RING_FULL, slotStride } from '../../../runtime/shared/ring.js';
+import { sharedChan } from '../../../runtime/shared/shared-chan.js';
+import { int32 } from '../../../runtime/shared/codecs/scalars.js';
+import { isInvalidArgumentError } from '../../../runtime/index.js';
+import { rng } from '../../prng.js';
+
+const TAIL = 0;
+const HEAD = 16;
+const OFFSET = 128;
+
+/** ring makes a ring of int32 values with `cap` slots, its positions wrapping at `limit`. */
+function ring(cap: number, limit?: number): { r: Ring; dv: DataView } {
+  const sab = new SharedArrayBuffer(OFFSET + cap * slotStride(4));
+  const r = new Ring(new Int32Array(sab), TAIL, HEAD, OFFSET, cap, 4, true, limit);
+  return { r, dv: new DataView(sab) };
+}
+
+function push(x: { r: Ring; dv: DataView }, v: number): number {
+  const p = x.r.reservePush();
+  if (p < 0) return p;
+  x.dv.setInt32(x.r.valueOffset(p), v, true);
+  x.r.publishPush(p);
+  return p;
+}
+
+function pop(x: { r: Ring; dv: DataView }): number | 'empty' | 'closed' {
+  const h = x.r.reservePop();
+  if (h === RING_EMPTY) return 'empty';
+  if (h === RING_CLOSED) return 'closed';
+  const v = x.dv.getInt32(x.r.valueOffset(h), true);
+  x.r.releasePop(h);
+  return v;
+}
+
+describe('Ring', () => {
+  for (const cap of [1, 2, 3, 7, 8]) {
+    it(`is full after ${cap} sends and empty after as many receives, lap after lap (cap ${cap})`, () => {
+      const x = ring(cap, cap * 4); // wraps every 4 laps
+      let next = 0;
+      let expected = 0;
+      for (let lap = 0; lap < 50; lap++) {
+        expect(x.r.canPush()).toBe(true);
+        for (let i = 0; i < cap; i++) expect(push(x, next++)).toBeGreaterThanOrEqual(0);
+        expect(x.r.length).toBe(cap);
+        expect(x.r.canPush()).toBe(false);
+        expect(x.r.reservePush()).toBe(RING_FULL);
+        expect(x.r.canPop()).toBe(true);
+        for (let i = 0; i < cap; i++) expect(pop(x)).toBe(expected++);
+        expect(x.r.length).toBe(0);
+        expect(x.r.canPop()).toBe(false);
+        expect(pop(x)).toBe('empty');
+      }
+    });
+  }
+
+  it('keeps FIFO order and len through random interleavings across position wrap-around (seeded)', () => {
+    for (const seed of [1, 2, 3]) {
+      const rand = rng(seed);
+      const cap = 5;
+      const x = ring(cap, cap * 2);
+      let sent = 0;
+      let received = 0;
+      for (let step = 0; step < 20_000; step++) {
+        if (rand() < 0.5) {
+          const p = push(x, sent);
+          if (sent - received === cap) expect(p).toBe(RING_FULL);
+          else sent++;
+        } else {
+          const v = pop(x);
+          if (sent === received) expect(v).toBe('empty');
+          else expect(v).toBe(received++);
+        }
+        expect(x.r.length).toBe(sent - received);
+      }
+    }
+  });
+
+  it('is drained before it reports closed, and refuses sends once closed', () => {
+    const x = ring(3);
+    push(x, 10);
+    push(x, 11);
+    expect(x.r.close()).toBe(true);
+    expect(x.r.close()).toBe(false);
+    expect(x.r.closed).toBe(true);
+    expect(x.r.reservePush()).toBe(RING_CLOSED);
+    expect(pop(x)).toBe(10);
+    expect(pop(x)).toBe(11);
+    expect(pop(x)).toBe('closed');
+    expect(x.r.length).toBe(0);
+  });
+
+  it('delivers a send that claimed its position before the close, and only then reports closed', () => {
+    const x = ring(2);
+    const p = x.r.reservePush(); // a sender on another thread, still writing
+    expect(x.r.close()).toBe(true);
+    expect(pop(x)).toBe('empty'); // not closed: a value is still coming
+    x.dv.setInt32(x.r.valueOffset(p), 42, true);
+    x.r.publishPush(p);
+    expect(pop(x)).toBe(42);
+    expect(pop(x)).toBe('closed');
+  });
+
+  it('reports full, not closed, while the channel is open and full, and closed once closed even if full', () => {
+    const x = ring(1);
+    push(x, 1);
+    expect(x.r.reservePush()).toBe(RING_FULL);
+    x.r.close();
+    expect(x.r.reservePush()).toBe(RING_CLOSED);
+  });
+});
+
+describe('sharedChan capacity', () => {
+  it('refuses a capacity the ring cannot number, with a named error', () => {
+    let err: unknown;
+    try {
+      sharedChan(int32, MAX_RING_CAP + 1);
+    } catch (e) {
+      err = e;
+    }
+    expect(isInvalidArgumentError(err)).toBe(true);
+    expect((err as Error).message).toBe(`sharedChan: capacity must be at most ${MAX_RING_CAP} (got ${MAX_RING_CAP + 1})`);
+  });
+});
