@@ -5,8 +5,9 @@
  *   | control (cache line 0): LOCK  CLOSED  CAP  SLOT_BYTES  SEQ  ID  RECV_MASK[2]  SEND_MASK[2]     |
  *   | TAIL (cache line 1), HEAD (cache line 2): the buffered ring's positions (ring.ts)              |
  *   +-----------------------------------------------------------------------------------------------+
- *   | offers: MAX_THREADS x 2 records of OFFER_WORDS Int32 (unbuffered channels only use them)      |
+ *   | unbuffered: offers, MAX_THREADS x 2 records of OFFER_WORDS Int32                              |
  *   |   STATE  TICKET  GEN  SEQ          record (slot, dir) at OFFERS + (slot*2 + dir) * OFFER_WORDS |
+ *   | buffered: the ring's per-thread records (ring.ts), at OFFERS + slot * RECORD_WORDS            |
  *   +-----------------------------------------------------------------------------------------------+
  *   | ring: CAP slots of a SEQ word + SLOT_BYTES value bytes, 4-byte aligned (buffered channels)     |
  *   +-----------------------------------------------------------------------------------------------+

@@ -20,6 +20,13 @@
  * value can enter after the close, and a send that claimed its position before the close still completes (its
  * value is received before the receivers see the close, as in Go: a channel is drained before it reports closed).
  *
+ * A thread that dies between claiming a position and finishing with it (worker.terminate(), out of memory) would
+ * stop the ring there for good: every thread keeps a record in the channel of the position it holds (RECORD_WORDS
+ * per thread: PUSH and POP, position + 1 or 0, and TOKEN, its registry owner token), written with plain stores right
+ * after the claim and cleared after the publish or free. recover() finishes what dead threads held: a claimed
+ * send is published as skipped (SEQ = (2p + 1) | SKIP: receivers step over it, as the send never completed), a
+ * claimed receive is freed (the value went with its receiver, as when a goroutine dies right after a receive).
+ *
  * Ordering: a position is claimed by an Atomics CAS and a value published or freed by an Atomics store of SEQ, both
  * sequentially consistent and full barriers: a value's bytes are written after the claim and before the publishing
  * store, and read after the claim, which follows the load that saw the value published. The first reads of TAIL,
@@ -28,6 +35,8 @@
  * loads before they are reported.
  */
 
+import { isOwnerAlive, MAX_THREADS } from './registry.js';
+
 /** The results of reservePush / reservePop that are not a position. */
 export const RING_FULL = -1;
 export const RING_EMPTY = -1;
@@ -35,6 +44,29 @@ export const RING_CLOSED = -2;
 
 const CLOSED_BIT = 1 << 30;
 const POS_MASK = CLOSED_BIT - 1;
+/** SKIP marks the SEQ of a position whose sender died before publishing it (SEQ values stay below 2^30). */
+const SKIP = 1 << 30;
+
+/** RECORD_WORDS: a thread's record of what it holds (see above): PUSH, POP, TOKEN. */
+export const RECORD_WORDS = 4;
+const PUSH = 0;
+const POP = 1;
+const TOKEN = 2;
+
+/** RingLayout says where a ring's words are in its channel's buffer. */
+export interface RingLayout {
+  /** tail and head are the word indexes of TAIL and HEAD. */
+  readonly tail: number;
+  readonly head: number;
+  /** records is the word index of thread 0's record; thread s's is RECORD_WORDS * s words further. */
+  readonly records: number;
+  /** ringOffset is the byte offset of slot 0. */
+  readonly ringOffset: number;
+  readonly cap: number;
+  readonly slotBytes: number;
+  /** limit (tests only: every thread must use the same) is where positions wrap, a multiple of cap >= 2 cap. */
+  readonly limit?: number;
+}
 
 /** MAX_RING_CAP is the largest capacity a ring takes: positions must leave room for at least 4 laps below 2^29. */
 export const MAX_RING_CAP = 1 << 27;
@@ -56,31 +88,30 @@ export class Ring {
   /** #base is the word index of slot 0's SEQ; #strideWords the words from one slot to the next. */
   readonly #base: number;
   readonly #strideWords: number;
+  readonly #records: number;
+  /** #mine is the word index of this thread's record. */
+  readonly #mine: number;
 
   /**
-   * A ring over `words` (the channel's buffer): TAIL at word `tail`, HEAD at word `head`, `cap` slots of `slotBytes`
-   * starting at byte `ringOffset`. `init` lays out a new ring (every SEQ = its slot index). `limit` (tests only:
-   * every thread must use the same) is where positions wrap, a multiple of cap of at least 2 cap.
+   * A ring over `words` (the channel's buffer) as `layout` places it, used by this thread (registry slot `me`, owner
+   * token `token`). `init` lays out a new ring (every SEQ = 2 * its slot index).
    */
-  constructor(
-    words: Int32Array,
-    tail: number,
-    head: number,
-    ringOffset: number,
-    cap: number,
-    slotBytes: number,
-    init: boolean,
-    limit = cap * Math.floor((1 << 29) / cap),
-  ) {
+  constructor(words: Int32Array, layout: RingLayout, me: number, token: number, init: boolean) {
+    const cap = layout.cap;
     this.#w = words;
     this.#cap = cap;
     this.#mask = (cap & (cap - 1)) === 0 ? cap - 1 : -1;
-    this.#limit = limit;
-    this.#tail = tail;
-    this.#head = head;
-    this.#base = ringOffset / 4;
-    this.#strideWords = slotStride(slotBytes) / 4;
+    this.#limit = layout.limit ?? cap * Math.floor((1 << 29) / cap);
+    this.#tail = layout.tail;
+    this.#head = layout.head;
+    this.#base = layout.ringOffset / 4;
+    this.#strideWords = slotStride(layout.slotBytes) / 4;
+    this.#records = layout.records;
+    this.#mine = layout.records + me * RECORD_WORDS;
     if (init) for (let i = 0; i < cap; i++) words[this.#base + i * this.#strideWords] = 2 * i;
+    // A record left in this slot by a thread that had it before and died: finish it before reusing the record.
+    if ((words[this.#mine + PUSH]! | words[this.#mine + POP]!) !== 0) this.#recoverRecord(this.#mine);
+    words[this.#mine + TOKEN] = token;
   }
 
   /** valueOffset is the byte offset of the value of position `p`. */
@@ -98,13 +129,16 @@ export class Ring {
       const t = w[this.#tail]!;
       if (t >= CLOSED_BIT) return RING_CLOSED;
       const i = this.#seqIndex(t);
-      const d = this.#diff(w[i]!, 2 * t);
+      const d = this.#sendable(w[i]!, t);
       if (d === 0) {
         // A CAS on the word without CLOSED_BIT: it fails if the channel closed meanwhile.
-        if (Atomics.compareExchange(w, this.#tail, t, this.#next(t)) === t) return t;
+        if (Atomics.compareExchange(w, this.#tail, t, this.#next(t)) === t) {
+          w[this.#mine + PUSH] = t + 1;
+          return t;
+        }
       } else if (d < 0) {
         // The slot still holds the value of the previous lap: full, unless TAIL moved on (or closed) meanwhile.
-        if (Atomics.load(w, this.#tail) === t && this.#diff(Atomics.load(w, i), 2 * t) < 0) return RING_FULL;
+        if (Atomics.load(w, this.#tail) === t && this.#sendable(Atomics.load(w, i), t) < 0) return RING_FULL;
       }
       // d > 0, a lost CAS or a moved TAIL: another sender took position t; try the next.
     }
@@ -113,6 +147,7 @@ export class Ring {
   /** publishPush makes the value written for position `p` visible to receivers. */
   publishPush(p: number): void {
     Atomics.store(this.#w, this.#seqIndex(p), 2 * p + 1);
+    this.#w[this.#mine + PUSH] = 0;
   }
 
   /**
@@ -124,9 +159,22 @@ export class Ring {
     for (;;) {
       const h = w[this.#head]!;
       const i = this.#seqIndex(h);
-      const d = this.#diff(w[i]!, 2 * h + 1);
+      const seq = w[i]!;
+      if (seq >= SKIP) {
+        // A dead sender's position (recover): step over it, freeing its slot for the next lap.
+        if (seq - SKIP === 2 * h + 1 && Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) {
+          w[this.#mine + POP] = h + 1;
+          this.#free(h);
+          w[this.#mine + POP] = 0;
+        }
+        continue;
+      }
+      const d = this.#diff(seq, 2 * h + 1);
       if (d === 0) {
-        if (Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) return h;
+        if (Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) {
+          w[this.#mine + POP] = h + 1;
+          return h;
+        }
       } else if (d < 0) {
         if (Atomics.load(w, this.#head) !== h || this.#diff(Atomics.load(w, i), 2 * h + 1) === 0) continue;
         // Nothing published at h. Closed and drained only if no sender holds a position at or after h either (a
@@ -139,14 +187,32 @@ export class Ring {
 
   /** releasePop frees the slot of position `h` (its value read) for the sender of the next lap. */
   releasePop(h: number): void {
-    const p = h + this.#cap;
-    Atomics.store(this.#w, this.#seqIndex(h), 2 * (p >= this.#limit ? p - this.#limit : p));
+    this.#free(h);
+    this.#w[this.#mine + POP] = 0;
   }
 
   /** canPop reports whether a value is published at HEAD (a hint: another receiver may take it first). */
   canPop(): boolean {
     const h = Atomics.load(this.#w, this.#head);
-    return Atomics.load(this.#w, this.#seqIndex(h)) === 2 * h + 1;
+    return (Atomics.load(this.#w, this.#seqIndex(h)) & ~SKIP) === 2 * h + 1;
+  }
+
+  /**
+   * recover finishes the positions that dead threads held (see the top of this file); it reports whether it found
+   * any. Call it when the ring looks stuck: a receiver sees nothing published though something was sent, or a
+   * sender sees no room.
+   */
+  recover(): boolean {
+    const w = this.#w;
+    let found = false;
+    for (let rec = this.#records, end = rec + MAX_THREADS * RECORD_WORDS; rec < end; rec += RECORD_WORDS) {
+      if ((w[rec + PUSH]! | w[rec + POP]!) === 0) continue;
+      const token = w[rec + TOKEN]!;
+      if (token === 0 || isOwnerAlive(token)) continue;
+      this.#recoverRecord(rec);
+      found = true;
+    }
+    return found;
   }
 
   /** canPush reports whether the slot at TAIL is free (a hint: another sender may take it first). */
@@ -168,9 +234,55 @@ export class Ring {
   get length(): number {
     // HEAD first: it never passes TAIL, so TAIL read after it is at or past it (modulo the wrap).
     const h = Atomics.load(this.#w, this.#head);
-    let n = (Atomics.load(this.#w, this.#tail) & POS_MASK) - h;
-    if (n < 0) n += this.#limit;
+    const n = this.#ahead(Atomics.load(this.#w, this.#tail) & POS_MASK, h);
     return n > this.#cap ? this.#cap : n;
+  }
+
+  /**
+   * #recoverRecord finishes what the dead thread of record `rec` held. Each step is a CAS from the exact state the
+   * dead thread left (and only while the position is still inside the claimed range), so two threads recovering at
+   * once, or a record that is older than it looks, change nothing twice.
+   */
+  #recoverRecord(rec: number): void {
+    const w = this.#w;
+    const push = Atomics.load(w, rec + PUSH);
+    if (push !== 0) {
+      const p = push - 1;
+      // Claimed (TAIL past p) and not received yet (HEAD at or before p), and still unpublished.
+      const claimed = this.#ahead(Atomics.load(w, this.#tail) & POS_MASK, p);
+      if (claimed >= 1 && claimed <= this.#cap && this.#ahead(p, Atomics.load(w, this.#head)) < this.#cap) {
+        Atomics.compareExchange(w, this.#seqIndex(p), 2 * p, (2 * p + 1) | SKIP);
+      }
+      Atomics.compareExchange(w, rec + PUSH, push, 0);
+    }
+    const pop = Atomics.load(w, rec + POP);
+    if (pop !== 0) {
+      const h = pop - 1;
+      const taken = this.#ahead(Atomics.load(w, this.#head), h);
+      const seq = Atomics.load(w, this.#seqIndex(h));
+      if (taken >= 1 && taken <= this.#cap && (seq & ~SKIP) === 2 * h + 1) {
+        const p = h + this.#cap;
+        Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * (p >= this.#limit ? p - this.#limit : p));
+      }
+      Atomics.compareExchange(w, rec + POP, pop, 0);
+    }
+  }
+
+  /** #free makes the slot of position `h` free for position h + cap. */
+  #free(h: number): void {
+    const p = h + this.#cap;
+    Atomics.store(this.#w, this.#seqIndex(h), 2 * (p >= this.#limit ? p - this.#limit : p));
+  }
+
+  /** #sendable compares SEQ `seq` with position `t`: 0 free for t, < 0 still full (or a skipped value), > 0 stale. */
+  #sendable(seq: number, t: number): number {
+    return seq >= SKIP ? -1 : this.#diff(seq, 2 * t);
+  }
+
+  /** #ahead is how many positions `a` is past `b` (modulo the wrap), in [0, limit). */
+  #ahead(a: number, b: number): number {
+    const n = a - b;
+    return n < 0 ? n + this.#limit : n;
   }
 
   #seqIndex(p: number): number {

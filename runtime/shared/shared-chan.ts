@@ -59,7 +59,8 @@ import {
 import { lock, unlock } from './lock.js';
 import { spinUntil, unwatch, watch, type Source, type Spinnable } from './parker.js';
 import { MAX_RING_CAP, Ring, RING_CLOSED, RING_EMPTY } from './ring.js';
-import { adopt, isAlive, nextObjectId, registry, slot as mySlot, wake } from './registry.js';
+import { adopt, isAlive, nextObjectId, ownerToken, registry, slot as mySlot, wake } from './registry.js';
+import { watchDeaths } from './sync/recovery.js';
 import { claimTicket, Ticket } from './ticket.js';
 import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from './wire.js';
 import { codecFromWire } from './codecs/from-wire.js';
@@ -112,7 +113,16 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     this.#geo = geometry(this.#cap, this.#slotBytes);
     this.#w = new Int32Array(sab, 0, (this.#cap > 0 ? this.#geo.totalBytes : this.#geo.ringOffset) / 4);
     this.#ring =
-      this.#cap > 0 ? new Ring(this.#w, TAIL, HEAD, this.#geo.ringOffset, this.#cap, this.#slotBytes, init !== undefined) : null;
+      this.#cap > 0
+        ? new Ring(
+            this.#w,
+            { tail: TAIL, head: HEAD, records: OFFERS, ringOffset: this.#geo.ringOffset, cap: this.#cap, slotBytes: this.#slotBytes },
+            mySlot(),
+            ownerToken(),
+            init !== undefined,
+          )
+        : null;
+    watchDeaths();
     this.#u8 = new Uint8Array(sab);
     this.#codec = codec;
     this.#scratch = new Uint8Array(this.#slotBytes);
@@ -335,6 +345,11 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     let wakeRecv = false;
     let wakeSend = false;
     if (ring !== null) {
+      // Stuck: something was sent but nothing is published, or no room: a dead thread may hold the position.
+      const stuck =
+        (this.#recvq.size > 0 && !ring.canPop() && ring.length > 0) ||
+        (this.#sendq.size > 0 && !ring.canPush() && !ring.closed);
+      if (stuck) ring.recover();
       wakeSend = this.#progressRecvRing(ring, done);
       wakeRecv = this.#progressSendRing(ring, done);
       this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);

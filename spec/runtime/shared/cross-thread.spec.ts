@@ -86,4 +86,19 @@ describe('shared channel across threads', () => {
     expect(ch.trySend(5)).toBe(true);
     expect(await ch.recv()).toBe(5);
   });
+
+  it('stays usable after a thread died between claiming a buffered slot and publishing it', async () => {
+    const ch = sharedChan(int32, 3);
+    expect(ch.trySend(1)).toBe(true);
+    const killer = onThread('claimAndDie', ch);
+    expect(await killer.exited).toBe(0);
+    expect(ch.trySend(3)).toBe(true); // full now: 1, the dead sender's position, 3
+    expect(ch.len()).toBe(3);
+    expect(await ch.recv()).toBe(1);
+    // The receive parks behind the dead position; its re-check recovers it and takes the value after it.
+    expect(await ch.recv()).toBe(3);
+    expect(ch.trySend(4)).toBe(true);
+    expect(ch.trySend(5)).toBe(true);
+    expect([await ch.recv(), await ch.recv()]).toEqual([4, 5]);
+  });
 });

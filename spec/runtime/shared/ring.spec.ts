@@ -5,7 +5,16 @@
  * cross-thread.spec.ts (4 x 4 threads, exactly once).
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_RING_CAP, Ring, RING_CLOSED, RING_EMPTY, RING_FULL, slotStride } from '../../../runtime/shared/ring.js';
+import {
+  MAX_RING_CAP,
+  RECORD_WORDS,
+  Ring,
+  RING_CLOSED,
+  RING_EMPTY,
+  RING_FULL,
+  slotStride,
+} from '../../../runtime/shared/ring.js';
+import { MAX_THREADS, ownerToken } from '../../../runtime/shared/registry.js';
 import { sharedChan } from '../../../runtime/shared/shared-chan.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { isInvalidArgumentError } from '../../../runtime/index.js';
@@ -13,16 +22,34 @@ import { rng } from '../../prng.js';
 
 const TAIL = 0;
 const HEAD = 16;
-const OFFSET = 128;
+const RECORDS = 32;
+const OFFSET = (RECORDS + MAX_THREADS * RECORD_WORDS) * 4;
 
-/** ring makes a ring of int32 values with `cap` slots, its positions wrapping at `limit`. */
-function ring(cap: number, limit?: number): { r: Ring; dv: DataView } {
-  const sab = new SharedArrayBuffer(OFFSET + cap * slotStride(4));
-  const r = new Ring(new Int32Array(sab), TAIL, HEAD, OFFSET, cap, 4, true, limit);
-  return { r, dv: new DataView(sab) };
+interface R {
+  r: Ring;
+  dv: DataView;
+  sab: SharedArrayBuffer;
 }
 
-function push(x: { r: Ring; dv: DataView }, v: number): number {
+/** ring makes a ring of int32 values with `cap` slots, its positions wrapping at `limit`, used as thread 0. */
+function ring(cap: number, limit?: number): R {
+  const sab = new SharedArrayBuffer(OFFSET + cap * slotStride(4));
+  const layout = { tail: TAIL, head: HEAD, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4, ...(limit ? { limit } : {}) };
+  const r = new Ring(new Int32Array(sab), layout, 0, ownerToken(), true);
+  return { r, dv: new DataView(sab), sab };
+}
+
+/** DEAD_SLOT is a registry slot no thread has: its owner token is never alive. */
+const DEAD_SLOT = 37;
+const DEAD_TOKEN = (5 << 7) | (DEAD_SLOT + 1);
+
+/** asDeadThread is the same ring as used by a thread that has died (its owner token is not alive). */
+function asDeadThread(x: R, cap: number): R {
+  const layout = { tail: TAIL, head: HEAD, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4 };
+  return { ...x, r: new Ring(new Int32Array(x.sab), layout, DEAD_SLOT, DEAD_TOKEN, false) };
+}
+
+function push(x: R, v: number): number {
   const p = x.r.reservePush();
   if (p < 0) return p;
   x.dv.setInt32(x.r.valueOffset(p), v, true);
@@ -30,7 +57,7 @@ function push(x: { r: Ring; dv: DataView }, v: number): number {
   return p;
 }
 
-function pop(x: { r: Ring; dv: DataView }): number | 'empty' | 'closed' {
+function pop(x: R): number | 'empty' | 'closed' {
   const h = x.r.reservePop();
   if (h === RING_EMPTY) return 'empty';
   if (h === RING_CLOSED) return 'closed';
@@ -113,6 +140,59 @@ describe('Ring', () => {
     expect(x.r.reservePush()).toBe(RING_FULL);
     x.r.close();
     expect(x.r.reservePush()).toBe(RING_CLOSED);
+  });
+});
+
+describe('Ring after a thread died holding a position', () => {
+  it('steps over a send that its dead sender claimed and never published; the values after it come through', () => {
+    const x = ring(4);
+    push(x, 1);
+    const dead = asDeadThread(x, 4);
+    expect(dead.r.reservePush()).toBeGreaterThanOrEqual(0); // claimed, then the thread died
+    push(x, 3);
+    expect(pop(x)).toBe(1);
+    expect(pop(x)).toBe('empty'); // stuck behind the dead sender's position
+    expect(x.r.length).toBe(2);
+    expect(x.r.recover()).toBe(true);
+    expect(pop(x)).toBe(3);
+    expect(pop(x)).toBe('empty');
+    expect(x.r.recover()).toBe(false); // nothing left to recover
+    for (let i = 0; i < 20; i++) {
+      // and the ring goes on, lap after lap
+      expect(push(x, i)).toBeGreaterThanOrEqual(0);
+      expect(pop(x)).toBe(i);
+    }
+  });
+
+  it('frees the slot of a receive its dead receiver claimed and never released', () => {
+    const x = ring(2);
+    push(x, 1);
+    push(x, 2);
+    const dead = asDeadThread(x, 2);
+    expect(dead.r.reservePop()).toBeGreaterThanOrEqual(0); // took value 1, then died
+    expect(pop(x)).toBe(2);
+    expect(push(x, 3)).toBe(RING_FULL); // the next position's slot is the one the dead receiver still holds
+    expect(x.r.recover()).toBe(true);
+    expect(push(x, 3)).toBeGreaterThanOrEqual(0);
+    expect(push(x, 4)).toBeGreaterThanOrEqual(0);
+    expect(pop(x)).toBe(3);
+    expect(pop(x)).toBe(4);
+  });
+
+  it('recovers a dead thread record when a new thread takes its registry slot and opens the channel', () => {
+    const x = ring(2);
+    const dead = asDeadThread(x, 2);
+    expect(dead.r.reservePush()).toBeGreaterThanOrEqual(0);
+    push(x, 7);
+    asDeadThread(x, 2); // the slot's next thread builds its ring: it finishes the record first
+    expect(pop(x)).toBe(7);
+  });
+
+  it('leaves the positions of live threads alone', () => {
+    const x = ring(2);
+    expect(x.r.reservePush()).toBeGreaterThanOrEqual(0); // this (live) thread is still writing
+    expect(x.r.recover()).toBe(false);
+    expect(pop(x)).toBe('empty');
   });
 });
 

@@ -4,6 +4,9 @@
  */
 import { close as closeChan, recvCase, select, sendCase, type Chan, type RecvChan, type SendChan } from '../../../../runtime/index.js';
 import { lock } from '../../../../runtime/shared/lock.js';
+import { geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/layout.js';
+import { ownerToken, slot } from '../../../../runtime/shared/registry.js';
+import { Ring } from '../../../../runtime/shared/ring.js';
 
 /** produce sends base+0 .. base+n-1 on ch. */
 export async function produce(ch: SendChan<number>, base: number, n: number): Promise<number> {
@@ -65,6 +68,19 @@ export async function sendOnce(ch: SendChan<number>, v: number, flags: Int32Arra
 export async function holdLockAndDie(ch: Chan<number>): Promise<void> {
   const words = new Int32Array((ch as unknown as { [k: symbol]: () => { sab: SharedArrayBuffer } })[Symbol.for('gocsp.toWire')]!().sab);
   lock(words, 0);
+  process.exit(0);
+}
+
+/**
+ * claimAndDie claims the next position of buffered channel ch's ring, as a send does before it writes the value,
+ * then exits the thread before publishing it (what worker.terminate() can do between two statements).
+ */
+export async function claimAndDie(ch: Chan<number>): Promise<void> {
+  const sab = (ch as unknown as { [k: symbol]: () => { sab: SharedArrayBuffer } })[Symbol.for('gocsp.toWire')]!().sab;
+  const words = new Int32Array(sab);
+  const layout = { tail: TAIL, head: HEAD, records: OFFERS, ringOffset: geometry(0, 0).ringOffset, cap: ch.cap(), slotBytes: 4 };
+  const ring = new Ring(words, layout, slot(), ownerToken(), false);
+  if (ring.reservePush() < 0) throw new Error('claimAndDie: no room');
   process.exit(0);
 }
 
