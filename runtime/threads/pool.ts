@@ -69,8 +69,9 @@ export class ThreadPool implements ThreadEvents {
     this.#queue.push(job);
     if (++this.#active === 1) this.#setRef(true);
     if (this.#hungry.size === 0) return;
-    if (this.#queue.length >= BATCH_MAX * SHARE_DIVISOR * this.#threads.size) {
-      // A long burst: hungry workers need not idle until it ends, as their shares are full batches already.
+    if (this.#queue.length >= BATCH_MAX * (SHARE_DIVISOR + 1) * this.#threads.size) {
+      // A long burst: hungry workers need not idle until it ends, as their shares are full batches already (the
+      // queue holds a full share for every worker, even after the others took theirs).
       this.#flush();
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The worker side of the scheduler: a gocsp worker thread runs gocsp's own single-thread runtime and starts each task
- * it is sent as a goroutine with go(), many at once.
+ * it is sent as a goroutine, many at once (a batch starts with one go(), its tasks one after the other).
  *
  * Protocol (protocol.ts): the worker asks for up to `want` goroutines, main answers with a batch, the worker starts
  * them and, once its event loop has turned (setImmediate), reports the goroutines that finished and asks again if
@@ -65,45 +65,95 @@ setPanicHandler((e, gid) => post({ t: 'panic', gid, error: errorToWire(e) }));
 port.on('message', (m: RunMsg) => {
   asked = false;
   for (const [key, url, name] of m.defs) defs.set(key, { url, name, fn: null });
-  const { ids, fns, args, flags } = m;
-  unstarted = ids.length;
-  for (let i = 0; i < ids.length; i++) {
-    running++;
-    go(runTask, ids[i]!, defs.get(fns[i]!)!, args[i]!, flags[i]!);
-  }
+  running += m.ids.length;
+  unstarted = m.ids.length;
+  go(startBatch, m);
   queueReport();
 });
 queueReport();
 
-async function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: number): Promise<void> {
+/**
+ * startBatch starts the goroutines of a batch one after the other, in one goroutine start (a go() per task costs a
+ * microtask hop and a promise each): each task runs until it returns or first awaits, then the next one starts, as
+ * separately started goroutines would. runTask never throws: a task's error is its outcome.
+ */
+function startBatch(m: RunMsg): void {
+  const { ids, fns, args, flags } = m;
+  for (let i = 0; i < ids.length; i++) runTask(ids[i]!, defs.get(fns[i]!)!, args[i]!, flags[i]!);
+}
+
+/** runTask runs one task goroutine; a task that returns at once (not a promise) completes without a microtask. */
+function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: number): void {
+  // The goroutines of a batch start one after the other: once what is left of the batch should take less than a
+  // round trip to main, ask for the next batch, so that it arrives as this one ends rather than a round trip
+  // later. Tasks longer than that never ask early, so no goroutine waits long behind a batch held here.
+  if (unstarted > 0 && unstarted-- * taskUs <= PREFETCH_US && !asked) ask();
+  const fn = def.fn ?? (def.fn = tasks.get(def.url)?.get(def.name) ?? null);
+  if (fn === null) {
+    void runSlow(id, def, args, flags);
+    return;
+  }
+  let r: unknown;
   try {
-    const fn = def.fn ?? (def.fn = tasks.get(def.url)?.get(def.name) ?? (await findTask(def.url, def.name)));
-    // The goroutines of a batch start one after the other: once what is left of the batch should take less than a
-    // round trip to main, ask for the next batch, so that it arrives as this one ends rather than a round trip
-    // later. Tasks longer than that never ask early, so no goroutine waits long behind a batch held here.
-    if (unstarted > 0 && unstarted-- * taskUs <= PREFETCH_US && !asked) ask();
     const t0 = performance.now();
-    const r = fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
+    r = fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
     const us = (performance.now() - t0) * 1000;
     taskUs = taskUs === taskUs ? taskUs + (us - taskUs) / 8 : us;
-    const value = isThenable(r) ? await r : r;
-    if ((flags & FLAG_REPLY) === 0) {
-      doneIds.push(id);
-      doneValues.push(undefined);
-    } else if (isPlainPrimitive(value)) {
-      doneIds.push(id);
-      doneValues.push(value);
-    } else {
-      const e = encode(value, `goThread: the result of task ${def.name}`);
-      if (e.wired) doneWired.push(doneIds.length);
-      doneIds.push(id);
-      doneValues.push(e.value);
-    }
   } catch (e) {
-    failed.push({ id, error: errorToWire(e) });
+    ended(id, def, flags, false, e);
+    return;
   }
+  if (isThenable(r)) {
+    r.then(
+      (v) => ended(id, def, flags, true, v),
+      (e: unknown) => ended(id, def, flags, false, e),
+    );
+  } else {
+    ended(id, def, flags, true, r);
+  }
+}
+
+/** runSlow is runTask for a task whose module this worker has not imported yet. */
+async function runSlow(id: number, def: TaskDef, args: readonly unknown[], flags: number): Promise<void> {
+  let value: unknown;
+  try {
+    const fn = def.fn ?? (def.fn = await findTask(def.url, def.name));
+    value = await fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
+  } catch (e) {
+    ended(id, def, flags, false, e);
+    return;
+  }
+  ended(id, def, flags, true, value);
+}
+
+/** ended puts a task goroutine's outcome in the outbox: its result (ok) or its error. */
+function ended(id: number, def: TaskDef, flags: number, ok: boolean, value: unknown): void {
   running--;
   queueReport();
+  if (!ok) {
+    failed.push({ id, error: errorToWire(value) });
+    return;
+  }
+  if ((flags & FLAG_REPLY) === 0) {
+    doneIds.push(id);
+    doneValues.push(undefined);
+    return;
+  }
+  if (isPlainPrimitive(value)) {
+    doneIds.push(id);
+    doneValues.push(value);
+    return;
+  }
+  let e: ReturnType<typeof encode>;
+  try {
+    e = encode(value, `goThread: the result of task ${def.name}`);
+  } catch (err) {
+    failed.push({ id, error: errorToWire(err) });
+    return;
+  }
+  if (e.wired) doneWired.push(doneIds.length);
+  doneIds.push(id);
+  doneValues.push(e.value);
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
