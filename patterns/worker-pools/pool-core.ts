@@ -235,23 +235,21 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       return;
     }
     const [out, abandon] = started;
-    let ended = false;
-    job.cancelRun = (c) => {
-      if (!ended) abandon(c);
-    };
-    const end = (o: Outcome<TOut>): void => {
-      ended = true;
-      job.cancelRun = null;
-      w.running.delete(job);
-      w.finished();
-      this.#ended(job, o, t0);
-      freed.trySend();
-    };
+    job.cancelRun = abandon; // abandoning a task that has ended does nothing
     w.running.add(job);
     out.then(
-      (value) => end({ ok: true, value: value as TOut }),
-      (error: unknown) => end({ ok: false, error }),
+      (value) => this.#endJob(w, job, freed, t0, { ok: true, value: value as TOut }),
+      (error: unknown) => this.#endJob(w, job, freed, t0, { ok: false, error }),
     );
+  }
+
+  /** #endJob ends a job of `w`'s window with its task's outcome `o`, and tells `w` on `freed`. */
+  #endJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>, t0: number, o: Outcome<TOut>): void {
+    job.cancelRun = null;
+    w.running.delete(job);
+    w.finished();
+    this.#ended(job, o, t0);
+    freed.trySend();
   }
 
   /** cancelRunning ends the jobs in `w`'s window with the pool's cancel-stop cause, abandoning their tasks. */
