@@ -140,8 +140,13 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
           this.counters.rejected++;
           throw new PoolFullError(this.#hooks.owner, this.#cfg.queueSize);
         }
-        const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(ctx.done(), () => false)]);
-        if (!sent) throw this.#gaveUp(job, ctx);
+        const done = ctx.done();
+        if (done === null) {
+          await this.#jobs.send(job); // nothing to select against: a plain send parks for less
+        } else {
+          const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(done, () => false)]);
+          if (!sent) throw this.#gaveUp(job, ctx);
+        }
       }
       const done = ctx.done();
       const o =
