@@ -24,7 +24,7 @@
  * operation's ticket. A partner claims the ticket, then moves the value through the offer's value slot.
  */
 import { MAX_THREADS } from './registry.js';
-import { slotStride } from './ring.js';
+import { RECORD_WORDS, slotStride } from './ring.js';
 
 export const LOCK = 0;
 export const CLOSED = 1;
@@ -56,7 +56,9 @@ export const TAKEN = 3;
 export const DIR_RECV = 0;
 export const DIR_SEND = 1;
 
-const CONTROL_BYTES = (OFFERS + MAX_THREADS * 2 * OFFER_WORDS) * 4;
+/** The bytes before the ring: control lines, then offers (unbuffered) or the ring's records (buffered). */
+const OFFERS_BYTES = (OFFERS + MAX_THREADS * 2 * OFFER_WORDS) * 4;
+const RECORDS_BYTES = (OFFERS + MAX_THREADS * RECORD_WORDS) * 4;
 
 /** offerIndex is the control word index of the offer record of thread `slot` in direction `dir`. */
 export function offerIndex(slot: number, dir: number): number {
@@ -71,7 +73,7 @@ export interface Geometry {
 }
 
 export function geometry(cap: number, slotBytes: number): Geometry {
-  const ringOffset = CONTROL_BYTES;
+  const ringOffset = cap === 0 ? OFFERS_BYTES : RECORDS_BYTES;
   const offerValuesOffset = ringOffset + cap * slotStride(slotBytes);
   const offerBytes = cap === 0 ? MAX_THREADS * 2 * slotBytes : 0;
   return { ringOffset, offerValuesOffset, totalBytes: offerValuesOffset + offerBytes };

@@ -28,16 +28,25 @@ export interface Spinnable {
 
 /**
  * Spinning: a cross-thread futex wake costs ~100 us on these machines, far more than the turnaround of a busy partner,
- * so a thread spins before it sleeps. The budget adapts: it doubles (up to SPIN_MAX_MS) each time a wake came while
- * spinning, so two busy threads stay awake and hand values over in microseconds, and it falls back to SPIN_MIN_MS
- * after a real sleep, so an idle thread burns at most one short spin. The main thread spins less, since its event
- * loop serves everything else too.
+ * so a thread spins before it sleeps. The budget adapts:
+ * - it doubles (up to SPIN_MAX_MS) each time a wake came while spinning, so two busy threads stay awake and hand
+ *   values over in microseconds;
+ * - after a sleep shorter than SPIN_MAX_MS it becomes twice that sleep: the partner was busy, and a spin that long
+ *   would have caught its wake without the wake-up's latency, during which both sides fall idle in turn (two threads
+ *   moving values through a buffer otherwise go full, sleep, empty, sleep, ... at the pace of wake-ups);
+ * - but such a long spin that fails means the partner could not run meanwhile (it shares our CPU: a loaded machine),
+ *   and spinning only delays it: the next long spins are skipped, for twice as many sleeps each time one fails;
+ * - after a long sleep (idleness) it falls back to SPIN_MIN_MS, so an idle thread burns at most one short spin.
+ * The main thread spins less, since its event loop serves everything else too.
  */
 /** ONE_CPU: with a single CPU to run on (taskset, a 1-vCPU container), spinning only delays the partner: never spin. */
 const ONE_CPU = availableParallelism() === 1;
 const SPIN_MIN_MS = ONE_CPU ? 0 : 0.02;
 const SPIN_MAX_MS = ONE_CPU ? 0 : isMainThread ? 0.25 : 1;
 let spinMs = SPIN_MIN_MS;
+/** probeSkip: sleeps left before a long spin is tried again; probeBackoff: the next skip after a failed long spin. */
+let probeSkip = 0;
+let probeBackoff = 1;
 
 const sources = new Set<Source>();
 let running = false;
@@ -76,17 +85,21 @@ let opSpinMs = OP_SPIN_MIN_MS;
 
 /**
  * spinUntil spins until `s.spinReady(dir)` or the thread's operation spin budget runs out; it reports whether the
- * object became ready. The clock is read once every 32 checks.
+ * object became ready. Between two checks it reads the clock `gap` times (~40 ns each, touching no shared memory):
+ * a check reads the cache line the partner is writing, and checking back to back would take that line away from
+ * it at every value. A buffered channel wants a wide gap, so that values pile up between checks and are then taken
+ * in a run; an unbuffered hand-off a narrow one, as every nanosecond of it is latency.
  */
-export function spinUntil(s: Spinnable, dir: number): boolean {
+export function spinUntil(s: Spinnable, dir: number, gap: number): boolean {
   if (opSpinMs === 0) return false;
   const until = performance.now() + opSpinMs;
-  for (let n = 1; ; n++) {
+  for (;;) {
     if (s.spinReady(dir)) {
       opSpinMs = Math.min(OP_SPIN_MAX_MS, opSpinMs * 2);
       return true;
     }
-    if ((n & 31) === 0 && performance.now() >= until) {
+    for (let i = 1; i < gap; i++) performance.now();
+    if (performance.now() >= until) {
       opSpinMs = Math.max(OP_SPIN_MIN_MS, opSpinMs / 2);
       return false;
     }
@@ -117,11 +130,22 @@ async function loop(): Promise<void> {
       }
       if (Atomics.load(words, i) === 0) {
         spinMs = Math.min(SPIN_MAX_MS, spinMs * 2);
+        probeBackoff = 1;
         continue;
       }
-      spinMs = SPIN_MIN_MS;
+      if (spinMs > SPIN_MIN_MS) {
+        probeSkip = probeBackoff;
+        probeBackoff = Math.min(64, probeBackoff * 2);
+      }
       const r = Atomics.waitAsync(words, i, 1);
-      if (r.async) await r.value;
+      if (r.async) {
+        const t0 = performance.now();
+        await r.value;
+        const slept = performance.now() - t0;
+        if (slept < SPIN_MAX_MS && probeSkip === 0) spinMs = Math.min(SPIN_MAX_MS, Math.max(SPIN_MIN_MS, 2 * slept));
+        else spinMs = SPIN_MIN_MS;
+        if (probeSkip > 0) probeSkip--;
+      }
     }
   } finally {
     Atomics.store(words, i, 0);

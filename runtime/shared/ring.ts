@@ -47,8 +47,11 @@ const POS_MASK = CLOSED_BIT - 1;
 /** SKIP marks the SEQ of a position whose sender died before publishing it (SEQ values stay below 2^30). */
 const SKIP = 1 << 30;
 
-/** RECORD_WORDS: a thread's record of what it holds (see above): PUSH, POP, TOKEN. */
-export const RECORD_WORDS = 4;
+/**
+ * RECORD_WORDS: a thread's record of what it holds (see above): PUSH, POP, TOKEN, padded to a cache line, since a
+ * sending and a receiving thread write theirs at every value.
+ */
+export const RECORD_WORDS = 16;
 const PUSH = 0;
 const POP = 1;
 const TOKEN = 2;
@@ -58,6 +61,11 @@ export interface RingLayout {
   /** tail and head are the word indexes of TAIL and HEAD. */
   readonly tail: number;
   readonly head: number;
+  /**
+   * closed is the word index of a flag set once the ring is closed (after CLOSED_BIT), which receivers read instead
+   * of TAIL: a receiver that polled TAIL would take its cache line away from the sender at every value.
+   */
+  readonly closed: number;
   /** records is the word index of thread 0's record; thread s's is RECORD_WORDS * s words further. */
   readonly records: number;
   /** ringOffset is the byte offset of slot 0. */
@@ -85,6 +93,7 @@ export class Ring {
   readonly #limit: number;
   readonly #tail: number;
   readonly #head: number;
+  readonly #closed: number;
   /** #base is the word index of slot 0's SEQ; #strideWords the words from one slot to the next. */
   readonly #base: number;
   readonly #strideWords: number;
@@ -104,6 +113,7 @@ export class Ring {
     this.#limit = layout.limit ?? cap * Math.floor((1 << 29) / cap);
     this.#tail = layout.tail;
     this.#head = layout.head;
+    this.#closed = layout.closed;
     this.#base = layout.ringOffset / 4;
     this.#strideWords = slotStride(layout.slotBytes) / 4;
     this.#records = layout.records;
@@ -178,9 +188,10 @@ export class Ring {
       } else if (d < 0) {
         if (Atomics.load(w, this.#head) !== h || this.#diff(Atomics.load(w, i), 2 * h + 1) === 0) continue;
         // Nothing published at h. Closed and drained only if no sender holds a position at or after h either (a
-        // sender that claimed one before the close is still writing: its value comes first).
-        const t = Atomics.load(w, this.#tail);
-        return t >= CLOSED_BIT && (t & POS_MASK) === h ? RING_CLOSED : RING_EMPTY;
+        // sender that claimed one before the close is still writing: its value comes first). The flag is set
+        // after CLOSED_BIT: until it is, the receive is one that came before the close.
+        if (Atomics.load(w, this.#closed) === 0) return RING_EMPTY;
+        return (Atomics.load(w, this.#tail) & POS_MASK) === h ? RING_CLOSED : RING_EMPTY;
       }
     }
   }
@@ -223,11 +234,14 @@ export class Ring {
 
   /** close marks the ring closed; false if it already was. */
   close(): boolean {
-    return (Atomics.or(this.#w, this.#tail, CLOSED_BIT) & CLOSED_BIT) === 0;
+    if ((Atomics.or(this.#w, this.#tail, CLOSED_BIT) & CLOSED_BIT) !== 0) return false;
+    Atomics.store(this.#w, this.#closed, 1);
+    return true;
   }
 
+  /** closed reports whether the ring was closed (read from the flag, not TAIL: see RingLayout.closed). */
   get closed(): boolean {
-    return Atomics.load(this.#w, this.#tail) >= CLOSED_BIT;
+    return Atomics.load(this.#w, this.#closed) !== 0;
   }
 
   /** length is the number of positions sent into and not yet received from (Go's len). */

@@ -22,6 +22,7 @@ import { rng } from '../../prng.js';
 
 const TAIL = 0;
 const HEAD = 16;
+const CLOSED = 8;
 const RECORDS = 32;
 const OFFSET = (RECORDS + MAX_THREADS * RECORD_WORDS) * 4;
 
@@ -34,7 +35,7 @@ interface R {
 /** ring makes a ring of int32 values with `cap` slots, its positions wrapping at `limit`, used as thread 0. */
 function ring(cap: number, limit?: number): R {
   const sab = new SharedArrayBuffer(OFFSET + cap * slotStride(4));
-  const layout = { tail: TAIL, head: HEAD, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4, ...(limit ? { limit } : {}) };
+  const layout = { tail: TAIL, head: HEAD, closed: CLOSED, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4, ...(limit ? { limit } : {}) };
   const r = new Ring(new Int32Array(sab), layout, 0, ownerToken(), true);
   return { r, dv: new DataView(sab), sab };
 }
@@ -45,7 +46,7 @@ const DEAD_TOKEN = (5 << 7) | (DEAD_SLOT + 1);
 
 /** asDeadThread is the same ring as used by a thread that has died (its owner token is not alive). */
 function asDeadThread(x: R, cap: number): R {
-  const layout = { tail: TAIL, head: HEAD, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4 };
+  const layout = { tail: TAIL, head: HEAD, closed: CLOSED, records: RECORDS, ringOffset: OFFSET, cap, slotBytes: 4 };
   return { ...x, r: new Ring(new Int32Array(x.sab), layout, DEAD_SLOT, DEAD_TOKEN, false) };
 }
 

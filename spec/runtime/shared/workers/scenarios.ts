@@ -4,7 +4,7 @@
  */
 import { close as closeChan, recvCase, select, sendCase, type Chan, type RecvChan, type SendChan } from '../../../../runtime/index.js';
 import { lock } from '../../../../runtime/shared/lock.js';
-import { geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/layout.js';
+import { CLOSED, geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/layout.js';
 import { ownerToken, slot } from '../../../../runtime/shared/registry.js';
 import { Ring } from '../../../../runtime/shared/ring.js';
 
@@ -78,7 +78,7 @@ export async function holdLockAndDie(ch: Chan<number>): Promise<void> {
 export async function claimAndDie(ch: Chan<number>): Promise<void> {
   const sab = (ch as unknown as { [k: symbol]: () => { sab: SharedArrayBuffer } })[Symbol.for('gocsp.toWire')]!().sab;
   const words = new Int32Array(sab);
-  const layout = { tail: TAIL, head: HEAD, records: OFFERS, ringOffset: geometry(0, 0).ringOffset, cap: ch.cap(), slotBytes: 4 };
+  const layout = { tail: TAIL, head: HEAD, closed: CLOSED, records: OFFERS, ringOffset: geometry(ch.cap(), 4).ringOffset, cap: ch.cap(), slotBytes: 4 };
   const ring = new Ring(words, layout, slot(), ownerToken(), false);
   if (ring.reservePush() < 0) throw new Error('claimAndDie: no room');
   process.exit(0);
