@@ -11,7 +11,8 @@
  *   +-----------------------------------------------------------------------------------------------+
  *   | ring: CAP slots of a SEQ word + SLOT_BYTES value bytes, 4-byte aligned (buffered channels)     |
  *   +-----------------------------------------------------------------------------------------------+
- *   | offer values: MAX_THREADS x 2 slots of SLOT_BYTES (unbuffered channels)                       |
+ *   | offer values: MAX_THREADS x 2 slots of SLOT_BYTES (unbuffered channels of values over 48 bytes; |
+ *   | smaller ones live in the offer record's cache line)                                           |
  *   +-----------------------------------------------------------------------------------------------+
  *
  * A buffered channel takes no lock: its ring is a lock-free queue (ring.ts), and TAIL and HEAD have a cache line each,
@@ -39,7 +40,13 @@ export const TAIL = 16;
 export const HEAD = 32;
 export const OFFERS = 48;
 
-export const OFFER_WORDS = 4;
+/**
+ * OFFER_WORDS: an offer record takes a cache line (a pinger's and a ponger's offers are written in turn), and a value
+ * of up to INLINE_VALUE_BYTES lives in the record's line, after its 4 words, instead of in the offer values area.
+ */
+export const OFFER_WORDS = 16;
+const OFFER_HEADER_WORDS = 4;
+const INLINE_VALUE_BYTES = (OFFER_WORDS - OFFER_HEADER_WORDS) * 4;
 export const O_STATE = 0;
 export const O_TICKET = 1;
 export const O_GEN = 2;
@@ -68,18 +75,20 @@ export function offerIndex(slot: number, dir: number): number {
 /** Geometry is where the byte areas of a channel of capacity `cap` and slot size `slotBytes` start. */
 export interface Geometry {
   readonly ringOffset: number;
+  /** offerValuesOffset is the byte offset of the offer values area, or -1 if offer values live in their records. */
   readonly offerValuesOffset: number;
   readonly totalBytes: number;
 }
 
 export function geometry(cap: number, slotBytes: number): Geometry {
   const ringOffset = cap === 0 ? OFFERS_BYTES : RECORDS_BYTES;
-  const offerValuesOffset = ringOffset + cap * slotStride(slotBytes);
-  const offerBytes = cap === 0 ? MAX_THREADS * 2 * slotBytes : 0;
-  return { ringOffset, offerValuesOffset, totalBytes: offerValuesOffset + offerBytes };
+  const end = ringOffset + cap * slotStride(slotBytes);
+  if (cap > 0 || slotBytes <= INLINE_VALUE_BYTES) return { ringOffset, offerValuesOffset: -1, totalBytes: end };
+  return { ringOffset, offerValuesOffset: end, totalBytes: end + MAX_THREADS * 2 * slotBytes };
 }
 
 /** offerValueOffset is the byte offset of the value slot of thread `slot`'s offer in direction `dir`. */
 export function offerValueOffset(g: Geometry, slotBytes: number, slot: number, dir: number): number {
+  if (g.offerValuesOffset < 0) return (offerIndex(slot, dir) + OFFER_HEADER_WORDS) * 4;
   return g.offerValuesOffset + (slot * 2 + dir) * slotBytes;
 }

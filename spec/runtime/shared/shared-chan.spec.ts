@@ -157,6 +157,29 @@ describe('sharedChan values', () => {
     expect(await ch.recv()).toEqual({ id: 1, tags: ['a', 'b'] });
   });
 
+  // An unbuffered channel moves a value through the receiver's (or sender's) offer: in the offer's own cache line up
+  // to 48 bytes, in a separate area beyond.
+  for (const [name, c, v] of [
+    ['small (in the offer line)', string({ maxBytes: 40 }), 'hello, offer'],
+    ['large (in the offer values area)', string({ maxBytes: 300 }), 'x'.repeat(300)],
+  ] as const) {
+    it(`hands ${name} values over an unbuffered channel, both ways round`, async () => {
+      const ch = sharedChan(c, 0);
+      const got: string[] = [];
+      const done = (async () => {
+        for (let i = 0; i < 3; i++) got.push((await ch.recv())!); // receiver parks first
+      })();
+      await ch.send(v.slice(1));
+      await macrotask();
+      const sent = ch.send(v); // sender parks first
+      await macrotask();
+      await ch.send(v.toUpperCase());
+      await sent;
+      await done;
+      expect(got).toEqual([v.slice(1), v, v.toUpperCase()]);
+    });
+  }
+
   it('rejects a bad capacity or codec with a named error', () => {
     for (const bad of [-1, 1.5, Number.NaN]) {
       expect(() => sharedChan(int32, bad)).toThrow('sharedChan: capacity must be a non-negative safe integer');
