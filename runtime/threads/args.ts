@@ -50,6 +50,12 @@ export function encodeArgs(api: string, args: readonly unknown[]): Encoded<unkno
   return { value: out, wired: w.wired };
 }
 
+/** allPlain reports whether every value of `args` is a plain primitive (encodeArgs would return them unchanged). */
+export function allPlain(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) if (!isPlainPrimitive(args[i])) return false;
+  return true;
+}
+
 /** isPlainPrimitive: a value that crosses threads as it is (a primitive, neither a symbol nor an object). */
 export function isPlainPrimitive(v: unknown): boolean {
   const t = typeof v;

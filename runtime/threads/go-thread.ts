@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { go, nextGoroutineId } from '../go.js';
 import { describe } from '../validate.js';
-import { encodeArgs } from './args.js';
+import { allPlain, encodeArgs } from './args.js';
 import type { Job } from './job.js';
 import { abandon, submit } from './lifecycle.js';
 import { workerInit } from './slot.js';
@@ -30,6 +30,15 @@ import { taskRef } from './task.js';
  * const counts = await Promise.all([goThread(countPrimes, 0, 5e6), goThread(countPrimes, 5e6, 1e7)]);
  */
 export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
+  const ref = taskRef(fn);
+  if (ref !== undefined && workerInit === null && allPlain(args)) {
+    // The common case, kept lean (it is per task): primitive arguments in this call's own rest array, posted as
+    // they are, with nothing to walk or copy.
+    const msg = { id: nextGoroutineId(), ref, args, wired: false, reply: true };
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      submit({ msg, settle: { resolve: resolve as (v: unknown) => void, reject } });
+    });
+  }
   return startTask('goThread', fn, args, null);
 }
 
@@ -127,7 +136,8 @@ export function startAbandonable<A extends unknown[], R>(
     });
     return [local, (reason) => settle!.reject(reason)];
   }
-  const { value, wired } = encodeArgs(api, args);
+  // Primitive arguments need no walk (but a copy: the caller may reuse its array before the task is posted).
+  const { value, wired } = allPlain(args) ? { value: args.slice(), wired: false } : encodeArgs(api, args);
   const msg = { id: nextGoroutineId(), ref, args: value, wired, reply: true };
   const p = new Promise<Awaited<R>>((resolve, reject) => {
     settle = { resolve: resolve as (v: unknown) => void, reject };

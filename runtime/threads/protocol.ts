@@ -6,12 +6,12 @@
  * Dispatch is pull-based, with credit:
  *
  *   worker                                   main
- *     | -- report { want: 64 } ------------->  |  the worker has room: it is "hungry" for up to 64 goroutines
+ *     | -- report { want: 128 } ------------>  |  the worker has room: it is "hungry" for up to 128 goroutines
  *     |                                        |  (go() queues goroutines in the run queue)
  *     | <-- run { ids: [1, 2, 3], ... } -----  |  a batch: the worker's fair share of the queue, at most `want`
  *     |  starts each with go(); once its event |
  *     |  loop turns (setImmediate), asks again |
- *     | -- report { ids: [1], want: 61 } ----> |  results of finished goroutines ride on the next ask
+ *     | -- report { ids: [1], want: 125 } ---> |  results of finished goroutines ride on the next ask
  *     | -- panic { gid, error } ------------>  |  a goroutine the task itself started panicked
  *
  * A worker asks once its event loop has turned after a batch, or earlier, while the batch still computes, once what
@@ -26,7 +26,7 @@ import type { ErrorWire } from './error-wire.js';
 import type { TaskRef } from './task.js';
 
 /** BATCH_MAX is the most goroutines a worker asks for at once. */
-export const BATCH_MAX = 64;
+export const BATCH_MAX = 128;
 
 /**
  * PREFETCH_US is how long before the end of its batch (estimated from how long its tasks run) a worker asks for the

@@ -120,12 +120,17 @@ export class Thread {
     const fns = new Array<number>(n);
     const args = new Array<readonly unknown[]>(n);
     const flags = new Array<number>(n);
+    let ref: TaskRef | null = null; // the task function of the previous job (a batch usually has one)
+    let key = 0;
     for (let i = 0; i < n; i++) {
       const m = jobs[i]!.msg;
-      const key = taskKey(m.ref);
-      if (!this.#defined.has(key)) {
-        this.#defined.add(key);
-        defs.push([key, m.ref.url, m.ref.name]);
+      if (m.ref !== ref) {
+        ref = m.ref;
+        key = taskKey(ref);
+        if (!this.#defined.has(key)) {
+          this.#defined.add(key);
+          defs.push([key, ref.url, ref.name]);
+        }
       }
       ids[i] = m.id;
       fns[i] = key;
