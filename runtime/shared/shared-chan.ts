@@ -222,16 +222,13 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     const ring = this.#ring;
     if (ring === null) return this.#pollSendUnbuffered(value as T);
     // A bad value throws before anything changes: encoded into the scratch first, then into the slot it claimed.
-    if (this.#fixed) this.#codec.encodeAt!(value as T, this.#scratchView, 0);
-    else this.#codec.encode(value as T, this.#scratch);
+    this.#check(value as T);
     const p = ring.reservePush();
     if (p < 0) {
       if (p === RING_CLOSED) throw new ChannelClosedError();
       return false;
     }
-    const off = ring.valueOffset(p);
-    if (this.#fixed) this.#codec.encodeAt!(value as T, this.#dv, off);
-    else this.#u8.set(this.#scratch, off);
+    this.#put(value as T, ring.valueOffset(p));
     ring.publishPush(p);
     // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the
     // value is published (a full barrier): either they see the value or this sees their bit. Plain reads: the
@@ -242,7 +239,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   #pollSendUnbuffered(value: T): boolean {
-    this.#codec.encode(value, this.#scratch); // validate before claiming a partner
+    this.#check(value); // before claiming a partner
     const w = this.#w;
     lock(w, LOCK);
     if (w[CLOSED] === 1) {
@@ -254,7 +251,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       unlock(w, LOCK);
       return false;
     }
-    this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
+    this.#put(value, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
     w[offerIndex(r, DIR_RECV) + O_STATE] = FILLED;
     unlock(w, LOCK);
     this.#wakeSlot(r);
@@ -532,8 +529,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       }
       // Encode first: the value was checked when the send parked, but an object may have changed since.
       try {
-        if (this.#fixed) this.#codec.encodeAt!(wt.value as T, this.#scratchView, 0);
-        else this.#codec.encode(wt.value as T, this.#scratch);
+        this.#check(wt.value as T);
       } catch (e) {
         this.#sendq.remove(wt);
         const ww = wt;
@@ -548,9 +544,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
         this.#unclaim(wt); // another thread filled the room first
         break;
       } else {
-        const off = ring.valueOffset(p);
-        if (this.#fixed) this.#codec.encodeAt!(wt.value as T, this.#dv, off);
-        else this.#u8.set(this.#scratch, off);
+        this.#put(wt.value as T, ring.valueOffset(p));
         ring.publishPush(p);
         this.#complete(this.#sendq, wt, undefined, true, done);
         sent = true;
@@ -646,8 +640,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       v = this.#decodeAt(at);
       w[offerIndex(p, DIR_SEND) + O_STATE] = TAKEN;
     } else {
-      this.#codec.encode(wt.value as T, this.#scratch);
-      this.#u8.set(this.#scratch, at);
+      this.#check(wt.value as T);
+      this.#put(wt.value as T, at);
       w[offerIndex(p, DIR_RECV) + O_STATE] = FILLED;
     }
     done.push(() => this.#wakeSlot(p));
@@ -720,8 +714,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     const t = this.#ticketOf(head)!;
     if (state === WAITING && w[o + O_TICKET] === t.t && w[o + O_GEN] === t.gen) return;
     if (dir === DIR_SEND) {
-      this.#codec.encode(head.value as T, this.#scratch);
-      this.#u8.set(this.#scratch, offerValueOffset(this.#geo, this.#slotBytes, me, DIR_SEND));
+      this.#check(head.value as T);
+      this.#put(head.value as T, offerValueOffset(this.#geo, this.#slotBytes, me, DIR_SEND));
     }
     w[o + O_TICKET] = t.t;
     w[o + O_GEN] = t.gen;
@@ -765,6 +759,18 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       this.#watched = false;
       unwatch(this);
     }
+  }
+
+  /** #check encodes `value` into the scratch: it throws for a bad value before anything shared changes. */
+  #check(value: T): void {
+    if (this.#fixed) this.#codec.encodeAt!(value, this.#scratchView, 0);
+    else this.#codec.encode(value, this.#scratch);
+  }
+
+  /** #put writes `value`, which #check just encoded, at byte `offset` (scalars straight, others from the scratch). */
+  #put(value: T, offset: number): void {
+    if (this.#fixed) this.#codec.encodeAt!(value, this.#dv, offset);
+    else this.#u8.set(this.#scratch, offset);
   }
 
   #decodeAt(offset: number): T {
