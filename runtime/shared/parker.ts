@@ -84,6 +84,18 @@ const OP_SPIN_MAX_MS = ONE_CPU ? 0 : isMainThread ? 0.01 : 0.05;
 let opSpinMs = OP_SPIN_MIN_MS;
 
 /**
+ * spinGuard, when set, says whether spinning may pay now: the scheduler sets it on the main thread, where it
+ * returns false while its workers keep every other CPU busy. A thread that spins then takes its CPU time from a
+ * worker: the main thread collecting results from two computing workers on two CPUs would slow them both down.
+ */
+let spinGuard: (() => boolean) | null = null;
+
+/** setSpinGuard installs (or, with null, removes) this thread's spinGuard. */
+export function setSpinGuard(guard: (() => boolean) | null): void {
+  spinGuard = guard;
+}
+
+/**
  * spinUntil spins until `s.spinReady(dir)` or the thread's operation spin budget runs out; it reports whether the
  * object became ready. Between two checks it reads the clock `gap` times (~40 ns each, touching no shared memory):
  * a check reads the cache line the partner is writing, and checking back to back would take that line away from
@@ -91,7 +103,7 @@ let opSpinMs = OP_SPIN_MIN_MS;
  * in a run; an unbuffered hand-off a narrow one, as every nanosecond of it is latency.
  */
 export function spinUntil(s: Spinnable, dir: number, gap: number): boolean {
-  if (opSpinMs === 0) return false;
+  if (opSpinMs === 0 || (spinGuard !== null && !spinGuard())) return false;
   const until = performance.now() + opSpinMs;
   for (;;) {
     if (s.spinReady(dir)) {
@@ -122,7 +134,7 @@ async function loop(): Promise<void> {
       await new Promise(setImmediate);
       if (sources.size === 0) break;
       if (Atomics.load(words, i) === 0) continue; // woken meanwhile: poll again at once
-      const until = performance.now() + spinMs;
+      const until = spinGuard !== null && !spinGuard() ? 0 : performance.now() + spinMs;
       // Spin: while both sides are busy a waker usually comes within microseconds. The clock is read once every
       // 64 loads (a read costs ~40 ns, a load a few).
       for (let n = 1; Atomics.load(words, i) === 1; n++) {

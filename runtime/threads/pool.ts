@@ -23,6 +23,7 @@
  * A goroutine is abandoned (abandon) by failing it at once; if it was running, its worker is terminated, since a
  * thread is the unit of isolation: the other goroutines on that worker die with it (ThreadDiedError), as above.
  */
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../errors.js';
 import { panicked } from '../sched/panic.js';
 import { decode } from './args.js';
@@ -34,6 +35,9 @@ import { fail, succeed, type Job } from './job.js';
 import { BATCH_MAX, type FromWorker, type ReportMsg } from './protocol.js';
 import { ArrayRunQueue, type RunQueue } from './run-queue.js';
 import { Thread, type ThreadEvents } from './thread.js';
+import { setSpinGuard } from '../shared/parker.js';
+
+const CPUS = availableParallelism();
 
 /**
  * SHARE_DIVISOR sets the batch a worker gets: 1 / (SHARE_DIVISOR * threads) of the queue (guided self-scheduling
@@ -56,6 +60,15 @@ export class ThreadPool implements ThreadEvents {
 
   constructor(config: ThreadsConfig) {
     this.#config = config;
+    // The main thread spins on shared objects only while a CPU is left over by the workers with goroutines.
+    setSpinGuard(() => this.#busyThreads() < CPUS);
+  }
+
+  /** #busyThreads counts the workers with goroutines on them. */
+  #busyThreads(): number {
+    let n = 0;
+    for (const t of this.#threads) if (t.inflight.size > 0) n++;
+    return n;
   }
 
   /** threads is how many worker threads are running (for tests and diagnostics). */
@@ -152,6 +165,7 @@ export class ThreadPool implements ThreadEvents {
    */
   async shutdown(): Promise<void> {
     this.#closed = true;
+    setSpinGuard(null);
     const threads = [...this.#threads];
     this.#threads.clear();
     this.#hungry.clear();
