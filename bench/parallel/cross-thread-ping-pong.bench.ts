@@ -110,7 +110,10 @@ const logged = (name: string, batch: () => Promise<Timed>): ReturnType<typeof se
   return selfTimed(batch, l);
 };
 
-const bench = newBench(`cross-thread-ping-pong: unbuffered, two threads  [${placement()}]`);
+// No full GC before each task here (the harness's default): after one, V8 keeps the main thread's young generation
+// small for the rest of the task, and the scavenges that follow add 0.1-0.9 us to every main <-> worker round trip
+// (A/B in bench/RESULTS.md). A program does not run a full GC before its loops; each task's garbage is small.
+const bench = newBench(`cross-thread-ping-pong: unbuffered, two threads  [${placement()}]`, { setup: () => {} });
 bench
   .add('gocsp sharedChan(int32) x2, main <-> worker', logged('gocsp main <-> worker', gocspMainWorker), { async: true })
   .add('gocsp sharedChan(int32) x2, worker <-> worker', logged('gocsp worker <-> worker', gocspWorkerWorker), {
