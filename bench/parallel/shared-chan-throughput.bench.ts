@@ -80,7 +80,10 @@ const { port1, port2 } = new MessageChannel();
 peer.postMessage({ t: 'port', port: port2 } satisfies Control, [port2]);
 
 const GOCSP = 'gocsp sharedChan(int32, 1024)';
-const bench = newBench(`shared-chan-throughput: int32, one thread -> another  [${placement()}]`);
+// No full GC before each task here (the harness's default): after one, V8 keeps the main thread's young generation
+// small for the rest of the task, and the scavenges that follow slow the main thread's side (A/B in
+// bench/RESULTS.md). A program does not run a full GC before its loops.
+const bench = newBench(`shared-chan-throughput: int32, one thread -> another  [${placement()}]`, { setup: () => {} });
 for (const mode of ['await', 'try'] as const) {
   bench.add(`${GOCSP} main -> worker, ${mode}`, selfTimed(() => mainToWorker(mode)), { async: true });
 }
