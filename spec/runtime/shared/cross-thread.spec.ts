@@ -51,33 +51,44 @@ describe('shared channel across threads', () => {
     expect(Atomics.load(flags, 1)).toBe(1);
   });
 
-  it('wakes receivers and senders parked on other threads when the channel is closed', async () => {
-    const rc = sharedChan(int32, 0);
-    const sc = sharedChan(int32, 0);
-    const f1 = new Int32Array(new SharedArrayBuffer(8));
-    const f2 = new Int32Array(new SharedArrayBuffer(8));
-    const receiver = onThread('recvOnce', rc, f1);
-    const sender = onThread('sendOnce', sc, 1, f2);
-    while (Atomics.load(f1, 0) === 0 || Atomics.load(f2, 0) === 0) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50));
-    rc.close();
-    sc.close();
-    expect(await receiver.result).toEqual({ value: undefined, ok: false });
-    expect(await sender.result).toBe(`ChannelClosedError: ${new ChannelClosedError().message}`);
-  });
+  for (const cap of [0, 2]) {
+    it(`wakes receivers and senders parked on other threads when the channel is closed (cap ${cap})`, async () => {
+      const rc = sharedChan(int32, cap);
+      const sc = sharedChan(int32, cap);
+      for (let i = 0; i < cap; i++) expect(sc.trySend(100 + i)).toBe(true); // full: the sender will park
+      const f1 = new Int32Array(new SharedArrayBuffer(8));
+      const f2 = new Int32Array(new SharedArrayBuffer(8));
+      const receiver = onThread('recvOnce', rc, f1);
+      const sender = onThread('sendOnce', sc, 1, f2);
+      while (Atomics.load(f1, 0) === 0 || Atomics.load(f2, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      rc.close();
+      sc.close();
+      expect(await receiver.result).toEqual({ value: undefined, ok: false });
+      expect(await sender.result).toBe(`ChannelClosedError: ${new ChannelClosedError().message}`);
+      // What was buffered before the close is still received, then the close.
+      for (let i = 0; i < cap; i++) expect(sc.tryRecv()).toEqual({ value: 100 + i, ok: true });
+      expect(sc.tryRecv()).toEqual({ value: undefined, ok: false });
+    });
+  }
 
-  it('delivers exactly once when selects on several threads race over four channels (doubleselect)', async () => {
-    const outs = [0, 1, 2, 3].map(() => sharedChan(int32, 0));
-    const quit = sharedChan(int32, 0);
-    const n = 1_000;
-    const senders = [0, 1].map((p) => onThread('selectSend', outs, p * 1_000_000, n));
-    const receivers = [0, 1, 2].map(() => onThread('selectRecv', outs, quit));
-    await Promise.all(senders.map((s) => s.result));
-    quit.close();
-    const seen = (await Promise.all(receivers.map((r) => r.result))).flat().sort((a, b) => a - b);
-    const want = [0, 1].flatMap((p) => Array.from({ length: n }, (_, i) => p * 1_000_000 + i));
-    expect(seen).toEqual(want);
-  }, 60_000);
+  for (const cap of [0, 1, 4]) {
+    it(`delivers exactly once when selects on several threads race over four channels (doubleselect, cap ${cap})`, async () => {
+      const outs = [0, 1, 2, 3].map(() => sharedChan(int32, cap));
+      const quit = sharedChan(int32, 0);
+      const n = 1_000;
+      const senders = [0, 1].map((p) => onThread('selectSend', outs, p * 1_000_000, n));
+      const receivers = [0, 1, 2].map(() => onThread('selectRecv', outs, quit));
+      await Promise.all(senders.map((s) => s.result));
+      quit.close();
+      const seen = (await Promise.all(receivers.map((r) => r.result))).flat();
+      // Buffered: what the receivers left in the buffers when quit closed.
+      for (const o of outs) for (let r = o.tryRecv(); r !== undefined; r = o.tryRecv()) seen.push(r.value!);
+      seen.sort((a, b) => a - b);
+      const want = [0, 1].flatMap((p) => Array.from({ length: n }, (_, i) => p * 1_000_000 + i));
+      expect(seen).toEqual(want);
+    }, 60_000);
+  }
 
   it('stays usable after a thread died holding its lock', async () => {
     const ch = sharedChan(int32, 4);
