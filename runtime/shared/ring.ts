@@ -11,13 +11,13 @@
  * as in Vyukov's queue, cannot tell "full" from "free" when cap is 1). A sender reads TAIL = p, checks that slot
  * p % cap has SEQ = 2p, claims p with a CAS on TAIL, writes the value and publishes it with SEQ = 2p + 1. A receiver
  * reads HEAD = h, checks SEQ = 2h + 1, claims h with a CAS on HEAD, reads the value and frees the slot for the next
- * lap with SEQ = 2(h + cap). A sender and
- * a receiver so share only the slots they pass over, never a lock: one thread can send while another receives,
- * each on its own cache lines.
+ * lap with SEQ = 2(h + cap). A sender and a receiver so share only the slots they pass over, never a lock: one
+ * thread can send while another receives, each on its own cache lines.
  *
  * Positions count modulo LIMIT, a multiple of cap up to 2^29 (SEQ modulo 2 LIMIT), so they fit an Int32 beside
- * CLOSED_BIT and p % cap is the slot. Closing sets CLOSED_BIT in TAIL: a sender's claim is a CAS on the TAIL word it read without the bit, so no
- * value can enter after the close, and a send that claimed its position before the close still completes (its
+ * CLOSED_BIT and p % cap is the slot. Closing sets CLOSED_BIT in TAIL, then a closed flag that receivers read (so
+ * that they never poll TAIL, the sender's line): a sender's claim is a CAS on the TAIL word it read without the bit,
+ * so no value can enter after the close, and a send that claimed its position before the close still completes (its
  * value is received before the receivers see the close, as in Go: a channel is drained before it reports closed).
  *
  * A thread that dies between claiming a position and finishing with it (worker.terminate(), out of memory) would
@@ -135,11 +135,13 @@ export class Ring {
    */
   reservePush(): number {
     const w = this.#w;
-    for (;;) {
-      const t = w[this.#tail]!;
+    for (let retry = false; ; retry = true) {
+      // Plain reads the first time round only: a retry must see the other threads' progress, and a compiler may
+      // reuse a plain read across iterations that contain no atomic operation.
+      const t = retry ? Atomics.load(w, this.#tail) : w[this.#tail]!;
       if (t >= CLOSED_BIT) return RING_CLOSED;
       const i = this.#seqIndex(t);
-      const d = this.#sendable(w[i]!, t);
+      const d = this.#sendable(retry ? Atomics.load(w, i) : w[i]!, t);
       if (d === 0) {
         // A CAS on the word without CLOSED_BIT: it fails if the channel closed meanwhile.
         if (Atomics.compareExchange(w, this.#tail, t, this.#next(t)) === t) {
@@ -166,10 +168,10 @@ export class Ring {
    */
   reservePop(): number {
     const w = this.#w;
-    for (;;) {
-      const h = w[this.#head]!;
+    for (let retry = false; ; retry = true) {
+      const h = retry ? Atomics.load(w, this.#head) : w[this.#head]!; // plain the first time only: see reservePush
       const i = this.#seqIndex(h);
-      const seq = w[i]!;
+      const seq = retry ? Atomics.load(w, i) : w[i]!;
       if (seq >= SKIP) {
         // A dead sender's position (recover): step over it, freeing its slot for the next lap.
         if (seq - SKIP === 2 * h + 1 && Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) {
