@@ -3,7 +3,12 @@
  * worker thread if the goroutine is running there.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { startAbandonable, startTask } from './go-thread.js';
+import { abandonStarted, startAbandonable, startSettled, startTask } from './go-thread.js';
+import type { Job, Settle } from './job.js';
+
+/** StartedTask is a task goroutine started by goThreadSettled, for abandonTask (opaque). */
+export type StartedTask = Job;
+export type { Settle };
 
 /**
  * goThreadCancelable starts `fn(...args)` as a goroutine on a worker thread, like goThread, and returns a promise of
@@ -59,4 +64,35 @@ export function goThreadAbandonable<A extends unknown[], R>(
     throw new InvalidArgumentError(`goThreadAbandonable: args must be an array, got ${typeof args}`);
   }
   return startAbandonable('goThreadAbandonable', fn, args);
+}
+
+/**
+ * goThreadSettled starts `fn(...args)` as a goroutine on a worker thread, like goThreadAbandonable, but makes no
+ * promise: it tells `to` the outcome, to.resolve(value) or to.reject(error), exactly once, and returns the goroutine
+ * for abandonTask. It is for callers that start many tasks and keep a record of each anyway (a pool's job can be its
+ * own `to`): a promise, its callbacks and the closures around them cost more than the task's own bookkeeping.
+ *
+ * `to` may be told synchronously, inside the scheduler's handling of a worker's report or inside abandonTask, so its
+ * callbacks must not throw (a throw would be lost with the other outcomes of that report) and should do little.
+ * `args` is taken over, not copied: do not change the array afterwards. Arguments are checked at the call as by
+ * goThread (InvalidArgumentError, naming goThreadSettled).
+ *
+ * @example
+ * const t = goThreadSettled(countPrimes, [0, 1e9], { resolve: (n) => console.log(n), reject: (e) => console.error(e) });
+ * setTimeout(() => abandonTask(t, new Error('too slow')), 1000);
+ */
+export function goThreadSettled<A extends unknown[]>(fn: (...args: A) => unknown, args: A, to: Settle): StartedTask {
+  if (!Array.isArray(args)) {
+    throw new InvalidArgumentError(`goThreadSettled: args must be an array, got ${typeof args}`);
+  }
+  return startSettled('goThreadSettled', fn, args, to);
+}
+
+/**
+ * abandonTask abandons a goroutine of goThreadSettled with `reason`, as goThreadAbandonable's abandon does: dropped
+ * if still queued, its worker thread terminated (and replaced) if it runs, and its `to` rejected at once (before
+ * abandonTask returns) with `reason`; nothing happens once it has ended.
+ */
+export function abandonTask(t: StartedTask, reason: unknown): void {
+  abandonStarted(t, reason);
 }

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { go, nextGoroutineId } from '../go.js';
 import { describe } from '../validate.js';
 import { allPlain, encodeArgs } from './args.js';
-import type { Job } from './job.js';
+import type { Job, Settle } from './job.js';
 import { abandon, submit } from './lifecycle.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
@@ -117,32 +117,66 @@ export function startAbandonable<A extends unknown[], R>(
   fn: (...args: A) => R,
   args: A,
 ): [Promise<Awaited<R>>, (reason: unknown) => void] {
+  let to: Settle | null = null;
+  const p = new Promise<Awaited<R>>((resolve, reject) => {
+    to = { resolve: resolve as (v: unknown) => void, reject };
+  });
+  // A copy: the caller may reuse its array before the task is posted (startSettled takes the array over).
+  const job = startSettled(api, fn, args.slice() as A, to!);
+  return [p, (reason) => abandonStarted(job, reason)];
+}
+
+/**
+ * startSettled is the promise-free start under goThreadAbandonable, for callers that start many tasks (a pool): it
+ * checks `fn` and the arguments at the call (throwing InvalidArgumentError in the name of `api`), queues the
+ * goroutine, and tells `to` its outcome: to.resolve(value) or to.reject(error), exactly once. `to` may be told
+ * synchronously, from inside the scheduler's handling of a worker's report or of an abandon, so neither callback
+ * may throw. `args` is taken over: the caller must not change it afterwards. It returns the goroutine, for
+ * abandonStarted.
+ */
+export function startSettled<A extends unknown[]>(api: string, fn: (...args: A) => unknown, args: A, to: Settle): Job {
   const ref = taskRef(fn);
   if (ref === undefined) {
     throw new InvalidArgumentError(`${api}: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`);
   }
-  let settle: Job['settle'] = null;
   if (workerInit !== null) {
-    // On a worker the task runs on this very thread: abandoning it only rejects the promise (see startTask).
-    const local = new Promise<Awaited<R>>((resolve, reject) => {
-      settle = { resolve: resolve as (v: unknown) => void, reject };
-      go(async () => {
-        try {
-          resolve(await fn(...args));
-        } catch (e) {
-          reject(e);
-        }
-      });
+    // On a worker the task runs on this very thread: abandoning it only settles `to` early (see startTask), so the
+    // outcome that comes later must be dropped.
+    let over = false;
+    const once: Settle = {
+      resolve: (v) => {
+        if (over) return;
+        over = true;
+        to.resolve(v);
+      },
+      reject: (e) => {
+        if (over) return;
+        over = true;
+        to.reject(e);
+      },
+    };
+    go(async () => {
+      try {
+        once.resolve(await fn(...args));
+      } catch (e) {
+        once.reject(e);
+      }
     });
-    return [local, (reason) => settle!.reject(reason)];
+    return { msg: { id: nextGoroutineId(), ref, args, wired: false, reply: true }, settle: once };
   }
-  // Primitive arguments need no walk (but a copy: the caller may reuse its array before the task is posted).
-  const { value, wired } = allPlain(args) ? { value: args.slice(), wired: false } : encodeArgs(api, args);
-  const msg = { id: nextGoroutineId(), ref, args: value, wired, reply: true };
-  const p = new Promise<Awaited<R>>((resolve, reject) => {
-    settle = { resolve: resolve as (v: unknown) => void, reject };
-  });
-  const job: Job = { msg, settle };
+  let value: readonly unknown[] = args;
+  let wired = false;
+  if (!allPlain(args)) ({ value, wired } = encodeArgs(api, args));
+  const job: Job = { msg: { id: nextGoroutineId(), ref, args: value, wired, reply: true }, settle: to };
   submit(job);
-  return [p, (reason) => void abandon(job, reason)];
+  return job;
+}
+
+/**
+ * abandonStarted abandons goroutine `job` of startSettled with `reason` (lifecycle.ts abandon): dropped if still
+ * queued, its worker thread terminated (and replaced) if it runs, its `to` rejected at once with `reason`; nothing
+ * happens once it has ended. On a worker thread it only rejects `to` (the goroutine runs on until it returns).
+ */
+export function abandonStarted(job: Job, reason: unknown): void {
+  if (!abandon(job, reason) && workerInit !== null) job.settle?.reject(reason);
 }
