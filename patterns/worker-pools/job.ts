@@ -1,7 +1,9 @@
 /**
  * Job is one submitted input on its way through a pool: queued on the jobs channel, taken by a worker, run, and
  * settled exactly once: its outcome (the output, or the task's error, TaskTimeoutError, PatternStoppedError or
- * WorkerRestartedError) goes to the submitter on the job's reply channel, unless the submitter gave up first.
+ * WorkerRestartedError) goes to the submitter, unless the submitter gave up first. A submit that can give up (a
+ * cancel, or a wait for queue room) selects on the job's reply channel; one queued at once without a cancel is
+ * handed the job's own promise, which the settler completes directly (no channel, no parked receive, no hop).
  *
  * runJob starts the work, whose outcome arrives on a one-slot channel (sent from the work's promise callbacks), and
  * selects on that channel against the run Context's done channel: a timeout, an abort, a cancel-stop or a restart
@@ -15,29 +17,113 @@ import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { goThreadAbandonable } from '../../runtime/threads/go-thread-cancelable.js';
+import { abandonTask, goThreadAbandonable, type Settle, type StartedTask } from '../../runtime/threads/go-thread-cancelable.js';
+import { parkEnd, parkStart, type Park } from '../../runtime/sched/park.js';
 import { TaskTimeoutError } from './errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
-export interface Job<TIn, TOut> {
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** TaskRunner is told when the thread task of a job it started ends (a PoolWorker running a window). */
+export interface TaskRunner<TIn, TOut> {
+  taskEnded(job: Job<TIn, TOut>, ok: boolean, v: unknown): void;
+}
+
+// wait's promise executor, shared: it leaves the resolving functions here for wait to take (no closure per job).
+let resolveOut: ((v: unknown) => void) | null = null;
+let rejectOut: ((e: unknown) => void) | null = null;
+function capture(resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+  resolveOut = resolve;
+  rejectOut = reject;
+}
+
+export class Job<TIn, TOut> implements Settle {
   readonly input: TIn;
   readonly enqueuedAt: number;
   /** settled is set by whoever settles the job first: a worker, a restart, or the submitter giving up (cancel). */
-  settled: boolean;
-  /** cancelRun cancels the running task's Context (null while queued and after it ran). */
-  cancelRun: CancelCauseFunc | null;
-  /** reply carries the outcome to the submitter (one slot: the settler never blocks). */
-  readonly reply: Chan<Outcome<TOut>>;
+  settled = false;
+  /** cancelRun cancels the running work's Context or wait (runJob; null while queued and after it ran). */
+  cancelRun: CancelCauseFunc | null = null;
+  /** reply carries the outcome to a submitter that selects on it (one slot: the settler never blocks), or null. */
+  reply: Chan<Outcome<TOut>> | null = null;
+  /** task is the job's running thread task in a window (null otherwise), for cancel. */
+  task: StartedTask | null = null;
+  /** runner is told when that task ends (this job is the task's Settle); startedAt is when it started. */
+  runner: TaskRunner<TIn, TOut> | null = null;
+  startedAt = 0;
+  // The submitter's promise (wait), or the outcome of a job settled before wait was called.
+  #resolve: ((v: unknown) => void) | null = null;
+  #reject: ((e: unknown) => void) | null = null;
+  #park: Park | null = null;
+  #early: Outcome<TOut> | null = null;
+
+  constructor(input: TIn, enqueuedAt: number) {
+    this.input = input;
+    this.enqueuedAt = enqueuedAt;
+  }
+
+  /**
+   * wait returns the promise of the job's outcome, for a submitter without a reply channel; the submitter counts
+   * as parked until it settles (as on a receive), so a synctest bubble's clock runs meanwhile.
+   */
+  wait(): Promise<TOut> {
+    const early = this.#early;
+    if (early !== null) return early.ok ? Promise.resolve(early.value) : Promise.reject(early.error);
+    const p = new Promise<unknown>(capture) as Promise<TOut>;
+    this.#resolve = resolveOut;
+    this.#reject = rejectOut;
+    resolveOut = rejectOut = null;
+    this.#park = parkStart('pool submit');
+    return p;
+  }
+
+  /** finish settles the job with `v` (the output if ok, else the error) unless it is settled; it reports whether it did. */
+  finish(ok: boolean, v: unknown): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.reply !== null) {
+      this.reply.trySend(ok ? { ok: true, value: v as TOut } : { ok: false, error: v });
+      return true;
+    }
+    const resolve = this.#resolve;
+    if (resolve === null) {
+      this.#early = ok ? { ok: true, value: v as TOut } : { ok: false, error: v };
+      return true;
+    }
+    const reject = this.#reject!;
+    this.#resolve = this.#reject = null;
+    parkEnd(this.#park!);
+    this.#park = null;
+    if (ok) resolve(v);
+    else reject(v);
+    return true;
+  }
+
+  /** cancel stops the job's running work with `cause` (its task abandoned, or its Context or wait canceled). */
+  cancel(cause: unknown): void {
+    const t = this.task;
+    if (t !== null) {
+      this.task = null;
+      abandonTask(t, cause); // tells this job (reject) at once
+      return;
+    }
+    this.cancelRun?.(cause);
+  }
+
+  /** resolve is the Settle of the job's thread task: it returned `value`. */
+  resolve(value: unknown): void {
+    this.runner!.taskEnded(this, true, value);
+  }
+
+  /** reject is the Settle of the job's thread task: it threw `error`, its thread died, or it was abandoned. */
+  reject(error: unknown): void {
+    this.runner!.taskEnded(this, false, error);
+  }
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** settle sends `o` to the job's submitter unless the job is already settled; it reports whether it settled it. */
+/** settle gives `o` to the job's submitter unless the job is already settled; it reports whether it settled it. */
 export function settle<TIn, TOut>(job: Job<TIn, TOut>, o: Outcome<TOut>): boolean {
-  if (job.settled) return false;
-  job.settled = true;
-  job.reply.trySend(o);
-  return true;
+  return job.finish(o.ok, o.ok ? o.value : o.error);
 }
 
 /**

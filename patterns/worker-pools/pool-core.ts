@@ -24,8 +24,8 @@ import { type Cancel, toContext } from '../core/cancel.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { Samples } from '../core/metrics.js';
 import { PoolFullError, WorkerRestartedError } from './errors.js';
-import { goThreadAbandonable } from '../../runtime/threads/go-thread-cancelable.js';
-import { type Job, type Outcome, runJob, settle } from './job.js';
+import { goThreadSettled } from '../../runtime/threads/go-thread-cancelable.js';
+import { Job, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';
 import type { HealthStatus, WorkerHealth } from './health.js';
@@ -71,19 +71,20 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   #rr = 0;
   /** #held is 1 while the dispatcher holds a job it has taken from #jobs but not yet placed in an inbox. */
   #held = 0;
-
-  constructor(cfg: ResolvedPoolConfig<TIn, TOut>, hooks: PoolHooks) {
-    this.#cfg = cfg;
-    this.#hooks = hooks;
-  }
-
   /**
    * window is how many jobs a worker runs at once: for thread tasks without a taskTimeout, up to WINDOW, which the
    * thread scheduler carries to its threads in batches; else one (a taskTimeout times each job alone, and a worker
    * running work on this thread runs one job at a time).
    */
-  get window(): number {
-    return this.#cfg.mode === 'task' && this.#cfg.taskTimeout === Infinity ? WINDOW : 1;
+  readonly window: number;
+  /** #timed is config.enableMetrics: record queue waits (run times are BasePattern.record's). */
+  readonly #timed: boolean;
+
+  constructor(cfg: ResolvedPoolConfig<TIn, TOut>, hooks: PoolHooks) {
+    this.#cfg = cfg;
+    this.#hooks = hooks;
+    this.window = cfg.mode === 'task' && cfg.taskTimeout === Infinity ? WINDOW : 1;
+    this.#timed = cfg.enableMetrics;
   }
 
   get done(): RecvChan<void> | null {
@@ -125,12 +126,30 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   }
 
   /**
-   * submit sends a job on the jobs channel and waits for its outcome on the job's reply channel; both waits select
-   * against the submitter's cancel (see WorkerPool.submit).
+   * submit sends a job on the jobs channel and returns its outcome (see WorkerPool.submit). The common case, a job
+   * queued at once without a cancel, is kept lean (it is per job): the job's own promise, settled directly by
+   * whoever settles the job. Otherwise (submitWaiting) the waits for room and for the outcome, on the job's reply
+   * channel, select against the submitter's cancel.
    */
-  async submit(input: TIn, cancel: Cancel): Promise<TOut> {
+  submit(input: TIn, cancel: Cancel): Promise<TOut> {
     this.counters.submitted++;
-    const job: Job<TIn, TOut> = { input, enqueuedAt: nowMillis(), settled: false, cancelRun: null, reply: chan(1) };
+    const job = new Job<TIn, TOut>(input, this.#timed ? nowMillis() : 0);
+    if (cancel === undefined) {
+      if (this.#workers.size === 0) this.spawn(1);
+      let queued: boolean;
+      try {
+        queued = this.#jobs.trySend(job);
+      } catch (e) {
+        return Promise.reject(isChannelClosedError(e) ? this.#hooks.stoppedError() : e);
+      }
+      if (queued) return job.wait();
+    }
+    job.reply = chan(1);
+    return this.#submitWaiting(job, cancel);
+  }
+
+  async #submitWaiting(job: Job<TIn, TOut>, cancel: Cancel): Promise<TOut> {
+    const reply = job.reply!;
     const [ctx, release] = cancel === undefined ? NO_CANCEL : toContext(cancel);
     try {
       if (ctx.err() !== null) throw this.#gaveUp(job, ctx);
@@ -151,8 +170,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       const done = ctx.done();
       const o =
         done === null
-          ? (await job.reply.recv())!
-          : await select([recvCase(job.reply, (v) => v!), recvCase(done, () => null)]);
+          ? (await reply.recv())!
+          : await select([recvCase(reply, (v) => v!), recvCase(done, () => null)]);
       if (o === null) throw this.#gaveUp(job, ctx);
       if (o.ok) return o.value;
       throw o.error;
@@ -170,7 +189,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     const c = cause(ctx);
     if (!job.settled) {
       job.settled = true;
-      job.cancelRun?.(c);
+      job.cancel(c);
       this.counters.canceled++;
     }
     return c;
@@ -215,66 +234,59 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       return;
     }
     const t0 = nowMillis();
-    this.counters.queueWait.add(t0 - job.enqueuedAt);
-    this.#ended(job, await runJob(this.#hooks.owner, this.#cfg, this.#ctx, job), t0);
+    if (this.#timed) this.counters.queueWait.add(t0 - job.enqueuedAt);
+    const o = await runJob(this.#hooks.owner, this.#cfg, this.#ctx, job);
+    this.jobEnded(job, o.ok, o.ok ? o.value : o.error, nowMillis(), t0);
   }
 
   /**
    * startJob starts `job` in worker `w`'s window (WorkerHost; thread tasks without a taskTimeout): it runs as a thread
-   * task at once, is settled as its task ends, and can be canceled alone (its submitter's cancel, a restart or the
-   * pool's cancel-stop abandons its task).
+   * task at once, told to `w` as it ends (the job is the task's Settle, so no promise is made), and can be canceled
+   * alone (its submitter's cancel, a restart or the pool's cancel-stop abandons its task).
    */
-  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>): void {
+  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>): void {
     if (job.settled) return; // canceled while queued: never runs
     if (this.#ctx.err() !== null) {
       settle(job, { ok: false, error: cause(this.#ctx) });
       return;
     }
-    const t0 = nowMillis();
-    this.counters.queueWait.add(t0 - job.enqueuedAt);
-    let started: ReturnType<typeof goThreadAbandonable<[TIn], Promise<TOut> | TOut>>;
-    try {
-      started = goThreadAbandonable(this.#cfg.task, [job.input]);
-    } catch (error) {
-      this.#ended(job, { ok: false, error }, t0); // an input that cannot cross threads
-      return;
-    }
-    const [out, abandon] = started;
-    job.cancelRun = abandon; // abandoning a task that has ended does nothing
+    const t0 = this.#timed ? nowMillis() : 0;
+    if (this.#timed) this.counters.queueWait.add(t0 - job.enqueuedAt);
+    // In the window before the start: the task may end at once (on a worker thread, a task that throws synchronously).
+    job.startedAt = t0;
+    job.runner = w;
     w.running.add(job);
-    out.then(
-      (value) => this.#endJob(w, job, freed, t0, { ok: true, value: value as TOut }),
-      (error: unknown) => this.#endJob(w, job, freed, t0, { ok: false, error }),
-    );
-  }
-
-  /** #endJob ends a job of `w`'s window with its task's outcome `o`, and tells `w` on `freed`. */
-  #endJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>, t0: number, o: Outcome<TOut>): void {
-    job.cancelRun = null;
-    w.running.delete(job);
-    w.finished();
-    this.#ended(job, o, t0);
-    freed.trySend();
+    try {
+      const t = goThreadSettled(this.#cfg.task, [job.input], job);
+      if (!job.settled) job.task = t; // else it ended already: nothing left to abandon
+    } catch (error) {
+      w.running.delete(job);
+      this.jobEnded(job, false, error, this.#timed ? nowMillis() : 0); // an input that cannot cross threads
+    }
   }
 
   /** cancelRunning ends the jobs in `w`'s window with the pool's cancel-stop cause, abandoning their tasks. */
   cancelRunning(w: PoolWorker<TIn, TOut>): void {
     const c = cause(this.#ctx);
     for (const job of [...w.running]) {
-      w.running.delete(job);
-      job.cancelRun?.(c);
       settle(job, { ok: false, error: c });
+      job.cancel(c); // a window's job leaves w.running as its task is abandoned
+      w.running.delete(job);
     }
   }
 
-  /** #ended settles a job run by handle or handleBatch with its outcome `o` (unless it was settled before) and counts it. */
-  #ended(job: Job<TIn, TOut>, o: Outcome<TOut>, t0: number): void {
-    if (!settle(job, o)) return; // already settled: canceled by its submitter or failed by a restart
-    this.#hooks.record(o.ok, nowMillis() - t0);
-    if (!o.ok) {
-      if ((o.error as { code?: unknown })?.code === 'ERR_TASK_TIMEOUT') this.counters.timedOut++;
-      if ((o.error as { code?: unknown })?.code === 'ERR_THREAD_DIED') this.counters.crashed++;
-      this.#hooks.handleError(o.error);
+  /**
+   * jobEnded settles a job whose work ended at `now` (ok: with output `v`, else error `v`), unless it was settled
+   * before (canceled by its submitter, failed by a restart or a cancel-stop), and counts it (WorkerHost).
+   */
+  jobEnded(job: Job<TIn, TOut>, ok: boolean, v: unknown, now: number, startedAt = job.startedAt): void {
+    if (!job.finish(ok, v)) return;
+    this.#hooks.record(ok, now - startedAt);
+    if (!ok) {
+      const code = (v as { code?: unknown } | null)?.code;
+      if (code === 'ERR_TASK_TIMEOUT') this.counters.timedOut++;
+      if (code === 'ERR_THREAD_DIED') this.counters.crashed++;
+      this.#hooks.handleError(v);
     }
   }
 
@@ -424,8 +436,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       for (const job of [...w.running]) {
         if (job.settled) continue;
         const e = new WorkerRestartedError(owner, id);
-        job.cancelRun?.(e);
-        settle(job, { ok: false, error: e });
+        settle(job, { ok: false, error: e }); // first: the cancel may end the job at once, which must not count it
+        job.cancel(e);
         this.#hooks.handleError(e);
       }
       this.spawn(1);

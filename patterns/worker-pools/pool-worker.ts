@@ -19,7 +19,7 @@ import type { Chan, RecvChan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer, type Timer } from '../../runtime/time/timer.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
-import type { Job } from './job.js';
+import type { Job, TaskRunner } from './job.js';
 
 export type WorkerState = 'idle' | 'busy' | 'exited';
 
@@ -36,10 +36,12 @@ export interface WorkerHost<TIn, TOut> {
   /** handle runs or rejects one job taken by `w`. */
   handle(job: Job<TIn, TOut>): Promise<void>;
   /**
-   * startJob starts `job` in `w`'s window (window > 1) and returns at once; as the job ends it is settled, removed
-   * from w.running, and `freed` is sent to (without blocking). A job that cannot start is settled and not added.
+   * startJob starts `job` in `w`'s window (window > 1) as a thread task told to `w` (taskEnded), in w.running, and
+   * returns at once. A job that cannot start is settled and not added.
    */
-  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>, freed: Chan<void>): void;
+  startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>): void;
+  /** jobEnded settles a job of a window whose task ended (ok: with output `v`; else error `v`) at `now`, and counts it. */
+  jobEnded(job: Job<TIn, TOut>, ok: boolean, v: unknown, now: number): void;
   /** cancelRunning ends every job in w.running at once with the pool's cancel-stop cause. */
   cancelRunning(w: PoolWorker<TIn, TOut>): void;
   /** exited is told when `w`'s goroutine returns (normally or not). */
@@ -51,7 +53,7 @@ const QUIT = 'quit' as const;
 const IDLE = 'idle' as const;
 const BEAT = 'beat' as const;
 
-export class PoolWorker<TIn, TOut> {
+export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
   state: WorkerState = 'idle';
   /** lastBeat is when the worker last showed it was alive (virtual time in a synctest bubble). */
   lastBeat = nowMillis();
@@ -65,7 +67,10 @@ export class PoolWorker<TIn, TOut> {
   readonly ping: Chan<void> = chan<void>(1);
   /** exitedChan is closed when the worker's goroutine has returned. */
   readonly exitedChan: Chan<void> = chan<void>();
+  /** freed is sent to (without blocking) as jobs of the window end: the window then has room. */
+  readonly freed: Chan<void> = chan<void>(1);
   #inboxClosed = false;
+  #host: WorkerHost<TIn, TOut> | null = null;
 
   constructor(
     readonly id: number,
@@ -88,10 +93,24 @@ export class PoolWorker<TIn, TOut> {
     this.inbox.close();
   }
 
-  /** finished counts a job this worker ran, and beats. */
-  finished(): void {
+  /** finished counts a job this worker ran, and beats (at `now`). */
+  finished(now = nowMillis()): void {
     this.jobsRun++;
-    this.lastBeat = nowMillis();
+    this.lastBeat = now;
+  }
+
+  /**
+   * taskEnded is told (by the job, synchronously from the thread scheduler) that the thread task of `job`, started
+   * in this worker's window, ended: it leaves the window, is settled and counted, and the window is told it has room.
+   */
+  taskEnded(job: Job<TIn, TOut>, ok: boolean, v: unknown): void {
+    job.task = null;
+    this.running.delete(job);
+    if (this.running.size === 0 && this.state === 'busy') this.state = 'idle'; // until the window takes another
+    const now = nowMillis();
+    this.finished(now);
+    this.#host!.jobEnded(job, ok, v, now);
+    this.freed.trySend();
   }
 
   /**
@@ -100,20 +119,23 @@ export class PoolWorker<TIn, TOut> {
    * closed queue (the pool stopping) ends the taking; the pool's cancel-stop ends the running jobs at once.
    */
   async #window(host: WorkerHost<TIn, TOut>, first: Job<TIn, TOut>): Promise<void> {
-    const freed = chan<void>(1);
-    host.startJob(this, first, freed);
+    const window = host.window;
+    host.startJob(this, first);
     let open = true;
     for (;;) {
       // pass 1 - fill the window with what is queued (taken without a select)
-      while (open && !this.retired && this.running.size < host.window) {
+      while (open && !this.retired && this.running.size < window) {
         const r = this.source.tryRecv();
         if (r === undefined) break;
         if (!r.ok) open = false;
-        else host.startJob(this, r.value!, freed);
+        else {
+          this.state = 'busy';
+          host.startJob(this, r.value!);
+        }
       }
       if (this.running.size === 0) return;
       // pass 2 - wait until some of the window ends
-      const stop = await select([recvCase(freed, () => false), recvCase(host.done, () => true)]);
+      const stop = await select([recvCase(this.freed, () => false), recvCase(host.done, () => true)]);
       if (stop) {
         host.cancelRunning(this);
         return;
@@ -123,6 +145,7 @@ export class PoolWorker<TIn, TOut> {
 
   /** loop is the worker's goroutine. */
   async loop(host: WorkerHost<TIn, TOut>): Promise<void> {
+    this.#host = host;
     let idle: Timer | null = null;
     try {
       while (!this.retired) {
