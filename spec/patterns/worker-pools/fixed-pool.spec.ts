@@ -281,6 +281,15 @@ describe('FixedWorkerPool', () => {
       await pool.stop();
     }));
 
+  it('with enableMetrics false counts jobs but records no queue waits or run times', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: sleeper, enableMetrics: false });
+      expect(await pool.submitBatch([100, 100])).toEqual([100, 100]);
+      const m = pool.getMetrics();
+      expect([m.submitted, m.completed, m.queueWait.count, m.runTime.count]).toEqual([2, 2, 0, 0]);
+      await pool.stop();
+    }));
+
   it('round-robin hands jobs to the workers in turn, skipping busy ones', () =>
     synctest.run(async () => {
       const who: string[] = [];

@@ -97,6 +97,33 @@ describe('worker pools with thread tasks', () => {
     expect(await pool.submit(5)).toBe(10);
   });
 
+  it("counts a running thread task's end by abort as canceled and by restart as an error, never as failed", async () => {
+    configureThreads({ threads: 1 });
+    const errors: string[] = [];
+    const pool = new FixedWorkerPool<number, number>(1, {
+      task: loopOrDouble,
+      stuckAfter: 1,
+      errorHandler: (e) => errors.push(e.name),
+    });
+    pools.push(pool);
+    const ac = new AbortController();
+    const aborted = pool.submit(-1, { signal: ac.signal }).catch((x: unknown) => x);
+    await waitFor(() => pool.getHealthStatus().workers.some((w) => w.state === 'busy'));
+    ac.abort('no longer needed');
+    expect(await aborted).toBe('no longer needed');
+    const stuck = pool.submit(-1).catch((x: unknown) => x);
+    await waitFor(() => !pool.getHealthStatus().healthy);
+    await pool.restartUnhealthyWorkers();
+    expect(isWorkerRestartedError(await stuck)).toBe(true);
+    expect(await pool.submit(4)).toBe(8);
+    const m = pool.getMetrics();
+    expect([m.submitted, m.completed, m.failed, m.canceled, m.errors]).toEqual([3, 1, 0, 1, 1]);
+    expect(errors).toEqual(['WorkerRestartedError']);
+    // the window emptied each time: the new worker is idle, the restarted one is gone
+    await waitFor(() => pool.isIdle());
+    expect(pool.getHealthStatus().workers.map((w) => [w.state, w.jobsRun])).toEqual([['idle', 1]]);
+  });
+
   it('restartUnhealthyWorkers stops the stuck thread task: WorkerRestartedError, and the pool keeps serving', async () => {
     configureThreads({ threads: 1 });
     const pool = new FixedWorkerPool<number, number>(1, { task: loopOrDouble, stuckAfter: 1 });
