@@ -1,16 +1,22 @@
 /**
  * goThreadCancelable: an abort abandons a task goroutine. A queued one is dropped and never runs; a running one has
  * its worker terminated and replaced (the other goroutines on that thread fail with ThreadDiedError); a settled one
- * is left alone. No wall-clock thresholds: the specs poll for conditions.
+ * is left alone. goThreadAbandonable and goThreadSettled (a promise-free variant that tells a Settle) do the same
+ * through a function. No wall-clock thresholds: the specs poll for conditions.
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { ThreadDiedError, isThreadDiedError } from '../../../runtime/threads/errors.js';
 import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
 import { goThread } from '../../../runtime/threads/go-thread.js';
-import { goThreadAbandonable, goThreadCancelable } from '../../../runtime/threads/go-thread-cancelable.js';
+import {
+  abandonTask,
+  goThreadAbandonable,
+  goThreadCancelable,
+  goThreadSettled,
+} from '../../../runtime/threads/go-thread-cancelable.js';
 import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
-import { add, forever, mark, nap, spinForever, where } from './tasks/basic.js';
+import { add, fail, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 
 useThreads({ threads: 1 });
@@ -164,5 +170,71 @@ describe('goThreadAbandonable', () => {
   it('throws InvalidArgumentError at the call for args that are not an array or a fn that is not a task', () => {
     expect(() => goThreadAbandonable(add, 1 as never)).toThrow('goThreadAbandonable: args must be an array, got number');
     expect(() => goThreadAbandonable((() => 1) as never, [])).toThrow(InvalidArgumentError);
+  });
+});
+
+/** recorder is a Settle that records every call it gets, to check that it is told exactly once. */
+interface Recorder {
+  readonly to: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  readonly calls: [string, unknown][];
+  readonly told: Promise<void>;
+}
+
+function recorder(): Recorder {
+  const calls: [string, unknown][] = [];
+  let told!: () => void;
+  const p = new Promise<void>((r) => (told = r));
+  const to = {
+    resolve: (v: unknown): void => {
+      calls.push(['resolve', v]);
+      told();
+    },
+    reject: (e: unknown): void => {
+      calls.push(['reject', e]);
+      told();
+    },
+  };
+  return { to, calls, told: p };
+}
+
+describe('goThreadSettled', () => {
+  it('tells its Settle the result, once, and abandonTask after that does nothing', async () => {
+    const r = recorder();
+    const t = goThreadSettled(add, [2, 3], r.to);
+    await r.told;
+    const slot = (await goThread(where, 0)).slot;
+    abandonTask(t, new Error('late'));
+    expect((await goThread(where, 0)).slot).toBe(slot);
+    expect(r.calls).toEqual([['resolve', 5]]);
+  });
+
+  it('tells its Settle a task\'s error, rebuilt in its class', async () => {
+    const r = recorder();
+    goThreadSettled(fail, ['type'], r.to);
+    await r.told;
+    expect(r.calls).toHaveLength(1);
+    expect(r.calls[0]![0]).toBe('reject');
+    expect(r.calls[0]![1]).toBeInstanceOf(TypeError);
+    expect((r.calls[0]![1] as Error).message).toBe('not a number');
+  });
+
+  it('rejects at once, before abandonTask returns, and terminates the thread of a running task', async () => {
+    const before = (await goThread(where, 0)).slot;
+    const f = flags();
+    const r = recorder();
+    const reason = new Error('enough');
+    const t = goThreadSettled(spinForever, [f], r.to);
+    await until(() => Atomics.load(f, 0) === 1);
+    abandonTask(t, reason);
+    expect(r.calls).toEqual([['reject', reason]]);
+    expect((await goThread(where, 0)).slot).not.toBe(before);
+    expect(r.calls).toHaveLength(1); // the thread's death is not told again
+  });
+
+  it('throws InvalidArgumentError at the call for args that are not an array or a fn that is not a task', () => {
+    const r = recorder();
+    expect(() => goThreadSettled(add, 1 as never, r.to)).toThrow('goThreadSettled: args must be an array, got number');
+    expect(() => goThreadSettled((() => 1) as never, [], r.to)).toThrow(InvalidArgumentError);
+    expect(r.calls).toEqual([]);
   });
 });
