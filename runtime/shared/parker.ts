@@ -22,8 +22,11 @@ export interface Source {
 
 /** Spinnable is a shared object an operation can spin on before it parks (spinUntil). */
 export interface Spinnable {
-  /** spinReady reports whether an operation in direction `dir` may proceed now (a cheap, read-only check). */
-  spinReady(dir: number): boolean;
+  /**
+   * spinReady reports whether an operation in direction `dir` may proceed now (a cheap, read-only check); not
+   * `eager`, whether it may proceed several times over (a run of values is there to take, or room for one).
+   */
+  spinReady(dir: number, eager: boolean): boolean;
 }
 
 /**
@@ -102,16 +105,19 @@ export function setSpinGuard(guard: (() => boolean) | null): void {
  * it at every value. A buffered channel wants a wide gap, so that values pile up between checks and are then taken
  * in a run; an unbuffered hand-off a narrow one, as every nanosecond of it is latency.
  */
-export function spinUntil(s: Spinnable, dir: number, gap: number): boolean {
+export function spinUntil(s: Spinnable, dir: number, gap: number, patient = false): boolean {
   if (opSpinMs === 0 || (spinGuard !== null && !spinGuard())) return false;
-  const until = performance.now() + opSpinMs;
-  for (;;) {
-    if (s.spinReady(dir)) {
+  const now = performance.now();
+  const until = now + opSpinMs;
+  const eagerFrom = patient ? now + opSpinMs / 2 : now;
+  for (let t = now; ; ) {
+    if (s.spinReady(dir, t >= eagerFrom)) {
       opSpinMs = Math.min(OP_SPIN_MAX_MS, opSpinMs * 2);
       return true;
     }
     for (let i = 1; i < gap; i++) performance.now();
-    if (performance.now() >= until) {
+    t = performance.now();
+    if (t >= until) {
       opSpinMs = Math.max(OP_SPIN_MIN_MS, opSpinMs / 2);
       return false;
     }

@@ -205,8 +205,8 @@ export class Ring {
   }
 
   /** canPop reports whether a value is published at HEAD (a hint: another receiver may take it first). */
-  canPop(): boolean {
-    const h = Atomics.load(this.#w, this.#head);
+  canPop(ahead = 0): boolean {
+    const h = this.#plus(Atomics.load(this.#w, this.#head), Math.min(ahead, this.#cap - 1));
     return (Atomics.load(this.#w, this.#seqIndex(h)) & ~SKIP) === 2 * h + 1;
   }
 
@@ -229,9 +229,17 @@ export class Ring {
   }
 
   /** canPush reports whether the slot at TAIL is free (a hint: another sender may take it first). */
-  canPush(): boolean {
-    const t = Atomics.load(this.#w, this.#tail);
-    return t < CLOSED_BIT && Atomics.load(this.#w, this.#seqIndex(t)) === 2 * t;
+  canPush(ahead = 0): boolean {
+    const t0 = Atomics.load(this.#w, this.#tail);
+    if (t0 >= CLOSED_BIT) return false;
+    const t = this.#plus(t0, Math.min(ahead, this.#cap - 1));
+    return Atomics.load(this.#w, this.#seqIndex(t)) === 2 * t;
+  }
+
+  /** #plus is position p + n (n < cap), modulo the wrap. */
+  #plus(p: number, n: number): number {
+    const q = p + n;
+    return q >= this.#limit ? q - this.#limit : q;
   }
 
   /** close marks the ring closed; false if it already was. */
