@@ -156,6 +156,19 @@ export class Ring {
     }
   }
 
+  /**
+   * skipPush gives up position `p` (its value could not be written): TAIL moves back if no sender claimed a later
+   * position meanwhile, so the send leaves no trace; otherwise the position is published as skipped, like a dead
+   * sender's (receivers step over it; until one does, len counts it).
+   */
+  skipPush(p: number): void {
+    const w = this.#w;
+    if (Atomics.compareExchange(w, this.#tail, this.#next(p), p) !== this.#next(p)) {
+      Atomics.store(w, this.#seqIndex(p), (2 * p + 1) | SKIP);
+    }
+    w[this.#mine + PUSH] = 0;
+  }
+
   /** publishPush makes the value written for position `p` visible to receivers. */
   publishPush(p: number): void {
     Atomics.store(this.#w, this.#seqIndex(p), 2 * p + 1);

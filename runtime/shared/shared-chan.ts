@@ -225,14 +225,26 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   pollSend(value: unknown): boolean {
     const ring = this.#ring;
     if (ring === null) return this.#pollSendUnbuffered(value as T);
-    // A bad value throws before anything changes: encoded into the scratch first, then into the slot it claimed.
-    this.#check(value as T);
+    // A bad value throws before anything changes. A scalar is written straight into the slot it claimed (its
+    // encodeAt checks before it writes: if it throws, the position is given up as skipped); anything else is
+    // encoded into the scratch first. Full or closed, the value is still checked first, as a send would.
+    if (!this.#fixed) this.#codec.encode(value as T, this.#scratch);
     const p = ring.reservePush();
     if (p < 0) {
+      if (this.#fixed) this.#check(value as T);
       if (p === RING_CLOSED) throw new ChannelClosedError();
       return false;
     }
-    this.#put(value as T, ring.valueOffset(p));
+    if (this.#fixed) {
+      try {
+        this.#codec.encodeAt!(value as T, this.#dv, ring.valueOffset(p));
+      } catch (e) {
+        ring.skipPush(p);
+        throw e;
+      }
+    } else {
+      this.#u8.set(this.#scratch, ring.valueOffset(p));
+    }
     ring.publishPush(p);
     this.#streak++;
     // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the

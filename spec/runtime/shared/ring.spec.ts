@@ -144,6 +144,28 @@ describe('Ring', () => {
   });
 });
 
+describe('Ring.skipPush (a value that could not be written after its claim)', () => {
+  it('moves TAIL back when no later position was claimed: no trace', () => {
+    const x = ring(2);
+    push(x, 1);
+    const p = x.r.reservePush();
+    x.r.skipPush(p);
+    expect(x.r.length).toBe(1);
+    expect(push(x, 2)).toBe(p); // the same position again
+    expect([pop(x), pop(x), pop(x)]).toEqual([1, 2, 'empty']);
+  });
+
+  it('publishes the position as skipped when another sender claimed a later one: receivers step over it', () => {
+    const x = ring(4);
+    const p = x.r.reservePush();
+    push(x, 7); // another sender, after p
+    x.r.skipPush(p);
+    expect(x.r.length).toBe(2); // counted until a receiver steps over it
+    expect([pop(x), pop(x)]).toEqual([7, 'empty']);
+    expect(x.r.length).toBe(0);
+  });
+});
+
 describe('Ring after a thread died holding a position', () => {
   it('steps over a send that its dead sender claimed and never published; the values after it come through', () => {
     const x = ring(4);

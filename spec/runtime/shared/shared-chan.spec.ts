@@ -151,6 +151,24 @@ describe('sharedChan values', () => {
     expect(ch.len()).toBe(0);
   });
 
+  it('rejects a bad scalar with EncodeError whether the buffer has room, is full or is closed, losing nothing', async () => {
+    const ch = sharedChan(int32, 2);
+    await ch.send(1);
+    expect(() => ch.trySend(2 ** 40)).toThrow(EncodeError); // room: claimed, then given back
+    expect(ch.len()).toBe(1);
+    await ch.send(2);
+    expect(() => ch.trySend(0.5)).toThrow(EncodeError); // full
+    expect(() => ch.send(Number.NaN)).toThrow(EncodeError);
+    ch.close();
+    expect(() => ch.trySend(0.5)).toThrow(EncodeError); // closed: the bad value is reported first, as before
+    expect(() => ch.trySend(3)).toThrow(ChannelClosedError);
+    expect([ch.tryRecv(), ch.tryRecv(), ch.tryRecv()]).toEqual([
+      { value: 1, ok: true },
+      { value: 2, ok: true },
+      { value: undefined, ok: false },
+    ]);
+  });
+
   it('carries structured values through a JSON codec', async () => {
     const ch = sharedChan(json<{ id: number; tags: string[] }>({ maxBytes: 256 }), 1);
     await ch.send({ id: 1, tags: ['a', 'b'] });
