@@ -249,7 +249,7 @@ export class Ring {
     return Atomics.load(this.#w, this.#seqIndex(t)) === 2 * t;
   }
 
-  /** #plus is position p + n (n < cap), modulo the wrap. */
+  /** #plus is position p + n (n <= cap), modulo the wrap. */
   #plus(p: number, n: number): number {
     const q = p + n;
     return q >= this.#limit ? q - this.#limit : q;
@@ -298,8 +298,7 @@ export class Ring {
       const taken = this.#ahead(Atomics.load(w, this.#head), h);
       const seq = Atomics.load(w, this.#seqIndex(h));
       if (taken >= 1 && taken <= this.#cap && (seq & ~SKIP) === 2 * h + 1) {
-        const p = h + this.#cap;
-        Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * (p >= this.#limit ? p - this.#limit : p));
+        Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * this.#plus(h, this.#cap));
       }
       Atomics.compareExchange(w, rec + POP, pop, 0);
     }
@@ -307,8 +306,7 @@ export class Ring {
 
   /** #free makes the slot of position `h` free for position h + cap. */
   #free(h: number): void {
-    const p = h + this.#cap;
-    Atomics.store(this.#w, this.#seqIndex(h), 2 * (p >= this.#limit ? p - this.#limit : p));
+    Atomics.store(this.#w, this.#seqIndex(h), 2 * this.#plus(h, this.#cap));
   }
 
   /** #sendable compares SEQ `seq` with position `t`: 0 free for t, < 0 still full (or a skipped value), > 0 stale. */

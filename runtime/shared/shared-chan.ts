@@ -248,10 +248,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     ring.publishPush(p);
     this.#streak++;
     // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the
-    // value is published (a full barrier): either they see the value or this sees their bit. Plain reads: the
-    // masks change rarely, and an Atomics.load costs as much as the publish.
-    const w = this.#w;
-    if ((w[RECV_MASK]! | w[RECV_MASK + 1]!) !== 0) this.#wakeMask(RECV_MASK);
+    // value is published (a full barrier): either they see the value or this sees their bit.
+    this.#wakeMask(RECV_MASK);
     return true;
   }
 
@@ -282,8 +280,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       if (h < 0) return h === RING_CLOSED ? CLOSED_V : EMPTY;
       const v = this.#take(ring, h);
       this.#streak++;
-      const w = this.#w;
-      if ((w[SEND_MASK]! | w[SEND_MASK + 1]!) !== 0) this.#wakeMask(SEND_MASK);
+      this.#wakeMask(SEND_MASK);
       return v;
     }
     const w = this.#w;
@@ -766,9 +763,15 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     else if (!on && set) Atomics.and(this.#w, i, ~bit);
   }
 
-  /** #wakeMask wakes every thread with parked operations in a mask (this thread by a re-poll). */
+  /**
+   * #wakeMask wakes every thread with parked operations in a mask (this thread by a re-poll). Every caller has just
+   * made its change with an Atomics store or read-modify-write (a full barrier), so plain reads of the mask see any
+   * bit set before that change: they cost nothing next to an Atomics.load (~8 ns), on the path of every value.
+   */
   #wakeMask(at: number): void {
-    this.#wakeBits(Atomics.load(this.#w, at), Atomics.load(this.#w, at + 1));
+    const m0 = this.#w[at]!;
+    const m1 = this.#w[at + 1]!;
+    if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
   }
 
   #wakeBits(m0: number, m1: number): void {
