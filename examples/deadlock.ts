@@ -2,6 +2,7 @@
  * deadlock: what Go prints when every goroutine is asleep. The main goroutine waits for a result that a worker
  * never sends, because the worker itself waits on a channel nobody writes to.
  * Run: npx tsx examples/deadlock.ts   (exits with code 2)
+ * With GOCSP_TRACEBACK=stacks the report also shows, under each goroutine, the line of the program where it parked.
  */
 import { chan, go, main, recvCase, select } from '../runtime/index.js';
 
@@ -22,7 +23,5 @@ main(async () => {
 // fatal error: all goroutines are asleep - deadlock!
 //
 // goroutine 1 [chan receive]:
-// 	at <anonymous> (/path/to/examples/deadlock.ts:16:29)
 //
 // goroutine 2 [select]:
-// 	at <anonymous> (/path/to/examples/deadlock.ts:13:11)

@@ -17,6 +17,7 @@
  */
 import { go } from './go.js';
 import { isPanicError, SyncMisuseError } from './errors.js';
+import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';
 import { checkFunction, checkInteger } from './validate.js';
 import { CancelCtx } from './context/cancel-ctx.js';
@@ -27,10 +28,12 @@ import { checkParent } from './context/parent.js';
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /** Parked is a go() call waiting for a slot. */
-interface Parked {
+interface Parked extends Holder {
   readonly fn: () => unknown;
   readonly resolve: () => void;
   readonly park: Park;
+  /** gocspWait names the wait for a goroutine dump (see sched/heap-walk.ts). */
+  readonly gocspWait: string;
   next: Parked | null;
 }
 
@@ -47,7 +50,8 @@ export class Group {
   #tail: Parked | null = null;
   #failed = false;
   #err: unknown = undefined;
-  #waiters: (() => void)[] = [];
+  /** #waiters are the parked wait() calls; gocspWait names each for a goroutine dump (see sched/heap-walk.ts). */
+  #waiters: (Holder & { readonly wake: () => void })[] = [];
 
   static {
     attachCancel = (g, cancel) => {
@@ -82,7 +86,16 @@ export class Group {
       return RESOLVED;
     }
     return new Promise<void>((resolve) => {
-      const p: Parked = { fn, resolve, park: parkStart('chan send'), next: null };
+      const p: Parked = {
+        fn,
+        resolve,
+        park: parkStart('chan send'),
+        gocspWait: 'chan send',
+        heldPrev: null,
+        heldNext: null,
+        next: null,
+      };
+      hold(p);
       if (this.#tail === null) this.#head = p;
       else this.#tail.next = p;
       this.#tail = p;
@@ -116,10 +129,18 @@ export class Group {
     if (this.#active === 0) return this.#result();
     return new Promise<void>((resolve) => {
       const park = parkStart('sync.WaitGroup.Wait');
-      this.#waiters.push(() => {
-        parkEnd(park);
-        resolve();
-      });
+      const w = {
+        gocspWait: 'sync.WaitGroup.Wait',
+        heldPrev: null,
+        heldNext: null,
+        wake: () => {
+          parkEnd(park);
+          unhold(w);
+          resolve();
+        },
+      };
+      hold(w);
+      this.#waiters.push(w);
     }).then(() => this.#result());
   }
 
@@ -179,13 +200,14 @@ export class Group {
     if (--this.#active === 0) {
       const ws = this.#waiters;
       this.#waiters = [];
-      for (const w of ws) w();
+      for (const w of ws) w.wake();
     }
   }
 
   /** #admit starts a parked go() call's goroutine (it already owns a slot if `holding`) and wakes the caller. */
   #admit(p: Parked, holding: boolean): void {
     parkEnd(p.park);
+    unhold(p);
     this.#start(p.fn, holding);
     p.resolve();
   }

@@ -17,7 +17,7 @@
  */
 import { activeBubble, type Bubble } from './sched/bubble.js';
 import { panicked } from './sched/panic.js';
-import { Goroutine, live, tracker } from './sched/tracking.js';
+import { GOROUTINE_TAG, Goroutine, level, live, NAMES, tracker } from './sched/tracking.js';
 import { goTask } from './threads/spawn-task.js';
 import { TASK, type Marked } from './threads/task.js';
 import { checkFunction } from './validate.js';
@@ -94,14 +94,53 @@ function startQueued(): void {
  * one rejection handler (a parked goroutine's footprint matters at a million goroutines).
  */
 function runPlain<A extends unknown[]>(id: number, fn: (...args: A) => unknown, args: A): void {
+  running++;
   let r: unknown;
   try {
     r = fn(...args);
   } catch (e) {
+    running--;
     panicked(id, e, null);
     return;
   }
-  if (isThenable(r)) r.then(undefined, (e: unknown) => panicked(id, e, null));
+  if (!isThenable(r)) running--;
+  else if (level === NAMES) watchNamed(r, GOROUTINE_TAG + id);
+  else r.then(exitedPlain, (e: unknown) => panickedPlain(id, e));
+}
+
+/**
+ * watchNamed watches a goroutine under main(): its panic handler captures the goroutine's tag instead of its id, so
+ * that a heap snapshot can tell which promise is which goroutine's (see sched/heap-walk.ts). The tag costs one short
+ * string per goroutine and nothing per operation.
+ */
+function watchNamed(r: PromiseLike<unknown>, tag: string): void {
+  r.then(exitedPlain, (e: unknown) => panickedPlain(Number(tag.slice(GOROUTINE_TAG.length)), e));
+}
+
+function exitedPlain(): void {
+  running--;
+}
+
+function panickedPlain(id: number, e: unknown): void {
+  running--;
+  panicked(id, e, null);
+}
+
+/** running counts this thread's goroutines that have started and not yet returned. */
+let running = 0;
+
+/**
+ * numGoroutine is the number of goroutines of this thread that have started and not returned, main's included
+ * (Go's runtime.NumGoroutine). Goroutines that go() has queued but not yet started are not counted, nor are those
+ * running on worker threads.
+ *
+ * @example
+ * go(async () => { await chan().recv(); });
+ * await gosched();
+ * console.log(numGoroutine()); // 1 (outside main()) or 2 (inside it)
+ */
+export function numGoroutine(): number {
+  return running;
 }
 
 /** runTracked runs a goroutine that a synctest bubble or the deadlock report counts. */
@@ -112,11 +151,13 @@ function runTracked<A extends unknown[]>(
   bubble: Bubble | null,
   g: Goroutine | null,
 ): void {
+  running++;
   let r: unknown;
   try {
     r = fn(...args);
   } catch (e) {
     // Report before counting the exit: a bubble whose last goroutine panicked must fail, not finish.
+    running--;
     panicked(id, e, bubble);
     exited(bubble, g);
     return;
@@ -125,8 +166,9 @@ function runTracked<A extends unknown[]>(
     r.then(
       () => exited(bubble, g),
       (e: unknown) => {
+        running--;
         panicked(id, e, bubble);
-        exited(bubble, g);
+        exited(bubble, g, false);
       },
     );
   } else {
@@ -134,7 +176,8 @@ function runTracked<A extends unknown[]>(
   }
 }
 
-function exited(bubble: Bubble | null, g: Goroutine | null): void {
+function exited(bubble: Bubble | null, g: Goroutine | null, count = true): void {
+  if (count) running--;
   if (g !== null) live.delete(g);
   bubble?.exited();
 }

@@ -1,8 +1,10 @@
 /**
  * gocsp/runtime: Go's goroutines, channels, select, time, sync, context and errgroup for one thread.
  */
-export { go } from './go.js';
-export { main, type MainOptions } from './main.js';
+export { go, numGoroutine } from './go.js';
+export { main, type MainOptions, type Traceback } from './main.js';
+export { gosched } from './sched/gosched.js';
+export { goroutineDump } from './sched/dump.js';
 export { setPanicHandler, type PanicHandler } from './sched/panic.js';
 export { chan } from './chan/local-chan.js';
 export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';

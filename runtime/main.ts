@@ -1,3 +1,33 @@
+import { writeSync } from 'node:fs';
+import { MAIN_GOROUTINE, spawn } from './go.js';
+import { goroutineEntries, renderEntries, unlisted } from './sched/dump.js';
+import { NAMES, setLevel, STACKS } from './sched/tracking.js';
+import { checkFunction, describe } from './validate.js';
+import { InvalidArgumentError } from './errors.js';
+
+/**
+ * Traceback says how much a deadlock report or a goroutine dump shows, like Go's GOTRACEBACK:
+ * - `'none'`: the header only (`fatal error: all goroutines are asleep - deadlock!`).
+ * - `'goroutines'` (the default): every goroutine's id and wait reason. Recording costs nothing while the program
+ *   runs; the report works them out from a heap snapshot when it is printed (about half a second on a small heap).
+ * - `'stacks'`: also where each goroutine parked. This records the running goroutine at every await and captures a
+ *   stack at every park: several times slower; for debugging.
+ */
+export type Traceback = 'none' | 'goroutines' | 'stacks';
+
+/** MainOptions tune main(). */
+export interface MainOptions {
+  /**
+   * traceback is how much the deadlock report and goroutine dumps show (default `'goroutines'`); the environment
+   * variable GOCSP_TRACEBACK overrides it. `true` and `false` are the older spellings of `'stacks'` and
+   * `'goroutines'`.
+   */
+  readonly traceback?: Traceback | boolean;
+}
+
+let started = false;
+let report: Traceback = 'goroutines';
+
 /**
  * main runs a program's main goroutine, Go style: `main(async () => { ... })`.
  *
@@ -6,11 +36,12 @@
  * - An unrecovered throw is a panic: Go's report on stderr and exit code 2.
  * - If the event loop runs dry while the main goroutine is still parked, nothing can ever wake anything: main prints
  *   Go's `fatal error: all goroutines are asleep - deadlock!`, then every live goroutine with its wait reason
- *   (`chan receive`, `select`, `sync.Mutex.Lock`, ...) and, when tracebacks are on, where it parked; and exits with 2.
+ *   (`chan receive`, `select`, `sync.Mutex.Lock`, ...) and, with `traceback: 'stacks'`, where it parked; and exits
+ *   with 2.
+ * - SIGQUIT (Ctrl-\) prints every live goroutine and exits with 2, as a Go program does.
  *
- * main turns on goroutine tracking for the rest of the process (see sched/tracking.ts); `traceback: false` skips the
- * stack capture at every park, which costs a few microseconds each. Nothing process-wide is installed by importing
- * gocsp: only a call to main() adds the beforeExit hook.
+ * Inside main() goroutines cost what they cost outside it: see Traceback for what the report records. Nothing
+ * process-wide is installed by importing gocsp: only a call to main() adds its beforeExit and SIGQUIT hooks.
  *
  * @example
  * main(async () => {
@@ -18,28 +49,14 @@
  *   await ch.recv(); // nobody sends: prints the deadlock report, exit code 2
  * });
  */
-import { writeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
-import { MAIN_GOROUTINE, spawn } from './go.js';
-import { enableTracking, live, type Goroutine } from './sched/tracking.js';
-import { checkFunction } from './validate.js';
-import { InvalidArgumentError } from './errors.js';
-
-/** MainOptions tune main(). */
-export interface MainOptions {
-  /** traceback records where each goroutine parked, for the deadlock report. Default true. */
-  readonly traceback?: boolean;
-}
-
-let started = false;
-
 export function main(fn: () => unknown, options: MainOptions = {}): void {
   checkFunction('main', 'fn', fn);
   if (started) throw new InvalidArgumentError('main: called twice (a program has one main goroutine)');
+  report = tracebackOf(options);
   started = true;
-  enableTracking(options.traceback ?? true);
+  setLevel(report === 'stacks' ? STACKS : NAMES);
   process.on('beforeExit', deadlock);
+  process.on('SIGQUIT', quit);
   spawn(MAIN_GOROUTINE, async () => {
     await fn();
     process.removeListener('beforeExit', deadlock);
@@ -47,23 +64,54 @@ export function main(fn: () => unknown, options: MainOptions = {}): void {
   }, []);
 }
 
-const runtimeDir = dirname(fileURLToPath(import.meta.url));
+const TRACEBACKS: Record<string, Traceback> = {
+  none: 'none',
+  goroutines: 'goroutines',
+  stacks: 'stacks',
+  // Go's GOTRACEBACK words, for those who know them.
+  single: 'goroutines',
+  all: 'goroutines',
+  system: 'stacks',
+  crash: 'stacks',
+};
+
+/** tracebackOf reads the traceback option, then lets GOCSP_TRACEBACK override it. */
+function tracebackOf(options: MainOptions): Traceback {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`main: options must be an object, got ${describe(options)}`);
+  }
+  const t = options.traceback;
+  let out: Traceback;
+  if (t === undefined || t === false) out = 'goroutines';
+  else if (t === true) out = 'stacks';
+  else if (t === 'none' || t === 'goroutines' || t === 'stacks') out = t;
+  else {
+    throw new InvalidArgumentError(
+      `main: traceback must be 'none', 'goroutines' or 'stacks', got ${describe(t)}`,
+    );
+  }
+  const env = process.env['GOCSP_TRACEBACK'];
+  if (env !== undefined && env !== '') {
+    const v = TRACEBACKS[env.toLowerCase()];
+    if (v !== undefined) out = v;
+    else writeSync(2, `gocsp: ignoring GOCSP_TRACEBACK=${env} (use none, goroutines or stacks)\n`);
+  }
+  return out;
+}
+
+/** goroutineReport is the text after a fatal header: every goroutine, as much as the traceback level says. */
+function goroutineReport(): string {
+  if (report === 'none') return '';
+  const entries = goroutineEntries();
+  return entries === null ? unlisted() : renderEntries(entries);
+}
 
 function deadlock(): void {
-  const gs = [...live].sort((a, b) => a.id - b.id);
-  let out = 'fatal error: all goroutines are asleep - deadlock!\n';
-  for (const g of gs) out += `\ngoroutine ${g.id} [${g.wait ?? 'await (not a gocsp operation)'}]:\n${where(g)}`;
-  writeSync(2, out);
+  writeSync(2, 'fatal error: all goroutines are asleep - deadlock!\n' + goroutineReport());
   process.exit(2);
 }
 
-/** where renders the user frames of the stack captured where `g` parked. */
-function where(g: Goroutine): string {
-  const stack = g.parkedAt?.stack;
-  if (stack === undefined) return '';
-  return stack
-    .split('\n')
-    .filter((l) => /^\s+at /.test(l) && !l.includes(runtimeDir) && !l.includes('(node:'))
-    .map((l) => '\t' + l.trim() + '\n')
-    .join('');
+function quit(): void {
+  writeSync(2, 'SIGQUIT: quit\n' + goroutineReport());
+  process.exit(2);
 }

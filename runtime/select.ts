@@ -20,6 +20,7 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import { describe } from './validate.js';
+import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';
 import { CLOSED, EMPTY, isSelectable, type Selectable } from './chan/selectable.js';
 import type { RecvChan, SendChan } from './chan/types.js';
@@ -132,11 +133,15 @@ function ran(c: Case, value: unknown, ok: boolean, dflt: (() => unknown) | undef
   }
 }
 
-class ParkedSelect implements Selection {
+class ParkedSelect implements Selection, Holder {
   readonly promise: Promise<unknown>;
   readonly #cases: readonly Case[];
   readonly #waiters: Waiter[] = [];
   readonly #park: Park;
+  /** gocspWait is the wait reason a goroutine dump shows for whoever awaits `promise` (see sched/heap-walk.ts). */
+  readonly gocspWait: string;
+  heldPrev: Holder | null = null;
+  heldNext: Holder | null = null;
   #resolve!: (w: Waiter) => void;
   #reject!: (e: unknown) => void;
   #ok = false;
@@ -153,7 +158,8 @@ class ParkedSelect implements Selection {
     this.#cases = cases;
     let any = false;
     for (const c of cases) any ||= c.ch !== null;
-    this.#park = parkStart(any ? 'select' : 'select (no cases)');
+    this.gocspWait = any ? 'select' : 'select (no cases)';
+    this.#park = parkStart(this.gocspWait);
     const settled = new Promise<Waiter>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -168,6 +174,7 @@ class ParkedSelect implements Selection {
       else c.ch.enqueueRecv(w);
     }
     this.promise = settled.then((w) => this.#cases[w.caseIndex]!.fn?.(w.value, this.#ok));
+    if (!this.#claimed) hold(this);
   }
 
   claim(): boolean {
@@ -208,6 +215,7 @@ class ParkedSelect implements Selection {
     this.#waiters.length = 0;
     this.#ticket?.release();
     parkEnd(this.#park);
+    unhold(this);
   }
 }
 

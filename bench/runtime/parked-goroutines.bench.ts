@@ -20,7 +20,7 @@ import { BaseChannel } from 'async-channel';
 import { Cause, Effect, Queue } from 'effect';
 import { chan } from '../../runtime/chan/local-chan.js';
 import { go } from '../../runtime/go.js';
-import { main } from '../../runtime/main.js';
+import { main, type Traceback } from '../../runtime/main.js';
 import { NaiveChan } from '../baseline/naive-chan.js';
 import { gc } from '../lib/gc.js';
 
@@ -36,7 +36,7 @@ interface Spawned {
 interface Variant {
   readonly name: string;
   /** underMain runs the measurement inside main(), which turns goroutine tracking on. */
-  readonly underMain?: { readonly traceback: boolean };
+  readonly underMain?: { readonly traceback: Traceback };
   spawn(count: number): Spawned;
 }
 
@@ -57,8 +57,8 @@ const gocspGo = (count: number): Spawned => {
 
 const VARIANTS: readonly Variant[] = [
   { name: 'gocsp go() + chan recv', spawn: gocspGo },
-  { name: 'gocsp under main() (tracking, traceback on)', underMain: { traceback: true }, spawn: gocspGo },
-  { name: 'gocsp under main({ traceback: false })', underMain: { traceback: false }, spawn: gocspGo },
+  { name: 'gocsp under main() (default)', underMain: { traceback: 'goroutines' }, spawn: gocspGo },
+  { name: "gocsp under main({ traceback: 'stacks' })", underMain: { traceback: 'stacks' }, spawn: gocspGo },
   {
     name: 'baseline: async fn awaiting its own never-resolved promise',
     spawn(count) {

@@ -19,6 +19,7 @@ import { recvCase, select } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
 import { abandonTask, goThreadAbandonable, type Settle, type StartedTask } from '../../runtime/threads/go-thread-cancelable.js';
 import { parkEnd, parkStart, type Park } from '../../runtime/sched/park.js';
+import { hold, unhold, type Holder } from '../../runtime/sched/held.js';
 import { TaskTimeoutError } from './errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
@@ -57,6 +58,11 @@ export class Job<TIn, TOut> implements Settle {
   #park: Park | null = null;
   #early: Outcome<TOut> | null = null;
 
+  /** gocspWait names the submitter's wait for a goroutine dump (see runtime/sched/heap-walk.ts). */
+  gocspWait: string | null = null;
+  heldPrev: Holder | null = null;
+  heldNext: Holder | null = null;
+
   constructor(input: TIn, enqueuedAt: number) {
     this.input = input;
     this.enqueuedAt = enqueuedAt;
@@ -74,6 +80,8 @@ export class Job<TIn, TOut> implements Settle {
     this.#reject = rejectOut;
     resolveOut = rejectOut = null;
     this.#park = parkStart('pool submit');
+    this.gocspWait = 'pool submit';
+    hold(this);
     return p;
   }
 
@@ -93,6 +101,7 @@ export class Job<TIn, TOut> implements Settle {
     const reject = this.#reject!;
     this.#resolve = this.#reject = null;
     parkEnd(this.#park!);
+    unhold(this);
     this.#park = null;
     if (ok) resolve(v);
     else reject(v);

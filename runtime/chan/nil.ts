@@ -7,15 +7,24 @@
  */
 import { CloseOfNilChannelError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
+import { level, OFF } from '../sched/tracking.js';
 import type { RecvChan, RecvResult, SendChan } from './types.js';
 
 /** nil is Go's nil channel: never ready in a select, blocks send and receive forever, panics on close. */
 export const nil = null;
 
+/**
+ * forever keeps, under main(), the promises of operations that block for good, each beside its wait reason, so a
+ * goroutine dump can name them (see sched/heap-walk.ts); such a goroutine is leaked for good, as in Go.
+ */
+const forever: { readonly gocspWait: string; readonly promise: Promise<unknown> }[] = [];
+
 /** blockForever parks the caller for good, as Go does on a nil channel or an empty select. */
 export function blockForever<T>(reason: string): Promise<T> {
   parkStart(reason);
-  return new Promise<T>(() => {});
+  const promise = new Promise<T>(() => {});
+  if (level !== OFF) forever.push({ gocspWait: reason, promise });
+  return promise;
 }
 
 /** send is `ch <- value`; on a nil channel it blocks forever. */

@@ -6,6 +6,7 @@
  * siblings are removed from their queues at once, synchronously, so a queue only ever holds live waiters and a
  * long-lived channel never accumulates dead registrations.
  */
+import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, type Park } from '../sched/park.js';
 import type { Ticket } from '../shared/ticket.js';
 
@@ -34,7 +35,7 @@ export interface Selection {
   sharedTicket?(): Ticket;
 }
 
-export class Waiter {
+export class Waiter implements Holder {
   prev: Waiter | null = null;
   next: Waiter | null = null;
   queue: WaitQueue | null = null;
@@ -42,6 +43,10 @@ export class Waiter {
   value: unknown;
   resolve: (v: never) => void = noop;
   reject: (e: unknown) => void = noop;
+  /** gocspWait is the wait reason a goroutine dump shows for whoever awaits this waiter (see sched/heap-walk.ts). */
+  readonly gocspWait: string | null;
+  heldPrev: Holder | null = null;
+  heldNext: Holder | null = null;
 
   constructor(
     readonly mode: Mode,
@@ -51,11 +56,15 @@ export class Waiter {
     readonly caseIndex = -1,
   ) {
     this.value = value;
+    this.gocspWait = sel !== null ? null : mode === SEND ? 'chan send' : 'chan receive';
   }
 
   /** wake completes the operation: a receive got (`value`, `ok`), a send was taken. */
   wake(value: unknown, ok: boolean): void {
-    if (this.mode !== SELECT) parkEnd(this.park);
+    if (this.mode !== SELECT) {
+      parkEnd(this.park);
+      unhold(this);
+    }
     switch (this.mode) {
       case RECV:
         (this.resolve as (v: unknown) => void)(value);
@@ -95,12 +104,14 @@ export class Waiter {
       this.sel.failed(this, err);
     } else {
       parkEnd(this.park);
+      unhold(this);
       this.reject(err);
     }
   }
 
   /** promise gives a plain (non-select) waiter its pending promise. */
   promise<R>(): Promise<R> {
+    hold(this);
     return new Promise<R>((resolve, reject) => {
       this.resolve = resolve as (v: never) => void;
       // Only a send can fail (close panics parked senders); not keeping reject lets a parked receive's reject

@@ -1,7 +1,9 @@
 /**
  * What happens when a goroutine throws and nothing catches it: Go's panic. With no handler installed, stderr gets
  * Go's report (`panic: <message>`, a blank line, `goroutine N [running]:` and the stack) and the process exits with
- * code 2. Inside a synctest bubble the panic fails the bubble's run() instead, so a test sees it as a rejection.
+ * code 2; what Go treats as a fatal error rather than a panic (unlock of an unlocked Mutex or RWMutex) is reported
+ * under `fatal error:` instead, as Go does. Inside a synctest bubble the panic fails the bubble's run() instead, so
+ * a test sees it as a rejection.
  */
 import { writeSync } from 'node:fs';
 import { PanicError } from '../errors.js';
@@ -46,6 +48,11 @@ export function stackBody(e: unknown): string {
   return at < 0 ? '' : lines.slice(at).map((l) => '\t' + l.trim()).join('\n');
 }
 
+/** isFatal tells an error Go reports as `fatal error:` (a SyncMisuseError with `fatal`, also after a thread hop). */
+function isFatal(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { fatal?: unknown }).fatal === true;
+}
+
 /** panicked routes an unrecovered throw of goroutine `id`. */
 export function panicked(id: number, e: unknown, bubble: Bubble | null): void {
   if (bubble !== null) {
@@ -56,6 +63,8 @@ export function panicked(id: number, e: unknown, bubble: Bubble | null): void {
     handler(e, id);
     return;
   }
-  writeSync(2, `panic: ${panicMessage(e)}\n\ngoroutine ${id} [running]:\n${stackBody(e)}\n`);
+  // What Go reports with throw() rather than panic() (unlock of an unlocked mutex) says so in its header.
+  const header = isFatal(e) ? 'fatal error' : 'panic';
+  writeSync(2, `${header}: ${panicMessage(e)}\n\ngoroutine ${id} [running]:\n${stackBody(e)}\n`);
   process.exit(2);
 }

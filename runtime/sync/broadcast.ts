@@ -6,12 +6,17 @@
  * bubble counts every one of them and the deadlock report lists each with its wait reason. release unparks them
  * all in the same synchronous step, before their shared promise resolves.
  */
+import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, parkStart, type Park } from '../sched/park.js';
 
-export class Broadcast {
+export class Broadcast implements Holder {
   #parks: Park[] = [];
   #promise: Promise<void> | null = null;
   #resolve: () => void = noop;
+  /** gocspWait is the wait reason a goroutine dump shows for the goroutines parked here (see sched/heap-walk.ts). */
+  gocspWait: string | null = null;
+  heldPrev: Holder | null = null;
+  heldNext: Holder | null = null;
 
   /** size is the number of goroutines parked now. */
   get size(): number {
@@ -21,6 +26,8 @@ export class Broadcast {
   /** wait parks the caller for `reason` until the next release; every waiter of a group gets the same promise. */
   wait(reason: string): Promise<void> {
     this.#parks.push(parkStart(reason));
+    this.gocspWait = reason;
+    if (this.heldNext === null) hold(this);
     return (this.#promise ??= new Promise<void>((resolve) => {
       this.#resolve = resolve;
     }));
@@ -35,6 +42,7 @@ export class Broadcast {
     this.#promise = null;
     this.#resolve = noop;
     for (const p of parks) parkEnd(p);
+    unhold(this);
     resolve();
   }
 }

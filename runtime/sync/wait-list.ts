@@ -9,9 +9,10 @@
  *
  * Invariant: `w.list` is the list that holds `w`, or null; a list holds each waiter at most once.
  */
+import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, parkStart, type Park } from '../sched/park.js';
 
-export class SyncWaiter {
+export class SyncWaiter implements Holder {
   prev: SyncWaiter | null = null;
   next: SyncWaiter | null = null;
   list: WaitList<SyncWaiter> | null = null;
@@ -20,27 +21,35 @@ export class SyncWaiter {
   readonly weight: number;
   /** promise settles when the waiter is woken (resolved) or failed (rejected). */
   readonly promise: Promise<void>;
+  /** gocspWait is the wait reason a goroutine dump shows for whoever awaits `promise` (see sched/heap-walk.ts). */
+  readonly gocspWait: string;
+  heldPrev: Holder | null = null;
+  heldNext: Holder | null = null;
   #resolve!: () => void;
   #reject!: (e: unknown) => void;
 
   constructor(reason: string, weight = 0) {
     this.park = parkStart(reason);
+    this.gocspWait = reason;
     this.weight = weight;
     this.promise = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    hold(this);
   }
 
   /** wake ends the wait successfully: the waiter now owns what it asked for. */
   wake(): void {
     parkEnd(this.park);
+    unhold(this);
     this.#resolve();
   }
 
   /** fail ends the wait with `err` (a canceled context). */
   fail(err: unknown): void {
     parkEnd(this.park);
+    unhold(this);
     this.#reject(err);
   }
 }

@@ -15,10 +15,12 @@ export function sleep(d: number): Promise<void> {
   const clock = currentClock();
   return new Promise<void>((resolve) => {
     const park = parkStart('sleep');
+    // The holder of `resolve` names the wait for a goroutine dump (see sched/heap-walk.ts).
+    const sleeper = { gocspWait: 'sleep', resolve };
     clock.timers.add(
       newEntry(() => {
         parkEnd(park);
-        resolve();
+        sleeper.resolve();
       }, true),
       clock.now() + d,
     );

@@ -28,8 +28,93 @@ describe('main', () => {
       'goroutine 3 [select]:',
       'goroutine 4 [chan receive (nil chan)]:',
     ]);
-    // Each goroutine shows where it parked (user frames only).
-    expect(r.stderr).toMatch(/goroutine 1 \[chan receive\]:\n\tat /);
+    // By default no stacks: where each goroutine parked is opt-in (traceback: 'stacks').
+    expect(r.stderr).not.toContain('\tat ');
+  });
+
+  it("shows where each goroutine parked with traceback: 'stacks', and GOCSP_TRACEBACK overrides the option", () => {
+    const program = (opt: string): string =>
+      `${rt}
+       main(async () => {
+         go(async () => { await chan().send(1); });
+         await chan().recv();
+       }${opt});`;
+    const stacks = runFixture(program(`, { traceback: 'stacks' }`), { eval: true });
+    expect(stacks.code).toBe(2);
+    expect(stacks.stderr).toMatch(/goroutine 1 \[chan receive\]:\n\tat /);
+    expect(stacks.stderr).toMatch(/goroutine 2 \[chan send\]:\n\tat /);
+    const env = runFixture(program(''), { eval: true, env: { GOCSP_TRACEBACK: 'stacks' } });
+    expect(env.stderr).toMatch(/goroutine 1 \[chan receive\]:\n\tat /);
+    const none = runFixture(program(`, { traceback: 'stacks' }`), { eval: true, env: { GOCSP_TRACEBACK: 'none' } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('fatal error: all goroutines are asleep - deadlock!\n');
+  });
+
+  it('lists goroutines parked on channels nobody else can reach, behind helpers, Promise.all and for await', () => {
+    const r = runFixture(
+      `${rt}
+       async function helper(ch) { return await ch.recv(); }
+       const pending = [];
+       main(async () => {
+         go(async () => { await helper(chan()); });
+         go(async () => { await Promise.all([chan().recv(), chan().recv()]); });
+         go(async () => { for await (const v of chan()) console.log(v); });
+         // A promise gocsp does not know; listed because something still references it (an unreachable one would
+         // be garbage-collected with its goroutine: see sched/heap-walk.ts).
+         go(async () => { const p = new Promise(() => {}); pending.push(p); await p; });
+         go(async () => { await sleep(10); await chan().send(1).then(() => 0); });
+         await sleep(50);
+         await chan().recv();
+       });`,
+      { eval: true },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('goroutine '))).toEqual([
+      'goroutine 1 [chan receive]:',
+      'goroutine 2 [chan receive]:',
+      'goroutine 3 [chan receive]:',
+      'goroutine 4 [chan receive]:',
+      'goroutine 5 [await (not a gocsp operation)]:',
+      'goroutine 6 [chan send]:',
+    ]);
+  });
+
+  it('rejects a traceback that is not one of the levels', () => {
+    const r = runFixture(
+      `${rt} try { main(async () => {}, { traceback: 'full' }); } catch (e) { console.log(e.name, e.message); }`,
+      { eval: true },
+    );
+    expect(r.stdout).toBe(
+      `InvalidArgumentError main: traceback must be 'none', 'goroutines' or 'stacks', got "full"\n`,
+    );
+  });
+
+  it('reports an unlock of an unlocked Mutex as Go does: fatal error, not panic', () => {
+    const r = runFixture(
+      `import { main, Mutex } from './runtime/index.js';
+       main(async () => { new Mutex().unlock(); });`,
+      { eval: true },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^fatal error: sync: unlock of unlocked mutex\n\ngoroutine 1 \[running\]:\n/);
+  });
+
+  it('prints every goroutine and exits with 2 on SIGQUIT, as a Go program does', () => {
+    const r = runFixture(
+      `${rt}
+       main(async () => {
+         go(async () => { await chan().send(1); });
+         setTimeout(() => process.kill(process.pid, 'SIGQUIT'), 50);
+         await sleep(60_000);
+       });`,
+      { eval: true },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l !== '')).toEqual([
+      'SIGQUIT: quit',
+      'goroutine 1 [sleep]:',
+      'goroutine 2 [chan send]:',
+    ]);
   });
 
   it('names the sync primitives a goroutine is parked on', () => {

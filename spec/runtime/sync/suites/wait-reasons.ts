@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { go } from '../../../../runtime/go.js';
-import { enableTracking, live } from '../../../../runtime/sched/tracking.js';
+import { EXACT, live, setLevel } from '../../../../runtime/sched/tracking.js';
 import { background, fakeContext, flush } from '../helpers.js';
 import type { MutexLike } from './mutex.js';
 import type { OnceLike } from './once.js';
@@ -35,7 +35,7 @@ export interface WaitReasonsMakers {
 export function waitReasonsSuite(label: string, make: WaitReasonsMakers): void {
   describe(label, () => {
     it("parks each blocked goroutine with Go's wait reason and clears it on wake-up", async () => {
-      enableTracking(false);
+      setLevel(EXACT);
       const mu = make.mutex();
       const rw = make.rwMutex();
       const rw2 = make.rwMutex();
