@@ -53,7 +53,11 @@ describe('compiled package', () => {
   it('reports a deadlock from compiled JS with runtime frames filtered out', () => {
     const app = join(tmp, 'app');
     writeFileSync(join(app, 'dead.mjs'), `import { main, chan } from 'gocsp'; main(async () => { await chan().recv(); });`);
-    const r = spawnSync(process.execPath, ['dead.mjs'], { cwd: app, encoding: 'utf8' });
+    const plain = spawnSync(process.execPath, ['dead.mjs'], { cwd: app, encoding: 'utf8' });
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toBe('fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n');
+    const env = { ...process.env, GOCSP_TRACEBACK: 'stacks' };
+    const r = spawnSync(process.execPath, ['dead.mjs'], { cwd: app, encoding: 'utf8', env });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \[chan receive\]:\n\tat .*dead\.mjs/);
     expect(r.stderr).not.toContain('/dist/runtime/');
