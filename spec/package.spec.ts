@@ -1,57 +1,138 @@
 /**
- * The published package works as compiled JS under plain node: it builds with tsconfig.build.json, and a program
- * that imports `gocsp`, `gocsp/runtime` and `gocsp/patterns` through the exports map runs, with types resolving.
+ * The published package, as a user gets it: `npm pack` (which builds dist/ first), the tarball installed into a
+ * fresh project, then a strict `nodenext` TypeScript consumer importing `gocsp`, `gocsp/runtime` and
+ * `gocsp/patterns` type-checks, runs under plain node and under tsx, and CommonJS code loads it with `require()`.
+ * The package carries what its README links to and source maps that carry their sources.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let tmp = '';
+let app = '';
+let pkg = '';
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'gocsp-pkg-'));
-  const pkg = join(tmp, 'gocsp');
-  mkdirSync(pkg);
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], {
-    cwd: root,
-  });
-  cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
-  const app = join(tmp, 'app');
-  mkdirSync(join(app, 'node_modules'), { recursive: true });
-  symlinkSync(pkg, join(app, 'node_modules', 'gocsp'), 'dir');
-  writeFileSync(join(app, 'package.json'), '{"type":"module"}');
-}, 120_000);
+  const out = execFileSync(npm, ['pack', '--silent', '--pack-destination', tmp], { cwd: root, encoding: 'utf8' });
+  const tarball = join(tmp, out.trim().split('\n').pop()!);
+  app = join(tmp, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), '{"name":"consumer","private":true,"type":"module"}');
+  execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
+  pkg = join(app, 'node_modules', 'gocsp');
+  // The consumer's own dev dependency: Node's types (the package's .d.ts refer to them, as any Node library's do).
+  mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(join(root, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
+}, 300_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('compiled package', () => {
-  it('runs a program importing gocsp through its exports map under plain node', () => {
-    const app = join(tmp, 'app');
-    writeFileSync(
-      join(app, 'main.mjs'),
-      `import { go, chan, select, recvCase, after, main } from 'gocsp';
-       import * as runtime from 'gocsp/runtime';
-       import * as patterns from 'gocsp/patterns';
-       main(async () => {
-         const c = chan(1);
-         go(async () => { await c.send(41); });
-         const v = await select([recvCase(c, (x) => x + 1), recvCase(after(5000), () => -1)]);
-         console.log(v, typeof runtime.chan, typeof patterns);
-       });`,
-    );
-    const r = spawnSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('42 function object\n');
+const CONSUMER = `import { go, chan, select, recvCase, after, main, type RecvChan } from 'gocsp';
+import * as runtime from 'gocsp/runtime';
+import { FixedWorkerPool } from 'gocsp/patterns';
+
+async function produce(out: runtime.SendChan<number>): Promise<void> {
+  await out.send(41);
+}
+
+main(async () => {
+  const c = chan<number>(1);
+  go(produce, c);
+  const r: RecvChan<number> = c;
+  const v = await select([recvCase(r, (x) => x! + 1), recvCase(after(5000), () => -1)]);
+  console.log(v, typeof runtime.chan, typeof FixedWorkerPool);
+});
+`;
+
+describe('packed package', () => {
+  it('carries its license, the documents its README links to, and no source map without its sources', () => {
+    expect(existsSync(join(pkg, 'LICENSE'))).toBe(true);
+    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(existsSync(join(pkg, l)), l).toBe(true);
+    const maps = readdirSync(join(pkg, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
+    for (const m of maps) {
+      const map = JSON.parse(readFileSync(join(pkg, 'dist', m), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+      expect(map.sourcesContent?.length, m).toBe(map.sources.length);
+    }
   });
 
-  it('reports a deadlock from compiled JS with runtime frames filtered out', () => {
-    const app = join(tmp, 'app');
+  it('declares tsx as an optional peer dependency, and types first in every export', () => {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    expect(manifest.peerDependenciesMeta['tsx']?.optional).toBe(true);
+    for (const [entry, target] of Object.entries(manifest.exports)) {
+      expect(Object.keys(target)[0], entry).toBe('types');
+      expect(existsSync(join(pkg, target.types)), entry).toBe(true);
+      expect(existsSync(join(pkg, target.default)), entry).toBe(true);
+    }
+  });
+
+  it('type-checks a strict nodenext consumer importing every entry point', () => {
+    writeFileSync(join(app, 'consumer.ts'), CONSUMER);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          verbatimModuleSyntax: true,
+          types: ['node'],
+          outDir: 'out',
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    const r = spawnSync(process.execPath, ['out/consumer.js'], { cwd: app, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('42 function function\n');
+  }, 240_000);
+
+  it('runs the TypeScript consumer under tsx', () => {
+    writeFileSync(join(app, 'consumer.ts'), CONSUMER);
+    const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href;
+    const r = spawnSync(process.execPath, ['--import', tsx, 'consumer.ts'], { cwd: app, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('42 function function\n');
+  });
+
+  it('loads with require() from CommonJS', () => {
+    writeFileSync(
+      join(app, 'consumer.cjs'),
+      `const { chan } = require('gocsp');
+       const { go } = require('gocsp/runtime');
+       const { FixedWorkerPool } = require('gocsp/patterns');
+       const c = chan(1);
+       go(async () => { await c.send(7); });
+       c.recv().then((v) => console.log(v, typeof FixedWorkerPool));`,
+    );
+    const r = spawnSync(process.execPath, ['--no-warnings', 'consumer.cjs'], { cwd: app, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('7 function\n');
+  });
+
+  it('reports a deadlock from compiled JS, with runtime frames filtered out of the stacks', () => {
     writeFileSync(join(app, 'dead.mjs'), `import { main, chan } from 'gocsp'; main(async () => { await chan().recv(); });`);
     const plain = spawnSync(process.execPath, ['dead.mjs'], { cwd: app, encoding: 'utf8' });
     expect(plain.status).toBe(2);
@@ -61,16 +142,5 @@ describe('compiled package', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \[chan receive\]:\n\tat .*dead\.mjs/);
     expect(r.stderr).not.toContain('/dist/runtime/');
-  });
-
-  it('ships declaration files for every entry point', () => {
-    const pkg = JSON.parse(readFileSync(join(tmp, 'gocsp', 'package.json'), 'utf8')) as {
-      exports: Record<string, { types: string; default: string }>;
-    };
-    for (const [entry, target] of Object.entries(pkg.exports)) {
-      expect(Object.keys(target)[0], entry).toBe('types');
-      expect(() => readFileSync(join(tmp, 'gocsp', target.types)), entry).not.toThrow();
-      expect(() => readFileSync(join(tmp, 'gocsp', target.default)), entry).not.toThrow();
-    }
   });
 });
