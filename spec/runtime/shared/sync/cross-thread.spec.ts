@@ -254,6 +254,19 @@ describe('SharedCond across threads', () => {
     expect(await lateWorker.result).toBe(4);
   });
 
+  it('gives the signal to a waiter on another thread, not to a wait here that failed', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu);
+    const e = await c.wait().catch((err: unknown) => err); // mu not held: rejects, after taking its ticket
+    expect((e as Error).message).toBe('sync: unlock of unlocked mutex');
+    const log = flags(4);
+    const f = flags(1);
+    const w = onThread('condWait', c, log, 7, f, 0);
+    await until(() => Atomics.load(f, 0) === 1);
+    c.signal();
+    expect(await w.result).toBe(7);
+  });
+
   it('works over the read side of a SharedRWMutex passed to workers', async () => {
     const rw = new SharedRWMutex();
     const c = new SharedCond(rw.rLocker());
