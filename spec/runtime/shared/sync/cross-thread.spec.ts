@@ -256,7 +256,7 @@ describe('SharedCond across threads', () => {
 
   it('gives the signal to a waiter on another thread, not to a wait here that failed', async () => {
     const mu = new SharedMutex();
-    const c = new SharedCond(mu);
+    const c = new SharedCond(mu, { maxWaiters: 3 }); // rebuilt on the worker with its own size
     const e = await c.wait().catch((err: unknown) => err); // mu not held: rejects, after taking its ticket
     expect((e as Error).message).toBe('sync: unlock of unlocked mutex');
     const log = flags(4);
