@@ -204,6 +204,12 @@ export class SharedCond implements Wireable, Source {
   /**
    * signal wakes the goroutine that has waited longest, on whatever thread, if any waits (Go's Signal); a signal
    * with nobody waiting is lost. Waiters of threads that died are skipped. The caller need not hold the locker.
+   *
+   * @example
+   * await mu.lock();
+   * queue.push(job);
+   * cond.signal(); // one consumer, on whatever thread, takes it
+   * mu.unlock();
    */
   signal(): void {
     lock(this.#w, LOCK);
@@ -217,6 +223,12 @@ export class SharedCond implements Wireable, Source {
   /**
    * broadcast wakes every goroutine waiting now, on every thread (Go's Broadcast); goroutines that call wait()
    * afterwards wait for the next signal or broadcast. The caller need not hold the locker.
+   *
+   * @example
+   * await mu.lock();
+   * Atomics.store(state, CLOSED, 1);
+   * cond.broadcast(); // every waiter re-checks and sees CLOSED
+   * mu.unlock();
    */
   broadcast(): void {
     const w = this.#w;
