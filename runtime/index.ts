@@ -81,3 +81,4 @@ export { SharedRWMutex } from './shared/sync/shared-rw-mutex.js';
 export { SharedWaitGroup } from './shared/sync/shared-wait-group.js';
 export { SharedSemaphore } from './shared/sync/shared-semaphore.js';
 export { SharedOnce } from './shared/sync/shared-once.js';
+export { SharedCond, type SharedCondOptions } from './shared/sync/shared-cond.js';

@@ -1,6 +1,6 @@
 /**
- * Holds counts what each thread holds of a shared sync object (SharedRWMutex read locks, SharedSemaphore weight),
- * so that what a thread held when it died can be given back.
+ * Holds counts what each thread holds of a shared sync object (SharedRWMutex read locks, SharedSemaphore weight,
+ * SharedCond notifications not yet collected), so that what a thread held when it died can be given back.
  *
  *   words:    MASK[2]  bit s set while thread s's count is not zero
  *             TOKEN[s] owner token of the thread the count of slot s belongs to
@@ -51,6 +51,11 @@ export class Holds {
     this.#f[this.#fb + s] = this.#f[this.#fb + s]! + n;
     this.#bit(s, true);
     return stale;
+  }
+
+  /** of is what thread `s` holds, if its count belongs to owner token `token` (else 0). */
+  of(s: number, token: number): number {
+    return this.#w[this.#wb + TOKENS + s] === token ? this.#f[this.#fb + s]! : 0;
   }
 
   /** remove debits `n` (no more than the total), from this thread's count first. */

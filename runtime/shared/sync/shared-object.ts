@@ -1,7 +1,7 @@
 /**
- * What every shared sync object (SharedMutex, SharedRWMutex, SharedWaitGroup, SharedSemaphore, SharedOnce) has in
- * common: the header of its SharedArrayBuffer, how this thread finds its one object for a shared object id, and how
- * it crosses threads.
+ * What every shared sync object (SharedMutex, SharedRWMutex, SharedWaitGroup, SharedSemaphore, SharedOnce,
+ * SharedCond) has in common: the header of its SharedArrayBuffer, how this thread finds its one object for a shared
+ * object id, and how it crosses threads.
  *
  *   +------------------------------------------------------------------------------------------+
  *   | words (Int32)    LOCK  ID  KIND  | the primitive's own words (see its file)              |
@@ -35,6 +35,7 @@ export const RW_MUTEX = 2;
 export const WAIT_GROUP = 3;
 export const SEMAPHORE = 4;
 export const ONCE = 5;
+export const COND = 6;
 
 /** Memory is an object's views of its buffer. */
 export interface Memory {
@@ -103,10 +104,11 @@ export function rebuilding(): unknown {
 
 /**
  * registerSyncKind tells fromWire how to rebuild objects of wire kind `kind`: join the registry the wire carries,
- * then return this thread's object for the buffer's id, or construct one with `make`, bound to the buffer (whose
- * KIND must be `code`).
+ * then return this thread's object for the buffer's id, or construct one with `make(wire)`, bound to the buffer
+ * (whose KIND must be `code`). `make` may rebuild other shared objects from the wire (a SharedCond's locker) before
+ * it constructs its own: each rebuild restores the buffer of the one around it.
  */
-export function registerSyncKind(kind: string, code: number, make: () => object): void {
+export function registerSyncKind(kind: string, code: number, make: (w: Wire) => object): void {
   registerWireKind(kind, (w) => {
     adopt(w['registry'] as SharedArrayBuffer);
     const sab = w['sab'];
@@ -115,11 +117,12 @@ export function registerSyncKind(kind: string, code: number, make: () => object)
       const known = header[KIND] === code ? instances.get(header[ID]!)?.deref() : undefined;
       if (known !== undefined) return known;
     }
+    const outer = attaching;
     attaching = sab ?? undefined;
     try {
-      return make();
+      return make(w);
     } finally {
-      attaching = null;
+      attaching = outer;
     }
   });
 }

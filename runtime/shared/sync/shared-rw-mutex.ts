@@ -39,7 +39,7 @@ import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
-import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
+import { fromWire, registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '../wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import { CLAIMED, GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import { watchDeaths } from './recovery.js';
@@ -90,7 +90,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
   readonly #writers = new WaitList();
   readonly #readers = new WaitList();
   #watched = false;
-  #rlocker: Locker | null = null;
+  #rlocker: SharedRLocker | null = null;
 
   /**
    * SharedRWMutex makes a readers-writer lock in shared memory, unlocked. Pass it to a task or post `toWire(rw)`:
@@ -235,13 +235,14 @@ export class SharedRWMutex implements Locker, Wireable, Source {
 
   /**
    * rLocker returns a Locker whose lock and unlock are this mutex's rLock and rUnlock (Go's RLocker). It returns the
-   * same object on every call.
+   * same object on every call. It is a shared object too: pass it to a task or post `toWire(l)`, and the other side
+   * gets the rLocker of its own object for this mutex (a SharedCond over the read side crosses threads this way).
+   *
+   * @example
+   * const cond = new SharedCond(rw.rLocker()); // waiters hold read locks
    */
-  rLocker(): Locker {
-    return (this.#rlocker ??= Object.freeze({
-      lock: (): Promise<void> => this.rLock(),
-      unlock: (): void => this.rUnlock(),
-    }));
+  rLocker(): Locker & Wireable {
+    return (this.#rlocker ??= new SharedRLocker(this, this.#sab));
   }
 
   [TO_WIRE](): Wire {
@@ -400,3 +401,32 @@ export class SharedRWMutex implements Locker, Wireable, Source {
 }
 
 registerSyncKind(SHARED_RW_MUTEX_KIND, RW_MUTEX, () => new SharedRWMutex());
+
+export const SHARED_RLOCKER_KIND = 'gocsp.sharedRLocker';
+
+/** SharedRLocker is the read side of a SharedRWMutex as a Locker (SharedRWMutex.rLocker), able to cross threads. */
+class SharedRLocker implements Locker, Wireable {
+  readonly #rw: SharedRWMutex;
+  readonly #sab: SharedArrayBuffer;
+
+  constructor(rw: SharedRWMutex, sab: SharedArrayBuffer) {
+    this.#rw = rw;
+    this.#sab = sab;
+  }
+
+  lock(): Promise<void> {
+    return this.#rw.rLock();
+  }
+
+  unlock(): void {
+    this.#rw.rUnlock();
+  }
+
+  [TO_WIRE](): Wire {
+    return wireOf(SHARED_RLOCKER_KIND, this.#sab);
+  }
+}
+
+registerWireKind(SHARED_RLOCKER_KIND, (w) =>
+  (fromWire({ ...w, [WIRE_KIND]: SHARED_RW_MUTEX_KIND }) as SharedRWMutex).rLocker(),
+);

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { go } from '../../../../runtime/go.js';
+import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
 import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
@@ -202,6 +203,87 @@ describe('SharedOnce across threads', () => {
   });
 });
 
+describe('SharedCond across threads', () => {
+  it('wakes waiters on every thread oldest first, one per signal, from the main thread and from a worker', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu);
+    const log = flags(8);
+    const f = flags(4);
+    const a = onThread('condWait', c, log, 1, f, 0);
+    await until(() => Atomics.load(f, 0) === 1); // A's ticket first
+    await mu.lock();
+    const here = c.wait(); // then main's
+    const b = onThread('condWait', c, log, 2, f, 1);
+    await until(() => Atomics.load(f, 1) === 1); // then B's
+    c.signal();
+    expect(await a.result).toBe(1);
+    expect(await settledNow(here)).toBe(false); // the signal went to A alone
+    c.signal();
+    await here; // main's own waiter, holding mu again
+    expect(Atomics.load(log, 0)).toBe(1); // B still waits...
+    mu.unlock();
+    expect(await onThread('condSignal', c, 1).result).toBe(1); // ...until a worker signals
+    expect(await b.result).toBe(2);
+    expect([...log.slice(0, 3)]).toEqual([2, 1, 2]);
+    expect(mu.tryLock()).toBe(true);
+    mu.unlock();
+  });
+
+  it('wakes every waiter of the moment on a broadcast from a worker, and not those that wait afterwards', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu);
+    const log = flags(8);
+    const f = flags(4);
+    const waiters = [1, 2, 3].map((tag, i) => onThread('condWait', c, log, tag, f, i));
+    await until(() => [0, 1, 2].every((i) => Atomics.load(f, i) === 1));
+    await mu.lock();
+    const here = c.wait();
+    expect(await onThread('condSignal', c, 0).result).toBe(0); // broadcast
+    await here;
+    mu.unlock();
+    expect((await Promise.all(waiters.map((w) => w.result))).sort()).toEqual([1, 2, 3]);
+    await mu.lock();
+    const late = c.wait(); // after the broadcast: waits for the next signal
+    const lateWorker = onThread('condWait', c, log, 4, f, 3);
+    await until(() => Atomics.load(f, 3) === 1);
+    expect(await settledNow(late)).toBe(false);
+    expect(Atomics.load(log, 0)).toBe(3);
+    c.broadcast();
+    await late;
+    mu.unlock();
+    expect(await lateWorker.result).toBe(4);
+  });
+
+  it('gives the signal to a waiter on another thread, not to a wait here that failed', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu, { maxWaiters: 3 }); // rebuilt on the worker with its own size
+    const e = await c.wait().catch((err: unknown) => err); // mu not held: rejects, after taking its ticket
+    expect((e as Error).message).toBe('sync: unlock of unlocked mutex');
+    const log = flags(4);
+    const f = flags(1);
+    const w = onThread('condWait', c, log, 7, f, 0);
+    await until(() => Atomics.load(f, 0) === 1);
+    c.signal();
+    expect(await w.result).toBe(7);
+  });
+
+  it('works over the read side of a SharedRWMutex passed to workers', async () => {
+    const rw = new SharedRWMutex();
+    const c = new SharedCond(rw.rLocker());
+    const state = flags(1);
+    const f = flags(2);
+    const readers = [0, 1].map((i) => onThread('condReadWait', c, state, f, i));
+    await until(() => Atomics.load(f, 0) === 1 && Atomics.load(f, 1) === 1);
+    await rw.lock(); // both readers released their read locks in wait()
+    Atomics.store(state, 0, 1);
+    c.broadcast();
+    rw.unlock();
+    expect(await Promise.all(readers.map((r) => r.result))).toEqual([1, 1]);
+    expect(rw.tryLock()).toBe(true);
+    rw.unlock();
+  });
+});
+
 describe('threads parked on shared sync objects', () => {
   it('use no CPU while every goroutine is parked', async () => {
     const mu = new SharedMutex();
@@ -210,13 +292,16 @@ describe('threads parked on shared sync objects', () => {
     await mu.lock();
     wg.add(1);
     const worker = onThread('lockOnce', mu, f); // parks on mu for good
+    const c = new SharedCond(new SharedMutex());
+    const cf = flags(2);
+    const condWaiter = onThread('condWait', c, flags(4), 1, cf, 0); // parks on c for good
     let waited = false;
     go(async () => {
       await wg.wait(); // parks on wg for good
       waited = true;
     });
-    await until(() => Atomics.load(f, 0) === 1);
-    await new Promise((r) => setTimeout(r, 100)); // let both settle into sleep (spins are bounded to ~1 ms)
+    await until(() => Atomics.load(f, 0) === 1 && Atomics.load(cf, 0) === 1);
+    await new Promise((r) => setTimeout(r, 100)); // let them settle into sleep (spins are bounded to ~1 ms)
     const before = process.cpuUsage();
     await new Promise((r) => setTimeout(r, 500));
     const used = process.cpuUsage(before);
@@ -224,6 +309,8 @@ describe('threads parked on shared sync objects', () => {
     mu.unlock();
     wg.done();
     expect(await worker.result).toBe('locked');
+    c.signal();
+    expect(await condWaiter.result).toBe(1);
     await until(() => waited);
   });
 

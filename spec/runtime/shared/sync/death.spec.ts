@@ -6,14 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { isThreadDiedError } from '../../../../runtime/threads/errors.js';
 import { goThread } from '../../../../runtime/threads/go-thread.js';
+import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
 import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
 import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
 import { useThreads } from '../../threads/use-threads.js';
 import { background } from '../../sync/helpers.js';
+import { settled } from '../../sync/helpers.js';
 import { flags, until } from '../thread-harness.js';
-import { acquireAndExit, addUnder, lockAndExit, onceAndExit, writeAndExit } from './tasks.js';
+import { acquireAndExit, addUnder, condWaitAndExit, lockAndExit, onceAndExit, writeAndExit } from './tasks.js';
 
 useThreads({ threads: 2 });
 
@@ -104,5 +106,46 @@ describe('a worker that dies holding a shared sync object', () => {
       ran = true;
     });
     expect(ran).toBe(false);
+  });
+});
+
+describe('a worker that dies while waiting on a SharedCond', () => {
+  it('does not take a later signal: it goes to the next waiter in line', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu);
+    const f = flags(2);
+    const died = goThread(condWaitAndExit, c, false, f).catch((e: unknown) => e);
+    await until(() => Atomics.load(f, 0) === 1); // the worker's ticket comes first
+    await mu.lock();
+    const here = c.wait();
+    Atomics.store(f, 1, 1);
+    expect(isThreadDiedError(await died)).toBe(true);
+    expect(await settled(here)).toBe(false); // a death wakes nobody by itself
+    c.signal(); // skips the dead waiter's ticket
+    await here;
+    mu.unlock();
+  });
+
+  it('passes on a signal it was given and never collected to the next waiter in line', async () => {
+    const mu = new SharedMutex();
+    const c = new SharedCond(mu);
+    const f = flags(2);
+    const died = goThread(condWaitAndExit, c, true, f).catch((e: unknown) => e);
+    await until(() => Atomics.load(f, 0) === 1);
+    await mu.lock();
+    const here = c.wait();
+    c.signal(); // to the worker's ticket, the oldest; its thread is busy and cannot collect it
+    expect(await settled(here)).toBe(false);
+    Atomics.store(f, 1, 1); // the worker exits with the signal uncollected
+    expect(isThreadDiedError(await died)).toBe(true);
+    await here; // the death woke this thread, which passed the signal on to its own waiter
+    mu.unlock();
+    c.signal(); // lost: nobody waits
+    await mu.lock();
+    const next = c.wait();
+    expect(await settled(next)).toBe(false);
+    c.broadcast();
+    await next;
+    mu.unlock();
   });
 });

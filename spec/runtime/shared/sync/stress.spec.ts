@@ -3,10 +3,12 @@
  * critical sections (the schedules vary from run to run; the outcome must not). GOCSP_STRESS=n multiplies the work.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
+import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
 import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
 import { flags, liveWorkers, onThread, terminateAll } from '../thread-harness.js';
-import { rwStress, semStress } from '../workers/sync-scenarios.js';
+import { condQueue, rwStress, semStress } from '../workers/sync-scenarios.js';
 
 const scale = Number(process.env['GOCSP_STRESS'] ?? 1);
 
@@ -43,5 +45,35 @@ describe('shared sync under random contention from 5 threads', () => {
     expect(got.reduce((a, b) => a + b, 0) + Atomics.load(state, 2)).toBe(15 * iters); // each one acquired or canceled
     expect(sem.tryAcquire(size)).toBe(true);
     sem.release(size);
+  }, 60_000);
+
+  it('SharedCond: a bounded queue over two conds moves every value once, with no wake-up lost', async () => {
+    const size = 3;
+    const mu = new SharedMutex();
+    const notEmpty = new SharedCond(mu);
+    const notFull = new SharedCond(mu);
+    const q = flags(6 + size);
+    const iters = 50 * scale;
+    // Two producer threads, two consumer threads (2 goroutines each), and main with one of each: 5 and 5.
+    const roles = [
+      [2, 0],
+      [2, 0],
+      [0, 2],
+      [0, 2],
+    ] as const;
+    const workers = roles.map(([p, c], i) =>
+      onThread('condQueue', mu, notEmpty, notFull, q, size, p, c, iters, i + 1),
+    );
+    const here = condQueue(mu, notEmpty, notFull, q, size, 1, 1, iters, 99);
+    const moved = await Promise.all([...workers.map((w) => w.result), here]);
+    expect(moved).toEqual([2, 2, 2, 2, 2].map((n) => n * iters));
+    let sum = 0;
+    for (const [seed, producers] of [...roles.map(([p], i) => [i + 1, p] as const), [99, 1] as const]) {
+      for (let p = 0; p < producers; p++) for (let i = 0; i < iters; i++) sum += seed * 1000 + p * 100 + i;
+    }
+    expect([Atomics.load(q, 4), Atomics.load(q, 3)]).toEqual([5 * iters, sum | 0]);
+    expect([Atomics.load(q, 1), Atomics.load(q, 2)]).toEqual([0, 0]); // empty, never a violation
+    expect(mu.tryLock()).toBe(true);
+    mu.unlock();
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 /** Task modules for the shared sync specs that go through the scheduler (goThread). */
+import type { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
 import type { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import type { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import type { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
@@ -62,3 +63,25 @@ export const onceAndExit = task(import.meta.url, async function onceAndExit(once
     process.exit(3);
   });
 });
+
+/**
+ * condWaitAndExit waits on c (its locker held around the call; flags[0] = 1 once its ticket is taken), then ends its
+ * thread once flags[1] is set. With `block`, the thread spins without a turn of its event loop meanwhile, so a signal
+ * given to it can never be collected; without, it keeps polling and would collect one (none is sent).
+ */
+export const condWaitAndExit = task(
+  import.meta.url,
+  async function condWaitAndExit(c: SharedCond, block: boolean, flags: Int32Array) {
+    await c.locker.lock();
+    void c.wait();
+    Atomics.store(flags, 0, 1);
+    if (block) {
+      while (Atomics.load(flags, 1) === 0) {
+        /* spin: no event loop turn, so no re-poll */
+      }
+    } else {
+      await until(flags, 1);
+    }
+    process.exit(3);
+  },
+);

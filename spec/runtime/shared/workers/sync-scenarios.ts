@@ -6,6 +6,7 @@
 import { go } from '../../../../runtime/go.js';
 import { background } from '../../../../runtime/context/background.js';
 import { withCancel } from '../../../../runtime/context/cancel-ctx.js';
+import type { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
 import type { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import type { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
 import type { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
@@ -283,4 +284,117 @@ export async function lockMany(mu: SharedMutex, log: Int32Array, tag: number, n:
       mu.unlock();
     }),
   );
+}
+
+/**
+ * condWait locks c's locker and waits on c (flags[i] = 1 once wait() was called, so its ticket is taken); once woken
+ * and holding the locker again it appends `tag` to log, then unlocks.
+ */
+export async function condWait(c: SharedCond, log: Int32Array, tag: number, flags: Int32Array, i: number): Promise<number> {
+  await c.locker.lock();
+  const p = c.wait();
+  Atomics.store(flags, i, 1);
+  await p;
+  log[Atomics.add(log, 0, 1) + 1] = tag;
+  c.locker.unlock();
+  return tag;
+}
+
+/** condSignal calls c.signal() `n` times, or c.broadcast() once if `n` is 0. */
+export function condSignal(c: SharedCond, n: number): number {
+  if (n === 0) c.broadcast();
+  for (let i = 0; i < n; i++) c.signal();
+  return n;
+}
+
+/**
+ * condReadWait takes a read lock of rw, waits on c (a cond over rw.rLocker()) until state[0] is set (flags[i] = 1
+ * once parked), and reports whether it held a read lock when woken (a write lock attempt from here fails).
+ */
+export async function condReadWait(c: SharedCond, state: Int32Array, flags: Int32Array, i: number): Promise<number> {
+  await c.locker.lock();
+  let waits = 0;
+  while (Atomics.load(state, 0) === 0) {
+    const p = c.wait();
+    Atomics.store(flags, i, 1);
+    await p;
+    waits++;
+  }
+  c.locker.unlock();
+  return waits;
+}
+
+/**
+ * condQueue runs `producers` goroutines that each put `iters` values into a bounded queue in shared memory and
+ * `consumers` goroutines that each take `iters`, all under mu, producers waiting on notFull and consumers on
+ * notEmpty, waking the other side by a random mix of signal and broadcast. q: [0] head, [1] count, [2] violations
+ * (count out of [0, size] inside the lock, or two goroutines inside), [3] sum of values taken, [4] values taken,
+ * [5] goroutines inside, [6..6+size) slots. Returns the values this thread put and took.
+ */
+export async function condQueue(
+  mu: SharedMutex,
+  notEmpty: SharedCond,
+  notFull: SharedCond,
+  q: Int32Array,
+  size: number,
+  producers: number,
+  consumers: number,
+  iters: number,
+  seed: number,
+): Promise<number> {
+  const r = rng(seed);
+  let moved = 0;
+  const wake = (c: SharedCond): void => (r() < 0.7 ? c.signal() : c.broadcast());
+  const enter = (): void => {
+    if (Atomics.add(q, 5, 1) !== 0) Atomics.add(q, 2, 1);
+  };
+  const leave = (): void => {
+    const n = Atomics.load(q, 1);
+    if (n < 0 || n > size) Atomics.add(q, 2, 1);
+    Atomics.sub(q, 5, 1);
+    mu.unlock();
+  };
+  const put = async (v: number): Promise<void> => {
+    await mu.lock();
+    enter();
+    while (Atomics.load(q, 1) === size) {
+      Atomics.sub(q, 5, 1);
+      await notFull.wait();
+      enter();
+    }
+    Atomics.store(q, 6 + ((Atomics.load(q, 0) + Atomics.load(q, 1)) % size), v);
+    Atomics.add(q, 1, 1);
+    wake(notEmpty);
+    leave();
+  };
+  const take = async (): Promise<void> => {
+    await mu.lock();
+    enter();
+    while (Atomics.load(q, 1) === 0) {
+      Atomics.sub(q, 5, 1);
+      await notEmpty.wait();
+      enter();
+    }
+    const head = Atomics.load(q, 0);
+    const v = Atomics.load(q, 6 + head);
+    Atomics.store(q, 0, (head + 1) % size);
+    Atomics.sub(q, 1, 1);
+    Atomics.add(q, 3, v);
+    Atomics.add(q, 4, 1);
+    wake(notFull);
+    leave();
+  };
+  const run = async (f: (i: number) => Promise<void>): Promise<void> => {
+    for (let i = 0; i < iters; i++) {
+      await f(i);
+      moved++;
+      if (r() < 0.3) await turn();
+      else if (r() < 0.5) await null;
+    }
+  };
+  await Promise.all([
+    ...Array.from({ length: producers }, (_, p) => run((i) => put(seed * 1000 + p * 100 + i))),
+    ...Array.from({ length: consumers }, () => run(take)),
+  ]);
+  return moved;
 }
