@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { go } from '../../../../runtime/go.js';
-import { enableTracking, live } from '../../../../runtime/sched/tracking.js';
+import { EXACT, live, setLevel } from '../../../../runtime/sched/tracking.js';
 import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
 import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
@@ -25,7 +25,7 @@ waitReasonsSuite('wait reasons of the shared sync primitives', {
 
 describe('wait reasons of SharedCond', () => {
   it('parks a waiter with sync.Cond.Wait, then relocking with the locker\'s reason', async () => {
-    enableTracking(false);
+    setLevel(EXACT);
     const mu = new SharedMutex();
     const c = new SharedCond(mu);
     const reasons = (): (string | null)[] => [...live].map((g) => g.wait).sort();
