@@ -15,67 +15,35 @@
  *
  * Run alone: npx tsx bench/runtime/main-overhead.bench.ts [rounds]      (rounds defaults to 3)
  */
-import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chan } from '../../runtime/chan/local-chan.js';
-import { go } from '../../runtime/go.js';
 import { main } from '../../runtime/main.js';
-import { recvCase, select } from '../../runtime/select.js';
+import { emit, median, runChild } from '../lib/children.js';
 import { newBench, sumTo, timed } from '../lib/harness.js';
+import { pingPong, streamFor, uncontendedSelect } from '../lib/workloads.js';
 
 const N_PING = 20_000;
 const N_STREAM = 100_000;
 const N_SELECT = 10_000;
 
-function pingPong(): Promise<number> {
-  const ping = chan<number>();
-  const pong = chan<number>();
-  const done = chan<number>(1);
-  go(async () => {
-    for (let i = 0; i < N_PING; i++) await pong.send((await ping.recv())!);
-  });
-  go(async () => {
-    let sum = 0;
-    for (let i = 0; i < N_PING; i++) {
-      await ping.send(i);
-      sum += (await pong.recv())!;
-    }
-    await done.send(sum);
-  });
-  return done.recv() as Promise<number>;
-}
-
-async function prodCons(): Promise<number> {
-  const ch = chan<number>(100);
-  go(async () => {
-    for (let i = 0; i < N_STREAM; i++) await ch.send(i);
-    ch.close();
-  });
-  let sum = 0;
-  for await (const v of ch) sum += v;
-  return sum;
-}
-
-async function uncontendedSelect(): Promise<number> {
-  const c1 = chan<number>(1);
-  const c2 = chan<number>(1);
-  c1.trySend(0);
-  let sum = 0;
-  for (let i = 0; i < N_SELECT; i++) {
-    const to = await select([recvCase(c1, (v) => ((sum += v!), c2)), recvCase(c2, (v) => ((sum += v!), c1))]);
-    await to.send(i + 1);
-  }
-  return sum;
-}
-
 const WORKLOADS = [
-  { name: 'ping-pong', unit: 'ns/round trip', ops: N_PING, sum: sumTo(N_PING), run: pingPong },
-  { name: 'prod-cons chan(100)', unit: 'ns/item', ops: N_STREAM, sum: sumTo(N_STREAM), run: prodCons },
-  { name: '2-case select', unit: 'ns/select', ops: N_SELECT, sum: sumTo(N_SELECT), run: uncontendedSelect },
+  { name: 'ping-pong', unit: 'ns/round trip', ops: N_PING, sum: sumTo(N_PING), run: () => pingPong(N_PING) },
+  {
+    name: 'prod-cons chan(100)',
+    unit: 'ns/item',
+    ops: N_STREAM,
+    sum: sumTo(N_STREAM),
+    run: () => streamFor(N_STREAM, 100),
+  },
+  {
+    name: '2-case select',
+    unit: 'ns/select',
+    ops: N_SELECT,
+    sum: sumTo(N_SELECT),
+    run: () => uncontendedSelect(N_SELECT),
+  },
 ] as const;
 
-const RESULT = 'RESULT ';
 const self = fileURLToPath(import.meta.url);
 const childIndex = process.argv.indexOf('--child');
 
@@ -86,7 +54,7 @@ if (childIndex >= 0) {
     for (const w of WORKLOADS) bench.add(w.name, timed(w.ops, w.sum, w.run));
     await bench.run();
     const medians = bench.tasks.map((t) => (t.result.state === 'completed' ? t.result.latency.p50 * 1e6 : NaN));
-    console.log(RESULT + JSON.stringify(medians));
+    emit(medians);
   };
   if (where === 'inside') {
     main(async () => {
@@ -100,17 +68,10 @@ if (childIndex >= 0) {
   const runs: Record<'outside' | 'inside', number[][]> = { outside: [], inside: [] };
   for (let r = 0; r < rounds; r++) {
     for (const where of ['outside', 'inside'] as const) {
-      const out = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', self, '--child', where], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        timeout: 300_000,
-      });
-      const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT));
-      if (line === undefined) throw new Error(`main-overhead: the ${where} child failed (status ${out.status})`);
-      runs[where].push(JSON.parse(line.slice(RESULT.length)) as number[]);
+      const args = [...process.execArgv, '--expose-gc', self, '--child', where];
+      runs[where].push(runChild<number[]>(`main-overhead ${where}`, process.execPath, args)[0]!);
     }
   }
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const rows = WORKLOADS.map((w, i) => {
     const o = median(runs.outside.map((m) => m[i]!));
     const n = median(runs.inside.map((m) => m[i]!));

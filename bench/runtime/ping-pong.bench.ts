@@ -12,32 +12,16 @@
 import { BaseChannel } from 'async-channel';
 import { Effect, Fiber, Queue } from 'effect';
 import csp from 'js-csp';
-import { chan } from '../../runtime/chan/local-chan.js';
-import { go } from '../../runtime/go.js';
 import { NaiveChan } from '../baseline/naive-chan.js';
 import { newBench, report, sumTo, timed } from '../lib/harness.js';
 import { RepeaterPipe } from '../lib/repeater-pipe.js';
+import { pingPong } from '../lib/workloads.js';
 
 const N = 10_000;
 const SUM = sumTo(N);
 
-function gocsp(): Promise<number> {
-  const ping = chan<number>();
-  const pong = chan<number>();
-  const done = chan<number>(1);
-  go(async () => {
-    for (let i = 0; i < N; i++) await pong.send((await ping.recv())!);
-  });
-  go(async () => {
-    let sum = 0;
-    for (let i = 0; i < N; i++) {
-      await ping.send(i);
-      sum += (await pong.recv())!;
-    }
-    await done.send(sum);
-  });
-  return done.recv() as Promise<number>;
-}
+/** gocsp: the shared workload (bench/lib/workloads.ts), the README's way of writing it. */
+const gocsp = (): Promise<number> => pingPong(N);
 
 async function naive(): Promise<number> {
   const ping = new NaiveChan<number>();

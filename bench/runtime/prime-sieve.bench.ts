@@ -21,6 +21,7 @@ import { chan } from '../../runtime/chan/local-chan.js';
 import type { RecvChan, SendChan } from '../../runtime/chan/types.js';
 import { go } from '../../runtime/go.js';
 import { main } from '../../runtime/main.js';
+import { emit, median, runChild } from '../lib/children.js';
 
 const PRIMES = 800;
 const LAST = 6133; // the 800th prime
@@ -53,7 +54,6 @@ interface Run {
   readonly cpuMs: number;
 }
 
-const RESULT = 'RESULT ';
 const self = fileURLToPath(import.meta.url);
 const childIndex = process.argv.indexOf('--child');
 
@@ -64,15 +64,8 @@ async function measure(): Promise<void> {
     const last = await sieve();
     const c = process.cpuUsage(c0);
     const run: Run = { last, wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
-    console.log(RESULT + JSON.stringify(run));
+    emit(run);
   }
-}
-
-function results(stdout: string): Run[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith(RESULT))
-    .map((l) => JSON.parse(l.slice(RESULT.length)) as Run);
 }
 
 if (childIndex >= 0) {
@@ -99,16 +92,14 @@ if (childIndex >= 0) {
   const best: Run[][] = variants.map(() => []);
   for (let r = 0; r < rounds; r++) {
     variants.forEach((v, i) => {
-      const out = spawnSync(v.cmd, v.args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 });
-      const runs = results(out.stdout);
+      const runs = runChild<Run>(`prime-sieve ${v.name}`, v.cmd, v.args);
       if (runs.length !== REPS || runs.some((x) => x.last !== LAST)) {
-        throw new Error(`prime-sieve: ${v.name} failed (status ${out.status}): ${out.stdout.slice(0, 200)}`);
+        throw new Error(`prime-sieve: ${v.name} found ${runs.map((x) => x.last).join(', ')}, not ${LAST}`);
       }
       best[i]!.push(runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a)));
     });
   }
   rmSync(dir, { recursive: true, force: true });
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const goWall = hasGo ? median(best[2]!.map((x) => x.wallMs)) : NaN;
   const rows = variants.map((v, i) => {
     const wall = median(best[i]!.map((x) => x.wallMs));

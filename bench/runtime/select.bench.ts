@@ -21,6 +21,7 @@ import type { Chan } from '../../runtime/chan/types.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { NaiveChan, naiveSelect } from '../baseline/naive-chan.js';
 import { newBench, report, sumTo, timed, timedSync, type Unsupported } from '../lib/harness.js';
+import { uncontendedSelect } from '../lib/workloads.js';
 
 const N_UNCONTENDED = 10_000;
 const N_NONBLOCKING = 100_000;
@@ -28,20 +29,8 @@ const N_NONBLOCKING = 100_000;
 // uncontended: receiving 0, 1, ..., N-1 in turn.
 const SUM = sumTo(N_UNCONTENDED);
 
-async function gocspUncontended(): Promise<number> {
-  const c1 = chan<number>(1);
-  const c2 = chan<number>(1);
-  c1.trySend(0);
-  let sum = 0;
-  for (let i = 0; i < N_UNCONTENDED; i++) {
-    const to = await select([
-      recvCase(c1, (v) => ((sum += v!), c2)),
-      recvCase(c2, (v) => ((sum += v!), c1)),
-    ]);
-    await to.send(i + 1);
-  }
-  return sum;
-}
+/** gocspUncontended: the shared workload (bench/lib/workloads.ts). */
+const gocspUncontended = (): Promise<number> => uncontendedSelect(N_UNCONTENDED);
 
 async function gocspUncontendedHoisted(): Promise<number> {
   const c1 = chan<number>(1);
