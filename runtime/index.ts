@@ -52,6 +52,7 @@ export { WaitGroup } from './sync/wait-group.js';
 export { Mutex } from './sync/mutex.js';
 export { RWMutex } from './sync/rw-mutex.js';
 export type { Locker } from './sync/locker.js';
+export { Cond } from './sync/cond.js';
 export { Once, onceFunc, onceValue } from './sync/once.js';
 export { Semaphore } from './sync/semaphore.js';
 // threads
