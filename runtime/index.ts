@@ -56,6 +56,7 @@ export type { Locker } from './sync/locker.js';
 export { Cond } from './sync/cond.js';
 export { Once, onceFunc, onceValue } from './sync/once.js';
 export { Semaphore } from './sync/semaphore.js';
+export { SingleflightGroup, type SingleflightResult } from './sync/singleflight.js';
 // threads
 export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';

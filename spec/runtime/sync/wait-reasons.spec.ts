@@ -7,6 +7,7 @@ import { Mutex } from '../../../runtime/sync/mutex.js';
 import { Once } from '../../../runtime/sync/once.js';
 import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
 import { Semaphore } from '../../../runtime/sync/semaphore.js';
+import { SingleflightGroup } from '../../../runtime/sync/singleflight.js';
 import { WaitGroup } from '../../../runtime/sync/wait-group.js';
 import { flush } from './helpers.js';
 import { waitReasonsSuite } from './suites/wait-reasons.js';
@@ -40,6 +41,24 @@ describe('wait reason of Cond', () => {
     await flush();
     expect(reasons()).toEqual(['sync.Mutex.Lock']); // woken, relocking behind the signaller
     m.unlock();
+    await flush();
+    expect(reasons()).toEqual([]);
+  });
+});
+
+describe('wait reason of SingleflightGroup', () => {
+  it('parks a caller that joined a call in flight as sync.WaitGroup.Wait (Go: the call\'s WaitGroup)', async () => {
+    enableTracking(false);
+    const before = new Set(live);
+    const reasons = (): (string | null)[] => [...live].filter((g) => !before.has(g)).map((g) => g.wait);
+    const g = new SingleflightGroup<number>();
+    let finish!: (v: number) => void;
+    const inFlight = g.do('k', () => new Promise<number>((r) => (finish = r)));
+    go(() => g.do('k', () => 0));
+    await flush();
+    expect(reasons()).toEqual(['sync.WaitGroup.Wait']);
+    finish(1);
+    await inFlight;
     await flush();
     expect(reasons()).toEqual([]);
   });
