@@ -231,7 +231,8 @@ export class Group {
 /**
  * withContext returns a new Group and a context derived from `parent` that is canceled the first time a goroutine
  * of the group fails (with the error as cause) or the first time wait returns, whichever comes first (Go's
- * errgroup.WithContext).
+ * errgroup.WithContext). Either way ctx.err() and ctx.signal.reason are Canceled (DeadlineExceeded if the parent's
+ * deadline came first), so siblings can tell the cancellation from a failure of their own; cause(ctx) is the error.
  *
  * Throws InvalidArgumentError if `parent` is null or not a Context.
  *

@@ -11,6 +11,7 @@ export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';
 export { nil, send, recv, recvOk, close, len, cap } from './chan/nil.js';
 export { select, recvCase, sendCase, type SelectCase } from './select.js';
 export { Timer, Ticker, newTimer, after, newTicker, tick } from './time/timer.js';
+export { AfterFuncTimer } from './time/after-func.js';
 export { sleep, now, nowMillis, since } from './time/sleep.js';
 export { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour } from './time/duration.js';
 export { synctest } from './synctest.js';
@@ -54,8 +55,10 @@ export { WaitGroup } from './sync/wait-group.js';
 export { Mutex } from './sync/mutex.js';
 export { RWMutex } from './sync/rw-mutex.js';
 export type { Locker } from './sync/locker.js';
+export { Cond } from './sync/cond.js';
 export { Once, onceFunc, onceValue } from './sync/once.js';
 export { Semaphore } from './sync/semaphore.js';
+export { SingleflightGroup, type SingleflightResult } from './sync/singleflight.js';
 // threads
 export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';

@@ -99,8 +99,9 @@ export class CancelCtx implements Context, Canceler, DoneOwner {
 
   get signal(): AbortSignal {
     if (this.#signal === null) {
-      if (this.err() !== null) {
-        this.#signal = AbortSignal.abort(this.#cause);
+      const err = this.err();
+      if (err !== null) {
+        this.#signal = AbortSignal.abort(err);
       } else {
         this.#controller = new AbortController();
         this.#signal = this.#controller.signal;
@@ -125,7 +126,7 @@ export class CancelCtx implements Context, Canceler, DoneOwner {
   }
 
   /**
-   * cancel closes done, cancels every child with the same err and cause, aborts the signal and, if
+   * cancel closes done, cancels every child with the same err and cause, aborts the signal with err and, if
    * `removeFromParent`, detaches this context from its parent. Only the first call does anything.
    */
   cancel(removeFromParent: boolean, err: Error, cause: unknown): void {
@@ -141,7 +142,9 @@ export class CancelCtx implements Context, Canceler, DoneOwner {
     if (this.#controller !== null) {
       const ac = this.#controller;
       this.#controller = null;
-      ac.abort(c);
+      // The reason is err, as Go's ctx.Err(): code that only sees the signal can still tell a cancellation
+      // (isCanceled, isDeadlineExceeded) from a failure. The cause stays behind cause(ctx).
+      ac.abort(err);
     }
     if (removeFromParent) {
       const l = this.#link;

@@ -19,7 +19,10 @@ export interface Context {
   deadline(): Date | undefined;
   /** value returns the value bound to `key` by this context or its nearest ancestor that has one. */
   value(key: unknown): unknown;
-  /** signal is an AbortSignal aborted (with the cause as reason) when this context is canceled. */
+  /**
+   * signal is an AbortSignal aborted when this context is canceled, with err() (Canceled or DeadlineExceeded) as
+   * its reason, never the cause: `isCanceled(signal.reason)` holds for a canceled context, and cause(ctx) says why.
+   */
   readonly signal: AbortSignal;
 }
 

@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { RecvChan } from '../chan/types.js';
-import { checkDuration, describe } from '../validate.js';
+import { checkDuration, checkFunction, describe } from '../validate.js';
+import { AfterFuncTimer } from './after-func.js';
 import { currentClock } from './clock.js';
 import { TimerChan } from './timer-chan.js';
 
@@ -28,6 +29,28 @@ export class Timer {
   /** reset makes the timer fire `d` ms from now; it reports whether it was active. */
   reset(d: number): boolean {
     return this.#ch.rearm(checkDuration('Timer.reset', 'd', d), 0);
+  }
+
+  /**
+   * afterFunc is Go's time.AfterFunc: it waits `d` ms (d <= 0: no wait), then calls `f` in its own goroutine, and
+   * returns the timer, whose stop() cancels the call and reset(d) reschedules it. The timer has no channel (Go's C
+   * is nil). It lives on Timer because the flat namespace already gives `afterFunc` to context.AfterFunc.
+   *
+   * The timer runs on the clock current at creation (virtual inside synctest.run, where `f`'s goroutine joins the
+   * bubble), and keeps the process alive while it is pending. A throw from `f` is a panic of its goroutine.
+   *
+   * Throws InvalidArgumentError if `d` is not a finite number or `f` is not a function.
+   *
+   * @example
+   * const t = Timer.afterFunc(30 * Second, () => console.warn('still waiting for the reply'));
+   * const reply = await replies.recv();
+   * t.stop();
+   */
+  static afterFunc(d: number, f: () => unknown): AfterFuncTimer {
+    checkDuration('Timer.afterFunc', 'd', d);
+    checkFunction('Timer.afterFunc', 'f', f);
+    const clock = currentClock();
+    return new AfterFuncTimer(clock, clock.now() + Math.max(0, d), f);
   }
 }
 

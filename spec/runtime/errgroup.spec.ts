@@ -5,15 +5,19 @@ import {
   cause,
   chan,
   ChannelClosedError,
+  DeadlineExceeded,
   Group,
   InvalidArgumentError,
+  isCanceled,
   isSyncMisuseError,
   now,
+  recv,
   sleep,
   SyncMisuseError,
   synctest,
   withCancel,
   withContext,
+  withTimeoutCause,
   type Context,
 } from '../../runtime/index.js';
 
@@ -256,6 +260,48 @@ describe('withContext', () => {
       expect(sawCancelAt).toBe(10);
       expect(ctx.err()).toBe(Canceled);
       expect(cause(ctx)).toBe(boom);
+    });
+  });
+
+  it("aborts its siblings' signal with Canceled at the first error; the error stays the cause", async () => {
+    // No bubble: the sibling awaits a plain promise, as code that only sees the signal (fetch) does.
+    const [g, ctx] = withContext(background());
+    const boom = new Error('boom');
+    let reason: unknown;
+    let why: unknown;
+    await g.go(
+      () =>
+        new Promise<void>((_, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            reason = ctx.signal.reason;
+            why = cause(ctx);
+            reject(ctx.signal.reason as Error);
+          });
+        }),
+    );
+    await g.go(async () => {
+      await null;
+      throw boom;
+    });
+    await expect(g.wait()).rejects.toBe(boom);
+    expect(reason).toBe(Canceled);
+    expect(isCanceled(reason)).toBe(true);
+    expect(why).toBe(boom);
+  });
+
+  it('aborts the signal with DeadlineExceeded when the parent expires first, its cause kept', async () => {
+    await synctest.run(async () => {
+      const late = new Error('budget spent');
+      const [parent] = withTimeoutCause(background(), 10, late);
+      const [g, ctx] = withContext(parent);
+      await g.go(async () => {
+        await recv(ctx.done());
+        throw ctx.signal.reason;
+      });
+      await expect(g.wait()).rejects.toBe(DeadlineExceeded);
+      expect(ctx.err()).toBe(DeadlineExceeded);
+      expect(ctx.signal.reason).toBe(DeadlineExceeded);
+      expect(cause(ctx)).toBe(late);
     });
   });
 

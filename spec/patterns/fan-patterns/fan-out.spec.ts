@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chan } from '../../../runtime/chan/local-chan.js';
 import { withTimeout } from '../../../runtime/context/timer-ctx.js';
 import { background } from '../../../runtime/context/background.js';
-import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
+import { cause } from '../../../runtime/context/cancel-ctx.js';
+import { DeadlineExceeded, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
 import { isInvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
@@ -123,17 +124,23 @@ describe('FanOut.distribute', () => {
     await synctest.run(async () => {
       const f = new FanOut<number, number>({ workerCount: 2, timeout: 50 });
       let aborted: unknown;
+      let why: unknown;
       const took = stopwatch();
       const e = await caught(
         f.distribute([10, 100, 20], async (ms, ctx) => {
-          ctx.signal.addEventListener('abort', () => (aborted = ctx.signal.reason));
+          ctx.signal.addEventListener('abort', () => {
+            aborted = ctx.signal.reason;
+            why = cause(ctx);
+          });
           await sleep(ms);
           return ms;
         }),
       );
       expect(isFanTimeoutError(e)).toBe(true);
       expect(e.message).toBe('item 1 timed out after 50 ms');
-      expect(aborted).toBe(e);
+      // The signal says what happened (a deadline, as ctx.err()); cause(ctx) says why.
+      expect(aborted).toBe(DeadlineExceeded);
+      expect(why).toBe(e);
       expect(took()).toBe(50);
       expect(f.getMetrics().timeouts).toBe(1);
       expect(await f.distribute([10, 20], async (ms) => (await sleep(ms), ms))).toEqual([10, 20]);

@@ -1,9 +1,15 @@
 /** The wait reasons of the one-thread sync primitives. This file turns goroutine tracking on for its process. */
+import { describe, expect, it } from 'vitest';
+import { go } from '../../../runtime/go.js';
+import { EXACT, live, setLevel } from '../../../runtime/sched/tracking.js';
+import { Cond } from '../../../runtime/sync/cond.js';
 import { Mutex } from '../../../runtime/sync/mutex.js';
 import { Once } from '../../../runtime/sync/once.js';
 import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
 import { Semaphore } from '../../../runtime/sync/semaphore.js';
+import { SingleflightGroup } from '../../../runtime/sync/singleflight.js';
 import { WaitGroup } from '../../../runtime/sync/wait-group.js';
+import { flush } from './helpers.js';
 import { waitReasonsSuite } from './suites/wait-reasons.js';
 
 waitReasonsSuite('wait reasons of the sync primitives', {
@@ -13,4 +19,47 @@ waitReasonsSuite('wait reasons of the sync primitives', {
   once: () => new Once(),
   semaphore: (n) => new Semaphore(n),
   neverDoneOversized: true,
+});
+
+describe('wait reason of Cond', () => {
+  it('parks a waiter as sync.Cond.Wait, then as the Mutex relock, and clears it on return', async () => {
+    setLevel(EXACT);
+    // Only the goroutines started here: the suite above leaves one parked on a nil channel for good.
+    const before = new Set(live);
+    const reasons = (): (string | null)[] => [...live].filter((g) => !before.has(g)).map((g) => g.wait);
+    const m = new Mutex();
+    const c = new Cond(m);
+    go(async () => {
+      await m.lock();
+      await c.wait();
+      m.unlock();
+    });
+    await flush();
+    expect(reasons()).toEqual(['sync.Cond.Wait']);
+    await m.lock();
+    c.signal();
+    await flush();
+    expect(reasons()).toEqual(['sync.Mutex.Lock']); // woken, relocking behind the signaller
+    m.unlock();
+    await flush();
+    expect(reasons()).toEqual([]);
+  });
+});
+
+describe('wait reason of SingleflightGroup', () => {
+  it('parks a caller that joined a call in flight as sync.WaitGroup.Wait (Go: the call\'s WaitGroup)', async () => {
+    setLevel(EXACT);
+    const before = new Set(live);
+    const reasons = (): (string | null)[] => [...live].filter((g) => !before.has(g)).map((g) => g.wait);
+    const g = new SingleflightGroup<number>();
+    let finish!: (v: number) => void;
+    const inFlight = g.do('k', () => new Promise<number>((r) => (finish = r)));
+    go(() => g.do('k', () => 0));
+    await flush();
+    expect(reasons()).toEqual(['sync.WaitGroup.Wait']);
+    finish(1);
+    await inFlight;
+    await flush();
+    expect(reasons()).toEqual([]);
+  });
 });

@@ -41,4 +41,39 @@ describe('timers and process lifetime', () => {
     );
     expect(r.stdout).toBe('timeout\n');
   });
+
+  it('keeps the process alive until a pending Timer.afterFunc has run', () => {
+    const r = runFixture(`${rt} g.Timer.afterFunc(200, () => console.log('ran'));`, { eval: true });
+    expect(r.stdout).toBe('ran\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('lets the process exit once a Timer.afterFunc is stopped', () => {
+    const r = runFixture(
+      `${rt} const t = g.Timer.afterFunc(3_600_000, () => console.log('ran')); console.log(t.stop()); g.Timer.afterFunc(50, () => console.log('other')).stop();`,
+      { eval: true },
+    );
+    expect(r.stdout).toBe('true\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('does not report a deadlock while main waits for what a pending Timer.afterFunc will send', () => {
+    const r = runFixture(
+      `${rt} g.main(async () => { const ch = g.chan(); g.Timer.afterFunc(100, () => ch.send('sent by f')); console.log(await ch.recv()); });`,
+      { eval: true },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('sent by f\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('reports the deadlock once the Timer.afterFunc that main waited for is stopped', () => {
+    const r = runFixture(
+      `${rt} g.main(async () => { const ch = g.chan(); g.Timer.afterFunc(100, () => ch.send(1)).stop(); await ch.recv(); });`,
+      { eval: true },
+    );
+    expect(r.stderr).toContain('fatal error: all goroutines are asleep - deadlock!');
+    expect(r.stderr).toContain('goroutine 1 [chan receive]:');
+    expect(r.code).toBe(2);
+  });
 });
