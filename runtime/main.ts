@@ -25,6 +25,7 @@ import { MAIN_GOROUTINE, spawn } from './go.js';
 import { enableTracking, live, type Goroutine } from './sched/tracking.js';
 import { checkFunction } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
+import { mainOnWorker } from './threads/main-on-worker.js';
 
 /** MainOptions tune main(). */
 export interface MainOptions {
@@ -35,6 +36,8 @@ export interface MainOptions {
 let started = false;
 
 export function main(fn: () => unknown, options: MainOptions = {}): void {
+  // A worker importing a one-file program to find its tasks: the program runs on the main thread only.
+  if (mainOnWorker()) return;
   checkFunction('main', 'fn', fn);
   if (started) throw new InvalidArgumentError('main: called twice (a program has one main goroutine)');
   started = true;
