@@ -22,6 +22,6 @@ const mainReturned: unknown = isMainThread
 
 /** afterMain reports, from the thread it runs on, what main() returned there and whether its fn ran. */
 export const afterMain = task(async function afterMain(): Promise<{ returned: string; ran: boolean }> {
-  await new Promise((r) => setTimeout(r, 10)); // long enough for a goroutine that main() started to have run
+  await new Promise((r) => setImmediate(r)); // a goroutine that main() started at import would have run by now
   return { returned: String(mainReturned), ran: mainRan };
 });
