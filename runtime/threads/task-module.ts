@@ -11,7 +11,9 @@
  *   on this worker throws instead. "While" is tracked with an AsyncLocalStorage around the import, so it covers the
  *   top level's awaits and the timers it set, and not the goroutines of other modules running meanwhile (their
  *   process.exit still ends the worker, as documented for tasks). The storage is enabled only while an import runs:
- *   promise hooks slow every await on the thread.
+ *   promise hooks slow every await on the thread. The one blur: go() starts a burst of goroutines in one microtask,
+ *   so a goroutine started in the same microtask turn as one of the top level's shares its context (and the other
+ *   way round) until the import ends.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe } from '../validate.js';
@@ -33,7 +35,7 @@ export async function importTaskModule(url: string, slot: number): Promise<Recor
   try {
     return (await importing.run(url, () => import(url))) as Record<string, unknown>;
   } catch (e) {
-    if (isTaskModuleError(e)) throw e; // process.exit, or a task module importing another one that failed
+    if (isTaskModuleError(e)) throw e; // guardedExit's
     throw topLevelThrew(url, slot, e);
   } finally {
     if (--pending === 0) importing.disable();

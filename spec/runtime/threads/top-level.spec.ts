@@ -98,6 +98,7 @@ describe("a task module's top level on a worker", () => {
     const exits: number[] = [];
     const off = onThreadExit((slot) => exits.push(slot));
     try {
+      expect(await goThread(add, 2, 2)).toBe(4); // a module imported (and the guard's storage off) before
       const e = await run().catch((x: unknown) => x);
       expect(e).toBeInstanceOf(TaskModuleError);
       expect(noSlot(e)).toBe(
