@@ -64,7 +64,7 @@ export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
 export type { ThreadsOptions } from './threads/config.js';
-export { ThreadDiedError, isThreadDiedError } from './threads/errors.js';
+export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './threads/errors.js';
 // shared memory
 export { sharedChan, type SharedChan } from './shared/shared-chan.js';
 export { codec } from './shared/codec-set.js';

@@ -4,6 +4,7 @@ import { goroutineEntries, renderEntries, unlisted } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
 import { checkFunction, describe } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
+import { mainOnWorker } from './threads/main-on-worker.js';
 
 /**
  * Traceback says how much a deadlock report or a goroutine dump shows, like Go's GOTRACEBACK:
@@ -50,6 +51,8 @@ let report: Traceback = 'goroutines';
  * });
  */
 export function main(fn: () => unknown, options: MainOptions = {}): void {
+  // A worker importing a one-file program to find its tasks: the program runs on the main thread only.
+  if (mainOnWorker()) return;
   checkFunction('main', 'fn', fn);
   if (started) throw new InvalidArgumentError('main: called twice (a program has one main goroutine)');
   report = tracebackOf(options);

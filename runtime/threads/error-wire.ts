@@ -6,8 +6,8 @@
  *   { value }                                          any other thrown value that can be cloned (`throw 'boom'`)
  *
  * errorFromWire rebuilds, in this order: a class registered for the code (the PanicError subclasses of
- * runtime/errors.ts, ThreadDiedError; registerErrorCode adds more); a built-in class by name (TypeError,
- * RangeError, ...); else an Error with the original name and code set. The stack is the one captured where the
+ * runtime/errors.ts, ThreadDiedError, TaskModuleError; registerErrorCode adds more); a built-in class by name
+ * (TypeError, RangeError, ...); else an Error with the original name and code set. The stack is the one captured where the
  * error was made, on the thread that threw.
  */
 import {
@@ -19,7 +19,7 @@ import {
   PanicError,
   SyncMisuseError,
 } from '../errors.js';
-import { ThreadDiedError } from './errors.js';
+import { TaskModuleError, ThreadDiedError } from './errors.js';
 
 /** ErrorWire is a thrown value as plain, structured-clonable data. */
 export type ErrorWire =
@@ -46,6 +46,7 @@ const byCode = new Map<string, Rebuild>([
   ['ERR_INVALID_ARGUMENT', (w) => new InvalidArgumentError(w.message)],
   ['ERR_DEADLOCK', (w) => new DeadlockError(w.message)],
   ['ERR_THREAD_DIED', (w) => new ThreadDiedError(w.message, -1)],
+  ['ERR_TASK_MODULE', (w) => new TaskModuleError(w.message)],
 ]);
 
 const builtins: Record<string, new (message: string) => Error> = {

@@ -6,6 +6,9 @@
  * of that goroutine (`go`), or as the rejection of its `goThread` promise. Shutting the threads down also rejects the
  * `goThread` promises still pending with it (the goroutines of plain `go` are abandoned silently, as Go abandons
  * goroutines when main returns).
+ *
+ * TaskModuleError: the failure of goroutines whose task module failed as a worker imported it to find the task. The
+ * import runs the module's top level on the worker; a throw there, or a call to process.exit, is reported with it.
  */
 import { PanicError } from '../errors.js';
 
@@ -28,3 +31,27 @@ export class ThreadDiedError extends PanicError {
 /** isThreadDiedError reports whether `e` is a ThreadDiedError (by its code, so it works across threads). */
 export const isThreadDiedError = (e: unknown): e is ThreadDiedError =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_THREAD_DIED';
+
+/**
+ * TaskModuleError reports that a worker could not import a task's module: its top level, which runs again on every
+ * worker that imports the module, threw (the error is the `cause`) or called process.exit. The message names the
+ * module and the thread. The goroutine fails with it (a panic for go, a rejection for goThread); the worker lives on.
+ *
+ * @example
+ * // tasks.ts: reads a file named on the command line, at the top level; on a worker there is no such argument
+ * const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8'));
+ * // main.ts
+ * await goThread(work).catch((e) => isTaskModuleError(e)); // true
+ */
+export class TaskModuleError extends PanicError {
+  override name = 'TaskModuleError';
+
+  constructor(message: string, cause?: unknown) {
+    super(message, 'ERR_TASK_MODULE');
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** isTaskModuleError reports whether `e` is a TaskModuleError (by its code, so it works across threads). */
+export const isTaskModuleError = (e: unknown): e is TaskModuleError =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_TASK_MODULE';

@@ -1,6 +1,7 @@
 /**
  * task marks a function as a TASK: a function defined at the top level of a module that a worker thread can find
- * again by the module's URL, so that `go(fn, ...args)` can run it on a worker instead of the current thread.
+ * again by the module's URL, so that `go(fn, ...args)` can run it on a worker instead of the current thread. The URL
+ * is given (`task(import.meta.url, fn)`) or found from the caller's stack (`task(fn)`, see caller-url.ts).
  *
  * The marker is a non-enumerable property under a registered symbol (`Symbol.for`), holding the module URL and the
  * function's name. A registered symbol is the same in every module instance and on every thread, so the worker, which
@@ -8,6 +9,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { checkFunction, describe } from '../validate.js';
+import { callerUrl } from './caller-url.js';
 
 /** TASK is the property holding a task's marker. */
 export const TASK: unique symbol = Symbol.for('gocsp.task');
@@ -24,18 +26,23 @@ export interface Marked {
 }
 
 /**
- * task marks `fn`, a function exported from the module whose URL is `moduleUrl`, as a task and returns it unchanged
+ * task marks `fn`, a named function exported from the module that calls task(), as a task and returns it unchanged
  * (same function, same type): calling it directly still runs it on the current thread, while `go(fn, ...args)` runs
  * it as a goroutine on a worker thread, and `goThread(fn, ...args)` does too and returns its outcome.
  *
- * The worker imports `moduleUrl` and looks, among the module's exports, for the function whose marker has the same
- * URL and name; so `fn` must be a named function exported from that module (the export's own name does not matter).
- * Pass `import.meta.url`. It throws InvalidArgumentError for a `moduleUrl` that is not a URL, an anonymous `fn`, or
- * a function already marked as another task.
+ * The worker imports the task's module and looks, among its exports, for the function whose marker has the same URL
+ * and name; so `fn` must be a named function exported from that module (the export's own name does not matter).
+ * Importing the module runs its top level on the worker too: keep the program itself in main(), which does nothing
+ * on a worker (see the README, "Goroutines on worker threads").
+ *
+ * With one argument, task() finds the calling module from the call's stack trace: call it directly in the module
+ * that defines `fn` (not through a helper of another module). Where the caller is no module file a worker can import
+ * (eval, `node -e`), it throws InvalidArgumentError asking for the explicit form, `task(import.meta.url, fn)`. It
+ * also throws InvalidArgumentError for an anonymous `fn` or a function already marked as another task.
  *
  * @example
  * // primes.ts
- * export const countPrimes = task(import.meta.url, async function countPrimes(lo: number, hi: number) {
+ * export const countPrimes = task(async function countPrimes(lo: number, hi: number) {
  *   let n = 0;
  *   for (let i = lo; i < hi; i++) if (isPrime(i)) n++;
  *   return n;
@@ -43,11 +50,37 @@ export interface Marked {
  * // main.ts
  * const n = await goThread(countPrimes, 0, 1_000_000); // on a worker thread
  */
-export function task<F extends (...args: never[]) => unknown>(moduleUrl: string, fn: F): F {
-  if (typeof moduleUrl !== 'string' || !URL.canParse(moduleUrl)) {
-    throw new InvalidArgumentError(
-      `task: moduleUrl must be a module URL (import.meta.url), got ${describe(moduleUrl)}`,
-    );
+export function task<F extends (...args: never[]) => unknown>(fn: F): F;
+/**
+ * task(moduleUrl, fn) is task(fn) with the module named explicitly: pass `import.meta.url` of the module that exports
+ * `fn`. It is for code whose stack trace does not lead to its module: a helper that calls task() for a function of
+ * another module, or a loader that runs modules under other names than their URL. It throws InvalidArgumentError
+ * for a `moduleUrl` that is not a URL, besides the errors of task(fn).
+ *
+ * @example
+ * export const countPrimes = task(import.meta.url, async function countPrimes(lo: number, hi: number) { ... });
+ */
+export function task<F extends (...args: never[]) => unknown>(moduleUrl: string, fn: F): F;
+export function task<F extends (...args: never[]) => unknown>(urlOrFn: string | F, maybeFn?: F): F {
+  let moduleUrl: string;
+  let fn: F;
+  if (arguments.length === 1 && typeof urlOrFn !== 'string') {
+    fn = checkFunction('task', 'fn', urlOrFn);
+    const found = callerUrl(task);
+    if (found === null) {
+      const name = fn.name === '' ? 'fn' : fn.name;
+      throw new InvalidArgumentError(
+        `task: cannot find the module calling task(${name}): the caller has no module file a worker can import ` +
+          `(eval, node -e); pass the URL: task(import.meta.url, ${name})`,
+      );
+    }
+    moduleUrl = found;
+  } else {
+    if (typeof urlOrFn !== 'string' || !URL.canParse(urlOrFn)) {
+      throw new InvalidArgumentError(`task: moduleUrl must be a module URL (import.meta.url), got ${describe(urlOrFn)}`);
+    }
+    moduleUrl = urlOrFn;
+    fn = maybeFn as F;
   }
   checkFunction('task', 'fn', fn);
   if (fn.name === '') {

@@ -21,13 +21,14 @@ import { errorToWire } from './error-wire.js';
 import { BATCH_MAX, PREFETCH_US, FLAG_REPLY, FLAG_WIRED, type FailedMsg, type FromWorker, type RunMsg } from './protocol.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
+import { importTaskModule } from './task-module.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
 import '../shared/shared-chan.js';
 import '../shared/sync/kinds.js';
 
 if (workerInit === null) throw new Error('gocsp: worker-main runs only in a worker started by the scheduler');
-const { port, goroutinesPerThread } = workerInit;
+const { port, goroutinesPerThread, slot } = workerInit;
 // Join the program's registry in the slot main reserved: shared channels and sync objects work from here on.
 adopt(workerInit.registry, false, workerInit.registrySlot);
 
@@ -160,10 +161,13 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
-/** findTask imports a task's module and finds the export carrying its marker. */
+/**
+ * findTask imports a task's module and finds the export carrying its marker. The import runs the module's top level
+ * on this thread; it rejects with TaskModuleError if that throws or calls process.exit (task-module.ts).
+ */
 async function findTask(url: string, name: string): Promise<TaskFn> {
   if (/\.[cm]?tsx?$/.test(new URL(url).pathname)) await typescript(url);
-  const mod = (await import(url)) as Record<string, unknown>;
+  const mod = await importTaskModule(url, slot);
   let found: TaskFn | undefined;
   for (const v of Object.values(mod)) {
     const ref = taskRef(v);
@@ -173,7 +177,8 @@ async function findTask(url: string, name: string): Promise<TaskFn> {
   }
   if (found === undefined) {
     throw new InvalidArgumentError(
-      `go: ${url} exports no task ${name} (a task must be exported by the module named in task(import.meta.url, fn))`,
+      `go: ${url} exports no task ${name} (a task must be exported by the module that calls task(fn), or the one ` +
+        'named in task(import.meta.url, fn))',
     );
   }
   let byName = tasks.get(url);

@@ -1,13 +1,13 @@
 /**
  * The scheduler seen from a whole program: it lets the process exit when idle, keeps it alive while task goroutines
  * run, reports a worker goroutine's panic with Go's report, and runs under plain node from the compiled package
- * (where the worker needs no TypeScript loader) as well as under tsx.
+ * (where the worker needs no TypeScript loader) as well as under tsx, one-file programs included.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFixture } from '../../fixtures/run.js';
 
@@ -110,6 +110,78 @@ describe('the compiled package', () => {
     const r = spawnSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('3,6,9,12 true bad input\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('runs a one-file program once under plain node, task(fn) finding its module from the stack', () => {
+    const app = join(tmp, 'plain', 'app');
+    writeFileSync(
+      join(app, 'one-file.mjs'),
+      `import { isMainThread } from 'node:worker_threads';
+       import { configureThreads, goThread, main, task } from '../gocsp/dist/runtime/index.js';
+       const thread = isMainThread ? 'the main thread' : 'a worker';
+       console.log('top level on ' + thread);
+       export const square = task(function square(n) { return n * n; });
+       main(async () => {
+         configureThreads({ threads: 1 });
+         const rs = await Promise.all([1, 2, 3].map((n) => goThread(square, n)));
+         console.log('main on ' + thread + ': ' + rs.join(' '));
+       });`,
+    );
+    const r = spawnSync(process.execPath, ['one-file.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('top level on the main thread\ntop level on a worker\nmain on the main thread: 1 4 9\n');
+    expect(r.status).toBe(0);
+  });
+
+  it("fails the goroutine with TaskModuleError, under plain node, when a task module's top level exits on a worker", () => {
+    const app = join(tmp, 'plain', 'app');
+    writeFileSync(
+      join(app, 'exits.mjs'),
+      `import { isMainThread } from 'node:worker_threads';
+       import { task } from '../gocsp/dist/runtime/index.js';
+       export const four = task(function four() { return 4; });
+       if (!isMainThread) { await new Promise((r) => setTimeout(r, 5)); process.exit(1); }`,
+    );
+    writeFileSync(
+      join(app, 'exits-main.mjs'),
+      `import { configureThreads, goThread, isTaskModuleError } from '../gocsp/dist/runtime/index.js';
+       import { four } from './exits.mjs';
+       configureThreads({ threads: 1 });
+       const e = await goThread(four).catch((x) => x);
+       console.log(e.name, isTaskModuleError(e));
+       console.log(e.message);`,
+    );
+    const r = spawnSync(process.execPath, ['exits-main.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.stderr).toBe('');
+    const url = pathToFileURL(join(app, 'exits.mjs')).href;
+    expect(r.stdout.replace(/worker thread \d+/, 'worker thread N')).toBe(
+      'TaskModuleError true\n' +
+        `gocsp: worker thread N could not import task module ${url}: its top level, which runs again on each worker ` +
+        'that imports the module to find a task, called process.exit(1) (start the program in main(), which does ' +
+        'nothing on a worker)\n',
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('runs a one-file program written in TypeScript with compiled gocsp under tsx', () => {
+    const app = join(tmp, 'ts', 'app');
+    writeFileSync(
+      join(app, 'one-file.ts'),
+      `import { configureThreads, goThread, main, task } from '../gocsp/dist/runtime/index.js';
+       export const negate = task(function negate(n: number): number { return -n; });
+       main(async () => {
+         configureThreads({ threads: 1 });
+         console.log(await goThread(negate, 5));
+       });`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'one-file.ts'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('-5\n');
     expect(r.status).toBe(0);
   });
 
