@@ -22,8 +22,8 @@ export type { Settle };
  * - already settled: nothing happens.
  *
  * A signal already aborted rejects with its reason and starts nothing. Arguments are checked at the call as by
- * goThread (InvalidArgumentError, naming goThreadCancelable); a `signal` that is not an AbortSignal throws
- * InvalidArgumentError. Called on a worker thread, the task runs on that thread, which cannot be stopped from
+ * goThread, and like goThread it never throws: bad arguments, or a `signal` that is not an AbortSignal, are a promise
+ * rejected with InvalidArgumentError (naming goThreadCancelable). Called on a worker thread, the task runs on that thread, which cannot be stopped from
  * itself: an abort then only rejects the promise, and the goroutine runs on until it returns.
  *
  * @example
@@ -35,12 +35,17 @@ export function goThreadCancelable<A extends unknown[], R>(
   signal: AbortSignal,
 ): Promise<Awaited<R>> {
   if (!(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError(`goThreadCancelable: signal must be an AbortSignal, got ${typeof signal}`);
+    const e = new InvalidArgumentError(`goThreadCancelable: signal must be an AbortSignal, got ${typeof signal}`);
+    return Promise.reject(e);
   }
   if (!Array.isArray(args)) {
-    throw new InvalidArgumentError(`goThreadCancelable: args must be an array, got ${typeof args}`);
+    return Promise.reject(new InvalidArgumentError(`goThreadCancelable: args must be an array, got ${typeof args}`));
   }
-  return startTask('goThreadCancelable', fn, args, signal);
+  try {
+    return startTask('goThreadCancelable', fn, args, signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
