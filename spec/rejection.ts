@@ -20,3 +20,18 @@ export async function rejection(f: () => unknown): Promise<unknown> {
   }
   throw new Error('expected the promise to reject, but it resolved');
 }
+
+/**
+ * expectRejection checks that `f` returns a promise (no synchronous throw) that rejects with an instance of `cls`
+ * whose message is `message` (exactly, or matching a RegExp).
+ */
+export async function expectRejection(
+  f: () => unknown,
+  cls: abstract new (...args: never[]) => Error,
+  message: string | RegExp,
+): Promise<void> {
+  const e = await rejection(f);
+  expect(e).toBeInstanceOf(cls);
+  if (typeof message === 'string') expect((e as Error).message).toBe(message);
+  else expect((e as Error).message).toMatch(message);
+}
