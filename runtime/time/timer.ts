@@ -86,7 +86,7 @@ export function newTicker(d: number): Ticker {
  * TickChan is the type of `tick(d)` for a `d` of type D. Go's time.Tick returns nil when d <= 0, so the honest type
  * of tick(d) for a computed `d` is `RecvChan<Date> | null`; for a number literal the compiler can tell the sign:
  *
- *   tick(1000)           RecvChan<Date>          a positive literal: never nil
+ *   tick(1000)           RecvChan<Date>          a positive literal (or Second, Minute, ...): never nil
  *   tick(0), tick(-5)    null                    zero or a negative literal: always nil
  *   tick(d: number)      RecvChan<Date> | null   could be either (`5 * Second` is a computed number too)
  *

@@ -8,7 +8,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   after,
+  Hour,
   Millisecond,
+  Minute,
   newTicker,
   newTimer,
   recvCase,
@@ -52,7 +54,10 @@ describe('timer channel types', () => {
     const n = Number('250');
     expectTypeOf(tick(1000)).toEqualTypeOf<RecvChan<Date>>();
     expectTypeOf(tick(0.5)).toEqualTypeOf<RecvChan<Date>>();
-    expectTypeOf(tick(Second)).toEqualTypeOf<RecvChan<Date>>(); // a constant declared as a literal
+    expectTypeOf(tick(Second)).toEqualTypeOf<RecvChan<Date>>(); // the duration constants have literal types
+    expectTypeOf(tick(Minute)).toEqualTypeOf<RecvChan<Date>>();
+    expectTypeOf(tick(Hour)).toEqualTypeOf<RecvChan<Date>>();
+    expect([Minute, Hour]).toEqual([60 * Second, 60 * 60 * Second]);
     expectTypeOf(tick(0)).toEqualTypeOf<null>();
     expectTypeOf(tick(-5)).toEqualTypeOf<null>();
     expectTypeOf(tick(n)).toEqualTypeOf<RecvChan<Date> | null>();
