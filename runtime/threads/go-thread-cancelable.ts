@@ -54,7 +54,8 @@ export function goThreadCancelable<A extends unknown[], R>(
  * goroutine is dropped if still queued, its worker thread terminated (and replaced) if it runs, and the promise
  * rejects at once with `reason`; nothing happens once the goroutine has ended. It is for callers that start many
  * cancelable tasks (a pool): an AbortSignal and its listener cost microseconds per task, a function does not.
- * Arguments are checked at the call as by goThread (InvalidArgumentError, naming goThreadAbandonable).
+ * Arguments are checked at the call as by goThread, but bad ones throw InvalidArgumentError (naming
+ * goThreadAbandonable): the call returns a pair, not a promise.
  *
  * @example
  * const [n, abandon] = goThreadAbandonable(countPrimes, [0, 1e9]);
@@ -80,7 +81,7 @@ export function goThreadAbandonable<A extends unknown[], R>(
  * `to` may be told synchronously, inside the scheduler's handling of a worker's report or inside abandonTask, so its
  * callbacks must not throw (a throw would be lost with the other outcomes of that report) and should do little.
  * `args` is taken over, not copied: do not change the array afterwards. Arguments are checked at the call as by
- * goThread (InvalidArgumentError, naming goThreadSettled).
+ * goThread, but bad ones throw InvalidArgumentError (naming goThreadSettled): it makes no promise to reject.
  *
  * @example
  * const t = goThreadSettled(countPrimes, [0, 1e9], { resolve: (n) => console.log(n), reject: (e) => console.error(e) });
