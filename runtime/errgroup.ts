@@ -19,9 +19,9 @@ import { go } from './go.js';
 import { isPanicError, SyncMisuseError } from './errors.js';
 import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';
-import { checkFunction, checkInteger } from './validate.js';
+import { badFunction, checkFunction, checkInteger } from './validate.js';
 import { CancelCtx } from './context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from './context/context.js';
+import type { CancelableContext, CancelCauseFunc, Context } from './context/context.js';
 import { Canceled } from './context/errors.js';
 import { checkParent } from './context/parent.js';
 
@@ -67,7 +67,7 @@ export class Group {
    * If `fn` throws or rejects and it is the group's first error, that error is kept for wait() and cancels the
    * group's context. Call go before wait (Go's rule); calls after wait has returned start a new round.
    *
-   * Throws InvalidArgumentError if `fn` is not a function.
+   * It never throws: if `fn` is not a function, it returns a promise rejected with InvalidArgumentError.
    *
    * @example
    * const [g, ctx] = withContext(background());
@@ -75,7 +75,7 @@ export class Group {
    * await g.wait(); // rejects with the first fetch error
    */
   go(fn: () => unknown): Promise<void> {
-    checkFunction('Group.go', 'fn', fn);
+    if (typeof fn !== 'function') return Promise.reject(badFunction('Group.go', fn));
     if (this.#limit < 0) {
       this.#start(fn, false);
       return RESOLVED;
@@ -242,7 +242,7 @@ export class Group {
  * await g.go(() => search(ctx, 'images'));
  * await g.wait(); // the first failure cancels ctx, so the other search stops early
  */
-export function withContext(parent: Context): [group: Group, ctx: Context] {
+export function withContext(parent: Context): [group: Group, ctx: CancelableContext] {
   const c = new CancelCtx(checkParent('withContext', parent));
   const g = new Group();
   attachCancel(g, (why?: unknown) => c.cancel(true, Canceled, why));

@@ -10,7 +10,7 @@ export { chan } from './chan/local-chan.js';
 export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';
 export { nil, send, recv, recvOk, close, len, cap } from './chan/nil.js';
 export { select, recvCase, sendCase, type SelectCase } from './select.js';
-export { Timer, Ticker, newTimer, after, newTicker, tick } from './time/timer.js';
+export { Timer, Ticker, newTimer, after, newTicker, tick, type TickChan } from './time/timer.js';
 export { AfterFuncTimer } from './time/after-func.js';
 export { sleep, now, nowMillis, since } from './time/sleep.js';
 export { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour } from './time/duration.js';
@@ -32,7 +32,13 @@ export {
   isSyncMisuseError,
 } from './errors.js';
 // context
-export type { Context, CancelFunc, CancelCauseFunc } from './context/context.js';
+export type {
+  Context,
+  CancelableContext,
+  NeverCanceledContext,
+  CancelFunc,
+  CancelCauseFunc,
+} from './context/context.js';
 export { background, todo } from './context/background.js';
 export { withCancel, withCancelCause, cause } from './context/cancel-ctx.js';
 export { withDeadline, withDeadlineCause, withTimeout, withTimeoutCause } from './context/timer-ctx.js';

@@ -16,6 +16,8 @@
  * - A `null` (nil) channel's case is never ready; a select with no cases or only nil cases blocks forever.
  * - A send case on a closed channel panics (ChannelClosedError) when the poll reaches it or when the channel is
  *   closed while the select is parked; a receive case on a closed channel is ready, with ok = false.
+ * - Without a default, select returns a promise and never throws: bad arguments and that panic are a rejection.
+ *   With a default it is synchronous and throws at the call.
  * The chosen case's callback runs in the selecting goroutine and its result is select's result.
  */
 import { InvalidArgumentError } from './errors.js';
@@ -89,37 +91,47 @@ export function select<const C extends readonly SelectCase<unknown>[], D>(
   dflt: () => D,
 ): ResultOf<C[number]> | D;
 export function select(cases: readonly SelectCase<unknown>[], dflt?: () => unknown): unknown {
-  if (!Array.isArray(cases)) throw new InvalidArgumentError(`select: cases must be an array, got ${describe(cases)}`);
-  if (dflt !== undefined && typeof dflt !== 'function') {
-    throw new InvalidArgumentError(`select: default must be a function, got ${describe(dflt)}`);
-  }
-  const cs = cases as readonly Case[];
-  const n = cs.length;
-  for (let i = 0; i < n; i++) {
-    if (!(cs[i] instanceof Case)) {
-      throw new InvalidArgumentError(`select: case ${i} must be made by recvCase or sendCase, got ${describe(cs[i])}`);
+  // Without a default select returns a promise, so misuse and a send on a closed channel are a rejection; with one
+  // it is a synchronous call and throws at the call.
+  try {
+    if (!Array.isArray(cases)) {
+      throw new InvalidArgumentError(`select: cases must be an array, got ${describe(cases)}`);
     }
-  }
-
-  // pass 1 - poll in random order.
-  const order = pollOrder(n);
-  for (let k = 0; k < n; k++) {
-    const c = cs[order[k]!]!;
-    const ch = c.ch;
-    if (ch === null) continue;
-    if (c.isSend) {
-      if (ch.pollSend(c.value)) return ran(c, undefined, true, dflt);
-    } else {
-      const v = ch.pollRecv();
-      if (v !== EMPTY) return v === CLOSED ? ran(c, undefined, false, dflt) : ran(c, v, true, dflt);
+    if (dflt !== undefined && typeof dflt !== 'function') {
+      throw new InvalidArgumentError(`select: default must be a function, got ${describe(dflt)}`);
     }
+    const cs = cases as readonly Case[];
+    const n = cs.length;
+    for (let i = 0; i < n; i++) {
+      if (!(cs[i] instanceof Case)) {
+        const got = describe(cs[i]);
+        throw new InvalidArgumentError(`select: case ${i} must be made by recvCase or sendCase, got ${got}`);
+      }
+    }
+
+    // pass 1 - poll in random order.
+    const order = pollOrder(n);
+    for (let k = 0; k < n; k++) {
+      const c = cs[order[k]!]!;
+      const ch = c.ch;
+      if (ch === null) continue;
+      if (c.isSend) {
+        if (ch.pollSend(c.value)) return ran(c, undefined, true, dflt);
+      } else {
+        const v = ch.pollRecv();
+        if (v !== EMPTY) return v === CLOSED ? ran(c, undefined, false, dflt) : ran(c, v, true, dflt);
+      }
+    }
+
+    // pass 2 - default.
+    if (dflt !== undefined) return dflt();
+
+    // pass 3 - park on every non-nil case.
+    return new ParkedSelect(cs, order).promise;
+  } catch (e) {
+    if (dflt !== undefined) throw e;
+    return Promise.reject(e);
   }
-
-  // pass 2 - default.
-  if (dflt !== undefined) return dflt();
-
-  // pass 3 - park on every non-nil case.
-  return new ParkedSelect(cs, order).promise;
 }
 
 /** ran runs the chosen case's callback: synchronously for a select with default, as a settled promise otherwise. */

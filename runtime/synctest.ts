@@ -7,7 +7,8 @@
  * and the order of events is deterministic.
  *
  * run resolves once the root and every goroutine it started (transitively) have returned. It rejects with the first
- * panic of any of them, or with DeadlockError when all are parked and no timer is pending.
+ * panic of any of them, or with DeadlockError when all are parked and no timer is pending. Misuse (fn not a function,
+ * a bubble already running) is a rejection too: run never throws.
  *
  * Limits (JS, not Go): one bubble at a time per thread (the runtime reads the active bubble from a module variable),
  * so do not run bubbles concurrently; code outside the bubble that runs meanwhile also sees virtual time. A goroutine
@@ -23,12 +24,15 @@
 import { InvalidArgumentError } from './errors.js';
 import { nextGoroutineId, spawn } from './go.js';
 import { activeBubble, Bubble, setActiveBubble } from './sched/bubble.js';
-import { checkFunction } from './validate.js';
+import { describe } from './validate.js';
 
 function run(fn: () => unknown): Promise<void> {
-  checkFunction('synctest.run', 'fn', fn);
+  if (typeof fn !== 'function') {
+    return Promise.reject(new InvalidArgumentError(`synctest.run: fn must be a function, got ${describe(fn)}`));
+  }
   if (activeBubble !== null) {
-    throw new InvalidArgumentError('synctest.run: a bubble is already running on this thread (bubbles do not nest)');
+    const msg = 'synctest.run: a bubble is already running on this thread (bubbles do not nest)';
+    return Promise.reject(new InvalidArgumentError(msg));
   }
   return new Promise<void>((resolve, reject) => {
     let over = false;
@@ -49,11 +53,16 @@ function run(fn: () => unknown): Promise<void> {
 
 /**
  * wait parks the caller until every other goroutine of the current bubble is parked on a gocsp operation (Go's
- * synctest.Wait). Call it only inside synctest.run.
+ * synctest.Wait). Call it only inside synctest.run: outside, or while another goroutine waits, it returns a promise
+ * rejected with the misuse (it never throws).
  */
 function wait(): Promise<void> {
-  if (activeBubble === null) throw new InvalidArgumentError('synctest.wait: not inside synctest.run');
-  return activeBubble.wait();
+  if (activeBubble === null) return Promise.reject(new InvalidArgumentError('synctest.wait: not inside synctest.run'));
+  try {
+    return activeBubble.wait();
+  } catch (e) {
+    return Promise.reject(e); // another goroutine is already waiting
+  }
 }
 
 /** synctest groups run and wait, as Go's package does. */

@@ -44,8 +44,14 @@ export function checkDuration(fn: string, arg: string, v: unknown): number {
 
 /** checkFunction requires a function. */
 export function checkFunction<F>(fn: string, arg: string, v: F): F {
-  if (typeof v !== 'function') {
-    throw new InvalidArgumentError(`${fn}: ${arg} must be a function, got ${describe(v)}`);
-  }
+  if (typeof v !== 'function') throw badFunction(fn, v, arg);
   return v;
+}
+
+/**
+ * badFunction is checkFunction's error, for a call that returns a promise and so rejects with it instead of
+ * throwing.
+ */
+export function badFunction(fn: string, v: unknown, arg = 'fn'): InvalidArgumentError {
+  return new InvalidArgumentError(`${fn}: ${arg} must be a function, got ${describe(v)}`);
 }

@@ -30,7 +30,7 @@ import { newTimer } from '../../runtime/time/timer.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
-import { checkCancel, checkFn } from './check.js';
+import { cancelError, fnError } from './check.js';
 import { BulkheadRejectedError } from './errors.js';
 
 export interface BulkheadConfig {
@@ -126,17 +126,19 @@ export class BulkheadCircuitBreaker implements Policy {
    * waits (FIFO, behind earlier callers) when every permit is taken and queueing is on. Rejects, and `fn` never
    * runs, with BulkheadRejectedError 'full' when it may not wait (enableQueue false, or maxQueueSize callers already
    * waiting), 'timeout' after maxWaitTime in line, or the context's error (Canceled, DeadlineExceeded) when `cancel`
-   * fires first or was already done. `fn` receives the Context derived from `cancel`. Throws InvalidArgumentError at
-   * once if `fn` is not a function or `cancel` is not a Context, an AbortSignal or undefined.
+   * fires first or was already done. `fn` receives the Context derived from `cancel`. It never throws: if `fn` is not
+   * a function or `cancel` is not a Context, an AbortSignal or undefined, it rejects at once with InvalidArgumentError.
    */
   call<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    checkFn('BulkheadCircuitBreaker.call', fn);
+    const bad = fnError('BulkheadCircuitBreaker.call', fn);
+    if (bad !== null) return Promise.reject(bad);
     return this.#execute(fn, cancel, 'BulkheadCircuitBreaker.call');
   }
 
   /** execute is call (Policy). */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    checkFn('BulkheadCircuitBreaker.execute', fn);
+    const bad = fnError('BulkheadCircuitBreaker.execute', fn);
+    if (bad !== null) return Promise.reject(bad);
     return this.#execute(fn, cancel, 'BulkheadCircuitBreaker.execute');
   }
 
@@ -144,7 +146,8 @@ export class BulkheadCircuitBreaker implements Policy {
     if (cancel === undefined) {
       return this.#sem.trySend(null) ? this.#run(fn, background()) : this.#wait(fn, background());
     }
-    checkCancel(method, cancel);
+    const bad = cancelError(method, cancel);
+    if (bad !== null) return Promise.reject(bad);
     const [ctx, release] = toContext(cancel);
     const err = ctx.err();
     if (err !== null) {
@@ -158,10 +161,12 @@ export class BulkheadCircuitBreaker implements Policy {
 
   /**
    * tryCall runs `fn` only if a permit is free at once and nobody is waiting, and settles as `fn` does; otherwise it
-   * resolves to undefined at once without running `fn` (counted in rejectedFull).
+   * resolves to undefined at once without running `fn` (counted in rejectedFull). A bad `fn` rejects with
+   * InvalidArgumentError.
    */
   tryCall<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T | undefined> {
-    checkFn('BulkheadCircuitBreaker.tryCall', fn);
+    const bad = fnError('BulkheadCircuitBreaker.tryCall', fn);
+    if (bad !== null) return Promise.reject(bad);
     if (this.#sem.trySend(null)) return this.#run(fn, background());
     this.#rejectedFull++;
     return Promise.resolve(undefined);

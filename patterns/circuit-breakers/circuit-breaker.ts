@@ -18,7 +18,7 @@ import { type Cancel, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
 import { BreakerMachine } from './breaker-machine.js';
-import { checkCancel, checkFn } from './check.js';
+import { cancelError, fnError } from './check.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';
 import { type CircuitState, type StateChange, StateEvents } from './state-events.js';
@@ -60,8 +60,8 @@ export class CircuitBreaker implements Policy {
    * at once with BrokenCircuitError (with the time left until half-open); while half-open with every probe slot taken,
    * with CircuitHalfOpenError. In both cases `fn` does not run. A failure (an error isFailure counts) may open the
    * circuit; an error isFailure does not count passes through untouched and counts as nothing. If isFailure itself
-   * throws, the error counts as a failure and the call rejects with what isFailure threw. Throws
-   * InvalidArgumentError at once if `fn` is not a function.
+   * throws, the error counts as a failure and the call rejects with what isFailure threw. It never throws: if `fn`
+   * is not a function it rejects at once with InvalidArgumentError, counting as nothing.
    *
    * @example
    * try {
@@ -72,19 +72,21 @@ export class CircuitBreaker implements Policy {
    * }
    */
   call<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T> {
-    checkFn('CircuitBreaker.call', fn);
+    const bad = fnError('CircuitBreaker.call', fn);
+    if (bad !== null) return Promise.reject(bad);
     return this.#run(fn, background());
   }
 
   /**
    * execute is call under a Cancel (Policy): `fn` receives the Context. A context already done rejects with its error
    * before anything else, counting as nothing; a cancellation while `fn` runs is for `fn` to observe, and by default
-   * the resulting Canceled error does not count as a failure (see isFailure).
+   * the resulting Canceled error does not count as a failure (see isFailure). A bad `fn` or `cancel` rejects with
+   * InvalidArgumentError, as for call.
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    checkFn('CircuitBreaker.execute', fn);
+    const bad = fnError('CircuitBreaker.execute', fn) ?? cancelError('CircuitBreaker.execute', cancel);
+    if (bad !== null) return Promise.reject(bad);
     if (cancel === undefined) return this.#run(fn, background());
-    checkCancel('CircuitBreaker.execute', cancel);
     const [ctx, release] = toContext(cancel);
     const err = ctx.err();
     if (err !== null) {

@@ -5,6 +5,7 @@
  * `execute(fn, cancel?)` runs `fn` under the policy and settles as `fn` does, or rejects with the policy's own
  * expected failure (circuit open, bulkhead full, retries exhausted, rate limited). `fn` receives the Context that
  * the policy runs it under, canceled when `cancel` is or when the policy gives up on the attempt (a timeout).
+ * execute returns a promise and never throws: misuse (a bad `fn` or `cancel`) is a rejection too.
  */
 import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
@@ -35,8 +36,13 @@ export function wrap(...policies: Policy[]): Policy {
         i === policies.length
           ? Promise.resolve().then(() => fn(ctx))
           : policies[i]!.execute((inner) => run(i + 1, inner), ctx);
-      const [ctx, release] = toContext(cancel);
-      return run(0, ctx).finally(release);
+      // A promise-returning call never throws: a policy of another library that throws at the call is a rejection.
+      try {
+        const [ctx, release] = toContext(cancel);
+        return run(0, ctx).finally(release);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
   };
 }

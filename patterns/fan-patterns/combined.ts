@@ -78,7 +78,11 @@ export class FanPattern<TIn, TOut> extends BasePattern {
 
   /** process is FanOut.distribute: every item through `processor`, results in input order by default. */
   process(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
-    this.#admit();
+    try {
+      this.#admit();
+    } catch (e) {
+      return Promise.reject(e); // a promise-returning call never throws
+    }
     return this.#fanOut.distribute(inputs, processor, cancel);
   }
 

@@ -62,10 +62,15 @@ export class FanOut<TIn, TOut> extends BasePattern {
   /**
    * distribute runs `processor(item, ctx)` for every item, `workerCount` at a time, in batches of `batchSize`
    * taken from a shared jobs channel (or assigned by the load balancer). Resolves to the outputs in input order
-   * (completion order with `ordered: false`).
+   * (completion order with `ordered: false`). It never throws: bad arguments (InvalidArgumentError) and a stopped
+   * pattern (PatternStoppedError) are a rejection.
    */
   distribute(inputs: readonly TIn[], processor: Processor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
-    this.#admit(inputs, processor, 'distribute');
+    try {
+      this.#admit(inputs, processor, 'distribute');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#distribute(inputs, processor, cancel);
   }
 
@@ -101,9 +106,14 @@ export class FanOut<TIn, TOut> extends BasePattern {
    * processBatches cuts the items into batches of `batchSize` and calls `processor(batch, ctx)` once per batch on
    * the workers; each call returns the batch's outputs (an array), and the result is their concatenation in batch
    * order (completion order with `ordered: false`). A failed batch is reported with the index of its first item.
+   * Misuse is a rejection, as for distribute.
    */
   processBatches(inputs: readonly TIn[], processor: BatchProcessor<TIn, TOut>, cancel?: Cancel): Promise<TOut[]> {
-    this.#admit(inputs, processor, 'processBatches');
+    try {
+      this.#admit(inputs, processor, 'processBatches');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#processBatches(inputs, processor, cancel);
   }
 

@@ -177,15 +177,16 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
 
   /**
    * processBatch runs `inputs` and resolves with the outputs in input order (without the filtered items, and without
-   * the failed ones, which go to deadLetters; with failFast it rejects with PipelineStageError instead).
+   * the failed ones, which go to deadLetters; with failFast it rejects with PipelineStageError instead). It never
+   * throws: bad arguments (InvalidArgumentError) and a stopped pipeline (PatternStoppedError) are a rejection.
    */
   processBatch(inputs: readonly TIn[], cancel?: Cancel): Promise<TOut[]> {
-    if (!Array.isArray(inputs)) throw new InvalidArgumentError(`${OWNER}.processBatch: inputs must be an array, got ${show(inputs)}`);
-    checkCancel(cancel);
     try {
+      if (!Array.isArray(inputs)) throw new InvalidArgumentError(`${OWNER}.processBatch: inputs must be an array, got ${show(inputs)}`);
+      checkCancel(cancel);
       return this.#run<TOut>(inputs, cancel, this.#failFast).collect();
     } catch (e) {
-      return Promise.reject(e); // stopped: an expected failure, so a rejection like the others
+      return Promise.reject(e);
     }
   }
 

@@ -3,7 +3,8 @@
  * offered to a closed leaky bucket (RateLimiterClosedError). Both are PatternErrors with a stable `code` and a guard.
  *
  * Misuse is not here: a request for more than a limiter can ever grant (n > capacity, count > maxRequests) is an
- * InvalidArgumentError thrown at the call, because no amount of waiting or retrying could satisfy it (x/time/rate's
+ * InvalidArgumentError (thrown by a synchronous call such as tryAcquire, the rejection of a promise-returning one
+ * such as acquire), because no amount of waiting or retrying could satisfy it (x/time/rate's
  * WaitN returns an error for n > burst for the same reason). Keeping it out of this family means that a retry policy
  * that retries on isRateLimitedError never loops on a request that can never pass.
  */

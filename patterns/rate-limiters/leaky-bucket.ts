@@ -94,10 +94,16 @@ export class LeakyBucketRateLimiter<T = unknown> {
    * enqueue puts `item` in the bucket, waiting while it is full; waiting enqueuers get room in FIFO order. If `cancel`
    * (a Context or AbortSignal) is done first, the promise rejects with its error and the item is not enqueued; an
    * already-canceled `cancel` rejects at once. Rejects with RateLimiterClosedError if the bucket is closed or
-   * stopped, before or while waiting. Throws InvalidArgumentError at the call if `cancel` is not a Cancel.
+   * stopped, before or while waiting. It never throws: a `cancel` that is not a Cancel is a rejection with
+   * InvalidArgumentError.
    */
   enqueue(item: T, cancel?: Cancel): Promise<void> {
-    const err = checkCancel(`${OWNER}.enqueue`, cancel);
+    let err: Error | null;
+    try {
+      err = checkCancel(`${OWNER}.enqueue`, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (this.#closed) return Promise.reject(new RateLimiterClosedError(OWNER));
     if (err !== null) return Promise.reject(err);
     if (this.#bucket.trySend(item)) return RESOLVED;

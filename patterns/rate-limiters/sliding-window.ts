@@ -121,11 +121,16 @@ export class SlidingWindowRateLimiter implements Policy {
   /**
    * request admits one request, waiting until the window has room and every earlier waiter has been admitted (FIFO).
    * If `cancel` (a Context or AbortSignal) is done first, the promise rejects with its error, nothing is counted, and
-   * the waiters behind move up; an already-canceled `cancel` rejects at once. Throws InvalidArgumentError at the
-   * call if `cancel` is not a Cancel.
+   * the waiters behind move up; an already-canceled `cancel` rejects at once. It never throws: a `cancel` that is
+   * not a Cancel is a rejection with InvalidArgumentError.
    */
   request(cancel?: Cancel): Promise<void> {
-    const err = checkCancel(`${OWNER}.request`, cancel);
+    let err: Error | null;
+    try {
+      err = checkCancel(`${OWNER}.request`, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (err !== null) return Promise.reject(err);
     if (this.tryRequest()) return RESOLVED;
     const [ctx, release] = toContext(cancel);
@@ -156,8 +161,13 @@ export class SlidingWindowRateLimiter implements Policy {
    * Settles as `fn` does.
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    func(`${OWNER}.execute`, 'fn', fn);
-    const err = checkCancel(`${OWNER}.execute`, cancel);
+    let err: Error | null;
+    try {
+      func(`${OWNER}.execute`, 'fn', fn);
+      err = checkCancel(`${OWNER}.execute`, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (err !== null) return Promise.reject(err);
     return executeWithPermit(OWNER, this.#permits, this.#maxWait, fn, cancel);
   }

@@ -114,16 +114,21 @@ export class TokenBucketRateLimiter implements Policy {
    * acquire takes `n` tokens (default 1), waiting until the bucket holds them and every earlier waiter has been
    * served (FIFO: a later small request never overtakes an earlier big one). If `cancel` (a Context or AbortSignal)
    * is done first, the promise rejects with its error (Canceled, DeadlineExceeded), nothing is taken, and the
-   * waiters behind move up; an already-canceled `cancel` rejects at once even if tokens are free. Throws
-   * InvalidArgumentError at the call if n is not a finite number >= 0, exceeds the capacity, or `cancel` is not a
-   * Cancel.
+   * waiters behind move up; an already-canceled `cancel` rejects at once even if tokens are free. It never throws:
+   * if n is not a finite number >= 0, exceeds the capacity, or `cancel` is not a Cancel, it rejects at once with
+   * InvalidArgumentError.
    *
    * @example
    * await limiter.acquire(1, req.signal); // wait for a token, unless the client goes away
    */
   acquire(n = 1, cancel?: Cancel): Promise<void> {
-    this.#check('acquire', n);
-    const err = checkCancel(`${OWNER}.acquire`, cancel);
+    let err: Error | null;
+    try {
+      this.#check('acquire', n);
+      err = checkCancel(`${OWNER}.acquire`, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (err !== null) return Promise.reject(err);
     if (n === 0 || (this.#line.size === 0 && this.#take(n) === 0)) return RESOLVED;
     const [ctx, release] = toContext(cancel);
@@ -185,8 +190,13 @@ export class TokenBucketRateLimiter implements Policy {
    * const body = await wrap(retry, limited).execute((ctx) => fetch(url, { signal: ctx.signal }));
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    func(`${OWNER}.execute`, 'fn', fn);
-    const err = checkCancel(`${OWNER}.execute`, cancel);
+    let err: Error | null;
+    try {
+      func(`${OWNER}.execute`, 'fn', fn);
+      err = checkCancel(`${OWNER}.execute`, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (err !== null) return Promise.reject(err);
     return executeWithPermit(OWNER, this.#permits, this.#maxWait, fn, cancel);
   }

@@ -110,20 +110,26 @@ export class RetryExecutor implements Policy {
    * execute calls `fn` until it succeeds, resolving with its result, or rejects (see the file comment for how and
    * with what). `fn` receives the execution's Context; `cancel` (a Context or an AbortSignal) stops the execution:
    * during a wait at once, during an attempt through the Context given to `fn`, and no retry follows either way.
-   * Throws InvalidArgumentError synchronously if `fn` is not a function or `cancel` not a Context or AbortSignal.
+   * It never throws: if `fn` is not a function or `cancel` not a Context or AbortSignal, it returns a promise rejected
+   * with InvalidArgumentError (and calls nothing).
    *
    * @example
    * const user = await executor.execute((ctx) => fetchUser(id, { signal: ctx.signal }), req.signal);
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    func(`${OWNER}.execute`, 'fn', fn);
-    checkCancel('execute', cancel);
+    try {
+      func(`${OWNER}.execute`, 'fn', fn);
+      checkCancel('execute', cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#run(fn, false, cancel);
   }
 
   /**
    * executeWithContext is execute for an operation that wants to know which attempt it is: `fn` receives a
-   * RetryContext (attempt, maxAttempts, lastError, elapsed, ctx, signal).
+   * RetryContext (attempt, maxAttempts, lastError, elapsed, ctx, signal). Bad arguments are a rejection, as for
+   * execute.
    *
    * @example
    * await executor.executeWithContext(async (rc) => {
@@ -132,8 +138,12 @@ export class RetryExecutor implements Policy {
    * });
    */
   executeWithContext<T>(fn: (context: RetryContext) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    func(`${OWNER}.executeWithContext`, 'fn', fn);
-    checkCancel('executeWithContext', cancel);
+    try {
+      func(`${OWNER}.executeWithContext`, 'fn', fn);
+      checkCancel('executeWithContext', cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#run(fn, true, cancel);
   }
 

@@ -49,19 +49,24 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    * canceled (a running thread task has its worker thread terminated and replaced; the other goroutines on that
    * thread fail with ThreadDiedError). A task running past taskTimeout rejects with TaskTimeoutError (a thread
    * task's thread is terminated likewise); a thread task whose worker thread died rejects with ThreadDiedError.
-   * After stop it rejects with PatternStoppedError.
+   * After stop it rejects with PatternStoppedError. It never throws: bad options are a rejection with
+   * InvalidArgumentError.
    *
    * @example
    * const n = await pool.submit('file.txt', { signal: AbortSignal.timeout(5000) });
    */
   submit(input: TIn, opts?: SubmitOptions): Promise<TOut> {
-    const cancel = cancelOf(this.config.name, opts);
-    const state = this.lifecycle.state;
-    // A first submit starts the pool. Lifecycle runs onStart synchronously, so the core is up when this returns,
-    // and this job is queued before a stop() issued right after it (which then drains it).
-    if (state === 'idle') void this.start();
-    else if (state !== 'running') return Promise.reject(new PatternStoppedError(this.config.name, state));
-    return this.core.submit(input, cancel);
+    try {
+      const cancel = cancelOf(this.config.name, opts);
+      const state = this.lifecycle.state;
+      // A first submit starts the pool. Lifecycle runs onStart synchronously, so the core is up when this returns,
+      // and this job is queued before a stop() issued right after it (which then drains it).
+      if (state === 'idle') void this.start();
+      else if (state !== 'running') return Promise.reject(new PatternStoppedError(this.config.name, state));
+      return this.core.submit(input, cancel);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -109,11 +114,16 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    * exited. 'drain' (default) runs every queued job first; 'cancel' fails queued jobs with PatternStoppedError and
    * cancels the running ones' Contexts (they reject with it at once; running thread tasks have their threads
    * terminated and replaced). Submits parked on a full queue reject with
-   * PatternStoppedError in both modes. Idempotent; a stopped pool can be started again.
+   * PatternStoppedError in both modes. Idempotent; a stopped pool can be started again. Bad options are a
+   * rejection with InvalidArgumentError (and stop nothing).
    */
   override stop(opts?: StopOptions): Promise<void> {
-    const o = options(this.config.name, opts);
-    this.#stopMode = oneOf(this.config.name, 'mode', ['drain', 'cancel'] as const, o.mode ?? 'drain');
+    try {
+      const o = options(this.config.name, opts);
+      this.#stopMode = oneOf(this.config.name, 'mode', ['drain', 'cancel'] as const, o.mode ?? 'drain');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return super.stop();
   }
 

@@ -14,6 +14,9 @@
  *
  * Every operation that can complete at once does so synchronously, with no promise allocated for trySend/tryRecv and
  * one settled promise for send/recv. Only a parking operation allocates a waiter and a pending promise.
+ *
+ * send, recv, recvOk and iteration return promises and never throw: a send on a closed channel is a rejected promise
+ * (the sender's panic once awaited), so `ch.send(v).catch(...)` sees it. trySend and close throw at the call.
  */
 import { ChannelClosedError, CloseOfClosedChannelError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
@@ -41,6 +44,8 @@ export class LocalChan<T> implements Chan<T>, Selectable {
   }
 
   send(value: T): Promise<void> {
+    // Checked here, not left to pollSend's throw: a promise-returning call reports the panic as a rejection.
+    if (this.#closed) return Promise.reject(new ChannelClosedError());
     if (this.pollSend(value)) return RESOLVED;
     return this.#parkSend(value);
   }

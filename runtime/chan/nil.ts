@@ -3,7 +3,8 @@
  *
  * In Go a nil channel blocks every send and receive forever and panics on close. In gocsp `null` (exported as `nil`)
  * is the nil channel: the methods cannot be called on it, so these functions take `Chan | null` and do what Go does.
- * On a real channel they are the same as the methods.
+ * On a real channel they are the same as the methods. Like the methods, send, recv and recvOk never throw: misuse
+ * (a closed channel, something that is not a channel) is a rejected promise.
  */
 import { CloseOfNilChannelError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
@@ -29,17 +30,29 @@ export function blockForever<T>(reason: string): Promise<T> {
 
 /** send is `ch <- value`; on a nil channel it blocks forever. */
 export function send<T>(ch: SendChan<T> | null, value: T): Promise<void> {
-  return ch === null ? blockForever('chan send (nil chan)') : ch.send(value);
+  try {
+    return ch === null ? blockForever('chan send (nil chan)') : ch.send(value);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** recv is `<-ch`; on a nil channel it blocks forever. */
 export function recv<T>(ch: RecvChan<T> | null): Promise<T | undefined> {
-  return ch === null ? blockForever('chan receive (nil chan)') : ch.recv();
+  try {
+    return ch === null ? blockForever('chan receive (nil chan)') : ch.recv();
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** recvOk is `v, ok := <-ch`; on a nil channel it blocks forever. */
 export function recvOk<T>(ch: RecvChan<T> | null): Promise<RecvResult<T>> {
-  return ch === null ? blockForever('chan receive (nil chan)') : ch.recvOk();
+  try {
+    return ch === null ? blockForever('chan receive (nil chan)') : ch.recvOk();
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** close is Go's `close(ch)`: it throws CloseOfNilChannelError for a nil channel. */

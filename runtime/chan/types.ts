@@ -6,17 +6,25 @@
  * Local channels and shared-memory channels implement the same interfaces.
  */
 
-/** RecvResult is Go's comma-ok receive: `ok` is false when the channel is closed and drained. */
-export interface RecvResult<T> {
-  readonly value: T | undefined;
-  readonly ok: boolean;
-}
+/**
+ * RecvResult is Go's comma-ok receive, `v, ok := <-ch`: `ok` is true with the received value, or false with
+ * `undefined` (the zero value) once the channel is closed and drained. It is a union discriminated by `ok`, so
+ * testing `ok` narrows `value` to T.
+ *
+ * @example
+ * const r = await ch.recvOk();
+ * if (r.ok) total += r.value; // r.value: T here
+ */
+export type RecvResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly value: undefined };
 
 /** SendChan is the send-only view of a channel, Go's `chan<- T`. */
 export interface SendChan<in T> {
   /**
-   * send delivers `value`, parking until a receiver takes it (unbuffered) or there is room in the buffer. It throws
-   * ChannelClosedError at once if the channel is closed, and rejects with it if the channel is closed while parked.
+   * send delivers `value`, parking until a receiver takes it (unbuffered) or there is room in the buffer. It never
+   * throws: on a closed channel it returns a promise rejected with ChannelClosedError (Go's `send on closed channel`
+   * panic, the goroutine's panic once awaited), and it rejects with it if the channel is closed while parked.
    * Parked senders are served FIFO.
    */
   send(value: T): Promise<void>;

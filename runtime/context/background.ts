@@ -2,7 +2,7 @@
  * background and todo: Go's context.Background and context.TODO, the roots of every context tree. They are never
  * canceled, have no deadline and no values; done() is null (a nil channel: never ready in a select) and err() null.
  */
-import type { Context } from './context.js';
+import type { NeverCanceledContext } from './context.js';
 
 /**
  * NEVER_ABORTED is an AbortSignal that never aborts: its controller is unreachable. It is the signal of every context
@@ -10,7 +10,7 @@ import type { Context } from './context.js';
  */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
-class EmptyCtx implements Context {
+class EmptyCtx implements NeverCanceledContext {
   readonly #name: string;
 
   constructor(name: string) {
@@ -42,17 +42,18 @@ class EmptyCtx implements Context {
   }
 }
 
-const BACKGROUND: Context = Object.freeze(new EmptyCtx('context.Background'));
-const TODO: Context = Object.freeze(new EmptyCtx('context.TODO'));
+const BACKGROUND: NeverCanceledContext = Object.freeze(new EmptyCtx('context.Background'));
+const TODO: NeverCanceledContext = Object.freeze(new EmptyCtx('context.TODO'));
 
 /**
  * background returns the empty root context (Go's context.Background): never canceled, no deadline, no values. Use
- * it in main, in initialization and in tests, as the top of a tree of contexts.
+ * it in main, in initialization and in tests, as the top of a tree of contexts. Its done() is null, and typed so
+ * (NeverCanceledContext).
  *
  * @example
  * const [ctx, cancel] = withTimeout(background(), 5 * Second);
  */
-export function background(): Context {
+export function background(): NeverCanceledContext {
   return BACKGROUND;
 }
 
@@ -60,6 +61,6 @@ export function background(): Context {
  * todo returns an empty root context like background (Go's context.TODO), to mark a place where the right context
  * is not known or not plumbed through yet.
  */
-export function todo(): Context {
+export function todo(): NeverCanceledContext {
   return TODO;
 }

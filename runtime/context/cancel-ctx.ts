@@ -24,7 +24,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
-import type { CancelCauseFunc, CancelFunc, Context } from './context.js';
+import type { CancelableContext, CancelCauseFunc, CancelFunc, Context } from './context.js';
 import { CLOSED_DONE, DoneChan, type DoneOwner } from './done-chan.js';
 import { Canceled, DeadlineExceeded } from './errors.js';
 import { checkParent, contextName, isContext } from './parent.js';
@@ -53,7 +53,7 @@ export type Link = CancelCtx | (() => void) | null;
 /** cancelCtxKey is the value key for which a CancelCtx returns itself (Go's &cancelCtxKey). */
 export const cancelCtxKey: object = Object.freeze({ key: 'gocsp.cancelCtx' });
 
-export class CancelCtx implements Context, Canceler, DoneOwner {
+export class CancelCtx implements CancelableContext, Canceler, DoneOwner {
   readonly #parent: Context;
   readonly #deadline: number | undefined;
   #link: Link = null;
@@ -266,7 +266,7 @@ export function childCount(ctx: Context): number {
  * // ...
  * cancel(); // worker sees ctx.done() closed and ctx.err() === Canceled
  */
-export function withCancel(parent: Context): [ctx: Context, cancel: CancelFunc] {
+export function withCancel(parent: Context): [ctx: CancelableContext, cancel: CancelFunc] {
   const c = new CancelCtx(checkParent('withCancel', parent));
   return [c, () => c.cancel(true, Canceled, null)];
 }
@@ -282,7 +282,7 @@ export function withCancel(parent: Context): [ctx: Context, cancel: CancelFunc] 
  * ctx.err();   // Canceled
  * cause(ctx);  // Error: upstream gone
  */
-export function withCancelCause(parent: Context): [ctx: Context, cancel: CancelCauseFunc] {
+export function withCancelCause(parent: Context): [ctx: CancelableContext, cancel: CancelCauseFunc] {
   const c = new CancelCtx(checkParent('withCancelCause', parent));
   return [c, (why?: unknown) => c.cancel(true, Canceled, why)];
 }

@@ -4,15 +4,38 @@
  *
  * A Context implemented outside gocsp works as a parent: its children learn of its cancellation through its `signal`,
  * so such an implementation must abort `signal` when it closes `done` (and return a non-null `err` from then on).
+ *
+ * The type parameter is what done() returns, so that the compiler knows which contexts have a channel. Go's Done is
+ * nil exactly for a context that can never be canceled; gocsp types that split:
+ *
+ *   Context                  done(): RecvChan<never> | null   any context (what functions should accept)
+ *   CancelableContext        done(): RecvChan<never>          withCancel, withCancelCause, withDeadline(Cause),
+ *                                                             withTimeout(Cause), fromSignal, errgroup's withContext
+ *   NeverCanceledContext     done(): null                     background, todo, withoutCancel
+ *
+ * withValue keeps its parent's kind.
  */
 import type { RecvChan } from '../chan/types.js';
 
-export interface Context {
+/**
+ * Context is Go's context.Context. `Done` is the type of done(): a channel, null, or (the default, for a context of
+ * unknown kind) either; see CancelableContext and NeverCanceledContext.
+ *
+ * @example
+ * async function fetchAll(ctx: Context, urls: string[]): Promise<void> {
+ *   for (const u of urls) {
+ *     if (ctx.err() !== null) throw ctx.err();
+ *     await fetch(u, { signal: ctx.signal });
+ *   }
+ * }
+ */
+export interface Context<Done extends RecvChan<never> | null = RecvChan<never> | null> {
   /**
    * done returns a channel that is closed when this context is canceled or its deadline passes, or `null` (a nil
-   * channel, never ready) for a context that can never be canceled, such as background().
+   * channel, never ready) for a context that can never be canceled, such as background(). It returns the same
+   * channel on every call.
    */
-  done(): RecvChan<never> | null;
+  done(): Done;
   /** err is null until done is closed, then Canceled or DeadlineExceeded (the same value on every call). */
   err(): Error | null;
   /** deadline is when this context will be canceled automatically, if ever. */
@@ -25,6 +48,26 @@ export interface Context {
    */
   readonly signal: AbortSignal;
 }
+
+/**
+ * CancelableContext is a context that can be canceled, whose done() is a channel, never null: what withCancel,
+ * withCancelCause, withDeadline, withTimeout (and their Cause forms), fromSignal and errgroup's withContext return.
+ *
+ * @example
+ * const [ctx, cancel] = withTimeout(background(), 5 * Second);
+ * await ctx.done().recv(); // done() is a RecvChan here: no null check
+ */
+export type CancelableContext = Context<RecvChan<never>>;
+
+/**
+ * NeverCanceledContext is a context that can never be canceled, whose done() is null (Go's nil channel: a receive
+ * blocks forever, a select case on it is never ready): what background, todo and withoutCancel return.
+ *
+ * @example
+ * const ctx = background();
+ * ctx.done(); // null, and typed null
+ */
+export type NeverCanceledContext = Context<null>;
 
 /**
  * CancelFunc cancels its context (Go's context.CancelFunc): err becomes Canceled, done closes, every descendant is

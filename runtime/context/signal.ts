@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
 import { CancelCtx } from './cancel-ctx.js';
-import type { CancelFunc, Context } from './context.js';
+import type { CancelableContext, CancelFunc, Context } from './context.js';
 import { Canceled, DeadlineExceeded, isDeadlineExceeded } from './errors.js';
 import { checkParent } from './parent.js';
 
@@ -24,7 +24,7 @@ import { checkParent } from './parent.js';
  *   try { res.send(await buildReport(ctx)); } finally { cancel(); }
  * });
  */
-export function fromSignal(parent: Context, signal: AbortSignal): [ctx: Context, cancel: CancelFunc] {
+export function fromSignal(parent: Context, signal: AbortSignal): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('fromSignal', parent);
   if (!(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`fromSignal: signal must be an AbortSignal, got ${describe(signal)}`);

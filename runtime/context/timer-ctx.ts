@@ -12,7 +12,7 @@ import { currentClock, type Clock } from '../time/clock.js';
 import { newEntry, type TimerEntry } from '../time/heap.js';
 import { checkDuration, describe } from '../validate.js';
 import { CancelCtx, type Expiry } from './cancel-ctx.js';
-import type { CancelFunc, Context } from './context.js';
+import type { CancelableContext, CancelFunc, Context } from './context.js';
 import { Canceled, DeadlineExceeded } from './errors.js';
 import { checkParent } from './parent.js';
 
@@ -45,7 +45,7 @@ class DeadlineTimer implements Expiry {
 }
 
 /** deadlineCtx is the common body of the four constructors; `when` is in epoch ms on the current clock. */
-function deadlineCtx(parent: Context, when: number, cause: unknown): [ctx: Context, cancel: CancelFunc] {
+function deadlineCtx(parent: Context, when: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
   const cur = parent.deadline();
   if (cur !== undefined && cur.getTime() < when) {
     // The parent's deadline is sooner: the child would be canceled by it first anyway.
@@ -85,7 +85,7 @@ function toEpochMs(fn: string, d: unknown): number {
  *
  * Throws InvalidArgumentError if `parent` is null or not a Context, or `d` is not a valid time.
  */
-export function withDeadline(parent: Context, d: Date | number): [ctx: Context, cancel: CancelFunc] {
+export function withDeadline(parent: Context, d: Date | number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withDeadline', parent);
   return deadlineCtx(parent, toEpochMs('withDeadline', d), null);
 }
@@ -98,7 +98,7 @@ export function withDeadlineCause(
   parent: Context,
   d: Date | number,
   cause: unknown,
-): [ctx: Context, cancel: CancelFunc] {
+): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withDeadlineCause', parent);
   return deadlineCtx(parent, toEpochMs('withDeadlineCause', d), cause);
 }
@@ -115,14 +115,18 @@ export function withDeadlineCause(
  *   cancel(); // releases the timer if fetchAll finished first
  * }
  */
-export function withTimeout(parent: Context, timeout: number): [ctx: Context, cancel: CancelFunc] {
+export function withTimeout(parent: Context, timeout: number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeout', parent);
   checkDuration('withTimeout', 'timeout', timeout);
   return deadlineCtx(parent, currentClock().now() + timeout, null);
 }
 
 /** withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause). */
-export function withTimeoutCause(parent: Context, timeout: number, cause: unknown): [ctx: Context, cancel: CancelFunc] {
+export function withTimeoutCause(
+  parent: Context,
+  timeout: number,
+  cause: unknown,
+): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeoutCause', parent);
   checkDuration('withTimeoutCause', 'timeout', timeout);
   return deadlineCtx(parent, currentClock().now() + timeout, cause);

@@ -4,21 +4,22 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
+import type { RecvChan } from '../chan/types.js';
 import type { Context } from './context.js';
 import { checkParent, contextName } from './parent.js';
 
-class ValueCtx implements Context {
-  readonly #parent: Context;
+class ValueCtx<Done extends RecvChan<never> | null> implements Context<Done> {
+  readonly #parent: Context<Done>;
   readonly #key: unknown;
   readonly #val: unknown;
 
-  constructor(parent: Context, key: unknown, val: unknown) {
+  constructor(parent: Context<Done>, key: unknown, val: unknown) {
     this.#parent = parent;
     this.#key = key;
     this.#val = val;
   }
 
-  done(): ReturnType<Context['done']> {
+  done(): Done {
     return this.#parent.done();
   }
 
@@ -54,6 +55,9 @@ class ValueCtx implements Context {
  * with `===`, so use a module-private object or symbol as the key to avoid collisions between packages. Use values
  * for request-scoped data that crosses API boundaries, not for optional parameters.
  *
+ * The child is of its parent's kind: withValue of a CancelableContext is a CancelableContext (done() a channel), of
+ * a NeverCanceledContext a NeverCanceledContext (done() null).
+ *
  * Throws InvalidArgumentError if `parent` is null or not a Context, or `key` is null or undefined (Go's `nil key`).
  *
  * @example
@@ -61,7 +65,11 @@ class ValueCtx implements Context {
  * const ctx = withValue(background(), userKey, { id: 42 });
  * ctx.value(userKey); // { id: 42 }
  */
-export function withValue(parent: Context, key: unknown, val: unknown): Context {
+export function withValue<Done extends RecvChan<never> | null>(
+  parent: Context<Done>,
+  key: unknown,
+  val: unknown,
+): Context<Done> {
   checkParent('withValue', parent);
   if (key === null || key === undefined) {
     throw new InvalidArgumentError(`nil key (withValue: key must not be null or undefined, got ${describe(key)})`);

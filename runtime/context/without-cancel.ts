@@ -4,10 +4,10 @@
  */
 import { NEVER_ABORTED } from './background.js';
 import { cancelCtxKey } from './cancel-ctx.js';
-import type { Context } from './context.js';
+import type { Context, NeverCanceledContext } from './context.js';
 import { checkParent, contextName } from './parent.js';
 
-class WithoutCancelCtx implements Context {
+class WithoutCancelCtx implements NeverCanceledContext {
   readonly #parent: Context;
 
   constructor(parent: Context) {
@@ -43,9 +43,10 @@ class WithoutCancelCtx implements Context {
 /**
  * withoutCancel returns a child of `parent` that is not canceled when the parent is, but still sees its values (Go
  * 1.21's context.WithoutCancel): for work that must outlive the request that started it, such as an audit write.
+ * Its done() is null, and typed so (NeverCanceledContext).
  *
  * Throws InvalidArgumentError if `parent` is null or not a Context.
  */
-export function withoutCancel(parent: Context): Context {
+export function withoutCancel(parent: Context): NeverCanceledContext {
   return new WithoutCancelCtx(checkParent('withoutCancel', parent));
 }

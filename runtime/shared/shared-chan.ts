@@ -144,16 +144,21 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     return this.#w[ID]!;
   }
 
-  // Chan interface.
+  // Chan interface. The promise-returning operations never throw: a closed channel, a value the codec refuses
+  // and a slot that does not decode are rejections, as the Chan interface promises.
 
   send(value: T): Promise<void> {
-    if (this.pollSend(value)) return RESOLVED;
-    if (this.#ring !== null && this.#remote && this.#spin(DIR_SEND) && this.pollSend(value)) return RESOLVED;
-    const w = new Waiter(SEND, value, parkStart('chan send'));
-    const p = w.promise<void>();
-    this.#sendq.push(w);
-    this.#parked(w);
-    return p;
+    try {
+      if (this.pollSend(value)) return RESOLVED;
+      if (this.#ring !== null && this.#remote && this.#spin(DIR_SEND) && this.pollSend(value)) return RESOLVED;
+      const w = new Waiter(SEND, value, parkStart('chan send'));
+      const p = w.promise<void>();
+      this.#sendq.push(w);
+      this.#parked(w);
+      return p;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   trySend(value: T): boolean {
@@ -161,17 +166,25 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   recv(): Promise<T | undefined> {
-    let v = this.pollRecv();
-    if (v === EMPTY) v = this.#spinRecv();
-    if (v === EMPTY) return this.#park(RECV);
-    return Promise.resolve(v === CLOSED_V ? undefined : (v as T));
+    try {
+      let v = this.pollRecv();
+      if (v === EMPTY) v = this.#spinRecv();
+      if (v === EMPTY) return this.#park(RECV);
+      return Promise.resolve(v === CLOSED_V ? undefined : (v as T));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   recvOk(): Promise<RecvResult<T>> {
-    let v = this.pollRecv();
-    if (v === EMPTY) v = this.#spinRecv();
-    if (v === EMPTY) return this.#park(RECV_OK);
-    return Promise.resolve(v === CLOSED_V ? CLOSED_RESULT : { value: v as T, ok: true });
+    try {
+      let v = this.pollRecv();
+      if (v === EMPTY) v = this.#spinRecv();
+      if (v === EMPTY) return this.#park(RECV_OK);
+      return Promise.resolve(v === CLOSED_V ? CLOSED_RESULT : { value: v as T, ok: true });
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   tryRecv(): RecvResult<T> | undefined {
@@ -208,10 +221,14 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: (): Promise<IteratorResult<T>> => {
-        let v = this.pollRecv();
-        if (v === EMPTY) v = this.#spinRecv();
-        if (v === EMPTY) return this.#park(ITER);
-        return Promise.resolve(v === CLOSED_V ? DONE : { value: v as T, done: false });
+        try {
+          let v = this.pollRecv();
+          if (v === EMPTY) v = this.#spinRecv();
+          if (v === EMPTY) return this.#park(ITER);
+          return Promise.resolve(v === CLOSED_V ? DONE : { value: v as T, done: false });
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
     };
   }

@@ -6,7 +6,7 @@
  * settles), then DONE forever, whether fn returned or threw: as in Go, a panicking fn still counts as done.
  */
 import { DeadlockError } from '../errors.js';
-import { checkFunction } from '../validate.js';
+import { badFunction, checkFunction } from '../validate.js';
 import { Broadcast } from './broadcast.js';
 import { runFinally } from './run-finally.js';
 
@@ -29,7 +29,7 @@ export class Once {
    * that error, waiting callers resolve normally, and later calls do nothing (Go: "if f panics, Do considers it to
    * have returned"). Calling do() from inside `fn` and awaiting it deadlocks, as in Go.
    *
-   * Throws InvalidArgumentError if `fn` is not a function.
+   * It never throws: if `fn` is not a function, it returns a promise rejected with InvalidArgumentError.
    *
    * @example
    * const once = new Once();
@@ -37,7 +37,7 @@ export class Once {
    * await Promise.all([init(), init()]); // load() runs once; both resolve after it
    */
   do(fn: () => unknown): Promise<void> {
-    checkFunction('Once.do', 'fn', fn);
+    if (typeof fn !== 'function') return Promise.reject(badFunction('Once.do', fn));
     if (this.#state === DONE) return RESOLVED;
     if (this.#state === RUNNING) return this.#waiters.wait(WAIT);
     this.#state = RUNNING;

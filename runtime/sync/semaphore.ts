@@ -68,11 +68,17 @@ export class Semaphore {
    * it waits for `ctx` to be done (forever if ctx can never be canceled) without holding up anybody else, then
    * rejects with ctx.err().
    *
-   * Throws InvalidArgumentError if `ctx` is not a Context or `n` is not a non-negative safe integer.
+   * It never throws: if `ctx` is not a Context or `n` is not a non-negative safe integer, it returns a promise
+   * rejected with InvalidArgumentError.
    */
   acquire(ctx: Context, n = 1): Promise<void> {
-    const done = checkContext('Semaphore.acquire', ctx);
-    checkCount('Semaphore.acquire', 'n', n);
+    let done: Selectable | null;
+    try {
+      done = checkContext('Semaphore.acquire', ctx);
+      checkCount('Semaphore.acquire', 'n', n);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     // pass 1 - a context already done fails, even if the weight is free (it was done before the call).
     if (done !== null && done.pollRecv() !== EMPTY) return Promise.reject(ctx.err());
     // pass 2 - the weight is free and nobody is ahead: take it.

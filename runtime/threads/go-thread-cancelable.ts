@@ -22,8 +22,8 @@ export type { Settle };
  * - already settled: nothing happens.
  *
  * A signal already aborted rejects with its reason and starts nothing. Arguments are checked at the call as by
- * goThread (InvalidArgumentError, naming goThreadCancelable); a `signal` that is not an AbortSignal throws
- * InvalidArgumentError. Called on a worker thread, the task runs on that thread, which cannot be stopped from
+ * goThread, and like goThread it never throws: bad arguments, or a `signal` that is not an AbortSignal, are a promise
+ * rejected with InvalidArgumentError (naming goThreadCancelable). Called on a worker thread, the task runs on that thread, which cannot be stopped from
  * itself: an abort then only rejects the promise, and the goroutine runs on until it returns.
  *
  * @example
@@ -35,12 +35,17 @@ export function goThreadCancelable<A extends unknown[], R>(
   signal: AbortSignal,
 ): Promise<Awaited<R>> {
   if (!(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError(`goThreadCancelable: signal must be an AbortSignal, got ${typeof signal}`);
+    const e = new InvalidArgumentError(`goThreadCancelable: signal must be an AbortSignal, got ${typeof signal}`);
+    return Promise.reject(e);
   }
   if (!Array.isArray(args)) {
-    throw new InvalidArgumentError(`goThreadCancelable: args must be an array, got ${typeof args}`);
+    return Promise.reject(new InvalidArgumentError(`goThreadCancelable: args must be an array, got ${typeof args}`));
   }
-  return startTask('goThreadCancelable', fn, args, signal);
+  try {
+    return startTask('goThreadCancelable', fn, args, signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -49,7 +54,8 @@ export function goThreadCancelable<A extends unknown[], R>(
  * goroutine is dropped if still queued, its worker thread terminated (and replaced) if it runs, and the promise
  * rejects at once with `reason`; nothing happens once the goroutine has ended. It is for callers that start many
  * cancelable tasks (a pool): an AbortSignal and its listener cost microseconds per task, a function does not.
- * Arguments are checked at the call as by goThread (InvalidArgumentError, naming goThreadAbandonable).
+ * Arguments are checked at the call as by goThread, but bad ones throw InvalidArgumentError (naming
+ * goThreadAbandonable): the call returns a pair, not a promise.
  *
  * @example
  * const [n, abandon] = goThreadAbandonable(countPrimes, [0, 1e9]);
@@ -75,7 +81,7 @@ export function goThreadAbandonable<A extends unknown[], R>(
  * `to` may be told synchronously, inside the scheduler's handling of a worker's report or inside abandonTask, so its
  * callbacks must not throw (a throw would be lost with the other outcomes of that report) and should do little.
  * `args` is taken over, not copied: do not change the array afterwards. Arguments are checked at the call as by
- * goThread (InvalidArgumentError, naming goThreadSettled).
+ * goThread, but bad ones throw InvalidArgumentError (naming goThreadSettled): it makes no promise to reject.
  *
  * @example
  * const t = goThreadSettled(countPrimes, [0, 1e9], { resolve: (n) => console.log(n), reject: (e) => console.error(e) });

@@ -17,9 +17,10 @@ import { taskRef } from './task.js';
  * or rejects with its error, rebuilt with its class, code, message and stack; nothing is reported as a panic.
  *
  * `fn` must be a task (see task()). Arguments and the result must be structured-clonable data or shared objects
- * (shared channels, shared sync objects), at any depth in arrays, plain objects, Maps and Sets. A function (closure),
- * a symbol, a local channel or an instance of a class with methods throws InvalidArgumentError at the call, naming
- * the argument. A result that cannot cross rejects with InvalidArgumentError. If the worker dies while the goroutine
+ * (shared channels, shared sync objects), at any depth in arrays, plain objects, Maps and Sets. goThread never throws:
+ * a `fn` that is not a task, or a function (closure), a symbol, a local channel or an instance of a class with methods
+ * among the arguments, is a promise rejected at once with InvalidArgumentError naming the argument (nothing is
+ * started). A result that cannot cross rejects with InvalidArgumentError. If the worker dies while the goroutine
  * runs (an uncaught throw outside goroutines, process.exit, out of memory) or the threads are shut down, the
  * promise rejects with ThreadDiedError.
  *
@@ -39,13 +40,18 @@ export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args:
       submit({ msg, settle: { resolve: resolve as (v: unknown) => void, reject } });
     });
   }
-  return startTask('goThread', fn, args, null);
+  try {
+    return startTask('goThread', fn, args, null);
+  } catch (e) {
+    return Promise.reject(e); // a promise-returning call never throws: bad arguments are a rejection
+  }
 }
 
 /**
  * startTask is goThread and goThreadCancelable: it checks `fn` and the arguments at the call (throwing
- * InvalidArgumentError in the name of `api`), queues the goroutine and returns its outcome. With a signal, an abort
- * abandons the goroutine (lifecycle.ts abandon) and rejects with the abort reason.
+ * InvalidArgumentError in the name of `api`, which the callers turn into a rejection), queues the goroutine and
+ * returns its outcome. With a signal, an abort abandons the goroutine (lifecycle.ts abandon) and rejects with the
+ * abort reason.
  */
 export function startTask<A extends unknown[], R>(
   api: string,

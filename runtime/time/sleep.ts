@@ -8,9 +8,19 @@ import { newEntry } from './heap.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** sleep parks the calling goroutine for at least `d` ms and keeps the process alive meanwhile; d <= 0 returns at once. */
+/**
+ * sleep parks the calling goroutine for at least `d` ms and keeps the process alive meanwhile; d <= 0 returns at once.
+ * It never throws: a `d` that is not a finite number is a promise rejected with InvalidArgumentError.
+ *
+ * @example
+ * await sleep(250 * Millisecond);
+ */
 export function sleep(d: number): Promise<void> {
-  checkDuration('sleep', 'd', d);
+  try {
+    checkDuration('sleep', 'd', d);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (d <= 0) return RESOLVED;
   const clock = currentClock();
   return new Promise<void>((resolve) => {

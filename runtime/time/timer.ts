@@ -88,7 +88,8 @@ export function newTimer(d: number): Timer {
 }
 
 /**
- * after is Go's time.After: a channel that receives the due time after `d` ms.
+ * after is Go's time.After: a channel that receives the due time after `d` ms (at once for d <= 0). It is never
+ * null, whatever `d` is (Go's After never returns nil).
  *
  * @example
  * await select([recvCase(results, use), recvCase(after(500), () => console.log('timeout'))]);
@@ -104,7 +105,39 @@ export function newTicker(d: number): Ticker {
   return new Ticker(new TimerChan(clock, clock.now() + d, d));
 }
 
-/** tick is Go's time.Tick: a ticker's channel, or `null` (a nil channel) when `d` <= 0. */
+/**
+ * TickChan is the type of `tick(d)` for a `d` of type D. Go's time.Tick returns nil when d <= 0, so the honest type
+ * of tick(d) for a computed `d` is `RecvChan<Date> | null`; for a number literal the compiler can tell the sign:
+ *
+ *   tick(1000)           RecvChan<Date>          a positive literal (or Second, Minute, ...): never nil
+ *   tick(0), tick(-5)    null                    zero or a negative literal: always nil
+ *   tick(d: number)      RecvChan<Date> | null   could be either (`5 * Second` is a computed number too)
+ *
+ * For a channel that is never nil whatever `d` is, use `newTicker(d).c`, which throws for d <= 0 as Go's NewTicker
+ * panics.
+ */
+export type TickChan<D extends number> = D extends unknown
+  ? number extends D
+    ? RecvChan<Date> | null
+    : `${D}` extends `-${string}` | '0'
+      ? null
+      : RecvChan<Date>
+  : never;
+
+/**
+ * tick is Go's time.Tick: the channel of a new ticker with period `d` ms, or `null` (a nil channel: a receive blocks
+ * forever, a select case on it is never ready) when `d` <= 0. Its type says which, where the compiler can know (see
+ * TickChan): non-null for a positive literal such as `tick(1000)`, nullable for a computed duration. The ticker
+ * cannot be stopped; use newTicker for one that can.
+ *
+ * Throws InvalidArgumentError if `d` is not a finite number.
+ *
+ * @example
+ * for await (const t of tick(1000)) console.log('tick', t); // tick(1000): RecvChan<Date>
+ * const every = tick(cfg.interval); // RecvChan<Date> | null: null (never ready) if cfg.interval <= 0
+ * await select([recvCase(every, refresh), recvCase(ctx.done(), () => {})]);
+ */
+export function tick<D extends number>(d: D): TickChan<D>;
 export function tick(d: number): RecvChan<Date> | null {
   checkDuration('tick', 'd', d);
   return d <= 0 ? null : newTicker(d).c;

@@ -20,6 +20,7 @@ import {
   withTimeoutCause,
   type Context,
 } from '../../runtime/index.js';
+import { rejection } from '../rejection.js';
 
 const EPOCH = Date.UTC(2000, 0, 1);
 
@@ -113,11 +114,13 @@ describe('Group', () => {
     await expect(run).rejects.toBeInstanceOf(ChannelClosedError);
   });
 
-  it('throws for a callback that is not a function', () => {
+  it('rejects a callback that is not a function in go (it returns a promise) and throws in tryGo', async () => {
     const g = new Group();
-    expect(() => g.go('x' as unknown as () => void)).toThrow(InvalidArgumentError);
-    expect(() => g.go('x' as unknown as () => void)).toThrow('Group.go: fn must be a function, got "x"');
+    const e = await rejection(() => g.go('x' as unknown as () => void));
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as Error).message).toBe('Group.go: fn must be a function, got "x"');
     expect(() => g.tryGo(null as unknown as () => void)).toThrow('Group.tryGo: fn must be a function, got null');
+    await g.wait(); // nothing was started
   });
 });
 

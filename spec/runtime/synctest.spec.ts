@@ -12,6 +12,7 @@ import {
   sleep,
   synctest,
 } from '../../runtime/index.js';
+import { rejection } from '../rejection.js';
 
 const EPOCH = Date.UTC(2000, 0, 1);
 
@@ -71,10 +72,20 @@ describe('synctest.run', () => {
     ).rejects.toThrow('root failed');
   });
 
-  it('does not nest', async () => {
+  it('does not nest: a nested run is a rejection, not a throw', async () => {
     await synctest.run(async () => {
-      expect(() => synctest.run(() => {})).toThrow(InvalidArgumentError);
+      const e = await rejection(() => synctest.run(() => {}));
+      expect(e).toBeInstanceOf(InvalidArgumentError);
+      expect((e as Error).message).toBe(
+        'synctest.run: a bubble is already running on this thread (bubbles do not nest)',
+      );
     });
+  });
+
+  it('rejects a fn that is not a function, without throwing', async () => {
+    const e = await rejection(() => synctest.run('x' as unknown as () => void));
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as Error).message).toBe('synctest.run: fn must be a function, got "x"');
   });
 
   it('leaves real time alone once it is over', async () => {
@@ -125,7 +136,9 @@ describe('synctest.wait', () => {
     });
   });
 
-  it('throws outside a bubble', () => {
-    expect(() => synctest.wait()).toThrow('synctest.wait: not inside synctest.run');
+  it('rejects outside a bubble, without throwing', async () => {
+    const e = await rejection(() => synctest.wait());
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as Error).message).toBe('synctest.wait: not inside synctest.run');
   });
 });

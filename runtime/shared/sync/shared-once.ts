@@ -18,7 +18,7 @@
  * the Once becomes DONE and every waiting caller is released (when a thread re-polls or calls do() and sees the
  * runner dead).
  */
-import { checkFunction } from '../../validate.js';
+import { badFunction } from '../../validate.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { runFinally } from '../../sync/run-finally.js';
 import { lock, unlock } from '../lock.js';
@@ -89,13 +89,13 @@ export class SharedOnce implements Wireable, Source {
    * promise rejects with that error, waiting callers resolve normally, and later calls do nothing (Go: "if f panics,
    * Do considers it to have returned"). Calling do() from inside `fn` and awaiting it deadlocks, as in Go.
    *
-   * Throws InvalidArgumentError if `fn` is not a function.
+   * It never throws: if `fn` is not a function, it returns a promise rejected with InvalidArgumentError.
    *
    * @example
    * await once.do(async () => { table.fill(await load()); });
    */
   do(fn: () => unknown): Promise<void> {
-    checkFunction('SharedOnce.do', 'fn', fn);
+    if (typeof fn !== 'function') return Promise.reject(badFunction('SharedOnce.do', fn));
     const w = this.#w;
     if (Atomics.load(w, STATE) === DONE) return RESOLVED;
     lock(w, LOCK);

@@ -28,7 +28,7 @@
  * parks or re-polls.
  */
 import { recv } from '../../chan/nil.js';
-import { EMPTY } from '../../chan/selectable.js';
+import { EMPTY, type Selectable } from '../../chan/selectable.js';
 import { SELECT, Waiter, type Selection } from '../../chan/waiter.js';
 import type { Context } from '../../context/context.js';
 import { semaphoreReleasedMoreThanHeld } from '../../sync/errors.js';
@@ -124,11 +124,17 @@ export class SharedSemaphore implements Wireable, Source {
    * semaphore's size waits for `ctx` to be done (forever if it never can be) without holding up anybody, then
    * rejects with ctx.err(). `ctx` belongs to the calling thread, like any Context.
    *
-   * Throws InvalidArgumentError if `ctx` is not a Context or `n` is not a non-negative safe integer.
+   * It never throws: if `ctx` is not a Context or `n` is not a non-negative safe integer, it returns a promise
+   * rejected with InvalidArgumentError.
    */
   acquire(ctx: Context, n = 1): Promise<void> {
-    const done = checkContext('SharedSemaphore.acquire', ctx);
-    checkCount('SharedSemaphore.acquire', 'n', n);
+    let done: Selectable | null;
+    try {
+      done = checkContext('SharedSemaphore.acquire', ctx);
+      checkCount('SharedSemaphore.acquire', 'n', n);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     // pass 1 - a context already done fails, even if the weight is free.
     if (done !== null && done.pollRecv() !== EMPTY) return Promise.reject(ctx.err());
     // pass 2 - the weight is free and nobody, on any thread, is ahead: take it.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
 import { BulkheadCircuitBreaker } from '../../../patterns/circuit-breakers/bulkhead.js';
+import { expectRejection } from '../../rejection.js';
 
 type Case = [option: string, value: unknown, message: string];
 
@@ -93,25 +94,34 @@ describe('BulkheadCircuitBreaker config', () => {
 });
 
 describe('call-time misuse', () => {
-  it('throws InvalidArgumentError at the call for a fn that is not a function, taking no probe slot or permit', () => {
+  it('rejects (never throws) with InvalidArgumentError for a fn that is not a function, taking no probe slot or permit', async () => {
     const b = new CircuitBreaker({ failureThreshold: 1 });
-    expect(() => b.call(5 as never)).toThrow('CircuitBreaker.call: fn must be a function, got 5');
-    expect(() => b.execute(null as never)).toThrow('CircuitBreaker.execute: fn must be a function, got null');
+    await expectRejection(() => b.call(5 as never), InvalidArgumentError, 'CircuitBreaker.call: fn must be a function, got 5');
+    await expectRejection(() => b.execute(null as never), InvalidArgumentError, 'CircuitBreaker.execute: fn must be a function, got null');
     expect(b.getMetrics()).toMatchObject({ calls: 0, failures: 0, state: 'closed' });
     const h = new BulkheadCircuitBreaker({ maxConcurrentCalls: 1 });
-    expect(() => h.call('f' as never)).toThrow('BulkheadCircuitBreaker.call: fn must be a function, got "f"');
-    expect(() => h.execute(undefined as never)).toThrow('BulkheadCircuitBreaker.execute: fn must be a function, got undefined');
-    expect(() => h.tryCall({} as never)).toThrow('BulkheadCircuitBreaker.tryCall: fn must be a function, got {}');
+    await expectRejection(() => h.call('f' as never), InvalidArgumentError, 'BulkheadCircuitBreaker.call: fn must be a function, got "f"');
+    await expectRejection(
+      () => h.execute(undefined as never),
+      InvalidArgumentError,
+      'BulkheadCircuitBreaker.execute: fn must be a function, got undefined',
+    );
+    await expectRejection(() => h.tryCall({} as never), InvalidArgumentError, 'BulkheadCircuitBreaker.tryCall: fn must be a function, got {}');
     expect(h.getAvailablePermits()).toBe(1);
   });
 
-  it('throws InvalidArgumentError at the call for a cancel that is neither a Context nor an AbortSignal', () => {
+  it('rejects (never throws) with InvalidArgumentError for a cancel that is neither a Context nor an AbortSignal', async () => {
     const b = new CircuitBreaker();
-    expect(() => b.execute(() => 1, 5 as never)).toThrow(
+    await expectRejection(
+      () => b.execute(() => 1, 5 as never),
+      InvalidArgumentError,
       'CircuitBreaker.execute: cancel must be a Context, an AbortSignal or undefined, got 5',
     );
+    expect(b.getMetrics()).toMatchObject({ calls: 0 });
     const h = new BulkheadCircuitBreaker();
-    expect(() => h.call(() => 1, {} as never)).toThrow(
+    await expectRejection(
+      () => h.call(() => 1, {} as never),
+      InvalidArgumentError,
       'BulkheadCircuitBreaker.call: cancel must be a Context, an AbortSignal or undefined, got {}',
     );
     expect(h.getAvailablePermits()).toBe(10);

@@ -53,6 +53,19 @@ describe('wrap', () => {
     ).rejects.toThrow('sync');
   });
 
+  it('never throws: a policy of another library that throws at the call becomes a rejection', async () => {
+    const throwing: Policy = {
+      execute() {
+        throw new Error('thrown at the call');
+      },
+    };
+    let p: Promise<unknown> | undefined;
+    expect(() => {
+      p = wrap(throwing).execute(() => 1);
+    }).not.toThrow();
+    await expect(p).rejects.toThrow('thrown at the call');
+  });
+
   it('rejects a non-policy with a named error', () => {
     expect(() => wrap({} as Policy)).toThrow('wrap: policy 0 must have an execute method, got {}');
   });

@@ -4,12 +4,13 @@ import { isCanceled } from '../../../runtime/context/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
+import { isPatternStoppedError, PatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import { isFanTimeoutError, type FanItemError } from '../../../patterns/fan-patterns/errors.js';
 import { FanPattern } from '../../../patterns/fan-patterns/combined.js';
 import { seeds } from '../../stress.js';
 import { caught, gauge, never, stopwatch } from './helpers.js';
 import { rng } from '../../prng.js';
+import { expectRejection } from '../../rejection.js';
 
 async function* count(n: number): AsyncGenerator<number> {
   for (let i = 0; i < n; i++) yield i;
@@ -207,7 +208,8 @@ describe('FanPattern.processStream', () => {
       await fan.stop();
       expect(isPatternStoppedError(await p)).toBe(true);
       expect(() => fan.processStream(count(1), (x) => x)).toThrow('fp: not running (stopped)');
-      expect(() => fan.process([1], (x) => x)).toThrow('fp: not running (stopped)');
+      // process returns a promise, so it rejects; processStream returns an iterable, so it throws at the call.
+      await expectRejection(() => fan.process([1], (x) => x), PatternStoppedError, 'fp: not running (stopped)');
       await fan.start();
       expect(await fan.process([1], (x) => x + 1)).toEqual([2]);
     });

@@ -4,11 +4,12 @@ import { withTimeout } from '../../../runtime/context/timer-ctx.js';
 import { background } from '../../../runtime/context/background.js';
 import { cause } from '../../../runtime/context/cancel-ctx.js';
 import { DeadlineExceeded, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { isInvalidArgumentError } from '../../../runtime/errors.js';
+import { InvalidArgumentError, isInvalidArgumentError } from '../../../runtime/errors.js';
+import { expectRejection } from '../../rejection.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
+import { isPatternStoppedError, PatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import {
   FanItemError,
   isFanItemError,
@@ -189,11 +190,15 @@ describe('FanOut.distribute', () => {
     });
   });
 
-  it('throws InvalidArgumentError at the call for inputs that are not an array or a processor that is not a function', () => {
+  it('rejects (never throws) with InvalidArgumentError for inputs that are not an array or a processor that is not a function', async () => {
     const f = new FanOut<number, number>();
-    expect(() => f.distribute(42 as never, (x) => x)).toThrow('FanOut: distribute inputs must be an array, got 42');
-    expect(() => f.distribute([1], 'x' as never)).toThrow('FanOut: processor must be a function, got "x"');
-    expect(() => f.processBatches(null as never, (b) => b)).toThrow('FanOut: processBatches inputs must be an array, got null');
+    await expectRejection(() => f.distribute(42 as never, (x) => x), InvalidArgumentError, 'FanOut: distribute inputs must be an array, got 42');
+    await expectRejection(() => f.distribute([1], 'x' as never), InvalidArgumentError, 'FanOut: processor must be a function, got "x"');
+    await expectRejection(
+      () => f.processBatches(null as never, (b) => b),
+      InvalidArgumentError,
+      'FanOut: processBatches inputs must be an array, got null',
+    );
   });
 });
 
@@ -359,7 +364,7 @@ describe('FanOut lifecycle', () => {
       const e = await p;
       expect(isPatternStoppedError(e)).toBe(true);
       expect(e.message).toBe('fo: not running (stopping)');
-      expect(() => f.distribute([1], (x) => x)).toThrow('fo: not running (stopped)');
+      await expectRejection(() => f.distribute([1], (x) => x), PatternStoppedError, 'fo: not running (stopped)');
       await f.start();
       expect(await f.distribute([1, 2], (x) => x + 1)).toEqual([2, 3]);
     });

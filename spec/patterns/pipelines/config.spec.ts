@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { Pipeline, type PipelineConfig } from '../../../patterns/pipelines/pipeline.js';
 import { PipelineStage, type PipelineStageConfig } from '../../../patterns/pipelines/stage.js';
+import { expectRejection } from '../../rejection.js';
 
 const id = (x: number): number => x;
 
@@ -35,7 +36,7 @@ describe('Pipeline: bad configuration', () => {
     expect(() => new Pipeline(7 as never)).toThrow('Pipeline: config must be an object, got 7');
   });
 
-  it('rejects bad stages, filters, sources, batches and cancels at the call', () => {
+  it('rejects bad stages, filters, sources, batches and cancels (throwing where the call is synchronous)', async () => {
     const p = new Pipeline<number>();
     expect(() => p.addStage('a', 5 as never)).toThrow('PipelineStage: processor must be a function, got 5');
     expect(() => p.addStage('a', id, { concurrency: -2 })).toThrow('PipelineStage: concurrency must be an integer >= 1, got -2');
@@ -44,8 +45,9 @@ describe('Pipeline: bad configuration', () => {
     expect(() => p.addFilter('no' as never)).toThrow('Pipeline.addFilter: predicate must be a function, got "no"');
     expect(() => p.processStream(42 as never)).toThrow('Pipeline.processStream: source must be an AsyncIterable or Iterable, got 42');
     expect(() => p.processStream(null as never)).toThrow(InvalidArgumentError);
-    expect(() => p.processBatch('abc' as never)).toThrow('Pipeline.processBatch: inputs must be an array, got "abc"');
-    expect(() => p.processBatch([], {} as never)).toThrow('Pipeline: cancel must be a Context or an AbortSignal, got {}');
+    // processBatch returns a promise: misuse is its rejection, never a throw.
+    await expectRejection(() => p.processBatch('abc' as never), InvalidArgumentError, 'Pipeline.processBatch: inputs must be an array, got "abc"');
+    await expectRejection(() => p.processBatch([], {} as never), InvalidArgumentError, 'Pipeline: cancel must be a Context or an AbortSignal, got {}');
     expect(() => p.processStream([], 'x' as never)).toThrow('Pipeline: cancel must be a Context or an AbortSignal, got "x"');
     expect(p.stages).toHaveLength(0); // nothing was added by the failed calls
   });

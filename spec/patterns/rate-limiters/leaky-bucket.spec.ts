@@ -10,6 +10,7 @@ import { sleep } from '../../../runtime/time/sleep.js';
 import { isRateLimiterClosedError, RateLimiterClosedError } from '../../../patterns/rate-limiters/errors.js';
 import { LeakyBucketRateLimiter, type LeakyBucketConfig } from '../../../patterns/rate-limiters/leaky-bucket.js';
 import { stopwatch, track } from './helpers.js';
+import { expectRejection } from '../../rejection.js';
 
 /** lb makes a bucket that leaks one item every 100 ms. */
 const lb = <T = string>(c: Partial<LeakyBucketConfig> = {}): LeakyBucketRateLimiter<T> =>
@@ -148,9 +149,12 @@ describe('LeakyBucketRateLimiter: enqueue', () => {
       ac.abort();
       await expect(b.enqueue('a', ac.signal)).rejects.toBe(Canceled);
       expect(b.getQueueLength()).toBe(0);
-      expect(() => b.enqueue('a', 'soon' as unknown as AbortSignal)).toThrow(
+      await expectRejection(
+        () => b.enqueue('a', 'soon' as unknown as AbortSignal),
+        InvalidArgumentError,
         'LeakyBucketRateLimiter.enqueue: cancel must be a Context, an AbortSignal or undefined, got "soon"',
       );
+      expect(b.getQueueLength()).toBe(0);
       b.close();
     }));
 

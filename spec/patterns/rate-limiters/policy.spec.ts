@@ -18,6 +18,7 @@ import { PatternError } from '../../../patterns/core/errors.js';
 import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
 import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
 import { stopwatch, track } from './helpers.js';
+import { expectRejection } from '../../rejection.js';
 
 const bucket = (maxWait?: number) =>
   new TokenBucketRateLimiter({ capacity: 2, refillRate: 10, ...(maxWait === undefined ? {} : { maxWait }) });
@@ -127,12 +128,22 @@ describe('TokenBucketRateLimiter.execute', () => {
       expect(clock()).toBe(200);
     }));
 
-  it('throws InvalidArgumentError for a non-function or a bad cancel', () =>
-    synctest.run(() => {
+  it('rejects (never throws) with InvalidArgumentError for a non-function or a bad cancel', () =>
+    synctest.run(async () => {
       const l = bucket();
-      expect(() => l.execute(5 as unknown as () => number)).toThrow(InvalidArgumentError);
-      expect(() => l.execute(5 as unknown as () => number)).toThrow('TokenBucketRateLimiter.execute: fn must be a function, got 5');
-      expect(() => l.execute(() => 1, 'x' as unknown as AbortSignal)).toThrow('cancel must be a Context');
+      await expectRejection(
+        () => l.execute(5 as unknown as () => number),
+        InvalidArgumentError,
+        'TokenBucketRateLimiter.execute: fn must be a function, got 5',
+      );
+      await expectRejection(() => l.execute(() => 1, 'x' as unknown as AbortSignal), InvalidArgumentError, /cancel must be a Context/);
+      const w = window();
+      await expectRejection(
+        () => w.execute(null as unknown as () => number),
+        InvalidArgumentError,
+        'SlidingWindowRateLimiter.execute: fn must be a function, got null',
+      );
+      await expectRejection(() => w.execute(() => 1, 7 as unknown as AbortSignal), InvalidArgumentError, /cancel must be a Context/);
     }));
 });
 

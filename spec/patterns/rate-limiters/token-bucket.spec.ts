@@ -9,6 +9,7 @@ import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../../../patterns/rate-limiters/token-bucket.js';
 import { pick, stopwatch, track } from './helpers.js';
+import { expectRejection } from '../../rejection.js';
 import { rng } from '../../prng.js';
 
 const tb = (c: Partial<TokenBucketConfig> = {}): TokenBucketRateLimiter =>
@@ -271,13 +272,20 @@ describe('TokenBucketRateLimiter: acquire', () => {
       expect(l.getAvailableTokens()).toBe(3);
     }));
 
-  it('throws InvalidArgumentError at the call for n above the capacity or a bad cancel', () =>
-    synctest.run(() => {
+  it('rejects (never throws) with InvalidArgumentError for n above the capacity or a bad cancel, taking nothing', () =>
+    synctest.run(async () => {
       const l = tb();
-      expect(() => l.acquire(4)).toThrow('TokenBucketRateLimiter.acquire: n must be at most the capacity (3), got 4');
-      expect(() => l.acquire(1, {} as AbortSignal)).toThrow(
+      await expectRejection(
+        () => l.acquire(4),
+        InvalidArgumentError,
+        'TokenBucketRateLimiter.acquire: n must be at most the capacity (3), got 4',
+      );
+      await expectRejection(
+        () => l.acquire(1, {} as AbortSignal),
+        InvalidArgumentError,
         'TokenBucketRateLimiter.acquire: cancel must be a Context, an AbortSignal or undefined, got {}',
       );
+      expect(l.getAvailableTokens()).toBe(3);
     }));
 
   it('resolves n = 0 at once, even while others wait', () =>

@@ -14,6 +14,7 @@ import {
   withTimeout,
   type Context,
 } from '../../../runtime/index.js';
+import { expectRejection } from '../../rejection.js';
 import { PatternError } from '../../../patterns/core/errors.js';
 import {
   isPermanentError,
@@ -488,18 +489,24 @@ describe('RetryExecutor metrics', () => {
 });
 
 describe('RetryExecutor misuse', () => {
-  it('throws synchronously for a bad operation or cancel argument', () => {
+  it('rejects (never throws) with InvalidArgumentError for a bad operation or cancel argument', async () => {
     const ex = new RetryExecutor(plain());
-    expect(() => ex.execute(5 as unknown as () => number)).toThrow(InvalidArgumentError);
-    expect(() => ex.execute(5 as unknown as () => number)).toThrow(
+    await expectRejection(
+      () => ex.execute(5 as unknown as () => number),
+      InvalidArgumentError,
       'RetryExecutor.execute: fn must be a function, got 5',
     );
-    expect(() => ex.executeWithContext(null as unknown as () => number)).toThrow(
+    await expectRejection(
+      () => ex.executeWithContext(null as unknown as () => number),
+      InvalidArgumentError,
       'RetryExecutor.executeWithContext: fn must be a function, got null',
     );
-    expect(() => ex.execute(() => 1, 'now' as unknown as AbortSignal)).toThrow(
+    await expectRejection(
+      () => ex.execute(() => 1, 'now' as unknown as AbortSignal),
+      InvalidArgumentError,
       'RetryExecutor.execute: cancel must be a Context or an AbortSignal, got "now"',
     );
+    expect(ex.getMetrics().executions).toBe(0);
   });
 
   it('rejects a bad policy or option in the constructor', () => {

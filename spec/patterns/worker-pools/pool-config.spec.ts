@@ -5,6 +5,7 @@ import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.j
 import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
 import { type WorkerPoolConfig } from '../../../patterns/worker-pools/pool-config.js';
 import { double } from './tasks/work.js';
+import { expectRejection } from '../../rejection.js';
 
 const worker = (x: number): number => x;
 
@@ -98,17 +99,20 @@ describe('WorkerPoolConfig validation', () => {
     expect(Number(b.name.split('-')[1])).toBe(Number(a.name.split('-')[1]) + 1);
   });
 
-  it('misuse of submit, submitBatch and stop options throws InvalidArgumentError', () =>
+  it('misuse of submit, submitBatch and stop options rejects (never throws) with InvalidArgumentError', () =>
     synctest.run(async () => {
       const pool = new FixedWorkerPool<number, number>(1, { worker, name: 'm' });
-      expect(() => pool.submit(1, { signal: 'x' as never })).toThrow('m: signal must be an AbortSignal, got string');
-      expect(() => pool.submit(1, { signal: AbortSignal.abort(), cancel: AbortSignal.abort() })).toThrow(
+      const bad = (f: () => unknown, message: string): Promise<void> => expectRejection(f, InvalidArgumentError, message);
+      await bad(() => pool.submit(1, { signal: 'x' as never }), 'm: signal must be an AbortSignal, got string');
+      await bad(
+        () => pool.submit(1, { signal: AbortSignal.abort(), cancel: AbortSignal.abort() }),
         'm: give one of signal and cancel, not both',
       );
-      expect(() => pool.submit(1, 5 as never)).toThrow('m: config must be an object, got 5');
-      await expect(pool.submitBatch('ab' as never)).rejects.toThrow('m: submitBatch inputs must be an array, got string');
+      await bad(() => pool.submit(1, 5 as never), 'm: config must be an object, got 5');
+      await bad(() => pool.submitBatch('ab' as never), 'm: submitBatch inputs must be an array, got string');
       await pool.start();
-      expect(() => pool.stop({ mode: 'now' as never })).toThrow('m: mode must be one of "drain", "cancel", got "now"');
+      await bad(() => pool.stop({ mode: 'now' as never }), 'm: mode must be one of "drain", "cancel", got "now"');
+      expect(pool.isRunning()).toBe(true);
       await pool.stop();
     }));
 });

@@ -16,9 +16,11 @@ import {
   PanicError,
   recvCase,
   select,
+  send,
   sendCase,
   synctest,
 } from '../../../runtime/index.js';
+import { rejection } from '../../rejection.js';
 import { panicMessage } from '../../../runtime/sched/panic.js';
 import { CAPACITIES, trapPanics } from './helpers.js';
 
@@ -44,22 +46,24 @@ function expectSendOnClosed(e: unknown): void {
 }
 
 describe.each(CAPACITIES)('misuse of chan(%i)', (capacity) => {
-  it('throws ChannelClosedError "send on closed channel" at the send and at trySend', () => {
+  it('rejects the send with ChannelClosedError "send on closed channel" (no throw) and throws it at trySend', async () => {
     const c = chan<number>(capacity);
     c.close();
-    expectSendOnClosed(thrown(() => c.send(1)));
+    expectSendOnClosed(await rejection(() => c.send(1)));
+    expectSendOnClosed(await rejection(() => send(c, 1)));
     expectSendOnClosed(thrown(() => c.trySend(1)));
     // Still closed, still empty: the failed sends changed nothing.
     expect(c.len()).toBe(0);
     expect(c.tryRecv()).toEqual({ value: undefined, ok: false });
   });
 
-  it('throws ChannelClosedError on a send even when the buffer has room or values', async () => {
+  it('fails a send with ChannelClosedError even when the buffer has room or values', async () => {
     if (capacity === 0) return;
     const c = chan<number>(capacity);
     await c.send(1);
     c.close();
     expectSendOnClosed(thrown(() => c.trySend(2)));
+    expectSendOnClosed(await rejection(() => c.send(2)));
     expect(await c.recv()).toBe(1);
   });
 
@@ -87,11 +91,8 @@ describe('a select with a send case on a closed channel', () => {
     const idle = chan<number>();
     expectSendOnClosed(thrown(() => select([sendCase(c, 1)], () => 'default')));
     expectSendOnClosed(thrown(() => select([recvCase(idle), sendCase(c, 1), sendCase(null, 2)], () => 'default')));
-    const e = await (async () => select([recvCase(idle), sendCase(c, 1)]))().then(
-      () => new Error('no panic'),
-      (err: unknown) => err,
-    );
-    expectSendOnClosed(e);
+    // Without a default select returns a promise: the panic is its rejection, never a synchronous throw.
+    expectSendOnClosed(await rejection(() => select([recvCase(idle), sendCase(c, 1)])));
   });
 });
 

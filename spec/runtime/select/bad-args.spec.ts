@@ -1,6 +1,7 @@
 /**
- * Misuse of select, recvCase and sendCase throws InvalidArgumentError at the call, naming the argument and the bad
- * value, before any channel is touched.
+ * Misuse of select, recvCase and sendCase is an InvalidArgumentError naming the argument and the bad value, raised
+ * before any channel is touched: thrown at the call by the synchronous ones (recvCase, sendCase, select with a
+ * default), the rejection of the promise a select without default returns (a promise-returning call never throws).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ import {
   type Chan,
   type SelectCase,
 } from '../../../runtime/index.js';
+import { rejection } from '../../rejection.js';
 
 function expectInvalid(f: () => unknown, message: string): void {
   let err: unknown;
@@ -28,32 +30,40 @@ function expectInvalid(f: () => unknown, message: string): void {
   expect((err as Error).message).toBe(message);
 }
 
+/** expectRejected is expectInvalid for a select without default: a rejected promise, no synchronous throw. */
+async function expectRejected(f: () => unknown, message: string | RegExp): Promise<void> {
+  const err = await rejection(f);
+  expect(err).toBeInstanceOf(InvalidArgumentError);
+  expect(isInvalidArgumentError(err)).toBe(true);
+  expect((err as Error).message).toMatch(message);
+}
+
 const any = <T,>(v: unknown): T => v as T;
 type Cases = SelectCase<unknown>[];
 type Case = SelectCase<unknown>;
 
 describe('select argument checks', () => {
-  it('rejects cases that are not an array', () => {
-    expectInvalid(() => select(any<Cases>(undefined)), 'select: cases must be an array, got undefined');
-    expectInvalid(() => select(any<Cases>(7)), 'select: cases must be an array, got 7');
-    expect(() => select(any<Cases>(recvCase(chan())))).toThrow(/^select: cases must be an array, got \{/);
+  it('rejects cases that are not an array', async () => {
+    await expectRejected(() => select(any<Cases>(undefined)), /^select: cases must be an array, got undefined$/);
+    await expectRejected(() => select(any<Cases>(7)), /^select: cases must be an array, got 7$/);
+    await expectRejected(() => select(any<Cases>(recvCase(chan()))), /^select: cases must be an array, got \{/);
     expectInvalid(() => select(any<Cases>('abc'), () => 0), 'select: cases must be an array, got "abc"');
   });
 
-  it('rejects an element not made by recvCase or sendCase, naming its index, without touching the channels', () => {
+  it('rejects an element not made by recvCase or sendCase, naming its index, without touching the channels', async () => {
     const c = chan<number>(1);
     c.trySend(1);
-    expectInvalid(
+    await expectRejected(
       () => select([recvCase(c), any<Case>({ ch: c })]),
-      'select: case 1 must be made by recvCase or sendCase, got {"ch":{}}',
+      /^select: case 1 must be made by recvCase or sendCase, got \{"ch":\{\}\}$/,
     );
     expectInvalid(
       () => select([any<Case>(c)], () => 0),
       'select: case 0 must be made by recvCase or sendCase, got {}',
     );
-    expectInvalid(
+    await expectRejected(
       () => select([recvCase(c), any<Case>(null)]),
-      'select: case 1 must be made by recvCase or sendCase, got null',
+      /^select: case 1 must be made by recvCase or sendCase, got null$/,
     );
     expect(c.len()).toBe(1); // the valid case was not run
   });
@@ -63,8 +73,12 @@ describe('select argument checks', () => {
     expectInvalid(() => select([], any('x')), 'select: default must be a function, got "x"');
   });
 
-  it('throws synchronously even without a default (misuse throws at the call)', () => {
-    expect(() => select([any<Case>(42)])).toThrow(InvalidArgumentError);
+  it('without a default, never throws: misuse is the rejection of the promise it returns', async () => {
+    await expectRejected(() => select([any<Case>(42)]), /^select: case 0 must be made by recvCase or sendCase/);
+  });
+
+  it('with a default, throws at the call (it is synchronous)', () => {
+    expect(() => select([any<Case>(42)], () => 0)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -92,11 +106,15 @@ describe('recvCase and sendCase argument checks', () => {
     expect(() => sendCase(c, 1, undefined)).not.toThrow();
   });
 
-  it('reject a send case on a timer channel when the select polls it', () => {
+  it('reject a send case on a timer channel when the select polls it', async () => {
     const t = after(1000);
     expectInvalid(
       () => select([sendCase(any<Chan<Date>>(t), new Date())], () => 0),
       'select: cannot send to a timer channel',
+    );
+    await expectRejected(
+      () => select([sendCase(any<Chan<Date>>(t), new Date())]),
+      /^select: cannot send to a timer channel$/,
     );
   });
 });

@@ -22,6 +22,7 @@ import { json } from '../../../runtime/shared/codecs/json.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
 import { sharedChan } from '../../../runtime/shared/shared-chan.js';
 import { fromWire, toWire } from '../../../runtime/shared/wire.js';
+import { expectRejection } from '../../rejection.js';
 
 const macrotask = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -50,12 +51,16 @@ describe('sharedChan on one thread', () => {
     expect(ch.tryRecv()).toEqual({ value: undefined, ok: false });
   });
 
-  it('panics on send to a closed channel and on a second close, with Go\'s text', () => {
-    const ch = sharedChan(int32, 1);
-    ch.close();
-    expect(() => ch.trySend(1)).toThrow(ChannelClosedError);
-    expect(() => ch.trySend(1)).toThrow('send on closed channel');
-    expect(() => ch.close()).toThrow(CloseOfClosedChannelError);
+  it('panics on send to a closed channel and on a second close, with Go\'s text', async () => {
+    for (const cap of [0, 1]) {
+      const ch = sharedChan(int32, cap);
+      ch.close();
+      expect(() => ch.trySend(1)).toThrow(ChannelClosedError);
+      expect(() => ch.trySend(1)).toThrow('send on closed channel');
+      // send returns a promise: the panic is its rejection, never a synchronous throw.
+      await expectRejection(() => ch.send(1), ChannelClosedError, 'send on closed channel');
+      expect(() => ch.close()).toThrow(CloseOfClosedChannelError);
+    }
   });
 
   it('wakes a parked sender with the panic and a parked receiver with zero when closed', async () => {
@@ -158,7 +163,7 @@ describe('sharedChan values', () => {
     expect(ch.len()).toBe(1);
     await ch.send(2);
     expect(() => ch.trySend(0.5)).toThrow(EncodeError); // full
-    expect(() => ch.send(Number.NaN)).toThrow(EncodeError);
+    await expectRejection(() => ch.send(Number.NaN), EncodeError, /NaN/); // a promise-returning call: rejects
     ch.close();
     expect(() => ch.trySend(0.5)).toThrow(EncodeError); // closed: the bad value is reported first, as before
     expect(() => ch.trySend(3)).toThrow(ChannelClosedError);

@@ -18,6 +18,7 @@ import {
 import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
 import { add, fail, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
+import { expectRejection } from '../../rejection.js';
 
 useThreads({ threads: 1 });
 
@@ -96,11 +97,23 @@ describe('goThreadCancelable', () => {
     expect(runningThreads()).toBe(0);
   });
 
-  it('throws InvalidArgumentError at the call for a signal that is not an AbortSignal', () => {
-    expect(() => goThreadCancelable(add, [1, 2], {} as AbortSignal)).toThrow(InvalidArgumentError);
-    expect(() => goThreadCancelable(add, [1, 2], {} as AbortSignal)).toThrow(
+  it('rejects (never throws) with InvalidArgumentError for a signal that is not an AbortSignal or bad args', async () => {
+    await expectRejection(
+      () => goThreadCancelable(add, [1, 2], {} as AbortSignal),
+      InvalidArgumentError,
       'goThreadCancelable: signal must be an AbortSignal, got object',
     );
+    await expectRejection(
+      () => goThreadCancelable(add, 1 as never, new AbortController().signal),
+      InvalidArgumentError,
+      'goThreadCancelable: args must be an array, got number',
+    );
+    await expectRejection(
+      () => goThreadCancelable((() => 1) as never, [], new AbortController().signal),
+      InvalidArgumentError,
+      /^goThreadCancelable: fn must be a task/,
+    );
+    expect(runningThreads()).toBe(0);
   });
 
   it('settles every goroutine exactly once under aborts at random points (seeded), and keeps serving', async () => {

@@ -14,6 +14,7 @@ import { double } from './tasks/js-task.mjs';
 import { add, badResult, echo, fail, makeHidden, nap, nested, spawnPanic, where } from './tasks/basic.js';
 import { bump, SharedCounter } from './tasks/shared.js';
 import { collectPanics, until, useThreads } from './use-threads.js';
+import { expectRejection } from '../../rejection.js';
 
 useThreads({ threads: 2 });
 
@@ -94,8 +95,12 @@ describe('goThread', () => {
     expect(inner).toBe(outer);
   });
 
-  it('throws at the call for a function that is not a task', () => {
-    expect(() => goThread((() => 1) as never)).toThrow('goThread: fn must be a task (made with task(import.meta.url, fn)), got function (anonymous)');
+  it('rejects (never throws) for a function that is not a task', async () => {
+    await expectRejection(
+      () => goThread((() => 1) as never),
+      InvalidArgumentError,
+      'goThread: fn must be a task (made with task(import.meta.url, fn)), got function (anonymous)',
+    );
   });
 });
 
@@ -104,11 +109,24 @@ describe('arguments that cannot cross threads', () => {
   it.each([
     ['a closure', () => go(add, helper as never, 1), 'go: argument 0 is a function (helper), which cannot cross threads; pass data or shared objects instead'],
     ['a local channel', () => go(add, 1, chan<number>() as never), 'go: argument 1 is a local channel, which cannot cross threads; create a shared channel (sharedChan) to pass it to another thread'],
-    ['a symbol', () => goThread(add, Symbol('k') as never, 1), 'goThread: argument 0 is a symbol (Symbol(k)), which cannot cross threads'],
     ['a nested local sync object', () => go(echo, { opts: { locks: [new Mutex()] } }), 'go: argument 0.opts.locks[0] is an instance of Mutex, which cannot cross threads; pass data or shared objects instead'],
   ])('refuses %s at the call, naming the argument', (_, call, message) => {
     expect(call).toThrow(InvalidArgumentError);
     expect(call).toThrow(message);
+    expect(runningThreads()).toBe(0);
+  });
+
+  it('refuses them in goThread by a rejection (it returns a promise), naming the argument', async () => {
+    await expectRejection(
+      () => goThread(add, Symbol('k') as never, 1),
+      InvalidArgumentError,
+      'goThread: argument 0 is a symbol (Symbol(k)), which cannot cross threads',
+    );
+    await expectRejection(
+      () => goThread(echo, { cb: helper } as never),
+      InvalidArgumentError,
+      /^goThread: argument 0\.cb is a function \(helper\), which cannot cross threads/,
+    );
     expect(runningThreads()).toBe(0);
   });
 

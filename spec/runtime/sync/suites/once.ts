@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../../runtime/errors.js';
 import type { Once } from '../../../../runtime/sync/once.js';
-import { caught, flush, settled } from '../helpers.js';
+import { rejection } from '../../../rejection.js';
+import { flush, settled } from '../helpers.js';
 
 /** OnceLike is the public surface of Once that the suite exercises. */
 export type OnceLike = Pick<Once, keyof Once>;
@@ -79,9 +80,9 @@ export function onceSuite(label: string, make: () => OnceLike, name: string): vo
       await expect(waiter).resolves.toBeUndefined();
     });
 
-    it('throws InvalidArgumentError for a fn that is not a function', () => {
+    it('rejects with InvalidArgumentError, without throwing, for a fn that is not a function', async () => {
       const once = make();
-      const e = caught(() => once.do('init' as unknown as () => void));
+      const e = await rejection(() => once.do('init' as unknown as () => void));
       expect(e).toBeInstanceOf(InvalidArgumentError);
       expect((e as Error).message).toBe(`${name}.do: fn must be a function, got "init"`);
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/errors.js';
 import type { Semaphore } from '../../../../runtime/sync/semaphore.js';
+import { rejection } from '../../../rejection.js';
 import { background, caught, fakeContext, flush, settled } from '../helpers.js';
 
 /** track logs `name` when `p` resolves, and `name!` when it rejects. */
@@ -207,7 +208,7 @@ export function semaphoreSuite(label: string, make: (n: number) => SemaphoreLike
       expect(caught(() => sem.release())).toBeInstanceOf(SyncMisuseError);
     });
 
-    it('throws InvalidArgumentError for a bad weight, size or context, and changes nothing', async () => {
+    it('throws (or, from acquire, rejects with) InvalidArgumentError for a bad weight, size or context, changing nothing', async () => {
       const bad: [unknown, string][] = [
         [-1, '-1'],
         [1.5, '1.5'],
@@ -223,7 +224,7 @@ export function semaphoreSuite(label: string, make: (n: number) => SemaphoreLike
         expect((e1 as Error).message).toBe(msg(`new ${name}`, 'n'));
         const sem = make(2);
         await sem.acquire(background);
-        const e2 = caught(() => sem.acquire(background, v as number));
+        const e2 = await rejection(() => sem.acquire(background, v as number));
         expect(e2).toBeInstanceOf(InvalidArgumentError);
         expect((e2 as Error).message).toBe(msg(`${name}.acquire`, 'n'));
         const e3 = caught(() => sem.tryAcquire(v as number));
@@ -234,11 +235,11 @@ export function semaphoreSuite(label: string, make: (n: number) => SemaphoreLike
         expect(sem.tryAcquire(1)).toBe(false);
       }
       const sem = make(1);
-      const e5 = caught(() => sem.acquire(undefined as never));
+      const e5 = await rejection(() => sem.acquire(undefined as never));
       expect(e5).toBeInstanceOf(InvalidArgumentError);
       expect((e5 as Error).message).toBe(`${name}.acquire: ctx must be a Context, got undefined`);
       const odd = { ...background, done: () => ({ recv: () => Promise.resolve() }) };
-      const e6 = caught(() => sem.acquire(odd as never));
+      const e6 = await rejection(() => sem.acquire(odd as never));
       expect((e6 as Error).message).toBe(`${name}.acquire: ctx.done() must return a gocsp channel or null, got {}`);
       expect(sem.tryAcquire()).toBe(true);
     });
