@@ -9,7 +9,7 @@ export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';
 export { nil, send, recv, recvOk, close, len, cap } from './chan/nil.js';
 export { select, recvCase, sendCase, type SelectCase } from './select.js';
 export { Timer, Ticker, newTimer, after, newTicker, tick } from './time/timer.js';
-export { sleep, now, nowMillis, since } from './time/sleep.js';
+export { sleep, now, nowMillis, nanotime, since } from './time/sleep.js';
 export { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour } from './time/duration.js';
 export { synctest } from './synctest.js';
 export {
