@@ -4,11 +4,11 @@
  * for n tokens takes them if they are there. Waiting callers (acquire, execute) queue FIFO in a WaitLine.
  *
  * The content is kept in credits, exactly, on the clock's whole nanoseconds (nanotime): one token is `unit` credits
- * (refillInterval in ns), and credits flow in at refillRate per ns. With an integer refillRate and a whole number of
- * ns per interval, every quantity is an integer (below 2^53), so there is no rounding at all: a wait of
- * ceil(missing credits / refillRate) ns is exactly what the request needs, and inside synctest.run a grant happens at
- * the exact nanosecond its tokens are there, however the rate divides the interval (11 per second is 90909090.9.. ns
- * per token: grants at 90909091, 181818182, 272727273 ns...).
+ * (refillInterval in ns), and credits flow in at refillRate per ns. With an integer refillRate (or a binary fraction
+ * such as 2.5) and a refillInterval of whole ms, every quantity is exact (below 2^53), so nothing is rounded: a wait
+ * of ceil(missing credits / refillRate) ns is exactly what the request needs, and inside synctest.run a grant happens
+ * at the exact nanosecond its tokens are there, however the rate divides the interval (at 11 per second a token takes
+ * 90909090.9.. ns: an emptied bucket of 3 grants at 90909091, 181818182, 272727273 ns...).
  *
  *   credit   the content at time `last`, in credits (0 <= credit <= full = capacity * unit)
  *   last     the nanotime of the last clock read; every admission is dated there (see turn-clock.ts)
@@ -105,9 +105,12 @@ export class TokenBucketRateLimiter implements Policy {
    * exceeds the capacity (such a request could never succeed).
    */
   tryAcquire(n = 1): boolean {
-    if (typeof n === 'number' && n > 0 && n * this.#unit <= this.#credit && this.#stamp === turn && this.#line.size === 0) {
-      this.#credit -= n * this.#unit;
-      return true;
+    if (typeof n === 'number' && n > 0 && this.#stamp === turn && this.#line.size === 0) {
+      const cost = n * this.#unit;
+      if (cost <= this.#credit) {
+        this.#credit -= cost;
+        return true;
+      }
     }
     return this.#tryAcquireSlow(n);
   }

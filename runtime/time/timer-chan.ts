@@ -48,7 +48,7 @@ export class TimerChan implements RecvChan<Date>, Selectable {
     return was;
   }
 
-  /** rearm sets the next due time to `delay` ns from now with `period` ns (0: one-shot); it reports whether it was armed. */
+  /** rearm arms the next due time `delay` ns from now, period `period` ns (0: one-shot); it reports if it was armed. */
   rearm(delay: number, period: number): boolean {
     const was = this.#when >= 0;
     this.#when = this.#clock.nanotime() + delay;
