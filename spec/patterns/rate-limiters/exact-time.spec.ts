@@ -1,12 +1,15 @@
 /**
- * The token bucket on exact virtual time: every grant happens at the exact nanosecond its tokens are there, for
+ * The limiters on exact virtual time. The token bucket grants at the exact nanosecond its tokens are there, for
  * rates that do not divide the interval (9, 11 and 17 per second froze Node before time was counted in whole ns) and
- * for a seeded random schedule checked against an exact model in BigInt arithmetic.
+ * for a seeded random schedule checked against an exact model in BigInt arithmetic; the sliding window admits at the
+ * first nanosecond an admission has left it; the leaky bucket leaks one spacing (rounded up to the ns) apart.
  */
 import { describe, expect, it } from 'vitest';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { nanotime, sleep } from '../../../runtime/time/sleep.js';
+import { LeakyBucketRateLimiter } from '../../../patterns/rate-limiters/leaky-bucket.js';
+import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
 import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
 import { rng } from '../../prng.js';
 
@@ -134,3 +137,34 @@ describe('TokenBucketRateLimiter on exact virtual time', () => {
     }
   });
 });
+
+describe('SlidingWindowRateLimiter and LeakyBucketRateLimiter on exact virtual time', () => {
+  it('admits a waiter at the first nanosecond an admission has left a window of 1000/3 ms', () =>
+    synctest.run(async () => {
+      const l = new SlidingWindowRateLimiter({ windowSize: 1000 / 3, maxRequests: 2 });
+      await sleep(1000 / 11); // 90909091 ns
+      expect(l.tryRequest()).toBe(true);
+      await sleep(3.3e-5); // 90909124 ns
+      expect(l.tryRequest()).toBe(true);
+      await l.request(); // the first admission leaves at 90909091 + 333333333.3.. ns
+      expect(nanotime()).toBe(424_242_425);
+      await l.request();
+      expect(nanotime()).toBe(424_242_458);
+      expect(l.tryRequest()).toBe(false);
+      await sleep(333.3333); // 757575758 ns: the admission of 424242425 is 333333333 ns old, not yet 1000/3 ms
+      expect(l.tryRequest()).toBe(false);
+      await sleep(1e-6);
+      expect(l.tryRequest()).toBe(true);
+    }));
+
+  it('leaks 11 items a second 90909091 ns apart', () =>
+    synctest.run(async () => {
+      const b = new LeakyBucketRateLimiter<number>({ capacity: 10, leakRate: 11, leakInterval: 1000 });
+      for (let i = 0; i < 5; i++) expect(b.tryEnqueue(i)).toBe(true);
+      b.close();
+      const times: number[] = [];
+      for await (const _ of b.output) times.push(nanotime());
+      expect(times).toEqual([0, 1, 2, 3, 4].map((k) => k * 90_909_091));
+    }));
+});
+
