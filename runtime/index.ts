@@ -12,7 +12,7 @@ export { nil, send, recv, recvOk, close, len, cap } from './chan/nil.js';
 export { select, recvCase, sendCase, type SelectCase } from './select.js';
 export { Timer, Ticker, newTimer, after, newTicker, tick, type TickChan } from './time/timer.js';
 export { AfterFuncTimer } from './time/after-func.js';
-export { sleep, now, nowMillis, since } from './time/sleep.js';
+export { sleep, now, nowMillis, nanotime, since } from './time/sleep.js';
 export { Nanosecond, Microsecond, Millisecond, Second, Minute, Hour } from './time/duration.js';
 export { synctest } from './synctest.js';
 export {

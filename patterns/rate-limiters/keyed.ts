@@ -11,7 +11,7 @@
  * bucket's capacity / rate, a sliding window's windowSize), and the eviction changes nothing a client could notice.
  * maxKeys bounds memory at the cost of that guarantee for the least recently used keys.
  */
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import { func, options, positive, positiveInt } from '../core/config.js';
 
 const OWNER = 'KeyedRateLimiter';
@@ -31,6 +31,7 @@ export interface KeyedRateLimiterConfig<K, L> {
 interface Entry<K, L> {
   readonly key: K;
   readonly limiter: L;
+  /** used is the nanotime of the last get. */
   used: number;
   prev: Entry<K, L> | null;
   next: Entry<K, L> | null;
@@ -38,6 +39,7 @@ interface Entry<K, L> {
 
 export class KeyedRateLimiter<K, L> {
   readonly #factory: (key: K) => L;
+  /** #idle is idleTimeout in ns. */
   readonly #idle: number;
   readonly #maxKeys: number;
   readonly #onEvict: ((key: K, limiter: L) => void) | undefined;
@@ -61,7 +63,7 @@ export class KeyedRateLimiter<K, L> {
     const o = options(OWNER, config);
     this.#factory = func(OWNER, 'factory', o.factory) as (key: K) => L;
     const idle = o.idleTimeout ?? 60_000;
-    this.#idle = idle === Infinity ? idle : positive(OWNER, 'idleTimeout', idle);
+    this.#idle = idle === Infinity ? idle : positive(OWNER, 'idleTimeout', idle) * 1e6;
     this.#maxKeys = o.maxKeys === Infinity ? Infinity : positiveInt(OWNER, 'maxKeys', o.maxKeys ?? 10_000);
     this.#onEvict = o.onEvict === undefined ? undefined : func(OWNER, 'onEvict', o.onEvict);
   }
@@ -72,7 +74,7 @@ export class KeyedRateLimiter<K, L> {
    * keys beyond maxKeys. Throws what the factory throws (and then keeps nothing for the key).
    */
   get(key: K): L {
-    const now = nowMillis();
+    const now = nanotime();
     this.#evictIdle(now);
     let e = this.#entries.get(key);
     if (e === undefined) {
@@ -116,7 +118,7 @@ export class KeyedRateLimiter<K, L> {
   /** sweep evicts every key idle for idleTimeout or more now, and returns how many it evicted. */
   sweep(): number {
     const before = this.#entries.size;
-    this.#evictIdle(nowMillis());
+    this.#evictIdle(nanotime());
     return before - this.#entries.size;
   }
 

@@ -23,7 +23,7 @@ import { isChannelClosedError } from '../../runtime/errors.js';
 import { recv } from '../../runtime/chan/nil.js';
 import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import { newTimer } from '../../runtime/time/timer.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { options, positive, positiveInt } from '../core/config.js';
@@ -50,6 +50,7 @@ export class LeakyBucketRateLimiter<T = unknown> {
    */
   readonly output: RecvChan<T>;
   readonly #capacity: number;
+  /** #spacing is the time between two leaks, in ns (nanotime's unit). */
   readonly #spacing: number;
   readonly #bucket: Chan<T>;
   readonly #out: Chan<T>;
@@ -74,7 +75,7 @@ export class LeakyBucketRateLimiter<T = unknown> {
     this.#capacity = positiveInt(OWNER, 'capacity', o.capacity);
     const rate = positive(OWNER, 'leakRate', o.leakRate);
     const interval = positive(OWNER, 'leakInterval', o.leakInterval ?? 1000);
-    this.#spacing = interval / rate;
+    this.#spacing = (interval * 1e6) / rate;
     this.#bucket = chan<T>(this.#capacity);
     this.#out = chan<T>();
     this.output = this.#out;
@@ -178,10 +179,10 @@ export class LeakyBucketRateLimiter<T = unknown> {
     let next = -Infinity;
     try {
       for (;;) {
-        // pass 1 - pace: the next item may leave at `next` at the earliest.
-        const wait = next - nowMillis();
+        // pass 1 - pace: the next item may leave at `next` (a nanotime) at the earliest; whole ns, rounded up.
+        const wait = next - nanotime();
         if (wait > 0) {
-          const timer = newTimer(wait);
+          const timer = newTimer(Math.ceil(wait) / 1e6);
           const stopped = await select([recvCase(timer.c, () => false), recvCase(this.#stop, () => true)]);
           timer.stop();
           if (stopped) return;
@@ -202,7 +203,7 @@ export class LeakyBucketRateLimiter<T = unknown> {
           this.#left.push(got.item);
           return;
         }
-        next = Math.max(next, nowMillis()) + this.#spacing;
+        next = Math.max(next, nanotime()) + this.#spacing;
       }
     } finally {
       this.#out.close();

@@ -2,8 +2,10 @@
  * SlidingWindowRateLimiter admits at most maxRequests requests in any window of windowSize ms, counted exactly (a
  * log of admission times) or approximately (counters per sub-window). Waiting callers queue FIFO in a WaitLine.
  *
- *   impl     the counting strategy: WindowLog ('exact') or WindowCounter ('approximate')
- *   last     the time of the last clock read; every admission is dated there (see turn-clock.ts)
+ *   impl     the counting strategy: WindowLog ('exact') or WindowCounter ('approximate'), on the clock's whole
+ *            nanoseconds (nanotime), so that the exact mode's waits are exact: an admission leaves the window
+ *            exactly windowSize after it was made, and a waiter is admitted at that nanosecond
+ *   last     the nanotime of the last clock read; every admission is dated there (see turn-clock.ts)
  *   stamp    the turn of that read
  *   free     how many requests the window admitted at `last`, as of the read
  *   pending  admissions made at `last` by the fast path and not yet recorded in impl (recorded at the next read)
@@ -12,7 +14,8 @@
  */
 import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { Nanosecond } from '../../runtime/time/duration.js';
+import { nanotime, nowMillis } from '../../runtime/time/sleep.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
@@ -45,6 +48,7 @@ export interface SlidingWindowConfig {
 }
 
 export class SlidingWindowRateLimiter implements Policy {
+  /** #window is windowSize in ns. */
   readonly #window: number;
   readonly #max: number;
   readonly #maxWait: number;
@@ -68,12 +72,12 @@ export class SlidingWindowRateLimiter implements Policy {
    */
   constructor(config: SlidingWindowConfig) {
     const o = options(OWNER, config);
-    this.#window = positive(OWNER, 'windowSize', o.windowSize);
+    this.#window = positive(OWNER, 'windowSize', o.windowSize) * 1e6;
     this.#max = positiveInt(OWNER, 'maxRequests', o.maxRequests);
     const mode = oneOf(OWNER, 'mode', ['exact', 'approximate'] as const, o.mode ?? 'exact');
     const precision = positiveInt(OWNER, 'precision', o.precision ?? 10);
     this.#maxWait = checkMaxWait(OWNER, o.maxWait ?? Infinity);
-    this.#last = nowMillis();
+    this.#last = nanotime();
     this.#stamp = sampleTurn();
     this.#impl =
       mode === 'exact'
@@ -83,7 +87,7 @@ export class SlidingWindowRateLimiter implements Policy {
     this.#line = new WaitLine({ take: (k) => this.#take(k) });
     this.#permits = {
       tryOne: () => this.tryRequest(),
-      waitTime: () => (this.#line.size === 0 ? this.#impl.waitTime(this.#sync(), 1) : Number.NaN),
+      waitTime: () => (this.#line.size === 0 ? toMs(this.#impl.waitTime(this.#sync(), 1)) : Number.NaN),
       exact: false,
       waitOne: (ctx) => this.#line.wait(1, ctx),
     };
@@ -137,9 +141,13 @@ export class SlidingWindowRateLimiter implements Policy {
     return this.#line.wait(1, ctx).finally(release);
   }
 
-  /** getCurrentWindow is the start of the window counted now: the window is (getCurrentWindow(), now], in ms. */
+  /**
+   * getCurrentWindow is the start of the window counted now, in Unix ms (as nowMillis): the window is
+   * (getCurrentWindow(), now].
+   */
   getCurrentWindow(): number {
-    return this.#sync() - this.#window;
+    this.#sync();
+    return nowMillis() - this.#window / 1e6;
   }
 
   /** getRequestCount is the number of requests admitted in the current window (the approximate mode's estimate). */
@@ -179,7 +187,7 @@ export class SlidingWindowRateLimiter implements Policy {
       this.#admit(k);
       return 0;
     }
-    return Math.max(1e-6, this.#impl.waitTime(t, k));
+    return Math.max(Nanosecond, toMs(this.#impl.waitTime(t, k)));
   }
 
   #admit(k: number): void {
@@ -194,7 +202,7 @@ export class SlidingWindowRateLimiter implements Policy {
       this.#free -= this.#pending;
       this.#pending = 0;
     }
-    const t = nowMillis();
+    const t = nanotime();
     this.#stamp = sampleTurn();
     // Time going back means the limiter moved between clocks (a synctest bubble and the real clock): start afresh.
     if (t < this.#last) this.#impl.reset();
@@ -210,4 +218,9 @@ export class SlidingWindowRateLimiter implements Policy {
       );
     }
   }
+}
+
+/** toMs converts a wait in ns to ms, rounded up to the nanosecond (a waiter woken early would find no room). */
+function toMs(ns: number): number {
+  return Math.ceil(ns) / 1e6;
 }

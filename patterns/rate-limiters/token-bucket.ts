@@ -3,17 +3,24 @@
  * timer. It starts full; tokens flow in continuously at refillRate per refillInterval up to the capacity; a request
  * for n tokens takes them if they are there. Waiting callers (acquire, execute) queue FIFO in a WaitLine.
  *
- *   tokens   the content at time `last` (a real number, 0 <= tokens <= capacity)
- *   last     the time of the last clock read; every admission is dated there (see turn-clock.ts)
- *   stamp    the turn of that read: while it is the current turn, `last` is "now" and tryAcquire decides on `tokens`
+ * The content is kept in credits, exactly, on the clock's whole nanoseconds (nanotime): one token is `unit` credits
+ * (refillInterval in ns), and credits flow in at refillRate per ns. With an integer refillRate (or a binary fraction
+ * such as 2.5) and a refillInterval of whole ms, every quantity is exact (below 2^53), so nothing is rounded: a wait
+ * of ceil(missing credits / refillRate) ns is exactly what the request needs, and inside synctest.run a grant happens
+ * at the exact nanosecond its tokens are there, however the rate divides the interval (at 11 per second a token takes
+ * 90909090.9.. ns: an emptied bucket of 3 grants at 90909091, 181818182, 272727273 ns...).
+ *
+ *   credit   the content at time `last`, in credits (0 <= credit <= full = capacity * unit)
+ *   last     the nanotime of the last clock read; every admission is dated there (see turn-clock.ts)
+ *   stamp    the turn of that read: while it is the current turn, `last` is "now" and tryAcquire decides on `credit`
  *            without reading the clock
  *
- * Invariants: tokens(t) = min(capacity, tokens + (t - last) * refillRate / refillInterval) for t >= last, minus what
- * is taken at t; nobody takes while the line is non-empty except its head, so a parked acquirer is never overtaken.
+ * Invariants: credit(t) = min(full, credit + (t - last) * refillRate) for t >= last, minus what is taken at t;
+ * nobody takes while the line is non-empty except its head, so a parked acquirer is never overtaken.
  */
 import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { bool, func, options, positive, positiveInt, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
@@ -47,10 +54,14 @@ export interface TokenBucketConfig {
 
 export class TokenBucketRateLimiter implements Policy {
   readonly #capacity: number;
+  /** #rate is refillRate: credits per ns. */
   readonly #rate: number;
-  readonly #interval: number;
+  /** #unit is the credits of one token: refillInterval in ns. */
+  readonly #unit: number;
+  /** #full is the capacity in credits. */
+  readonly #full: number;
   readonly #maxWait: number;
-  #tokens: number;
+  #credit: number;
   #last: number;
   #stamp: number;
   readonly #line: WaitLine;
@@ -70,12 +81,13 @@ export class TokenBucketRateLimiter implements Policy {
     const o = options(OWNER, config);
     const capacity = positiveInt(OWNER, 'capacity', o.capacity);
     this.#rate = positive(OWNER, 'refillRate', o.refillRate);
-    this.#interval = positive(OWNER, 'refillInterval', o.refillInterval ?? 1000);
+    this.#unit = positive(OWNER, 'refillInterval', o.refillInterval ?? 1000) * 1e6;
     const burst = bool(OWNER, 'enableBurst', o.enableBurst ?? true);
     this.#maxWait = checkMaxWait(OWNER, o.maxWait ?? Infinity);
     this.#capacity = burst ? capacity : Math.min(capacity, Math.max(1, this.#rate));
-    this.#tokens = this.#capacity;
-    this.#last = nowMillis();
+    this.#full = this.#capacity * this.#unit;
+    this.#credit = this.#full;
+    this.#last = nanotime();
     this.#stamp = sampleTurn();
     this.#line = new WaitLine({ take: (n) => this.#take(n) });
     this.#permits = {
@@ -93,9 +105,12 @@ export class TokenBucketRateLimiter implements Policy {
    * exceeds the capacity (such a request could never succeed).
    */
   tryAcquire(n = 1): boolean {
-    if (typeof n === 'number' && n > 0 && n <= this.#tokens && this.#stamp === turn && this.#line.size === 0) {
-      this.#tokens -= n;
-      return true;
+    if (typeof n === 'number' && n > 0 && this.#stamp === turn && this.#line.size === 0) {
+      const cost = n * this.#unit;
+      if (cost <= this.#credit) {
+        this.#credit -= cost;
+        return true;
+      }
     }
     return this.#tryAcquireSlow(n);
   }
@@ -105,8 +120,8 @@ export class TokenBucketRateLimiter implements Policy {
     if (n === 0) return true;
     if (this.#line.size !== 0) return false;
     this.#refill();
-    if (n > this.#tokens) return false;
-    this.#tokens -= n;
+    if (n * this.#unit > this.#credit) return false;
+    this.#credit -= n * this.#unit;
     return true;
   }
 
@@ -152,19 +167,20 @@ export class TokenBucketRateLimiter implements Policy {
    */
   getAvailableTokens(): number {
     this.#refill();
-    return this.#tokens;
+    return this.#credit / this.#unit;
   }
 
   /**
    * getRefillTime is the ms until tryAcquire(n) (default 1) could succeed, counting the tokens that the waiting
-   * acquirers ahead will take first; 0 if the bucket holds them now. Exact for a steady clock: with capacity 3 at
-   * 10 per second, an empty bucket gives 100 for n = 1 and 300 for n = 3. Throws InvalidArgumentError as tryAcquire.
+   * acquirers ahead will take first; 0 if the bucket holds them now. Exact, rounded up to the nanosecond (the clock's
+   * resolution), so that `await sleep(getRefillTime(n))` is always enough: with capacity 3 at 10 per second, an
+   * empty bucket gives 100 for n = 1 and 300 for n = 3; at 3 per second, 333.333334 for n = 1. Throws
+   * InvalidArgumentError as tryAcquire.
    */
   getRefillTime(n = 1): number {
     this.#check('getRefillTime', n);
     this.#refill();
-    const need = this.#line.demand + n - this.#tokens;
-    return need <= 0 ? 0 : snap((need * this.#interval) / this.#rate);
+    return this.#wait((this.#line.demand + n) * this.#unit - this.#credit);
   }
 
   /** getCapacity is the most tokens the bucket holds: capacity, or one interval's refill with enableBurst false. */
@@ -174,8 +190,8 @@ export class TokenBucketRateLimiter implements Policy {
 
   /** reset fills the bucket to capacity, as new; waiting acquirers are served from it in order. */
   reset(): void {
-    this.#tokens = this.#capacity;
-    this.#last = nowMillis();
+    this.#credit = this.#full;
+    this.#last = nanotime();
     this.#stamp = sampleTurn();
     this.#line.kick();
   }
@@ -201,25 +217,31 @@ export class TokenBucketRateLimiter implements Policy {
     return executeWithPermit(OWNER, this.#permits, this.#maxWait, fn, cancel);
   }
 
-  /** take is the WaitLine's gate: take n tokens now (0), or say how long until they are there. */
+  /** take is the WaitLine's gate: take n tokens now (0), or say how long until they are there (>= 1 ns). */
   #take(n: number): number {
     this.#refill();
-    if (n <= this.#tokens) {
-      this.#tokens -= n;
+    const cost = n * this.#unit;
+    if (cost <= this.#credit) {
+      this.#credit -= cost;
       return 0;
     }
-    return Math.max(1e-6, ((n - this.#tokens) * this.#interval) / this.#rate);
+    return this.#wait(cost - this.#credit);
   }
 
-  /** refill reads the clock and brings tokens up to date; it starts a new sample for the fast path. */
+  /** wait is the ms until `need` more credits have flowed in: whole ns, rounded up (0 if need <= 0). */
+  #wait(need: number): number {
+    return need <= 0 ? 0 : Math.ceil(need / this.#rate) / 1e6;
+  }
+
+  /** refill reads the clock and brings the credit up to date; it starts a new sample for the fast path. */
   #refill(): void {
-    const t = nowMillis();
+    const t = nanotime();
     this.#stamp = sampleTurn();
     const elapsed = t - this.#last;
     this.#last = t;
     // elapsed < 0 only if the limiter moved between clocks (made in a synctest bubble, used outside): no refill.
-    if (elapsed > 0 && this.#tokens < this.#capacity) {
-      this.#tokens = Math.min(this.#capacity, snap(this.#tokens + (elapsed * this.#rate) / this.#interval));
+    if (elapsed > 0 && this.#credit < this.#full) {
+      this.#credit = Math.min(this.#full, this.#credit + elapsed * this.#rate);
     }
   }
 
@@ -233,10 +255,4 @@ export class TokenBucketRateLimiter implements Policy {
       );
     }
   }
-}
-
-/** snap rounds a token count or a wait to the nearest integer when float noise is all that separates them. */
-function snap(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x - r) < 1e-9 ? r : x;
 }

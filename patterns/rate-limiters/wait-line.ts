@@ -14,6 +14,11 @@
  * whose context is done leaves the line without taking anything; if it was the head, the new head is kicked, so
  * the permits it was waiting for go to those behind it (as x/time/rate's Reservation.Cancel gives tokens back).
  *
+ * No spinning, whatever the clock says: if the head's timer fired and the gate still asks for time (a gate that
+ * rounds, a clock that did not move), the head lets the event loop turn (setImmediate) before it looks again, so
+ * such a loop can never hold the thread in microtasks; inside synctest.run, virtual time only moves between turns,
+ * so it cannot arise from the clock there.
+ *
  * Invariant: a waiter is in the line from its wait() call until it has taken its permits or failed; `inLine` says
  * which. Only runtime public API is used: chan, select, newTimer.
  */
@@ -63,6 +68,8 @@ export class WaitLine {
     this.size++;
     this.demand += n;
     try {
+      /** fired says that the last select returned because the head's timer fired. */
+      let fired = false;
       for (;;) {
         // A waiter whose context is done never takes, even if its timer fired in the same instant.
         if (done !== null && done.tryRecv() !== undefined) throw ctx.err();
@@ -74,9 +81,19 @@ export class WaitLine {
             this.kick();
             return;
           }
+          if (fired) {
+            // The wait was served and the gate asks for more: let the event loop turn before the next timer.
+            fired = false;
+            await new Promise(setImmediate);
+            continue;
+          }
           timer = newTimer(ms);
         }
-        await select([recvCase(done), recvCase(w.wake), recvCase(timer === null ? null : timer.c)]);
+        fired = await select([
+          recvCase(done, () => false),
+          recvCase(w.wake, () => false),
+          recvCase(timer === null ? null : timer.c, () => true),
+        ]);
         timer?.stop();
       }
     } finally {

@@ -1,6 +1,6 @@
 /**
  * WindowCounter is the approximate mode of SlidingWindowRateLimiter: the sliding-window-counter algorithm with
- * `precision` sub-windows. Time is cut into buckets of windowSize / precision ms, each with a counter; the count in
+ * `precision` sub-windows. Time is cut into buckets of windowSize / precision, each with a counter; the count in
  * the window (t - windowSize, t] is estimated as the counters of the `precision` newest buckets (the current one
  * included) plus the oldest bucket's counter weighted by the part of it still inside the window, assuming its
  * requests were spread evenly. With precision 1 this is the classic two-counter sliding window.

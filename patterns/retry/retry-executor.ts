@@ -20,7 +20,7 @@ import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime, nowMillis } from '../../runtime/time/sleep.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { func, options, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
@@ -239,14 +239,21 @@ export class RetryExecutor implements Policy {
 /**
  * wait parks until `ms` have passed or ctx is canceled, whichever comes first, and returns the time waited: `ms`
  * when the timer fired, less when the context was canceled. The timer is stopped on cancel, so it is freed at once.
+ *
+ * It always lets the event loop turn, whatever the clock says: a timer of a few ns on the real clock is often due
+ * by the time select polls it, and the attempts would then follow each other in microtasks, starving Node's timers
+ * and I/O for as many attempts as the policy allows.
  */
 async function wait(ctx: Context, ms: number): Promise<number> {
-  const t0 = nowMillis();
+  const t0 = nanotime();
   const timer = newTimer(ms);
-  const fired = await select([recvCase(ctx.done(), () => false), recvCase(timer.c, () => true)]);
+  const cases = [recvCase(ctx.done(), () => false), recvCase(timer.c, () => true)];
+  let fired = select(cases, () => null);
+  if (fired === null) fired = await select(cases);
+  else await new Promise(setImmediate);
   if (fired) return ms;
   timer.stop();
-  return Math.min(ms, nowMillis() - t0);
+  return Math.min(ms, (nanotime() - t0) / 1e6);
 }
 
 function checkCancel(method: string, c: unknown): void {

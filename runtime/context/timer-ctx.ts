@@ -8,7 +8,8 @@
  * only while someone waits for the context (see cancel-ctx.ts).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { currentClock, type Clock } from '../time/clock.js';
+import { clockNanos, currentClock, unixMillis, type Clock } from '../time/clock.js';
+import { toNanos } from '../time/duration.js';
 import { newEntry, type TimerEntry } from '../time/heap.js';
 import { checkDuration, describe } from '../validate.js';
 import { CancelCtx, type Expiry } from './cancel-ctx.js';
@@ -19,6 +20,7 @@ import { checkParent } from './parent.js';
 class DeadlineTimer implements Expiry {
   readonly cause: unknown;
   readonly #clock: Clock;
+  /** #when is the deadline as a nanotime of #clock. */
   readonly #when: number;
   readonly #entry: TimerEntry;
 
@@ -32,7 +34,7 @@ class DeadlineTimer implements Expiry {
   }
 
   due(): boolean {
-    return this.#clock.now() >= this.#when;
+    return this.#clock.nanotime() >= this.#when;
   }
 
   setRef(on: boolean): void {
@@ -44,22 +46,44 @@ class DeadlineTimer implements Expiry {
   }
 }
 
-/** deadlineCtx is the common body of the four constructors; `when` is in epoch ms on the current clock. */
-function deadlineCtx(parent: Context, when: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
+/**
+ * deadlineCtx is the common body of the four constructors; `when` is the deadline as a nanotime of `clock` (the
+ * current clock), `unix` the same instant in Unix ms (what deadline() reports).
+ */
+function deadlineCtx(
+  parent: Context,
+  clock: Clock,
+  when: number,
+  unix: number,
+  cause: unknown,
+): [ctx: CancelableContext, cancel: CancelFunc] {
   const cur = parent.deadline();
-  if (cur !== undefined && cur.getTime() < when) {
+  // A Date holds whole ms: the parent's deadline is surely sooner only if its ms is before the child's.
+  if (cur !== undefined && cur.getTime() < Math.floor(unix)) {
     // The parent's deadline is sooner: the child would be canceled by it first anyway.
     const c = new CancelCtx(parent);
     return [c, () => c.cancel(true, Canceled, null)];
   }
-  const c = new CancelCtx(parent, when);
-  const clock = currentClock();
-  if (clock.now() >= when) {
+  const c = new CancelCtx(parent, unix);
+  if (clock.nanotime() >= when) {
     c.cancel(true, DeadlineExceeded, cause ?? null);
     return [c, () => c.cancel(false, Canceled, null)];
   }
   if (c.err() === null) c.arm(new DeadlineTimer(c, clock, when, cause ?? DeadlineExceeded));
   return [c, () => c.cancel(true, Canceled, null)];
+}
+
+/** atUnix arms a deadline at the Unix time `unix` (ms) on the current clock. */
+function atUnix(parent: Context, unix: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
+  const clock = currentClock();
+  return deadlineCtx(parent, clock, clockNanos(clock, unix), unix, cause);
+}
+
+/** after arms a deadline `timeout` ms from now on the current clock, exactly (to the nanosecond). */
+function after(parent: Context, timeout: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
+  const clock = currentClock();
+  const when = clock.nanotime() + toNanos(timeout);
+  return deadlineCtx(parent, clock, when, unixMillis(clock, when), cause);
 }
 
 function toEpochMs(fn: string, d: unknown): number {
@@ -87,7 +111,7 @@ function toEpochMs(fn: string, d: unknown): number {
  */
 export function withDeadline(parent: Context, d: Date | number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withDeadline', parent);
-  return deadlineCtx(parent, toEpochMs('withDeadline', d), null);
+  return atUnix(parent, toEpochMs('withDeadline', d), null);
 }
 
 /**
@@ -100,7 +124,7 @@ export function withDeadlineCause(
   cause: unknown,
 ): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withDeadlineCause', parent);
-  return deadlineCtx(parent, toEpochMs('withDeadlineCause', d), cause);
+  return atUnix(parent, toEpochMs('withDeadlineCause', d), cause);
 }
 
 /**
@@ -118,7 +142,7 @@ export function withDeadlineCause(
 export function withTimeout(parent: Context, timeout: number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeout', parent);
   checkDuration('withTimeout', 'timeout', timeout);
-  return deadlineCtx(parent, currentClock().now() + timeout, null);
+  return after(parent, timeout, null);
 }
 
 /** withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause). */
@@ -129,5 +153,5 @@ export function withTimeoutCause(
 ): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeoutCause', parent);
   checkDuration('withTimeoutCause', 'timeout', timeout);
-  return deadlineCtx(parent, currentClock().now() + timeout, cause);
+  return after(parent, timeout, cause);
 }

@@ -11,6 +11,10 @@
  * A goroutine awaiting something that is not a gocsp operation (I/O, a plain promise) is not parked, so virtual time
  * stands still until it comes back, as Go's synctest does for goroutines blocked on I/O.
  *
+ * Virtual time is exact: the clock counts whole nanoseconds from VIRTUAL_EPOCH (0 at the start, as Go's int64
+ * nanoseconds), so it can express every timer's due time and moves by exactly the durations slept; it only moves
+ * in the check, from a setImmediate, so a timer of d > 0 is never due at the turn that armed it.
+ *
  * Only one bubble is active at a time in a thread: the runtime reads the active bubble from a module variable, not
  * from an async context.
  */
@@ -23,9 +27,11 @@ export const VIRTUAL_EPOCH = Date.UTC(2000, 0, 1);
 
 export class Bubble implements Clock {
   readonly timers = new TimerHeap();
+  readonly origin = VIRTUAL_EPOCH;
   live = 0;
   parked = 0;
-  #now = VIRTUAL_EPOCH;
+  /** #now is the virtual time: whole nanoseconds since VIRTUAL_EPOCH. */
+  #now = 0;
   #scheduled = false;
   #waiter: (() => void) | null = null;
   #onIdle: (() => void) | null = null;
@@ -35,7 +41,7 @@ export class Bubble implements Clock {
     this.#fail = fail;
   }
 
-  now(): number {
+  nanotime(): number {
     return this.#now;
   }
 

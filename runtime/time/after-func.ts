@@ -14,6 +14,7 @@
 import { go } from '../go.js';
 import { checkDuration } from '../validate.js';
 import type { Clock } from './clock.js';
+import { toNanos } from './duration.js';
 import { newEntry, type TimerEntry } from './heap.js';
 
 export class AfterFuncTimer {
@@ -21,6 +22,7 @@ export class AfterFuncTimer {
   readonly #entry: TimerEntry;
 
   /** @internal use Timer.afterFunc. */
+  /** `when` is the clock's nanotime at which `f` runs. */
   constructor(clock: Clock, when: number, f: () => unknown) {
     this.#clock = clock;
     this.#entry = newEntry(() => go(f), true);
@@ -48,7 +50,7 @@ export class AfterFuncTimer {
   reset(d: number): boolean {
     checkDuration('AfterFuncTimer.reset', 'd', d);
     const was = this.#entry.index >= 0;
-    this.#clock.timers.add(this.#entry, this.#clock.now() + Math.max(0, d));
+    this.#clock.timers.add(this.#entry, this.#clock.nanotime() + toNanos(d));
     return was;
   }
 }

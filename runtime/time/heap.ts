@@ -11,6 +11,7 @@
 
 /** TimerEntry is one armed timer. `fire` runs when the clock reaches `when`; it may re-add the entry. */
 export interface TimerEntry {
+  /** when is the due time, a nanotime of the heap's clock. */
   when: number;
   seq: number;
   index: number;

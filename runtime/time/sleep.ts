@@ -1,16 +1,20 @@
 /**
- * sleep, now and since: Go's time.Sleep, time.Now and time.Since on the current clock (virtual inside synctest).
+ * sleep, now, nowMillis, nanotime and since: Go's time.Sleep, time.Now and time.Since on the current clock (virtual
+ * inside synctest), and the clock's exact monotonic reading.
  */
 import { parkEnd, parkStart } from '../sched/park.js';
 import { checkDuration } from '../validate.js';
-import { currentClock } from './clock.js';
+import { currentClock, unixMillis } from './clock.js';
+import { toNanos } from './duration.js';
 import { newEntry } from './heap.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
- * sleep parks the calling goroutine for at least `d` ms and keeps the process alive meanwhile; d <= 0 returns at once.
- * It never throws: a `d` that is not a finite number is a promise rejected with InvalidArgumentError.
+ * sleep parks the calling goroutine for at least `d` ms (rounded to the nanosecond, at least 1 ns) and keeps the
+ * process alive meanwhile; d <= 0 returns at once. It never returns early: the clock has moved by d when it returns,
+ * on the real clock as on the virtual one. It never throws: a `d` that is not a finite number is a promise rejected
+ * with InvalidArgumentError.
  *
  * @example
  * await sleep(250 * Millisecond);
@@ -32,25 +36,43 @@ export function sleep(d: number): Promise<void> {
         parkEnd(park);
         sleeper.resolve();
       }, true),
-      clock.now() + d,
+      clock.nanotime() + toNanos(d),
     );
   });
 }
 
 /** now is the current time (Go's time.Now); inside synctest.run it is the bubble's virtual time. */
 export function now(): Date {
-  return new Date(currentClock().now());
+  const clock = currentClock();
+  return new Date(unixMillis(clock, clock.nanotime()));
 }
 
 /**
  * nowMillis is the current time in milliseconds since the Unix epoch, fractional and monotonic, without allocating a
- * Date: the clock read for hot paths such as rate limiters. Inside synctest.run it is the bubble's virtual time.
+ * Date: a timestamp. Inside synctest.run it is the bubble's virtual time. A double near 1e12 has a resolution of
+ * about 0.2 us: to measure elapsed time exactly, subtract two nanotime() readings instead.
  */
 export function nowMillis(): number {
-  return currentClock().now();
+  const clock = currentClock();
+  return unixMillis(clock, clock.nanotime());
 }
 
-/** since is the time elapsed since `t`, in ms (Go's time.Since). */
+/**
+ * nanotime is the current reading of the monotonic clock in whole nanoseconds, from an arbitrary origin (the process
+ * start on the real clock, 2000-01-01T00:00:00Z inside synctest.run). The difference of two readings is the exact
+ * elapsed time (Go's runtime.nanotime, behind time.Since): inside synctest.run, `sleep(d)` moves it by exactly d
+ * rounded to the nanosecond. Readings of different clocks (inside and outside a bubble) cannot be compared.
+ *
+ * @example
+ * const t0 = nanotime();
+ * await sleep(1.5);
+ * const elapsedMs = (nanotime() - t0) / 1e6; // exactly 1.5 inside synctest.run, at least 1.5 outside
+ */
+export function nanotime(): number {
+  return currentClock().nanotime();
+}
+
+/** since is the time elapsed since `t` (a Date or Unix ms), in ms (Go's time.Since). */
 export function since(t: Date | number): number {
-  return currentClock().now() - (typeof t === 'number' ? t : t.getTime());
+  return nowMillis() - (typeof t === 'number' ? t : t.getTime());
 }

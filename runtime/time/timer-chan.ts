@@ -7,7 +7,8 @@
  * never keeps the process alive and is garbage-collected with its channel, and a select that loses against
  * `after(1 hour)` leaves no timer behind.
  *
- * The value is the time the tick was due (a Date). A ticker whose receiver is slow delivers the earliest missed tick
+ * Times (`when`, `period`) are whole nanoseconds of the clock's nanotime. The value is the time the tick was due (a
+ * Date). A ticker whose receiver is slow delivers the earliest missed tick
  * and drops the others, then resumes on its original phase, as Go's ticker does.
  */
 import { parkStart } from '../sched/park.js';
@@ -15,13 +16,14 @@ import { EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Clock } from './real-clock.js';
+import { type Clock, unixMillis } from './clock.js';
 import { newEntry, type TimerEntry } from './heap.js';
 
 export class TimerChan implements RecvChan<Date>, Selectable {
   readonly #clock: Clock;
-  /** #when is the next due time, or -1 while stopped or after a one-shot timer delivered. */
+  /** #when is the next due time (a nanotime), or -1 while stopped or after a one-shot timer delivered. */
   #when: number;
+  /** #period is the ticker's period in ns, 0 for a one-shot timer. */
   #period: number;
   readonly #recvq = new WaitQueue();
   readonly #entry: TimerEntry;
@@ -46,10 +48,10 @@ export class TimerChan implements RecvChan<Date>, Selectable {
     return was;
   }
 
-  /** rearm sets the next due time to `delay` from now with `period` (0 for one-shot); it reports whether it was armed. */
+  /** rearm arms the next due time `delay` ns from now, period `period` ns (0: one-shot); it reports if it was armed. */
   rearm(delay: number, period: number): boolean {
     const was = this.#when >= 0;
-    this.#when = this.#clock.now() + Math.max(0, delay);
+    this.#when = this.#clock.nanotime() + delay;
     this.#period = period;
     if (this.#recvq.size > 0) this.#clock.timers.add(this.#entry, this.#when);
     return was;
@@ -91,7 +93,7 @@ export class TimerChan implements RecvChan<Date>, Selectable {
 
   pollRecv(): unknown {
     if (this.#when < 0) return EMPTY;
-    const now = this.#clock.now();
+    const now = this.#clock.nanotime();
     return now >= this.#when ? this.#take(now) : EMPTY;
   }
 
@@ -130,7 +132,7 @@ export class TimerChan implements RecvChan<Date>, Selectable {
     } else {
       this.#when = -1;
     }
-    return new Date(due);
+    return new Date(unixMillis(this.#clock, due));
   }
 
   #fire(now: number): void {

@@ -1,12 +1,13 @@
 /**
  * Timers and tickers: Go's time.NewTimer, time.After, time.NewTicker and time.Tick. Durations are milliseconds
- * (fractions allowed); see the duration constants in ./duration.ts.
+ * (fractions allowed, rounded to the nanosecond); see ./duration.ts.
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { RecvChan } from '../chan/types.js';
 import { checkDuration, checkFunction, describe } from '../validate.js';
 import { AfterFuncTimer } from './after-func.js';
 import { currentClock } from './clock.js';
+import { toNanos } from './duration.js';
 import { TimerChan } from './timer-chan.js';
 
 /** Timer is Go's time.Timer: `c` receives the due time once, unless the timer is stopped first. */
@@ -28,7 +29,7 @@ export class Timer {
 
   /** reset makes the timer fire `d` ms from now; it reports whether it was active. */
   reset(d: number): boolean {
-    return this.#ch.rearm(checkDuration('Timer.reset', 'd', d), 0);
+    return this.#ch.rearm(toNanos(checkDuration('Timer.reset', 'd', d)), 0);
   }
 
   /**
@@ -50,7 +51,7 @@ export class Timer {
     checkDuration('Timer.afterFunc', 'd', d);
     checkFunction('Timer.afterFunc', 'f', f);
     const clock = currentClock();
-    return new AfterFuncTimer(clock, clock.now() + Math.max(0, d), f);
+    return new AfterFuncTimer(clock, clock.nanotime() + toNanos(d), f);
   }
 }
 
@@ -73,7 +74,8 @@ export class Ticker {
 
   /** reset stops the ticker and restarts it with period `d` ms (> 0). */
   reset(d: number): void {
-    this.#ch.rearm(checkPeriod('Ticker.reset', 'non-positive interval for Ticker.Reset', d), d);
+    const p = toNanos(checkPeriod('Ticker.reset', 'non-positive interval for Ticker.Reset', d));
+    this.#ch.rearm(p, p);
   }
 }
 
@@ -84,7 +86,7 @@ export class Ticker {
 export function newTimer(d: number): Timer {
   checkDuration('newTimer', 'd', d);
   const clock = currentClock();
-  return new Timer(new TimerChan(clock, clock.now() + Math.max(0, d), 0));
+  return new Timer(new TimerChan(clock, clock.nanotime() + toNanos(d), 0));
 }
 
 /**
@@ -100,9 +102,9 @@ export function after(d: number): RecvChan<Date> {
 
 /** newTicker makes a Ticker with period `d` ms; a non-positive period panics, as in Go. */
 export function newTicker(d: number): Ticker {
-  checkPeriod('newTicker', 'non-positive interval for NewTicker', d);
+  const p = toNanos(checkPeriod('newTicker', 'non-positive interval for NewTicker', d));
   const clock = currentClock();
-  return new Ticker(new TimerChan(clock, clock.now() + d, d));
+  return new Ticker(new TimerChan(clock, clock.nanotime() + p, p));
 }
 
 /**

@@ -6,6 +6,7 @@ import { withTimeout } from '../../../runtime/context/timer-ctx.js';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
+import { Nanosecond } from '../../../runtime/time/duration.js';
 import { sleep } from '../../../runtime/time/sleep.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../../../patterns/rate-limiters/token-bucket.js';
 import { pick, stopwatch, track } from './helpers.js';
@@ -143,14 +144,18 @@ describe('TokenBucketRateLimiter: getRefillTime', () => {
       expect(l.tryAcquire(2)).toBe(true);
     }));
 
-  it('works for odd rates without float noise', () =>
+  it('works for odd rates without float noise, rounded up to the nanosecond and then met exactly', () =>
     synctest.run(async () => {
       const l = new TokenBucketRateLimiter({ capacity: 7, refillRate: 3, refillInterval: 700 });
       l.tryAcquire(7);
-      expect(l.getRefillTime(7)).toBe(1633.3333333333333);
+      expect(l.getRefillTime(7)).toBe(1633.333334);
       await sleep(700);
       expect(l.getAvailableTokens()).toBe(3);
-      expect(l.getRefillTime(4)).toBe(233.33333333333334);
+      expect(l.getRefillTime(4)).toBe(233.333334);
+      await sleep(233.333333);
+      expect(l.tryAcquire(4)).toBe(false);
+      await sleep(Nanosecond);
+      expect(l.tryAcquire(4)).toBe(true);
     }));
 
   it('rejects n above the capacity', () =>

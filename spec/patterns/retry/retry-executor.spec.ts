@@ -6,6 +6,7 @@ import {
   go,
   InvalidArgumentError,
   isCanceled,
+  nanotime,
   nowMillis,
   sleep,
   synctest,
@@ -116,6 +117,35 @@ describe('RetryExecutor delays on virtual time', () => {
       await new RetryExecutor(plain()).execute(op.fn);
       expect(op.times).toEqual([0, 450, 650]);
     });
+  });
+});
+
+describe('RetryExecutor on exact time', () => {
+  it('waits odd and tiny delays exactly on virtual time', async () => {
+    await synctest.run(async () => {
+      const t0 = nanotime();
+      const times: number[] = [];
+      const delays = [1000 / 11, 3.3e-5, 1e-6, 1000 / 3];
+      const policy = plain({ maxAttempts: 5, maxDelay: 1000, customBackoff: (a) => delays[a - 1]! });
+      await new RetryExecutor(policy).execute(() => {
+        times.push(nanotime() - t0);
+        if (times.length < 5) throw new Error('again');
+      });
+      expect(times).toEqual([0, 90_909_091, 90_909_124, 90_909_125, 424_242_458]);
+    });
+  });
+
+  it("lets Node's timers run between attempts whose delay is already over when polled (real clock)", async () => {
+    // 1 ns delays: the timer is usually due by the time select polls it. Bounded by maxAttempts, so that attempts
+    // following each other in microtasks fail this test instead of hanging it.
+    let flag = false;
+    setTimeout(() => (flag = true), 1);
+    const policy = plain({ maxAttempts: 200_000, initialDelay: 1e-6, maxDelay: 1e-6, backoffStrategy: 'fixed' });
+    const r = await new RetryExecutor(policy).execute(() => {
+      if (!flag) throw new Error('not yet');
+      return 'ok';
+    });
+    expect(r).toBe('ok');
   });
 });
 
