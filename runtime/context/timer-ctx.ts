@@ -79,8 +79,8 @@ function atUnix(parent: Context, unix: number, cause: unknown): [ctx: Cancelable
   return deadlineCtx(parent, clock, clockNanos(clock, unix), unix, cause);
 }
 
-/** after arms a deadline `timeout` ms from now on the current clock, exactly (to the nanosecond). */
-function after(parent: Context, timeout: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
+/** fromNow arms a deadline `timeout` ms from now on the current clock, exactly (to the nanosecond). */
+function fromNow(parent: Context, timeout: number, cause: unknown): [ctx: CancelableContext, cancel: CancelFunc] {
   const clock = currentClock();
   const when = clock.nanotime() + toNanos(timeout);
   return deadlineCtx(parent, clock, when, unixMillis(clock, when), cause);
@@ -142,7 +142,7 @@ export function withDeadlineCause(
 export function withTimeout(parent: Context, timeout: number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeout', parent);
   checkDuration('withTimeout', 'timeout', timeout);
-  return after(parent, timeout, null);
+  return fromNow(parent, timeout, null);
 }
 
 /** withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause). */
@@ -153,5 +153,5 @@ export function withTimeoutCause(
 ): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withTimeoutCause', parent);
   checkDuration('withTimeoutCause', 'timeout', timeout);
-  return after(parent, timeout, cause);
+  return fromNow(parent, timeout, cause);
 }

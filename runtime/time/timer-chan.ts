@@ -8,8 +8,8 @@
  * `after(1 hour)` leaves no timer behind.
  *
  * Times (`when`, `period`) are whole nanoseconds of the clock's nanotime. The value is the time the tick was due (a
- * Date). A ticker whose receiver is slow delivers the earliest missed tick
- * and drops the others, then resumes on its original phase, as Go's ticker does.
+ * Date). A ticker whose receiver is slow delivers the earliest missed tick and drops the others, then resumes on its
+ * original phase, as Go's ticker does.
  */
 import { parkStart } from '../sched/park.js';
 import { EMPTY, type Selectable } from '../chan/selectable.js';
