@@ -52,6 +52,7 @@ describe('examples', () => {
       'deadlock.ts',
       'parallel-primes.ts',
       'shared-pipeline.ts',
+      'streams.ts',
     ]) {
       expect(examples).toContain(f);
     }
