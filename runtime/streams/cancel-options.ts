@@ -13,7 +13,15 @@ import { fromSignal } from '../context/signal.js';
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
 
-/** CancelOptions stop a stream adapter early: when `ctx` is done or `signal` aborts, whichever comes first. */
+/**
+ * CancelOptions stop a stream adapter early (fromAsyncIterable, fromReadable, toAsyncIterable, toWritable): when
+ * `ctx` is done or `signal` aborts, whichever comes first.
+ *
+ * @example
+ * const src = fromReadable(req, 8, { signal: AbortSignal.timeout(5_000) });
+ * const [g, ctx] = withContext(background());
+ * void g.go(() => toWritable(src, res, { ctx }));
+ */
 export interface CancelOptions {
   /** ctx stops the adapter when it is done; the reason is `cause(ctx)` (ctx.err() unless a cause was given). */
   readonly ctx?: Context | undefined;

@@ -26,6 +26,10 @@ const RETURNED = 3;
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ value: undefined, done: true });
 
+/**
+ * ReadableIterator reads a Readable one read() per next(), and destroys it at once on return() (see the file
+ * comment). Internal: used by the pump of fromReadable and fromAsyncIterable, and by a Pipeline's feeder.
+ */
 export class ReadableIterator<T> implements AsyncIterator<T, undefined> {
   readonly #r: Readable;
   #state: typeof OPEN | typeof ENDED | typeof FAILED | typeof RETURNED = OPEN;

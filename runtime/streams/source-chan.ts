@@ -30,7 +30,17 @@ import { isReadable, ReadableIterator } from './readable-iterator.js';
 
 /**
  * SourceChan is a RecvChan filled by a pump goroutine from a source (see fromAsyncIterable and fromReadable), with
- * Go's bufio.Scanner.Err() beside it and a way for the consumer to stop the source.
+ * Go's bufio.Scanner.Err() beside it and a way for the consumer to stop the source. Receiving, select and several
+ * receivers work as on any channel; `for await` over it also throws err() after the last value.
+ *
+ * @example
+ * const lines = fromAsyncIterable(createInterface({ input }), 16);
+ * try {
+ *   for (let r = await lines.recvOk(); r.ok; r = await lines.recvOk()) handle(r.value!);
+ *   if (lines.err() !== null) throw lines.err(); // Go: if err := scanner.Err(); err != nil
+ * } finally {
+ *   lines.stop(); // a no-op after the end; releases the source if handle() threw
+ * }
  */
 export interface SourceChan<out T> extends RecvChan<T> {
   /**
@@ -53,6 +63,10 @@ type Pull = Iterator<unknown> | AsyncIterator<unknown>;
 /** Source is what a pump reads: an iterable, or a Readable (read through ReadableIterator). */
 export type Source = AsyncIterable<unknown> | Iterable<unknown>;
 
+/**
+ * PumpChan is the SourceChan implementation: a LocalChan whose only sender and closer is its pump goroutine, started
+ * by the constructor (unless the cancel is already done). Internal: made by fromAsyncIterable and fromReadable.
+ */
 export class PumpChan<T> extends LocalChan<T> implements SourceChan<T> {
   readonly #source: Source;
   /** #it is the source's iterator, opened by the pump (or by a stop that comes first, to release it). */

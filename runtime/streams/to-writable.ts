@@ -29,7 +29,12 @@ import { describe } from '../validate.js';
 import { type CancelOptions, cancelContext, checkOptions } from './cancel-options.js';
 import { PumpChan } from './source-chan.js';
 
-/** ToWritableOptions configure toWritable. */
+/**
+ * ToWritableOptions configure toWritable: `end` (default true) and the CancelOptions `ctx` and `signal`.
+ *
+ * @example
+ * await toWritable(logLines, process.stdout, { end: false, ctx });
+ */
 export interface ToWritableOptions extends CancelOptions {
   /**
    * end ends the Writable once the channel is closed and every value is written (default true). With false the
