@@ -54,6 +54,13 @@ export {
   isCanceled,
   isDeadlineExceeded,
 } from './context/errors.js';
+// streams and iterables
+export type { SourceChan } from './streams/source-chan.js';
+export type { CancelOptions } from './streams/cancel-options.js';
+export { fromAsyncIterable } from './streams/from-async-iterable.js';
+export { fromReadable } from './streams/from-readable.js';
+export { toAsyncIterable } from './streams/to-async-iterable.js';
+export { toWritable, type ToWritableOptions } from './streams/to-writable.js';
 // errgroup
 export { Group, withContext } from './errgroup.js';
 // sync

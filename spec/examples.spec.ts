@@ -53,6 +53,7 @@ describe('examples', () => {
       'parallel-primes.ts',
       'shared-pipeline.ts',
       'one-file.ts',
+      'streams.ts',
     ]) {
       expect(examples).toContain(f);
     }

@@ -2,10 +2,11 @@
  * Feeder is a run's first goroutine: for each item it takes a window token, pulls the source, numbers the item and
  * sends it on the first stage's channel, until the source ends, throws, or the run is canceled. It then closes the
  * first channel and the token channel (it is the only sender on both), and calls the source iterator's return() if
- * the source did not end by itself.
+ * the source did not end by itself (a Readable source is destroyed).
  */
 import type { Chan } from '../../runtime/chan/types.js';
 import type { Context } from '../../runtime/context/context.js';
+import { isReadable, ReadableIterator } from '../../runtime/streams/readable-iterator.js';
 
 /** Envelope carries one item through a run: its sequence number, its current value, and whether it is still live. */
 export interface Envelope {
@@ -47,7 +48,10 @@ export class Feeder {
     let ended = false;
     let pulling = false;
     try {
-      it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
+      // A Readable is read with read() on demand by the runtime's iterator, whose return() destroys the stream at once,
+      // even while a pull waits for data (Node's own iterator would queue it behind that pull).
+      if (isReadable(source)) it = new ReadableIterator<unknown>(source);
+      else it = isAsync ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (source as Iterable<unknown>)[Symbol.iterator]();
       for (let seq = 0; ; seq++) {
         if (!tokens.trySend(undefined)) await tokens.send(undefined);
         if (ctx.err() !== null) return;

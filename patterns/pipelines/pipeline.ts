@@ -13,6 +13,7 @@
  *   deadLetterBufferSize  capacity of `deadLetters`; a full one drops (counted)    default 1024
  *   enableMetrics, errorHandler  as BasePattern (errorHandler gets every failed item's error)
  */
+import type { Readable } from 'node:stream';
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
 import type { Context } from '../../runtime/context/context.js';
@@ -164,11 +165,19 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
   /**
    * processStream returns an AsyncIterable of the outputs of `source`'s items. Each `for await` over it starts a run
    * (goroutines start at the first next()); the source is pulled only as fast as the stages and the consumer go.
-   * Iteration ends when the source ends; it throws the source's error, the fail-fast PipelineStageError, or the
-   * cancel's cause. Breaking out of the loop cancels the run, calls the source iterator's return(), and waits for
-   * every goroutine of the run to return. Throws InvalidArgumentError at once if `source` is not iterable.
+   * The source may be any iterable: an array, a generator, an async generator, a channel, readline's lines, or a
+   * Node Readable (read with read() on demand, so a slow pipeline pauses the stream; its items are the stream's
+   * chunks: objects in object mode, Buffers or strings in byte mode).
+   * Iteration ends when the source ends; it throws the source's error (a Readable's 'error'), the fail-fast
+   * PipelineStageError, or the cancel's cause. Breaking out of the loop cancels the run, calls the source iterator's
+   * return() (destroys a Readable, at once even if a read is pending), and waits for every goroutine of the run to
+   * return. Throws InvalidArgumentError at once if `source` is not iterable.
+   *
+   * @example
+   * const lines = createInterface({ input: createReadStream('orders.csv') });
+   * for await (const order of pipeline.processStream(lines, ctx)) console.log(order);
    */
-  processStream(source: AsyncIterable<TIn> | Iterable<TIn>, cancel?: Cancel): AsyncIterable<TOut> {
+  processStream(source: AsyncIterable<TIn> | Iterable<TIn> | Readable, cancel?: Cancel): AsyncIterable<TOut> {
     this.#usable();
     checkSource(source);
     checkCancel(cancel);
