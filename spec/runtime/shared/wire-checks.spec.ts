@@ -121,7 +121,8 @@ describe('fromWire checks a shared channel against its memory', () => {
       expect(refusal(() => fromWire(w))).toContain(`fromWire: not the shared memory of a shared channel: ${message}`);
     }
     const w = toWire(sharedChan(codec.int32, 4));
-    new Int32Array(w['sab'] as SharedArrayBuffer)[CODEC] ^= 1;
+    const header = new Int32Array(w['sab'] as SharedArrayBuffer);
+    header[CODEC] = header[CODEC]! ^ 1;
     expect(refusal(() => fromWire(w))).toMatch(/is not the codec the channel was made with/);
   });
 
