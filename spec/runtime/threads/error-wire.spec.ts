@@ -60,6 +60,25 @@ describe('error wire', () => {
     expect(cross(Symbol('s'))).toBe('Symbol(s)');
   });
 
+  it('copies a thrown value with parts that do not clone part by part, keeping shared references and cycles', () => {
+    const shared = { n: 1 };
+    const v: Record<string, unknown> = { code: 42, f() {}, s: Symbol('k'), p: Promise.resolve(), a: shared, b: shared };
+    v['self'] = v;
+    const back = cross(v) as Record<string, unknown>;
+    expect(back['code']).toBe(42);
+    expect(back['f']).toBe('[Function f]');
+    expect(back['s']).toBe('Symbol(k)');
+    expect(back['p']).toBe('[object Promise]');
+    expect(back['a']).toEqual({ n: 1 });
+    expect(back['a']).toBe(back['b']);
+    expect(back['self']).toBe(back);
+    expect(cross([() => 1, new Map([['k', () => 2]]), new Set([Symbol.iterator])])).toEqual([
+      '[Function anonymous]',
+      new Map([['k', '[Function anonymous]']]),
+      new Set(['Symbol(Symbol.iterator)']),
+    ]);
+  });
+
   it('bounds a cause cycle', () => {
     const a = new Error('a');
     a.cause = a;
