@@ -30,8 +30,9 @@ export interface Marked {
  *
  * The worker imports `moduleUrl` and looks, among the module's exports, for the function whose marker has the same
  * URL and name; so `fn` must be a named function exported from that module (the export's own name does not matter).
- * Pass `import.meta.url`. It throws InvalidArgumentError for a `moduleUrl` that is not a URL, an anonymous `fn`, or
- * a function already marked as another task.
+ * Pass `import.meta.url`. It throws InvalidArgumentError for a `moduleUrl` that is not a file: URL (a data: URL would
+ * run a string of code on a worker: only the program's own module files are tasks), an anonymous `fn`, or a function
+ * already marked as another task.
  *
  * @example
  * // primes.ts
@@ -49,6 +50,7 @@ export function task<F extends (...args: never[]) => unknown>(moduleUrl: string,
       `task: moduleUrl must be a module URL (import.meta.url), got ${describe(moduleUrl)}`,
     );
   }
+  checkModuleUrl('task', moduleUrl);
   checkFunction('task', 'fn', fn);
   if (fn.name === '') {
     throw new InvalidArgumentError('task: fn must be a named function (the worker finds it by its name)');
@@ -61,6 +63,22 @@ export function task<F extends (...args: never[]) => unknown>(moduleUrl: string,
   const ref: TaskRef = Object.freeze({ url: moduleUrl, name: fn.name });
   Object.defineProperty(fn, TASK, { value: ref, enumerable: false, writable: false, configurable: false });
   return fn;
+}
+
+/**
+ * checkModuleUrl requires a task module's URL to be a file: URL, what import.meta.url is for a module file under
+ * plain Node, tsx and vitest alike: a worker imports that module, and a data: (or http:, node:) URL would make a string
+ * of code, not a file of the program, run on a worker. It throws InvalidArgumentError naming `fn`.
+ *
+ * @example
+ * checkModuleUrl('task', 'data:text/javascript,process.exit()'); // InvalidArgumentError
+ */
+export function checkModuleUrl(fn: string, url: string): void {
+  if (typeof url !== 'string' || !URL.canParse(url) || new URL(url).protocol !== 'file:') {
+    throw new InvalidArgumentError(
+      `${fn}: moduleUrl must be the file: URL of a module of the program (import.meta.url), got ${describe(url)}`,
+    );
+  }
 }
 
 /** taskRef returns the marker of a task, or undefined for any other value. */

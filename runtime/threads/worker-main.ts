@@ -20,7 +20,7 @@ import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
 import { BATCH_MAX, PREFETCH_US, FLAG_REPLY, FLAG_WIRED, type FailedMsg, type FromWorker, type RunMsg } from './protocol.js';
 import { workerInit } from './slot.js';
-import { taskRef } from './task.js';
+import { checkModuleUrl, taskRef } from './task.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
 import '../shared/shared-chan.js';
@@ -162,6 +162,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 /** findTask imports a task's module and finds the export carrying its marker. */
 async function findTask(url: string, name: string): Promise<TaskFn> {
+  checkModuleUrl('go', url); // task() checked it; a marker set by hand did not go through task()
   if (/\.[cm]?tsx?$/.test(new URL(url).pathname)) await typescript(url);
   const mod = (await import(url)) as Record<string, unknown>;
   let found: TaskFn | undefined;
