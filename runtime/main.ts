@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { MAIN_GOROUTINE, spawn } from './go.js';
 import { enableTracking, live, type Goroutine } from './sched/tracking.js';
-import { checkFunction } from './validate.js';
+import { checkFunction, checkOptions } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
 
 /** MainOptions tune main(). */
@@ -36,6 +36,7 @@ let started = false;
 
 export function main(fn: () => unknown, options: MainOptions = {}): void {
   checkFunction('main', 'fn', fn);
+  checkOptions('main', options, ['traceback']);
   if (started) throw new InvalidArgumentError('main: called twice (a program has one main goroutine)');
   started = true;
   enableTracking(options.traceback ?? true);
