@@ -21,6 +21,7 @@ import {
   DeadlockError,
   InvalidArgumentError,
   PanicError,
+  SharedMemoryError,
   SyncMisuseError,
 } from '../errors.js';
 import { ThreadDiedError } from './errors.js';
@@ -50,6 +51,7 @@ const byCode = new Map<string, Rebuild>([
   ['ERR_INVALID_ARGUMENT', (w) => new InvalidArgumentError(w.message)],
   ['ERR_DEADLOCK', (w) => new DeadlockError(w.message)],
   ['ERR_THREAD_DIED', (w) => new ThreadDiedError(w.message, -1)],
+  ['ERR_SHARED_MEMORY', (w) => new SharedMemoryError(w.message)],
 ]);
 
 const builtins: Record<string, new (message: string) => Error> = {

@@ -5,6 +5,7 @@ import {
   DeadlockError,
   InvalidArgumentError,
   PanicError,
+  SharedMemoryError,
   SyncMisuseError,
 } from '../../../runtime/errors.js';
 import { errorFromWire, errorToWire, registerErrorCode } from '../../../runtime/threads/error-wire.js';
@@ -21,6 +22,7 @@ describe('error wire', () => {
     [new SyncMisuseError('sync: negative WaitGroup counter', 'ERR_SYNC_NEGATIVE', true), SyncMisuseError],
     [new ThreadDiedError('thread 3 died: exited with code 1', 3), ThreadDiedError],
     [new RangeError('r'), RangeError],
+    [new SharedMemoryError('shared lock: held by this very thread'), SharedMemoryError],
   ])('rebuilds %s into its class with its fields and stack', (e, Class) => {
     const back = cross(e) as Error & { code?: unknown; fatal?: unknown };
     expect(back).toBeInstanceOf(Class);
