@@ -94,13 +94,21 @@ export function options<T extends object>(
  * misplaced throws, when `v` (an options object, or anything) sets `key`, the InvalidArgumentError saying `why` it
  * does not belong here (`Pipeline: timeout is a stage option, not a pipeline option, got 5`): more helpful than the
  * unknown-option error for an option of a neighbouring API. Call it before options().
+ *
+ * @example
+ * misplaced('Pipeline', config, 'timeout', 'is a stage option, not a pipeline option');
  */
 export function misplaced(owner: string, v: unknown, key: string, why: string): void {
   const value = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
   if (value !== undefined) throw new InvalidArgumentError(`${owner}: ${key} ${why}, got ${show(value)}`);
 }
 
-/** pick copies the keys of `v` that are in `keys` (to hand a part of a config to another pattern). */
+/**
+ * pick copies the keys of `v` that are in `keys` (to hand a part of a config to another pattern).
+ *
+ * @example
+ * new FanOut({ ...pick(config, FAN_OUT_KEYS), name: 'inner' });
+ */
 export function pick<T extends object>(v: T | undefined, keys: readonly string[]): Partial<T> {
   const out: Record<string, unknown> = {};
   if (v === undefined) return out as Partial<T>;

@@ -30,6 +30,9 @@ const HEADER_BYTES = OFFERS * 4;
 /**
  * codecStamp is a 32-bit FNV-1a hash of the text of `codec.wire`: equal for the same codec kind and options on every
  * thread (a codec rebuilt by codecFromWire has the same wire), different for different ones but by a 2^-32 chance.
+ *
+ * @example
+ * codecStamp(codec.int32) === codecStamp(codecFromWire(codec.int32.wire)); // true
  */
 export function codecStamp(codec: Codec<unknown>): number {
   let text: string;
@@ -47,6 +50,9 @@ export function codecStamp(codec: Codec<unknown>): number {
  * allocateChan makes the buffer of a new channel of capacity `cap` for `codec` (already checked by checkCodec) and
  * stamps the codec into its header. It throws InvalidArgumentError, naming `fn`, for a channel larger than
  * MAX_CHAN_BYTES or a buffer the machine cannot allocate.
+ *
+ * @example
+ * const sab = allocateChan('sharedChan', codec.int32, 1024); // then new SharedChan(sab, codec.int32, { cap: 1024 })
  */
 export function allocateChan(fn: string, codec: Codec<unknown>, cap: number): SharedArrayBuffer {
   const bytes = geometry(cap, codec.slotBytes).totalBytes;
