@@ -133,6 +133,19 @@ export class DecodeError extends PanicError {
   }
 }
 
+/**
+ * SharedMemoryError is shared memory that does not hold what gocsp wrote there: a ring position outside its range,
+ * a slot whose sequence word contradicts the ring's head or tail, a lock held past any critical section. It means
+ * corrupted memory (something else wrote into the channel's buffer) or a thread using another layout. A synchronous
+ * operation that meets it throws it instead of spinning for ever.
+ */
+export class SharedMemoryError extends PanicError {
+  override name = 'SharedMemoryError';
+  constructor(message: string) {
+    super(message, 'ERR_SHARED_MEMORY');
+  }
+}
+
 const codeOf = (e: unknown): unknown =>
   typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
 
@@ -160,6 +173,8 @@ export const isEncodeError = (e: unknown): e is EncodeError => codeOf(e) === 'ER
 export const isValueTooLargeError = (e: unknown): e is ValueTooLargeError => codeOf(e) === 'ERR_VALUE_TOO_LARGE';
 /** isDecodeError reports whether `e` is a slot its codec cannot read. */
 export const isDecodeError = (e: unknown): e is DecodeError => codeOf(e) === 'ERR_CODEC_DECODE';
+/** isSharedMemoryError reports whether `e` is corrupted shared memory met by an operation. */
+export const isSharedMemoryError = (e: unknown): e is SharedMemoryError => codeOf(e) === 'ERR_SHARED_MEMORY';
 /** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
 export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
   typeof codeOf(e) === 'string' && (codeOf(e) as string).startsWith('ERR_SYNC_');
@@ -173,5 +188,6 @@ const PANIC_CODES = new Set([
   'ERR_CODEC_ENCODE',
   'ERR_VALUE_TOO_LARGE',
   'ERR_CODEC_DECODE',
+  'ERR_SHARED_MEMORY',
   'ERR_THREAD_DIED',
 ]);

@@ -87,9 +87,11 @@ export {
   EncodeError,
   ValueTooLargeError,
   DecodeError,
+  SharedMemoryError,
   isEncodeError,
   isValueTooLargeError,
   isDecodeError,
+  isSharedMemoryError,
 } from './errors.js';
 // shared sync
 export { SharedMutex } from './shared/sync/shared-mutex.js';

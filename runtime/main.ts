@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { MAIN_GOROUTINE, spawn } from './go.js';
 import { goroutineEntries, renderEntries, unlisted } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
-import { checkFunction, describe } from './validate.js';
+import { checkFunction, checkOptions, describe } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
 import { mainOnWorker } from './threads/main-on-worker.js';
 
@@ -54,6 +54,7 @@ export function main(fn: () => unknown, options: MainOptions = {}): void {
   // A worker importing a one-file program to find its tasks: the program runs on the main thread only.
   if (mainOnWorker()) return;
   checkFunction('main', 'fn', fn);
+  checkOptions('main', options, ['traceback']);
   if (started) throw new InvalidArgumentError('main: called twice (a program has one main goroutine)');
   report = tracebackOf(options);
   started = true;

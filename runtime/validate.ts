@@ -11,6 +11,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
   if (typeof v === 'symbol') return v.toString();
   if (v === null || typeof v !== 'object') return String(v);
+  if (v instanceof SharedArrayBuffer) return `SharedArrayBuffer(${v.byteLength} bytes)`; // JSON would say {}
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
@@ -40,6 +41,38 @@ export function checkDuration(fn: string, arg: string, v: unknown): number {
     throw new InvalidArgumentError(`${fn}: ${arg} must be a finite number of milliseconds, got ${describe(v)}`);
   }
   return v;
+}
+
+/**
+ * checkOptions requires `options` to be undefined or a plain object (not an array) whose own keys are all in
+ * `known`, and returns it (undefined as {}). An unknown key is an InvalidArgumentError naming it and listing the
+ * known ones (`configureThreads: unknown option "thread" (known: "threads", ...)`): a typo must not silently mean
+ * the default. `arg` names the object in the not-an-object error ("options", or "config" for the patterns).
+ *
+ * Every options object of every public function and constructor goes through it (the patterns through
+ * patterns/core/config.ts options()).
+ *
+ * @example
+ * const o = checkOptions('main', options, ['traceback']);
+ */
+export function checkOptions(
+  fn: string,
+  options: unknown,
+  known: readonly string[],
+  arg = 'options',
+): Readonly<Record<string, unknown>> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `${fn}: unknown option ${JSON.stringify(key)} (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`,
+      );
+    }
+  }
+  return options as Readonly<Record<string, unknown>>;
 }
 
 /** checkFunction requires a function. */

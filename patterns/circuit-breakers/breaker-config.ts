@@ -70,7 +70,8 @@ export interface ResolvedConfig {
 }
 
 const OWNER = 'CircuitBreaker';
-const KEYS: readonly string[] = [
+/** CIRCUIT_BREAKER_KEYS are the keys of CircuitBreakerConfig. */
+export const CIRCUIT_BREAKER_KEYS: readonly string[] = [
   'failureThreshold',
   'recoveryTimeout',
   'halfOpenMaxRequests',
@@ -94,10 +95,7 @@ export const countsAsFailure = (e: unknown): boolean => !isCanceled(e);
 
 /** resolveConfig validates `config` and fills in the defaults. */
 export function resolveConfig(config: Partial<CircuitBreakerConfig> | undefined): ResolvedConfig {
-  const c = options(OWNER, config);
-  for (const k of Object.keys(c)) {
-    if (!KEYS.includes(k)) throw new InvalidArgumentError(`${OWNER}: unknown option ${show(k)}`);
-  }
+  const c = options(OWNER, config, CIRCUIT_BREAKER_KEYS);
   const halfOpenMaxRequests = positiveInt(OWNER, 'halfOpenMaxRequests', or(c.halfOpenMaxRequests, 1));
   const windowSize = positiveInt(OWNER, 'windowSize', or(c.windowSize, 100));
   const windowType = oneOf(OWNER, 'windowType', ['count', 'time'] as const, or(c.windowType, 'count'));

@@ -77,7 +77,8 @@ function unlimited(v: unknown, check: (owner: string, option: string, v: unknown
     throw new InvalidArgumentError(`${OWNER}: ${option} must be ${want}, got ${show(v)}`);
   }
 }
-const KEYS: readonly string[] = ['maxConcurrentCalls', 'maxWaitTime', 'enableQueue', 'maxQueueSize'];
+/** BULKHEAD_KEYS are the keys of BulkheadConfig. */
+const BULKHEAD_KEYS: readonly string[] = ['maxConcurrentCalls', 'maxWaitTime', 'enableQueue', 'maxQueueSize'];
 const ADMITTED = 0;
 const CANCELED = 1;
 const TIMEOUT = 2;
@@ -110,10 +111,7 @@ export class BulkheadCircuitBreaker implements Policy {
    * const rows = await db.call((ctx) => pool.query(sql, { signal: ctx.signal }), req.signal);
    */
   constructor(config?: Partial<BulkheadConfig>) {
-    const c = options(OWNER, config);
-    for (const k of Object.keys(c)) {
-      if (!KEYS.includes(k)) throw new InvalidArgumentError(`${OWNER}: unknown option ${show(k)}`);
-    }
+    const c = options(OWNER, config, BULKHEAD_KEYS);
     this.#max = positiveInt(OWNER, 'maxConcurrentCalls', c.maxConcurrentCalls === undefined ? 10 : c.maxConcurrentCalls);
     this.#maxWait = unlimited(c.maxWaitTime, positive, 'maxWaitTime', 'a finite number > 0, or Infinity');
     this.#queue = bool(OWNER, 'enableQueue', c.enableQueue === undefined ? true : c.enableQueue);

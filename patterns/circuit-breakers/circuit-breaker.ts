@@ -16,7 +16,8 @@ import { nowMillis } from '../../runtime/time/sleep.js';
 import type { RecvChan } from '../../runtime/chan/types.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
-import { type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
+import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
+import { options } from '../core/config.js';
 import { BreakerMachine } from './breaker-machine.js';
 import { cancelError, fnError } from './check.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
@@ -52,7 +53,8 @@ export class CircuitBreaker implements Policy {
    * await store.set('payments-breaker', JSON.stringify(breaker));
    */
   static fromJSON(snapshot: CircuitBreakerSnapshot | string, config?: Partial<CircuitBreakerConfig>): CircuitBreaker {
-    return new CircuitBreaker({ ...config, state: snapshot });
+    // Checked before the spread: spreading a non-object would silently drop it.
+    return new CircuitBreaker({ ...options('CircuitBreaker.fromJSON', config, CIRCUIT_BREAKER_KEYS), state: snapshot });
   }
 
   /**

@@ -29,11 +29,32 @@ export interface PatternConfig {
   errorHandler: ErrorHandler;
 }
 
+/** PATTERN_KEYS are the keys of PatternConfig, the options every pattern has. */
+export const PATTERN_KEYS: readonly string[] = Object.freeze([
+  'name',
+  'maxConcurrency',
+  'timeout',
+  'retryAttempts',
+  'enableMetrics',
+  'errorHandler',
+]);
+
 const serial = new Map<string, number>();
 
-/** resolvePatternConfig validates a partial PatternConfig and fills in the defaults. */
-export function resolvePatternConfig(owner: string, c: Partial<PatternConfig> | undefined): PatternConfig {
-  const o = options(owner, c);
+/**
+ * resolvePatternConfig validates a partial PatternConfig and fills in the defaults. `known` are the keys `c` may
+ * have (default PATTERN_KEYS; a pattern with options of its own passes all of its keys): any other key is an
+ * InvalidArgumentError naming it.
+ *
+ * @example
+ * const base = resolvePatternConfig('MyPattern', config, [...PATTERN_KEYS, 'width']);
+ */
+export function resolvePatternConfig(
+  owner: string,
+  c: Partial<PatternConfig> | undefined,
+  known: readonly string[] = PATTERN_KEYS,
+): PatternConfig {
+  const o = options(owner, c, known);
   const name = o.name ?? `${owner}-${(serial.set(owner, (serial.get(owner) ?? 0) + 1), serial.get(owner))}`;
   if (typeof name !== 'string' || name === '') {
     throw new InvalidArgumentError(`${owner}: name must be a non-empty string, got ${JSON.stringify(name)}`);
@@ -58,8 +79,13 @@ export abstract class BasePattern {
   protected readonly lifecycle: Lifecycle;
   readonly #retry: RetryExecutor;
 
-  constructor(config?: Partial<PatternConfig>) {
-    this.config = resolvePatternConfig(new.target.name, config);
+  /**
+   * BasePattern validates `config` (see the file comment): a bad option or one not in `known` is an
+   * InvalidArgumentError. A subclass with options of its own passes the full list of keys it takes
+   * (`[...PATTERN_KEYS, 'width']`) and validates its own options itself.
+   */
+  constructor(config?: Partial<PatternConfig>, known: readonly string[] = PATTERN_KEYS) {
+    this.config = resolvePatternConfig(new.target.name, config, known);
     this.lifecycle = new Lifecycle(
       this.config.name,
       () => this.onStart(),

@@ -1,9 +1,10 @@
 /**
  * Config validation for the patterns. Every check throws InvalidArgumentError naming the class, the option and the
  * bad value ("TokenBucketRateLimiter: capacity must be a finite number > 0, got -1"), before anything is built or
- * changed.
+ * changed; every options object goes through options(), which also refuses keys the API does not know.
  */
 import { InvalidArgumentError } from '../../runtime/errors.js';
+import { checkOptions } from '../../runtime/validate.js';
 
 /** show renders a bad value for an error message. */
 export function show(v: unknown): string {
@@ -71,9 +72,46 @@ export function oneOf<const A extends readonly string[]>(owner: string, option: 
   return v as A[number];
 }
 
-/** object requires a plain options object (or undefined, which becomes {}). */
-export function options<T extends object>(owner: string, v: T | undefined): Partial<T> {
-  if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(owner, 'config', 'an object', v);
-  return v;
+/**
+ * options requires a plain options object (or undefined, which becomes {}) whose keys are all in `known`: an unknown
+ * key is an InvalidArgumentError naming it and listing the known ones (`RetryPolicy: unknown option "maxAttempt"
+ * (known: "maxAttempts", ...)`), since a typo would otherwise run with the default. It is the runtime's one options
+ * check (runtime/validate.ts checkOptions); `arg` names the object in the not-an-object error.
+ *
+ * @example
+ * const o = options('RetryBudget', config, ['maxTokens', 'tokenRatio']);
+ */
+export function options<T extends object>(
+  owner: string,
+  v: T | undefined,
+  known: readonly string[],
+  arg = 'config',
+): Partial<T> {
+  return checkOptions(owner, v, known, arg) as Partial<T>;
+}
+
+/**
+ * misplaced throws, when `v` (an options object, or anything) sets `key`, the InvalidArgumentError saying `why` it
+ * does not belong here (`Pipeline: timeout is a stage option, not a pipeline option, got 5`): more helpful than the
+ * unknown-option error for an option of a neighbouring API. Call it before options().
+ *
+ * @example
+ * misplaced('Pipeline', config, 'timeout', 'is a stage option, not a pipeline option');
+ */
+export function misplaced(owner: string, v: unknown, key: string, why: string): void {
+  const value = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  if (value !== undefined) throw new InvalidArgumentError(`${owner}: ${key} ${why}, got ${show(value)}`);
+}
+
+/**
+ * pick copies the keys of `v` that are in `keys` (to hand a part of a config to another pattern).
+ *
+ * @example
+ * new FanOut({ ...pick(config, FAN_OUT_KEYS), name: 'inner' });
+ */
+export function pick<T extends object>(v: T | undefined, keys: readonly string[]): Partial<T> {
+  const out: Record<string, unknown> = {};
+  if (v === undefined) return out as Partial<T>;
+  for (const k of keys) if (Object.hasOwn(v, k)) out[k] = (v as Record<string, unknown>)[k];
+  return out as Partial<T>;
 }

@@ -19,11 +19,11 @@ import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { BasePattern } from '../core/base-pattern.js';
 import { toContext, type Cancel } from '../core/cancel.js';
-import { func, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { FanItemError } from './errors.js';
-import { resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
+import { FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import { FanIn } from './fan-in.js';
 import { FanOut, type FanOutMetrics } from './fan-out.js';
 import { isRecvChan } from './merge-run.js';
@@ -49,6 +49,9 @@ type Result<T> = { seq: number; ok: true; value: T } | { seq: number; ok: false;
 
 const ENDED = Symbol('stream ended');
 
+/** FAN_PATTERN_KEYS are the keys of FanPatternConfig. */
+const FAN_PATTERN_KEYS: readonly string[] = Object.freeze([...FAN_OUT_KEYS, 'bufferSize', 'reorderWindow']);
+
 /**
  * FanPattern processes items in parallel on `workerCount` goroutines, as a whole array (process) or as a stream
  * (processStream). Options are FanOut's (see fan-config.ts) plus bufferSize and reorderWindow. It is running once
@@ -63,16 +66,16 @@ export class FanPattern<TIn, TOut> extends BasePattern {
   readonly #streams = new Set<{ stop: CancelCauseFunc; wg: WaitGroup }>();
 
   constructor(config?: Partial<FanPatternConfig>) {
-    super(config);
+    super(config, FAN_PATTERN_KEYS);
     const owner = this.constructor.name;
-    const o = options(owner, config);
-    const fo = resolveFanOutOptions(owner, config, this.config);
+    const o = options(owner, config, FAN_PATTERN_KEYS);
+    const fo = resolveFanOutOptions(owner, config, this.config, FAN_PATTERN_KEYS);
     this.#o = {
       ...fo,
       bufferSize: nonNegativeInt(owner, 'bufferSize', o.bufferSize ?? 0),
       reorderWindow: positiveInt(owner, 'reorderWindow', o.reorderWindow ?? 4 * fo.workerCount),
     };
-    this.#fanOut = new FanOut<TIn, TOut>({ ...config, ...fo, name: `${this.config.name}.fanOut` });
+    this.#fanOut = new FanOut<TIn, TOut>({ ...pick(config, FAN_OUT_KEYS), ...fo, name: `${this.config.name}.fanOut` });
     void this.start();
   }
 

@@ -2,7 +2,7 @@
  * The options FanOut and FanPattern add to PatternConfig, with their defaults and validation (each bad option is an
  * InvalidArgumentError naming the class, the option and the value).
  */
-import type { PatternConfig } from '../core/base-pattern.js';
+import { PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
 import { bool, oneOf, options, positiveInt, show } from '../core/config.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { leastLoaded, type LoadBalancer } from './load-balancer.js';
@@ -30,6 +30,17 @@ export interface FanOutConfig extends PatternConfig {
   errorMode: ErrorMode;
 }
 
+/** FAN_OUT_OPTIONS are the keys FanOutConfig adds to PatternConfig; FAN_OUT_KEYS all of its keys. */
+export const FAN_OUT_OPTIONS: readonly string[] = Object.freeze([
+  'workerCount',
+  'batchSize',
+  'enableLoadBalancing',
+  'loadBalancer',
+  'ordered',
+  'errorMode',
+]);
+export const FAN_OUT_KEYS: readonly string[] = Object.freeze([...PATTERN_KEYS, ...FAN_OUT_OPTIONS]);
+
 /** FanOutOptions is the resolved fan-out part of a config. */
 export interface FanOutOptions {
   workerCount: number;
@@ -48,9 +59,17 @@ export function checkBalancer(owner: string, option: string, v: unknown): LoadBa
   return v as LoadBalancer;
 }
 
-/** resolveFanOutOptions validates the fan-out options of `c` and fills in the defaults. */
-export function resolveFanOutOptions(owner: string, c: Partial<FanOutConfig> | undefined, base: PatternConfig): FanOutOptions {
-  const o = options(owner, c);
+/**
+ * resolveFanOutOptions validates the fan-out options of `c` (whose keys must be in `known`) and fills in the
+ * defaults.
+ */
+export function resolveFanOutOptions(
+  owner: string,
+  c: Partial<FanOutConfig> | undefined,
+  base: PatternConfig,
+  known: readonly string[] = FAN_OUT_KEYS,
+): FanOutOptions {
+  const o = options(owner, c, known);
   const dflt = base.maxConcurrency === Infinity ? 4 : base.maxConcurrency;
   return {
     workerCount: positiveInt(owner, 'workerCount', o.workerCount ?? dflt),

@@ -7,7 +7,7 @@
 import type { RecvChan } from '../../runtime/chan/types.js';
 import { chan } from '../../runtime/chan/local-chan.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
+import { BasePattern, PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
 import { toContext, type Cancel } from '../core/cancel.js';
 import { nonNegativeInt, options, show } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
@@ -54,6 +54,9 @@ export interface FanInMetrics extends PatternMetrics {
  *   fanIn.addInput(a); fanIn.addInput(b);
  *   for await (const v of fanIn.merge()) console.log(v);
  */
+/** FAN_IN_KEYS are the keys of FanInConfig. */
+const FAN_IN_KEYS: readonly string[] = Object.freeze([...PATTERN_KEYS, 'bufferSize', 'mergeStrategy']);
+
 export class FanIn<T> extends BasePattern {
   readonly #bufferSize: number;
   readonly #strategy: MergeStrategyOption<T>;
@@ -65,9 +68,9 @@ export class FanIn<T> extends BasePattern {
   #removed = 0;
 
   constructor(config?: Partial<FanInConfig<T>>) {
-    super(config);
+    super(config, FAN_IN_KEYS);
     const owner = this.constructor.name;
-    const o = options(owner, config);
+    const o = options(owner, config, FAN_IN_KEYS);
     this.#bufferSize = nonNegativeInt(owner, 'bufferSize', o.bufferSize ?? 0);
     this.#strategy = checkStrategy(owner, 'mergeStrategy', o.mergeStrategy ?? 'round-robin');
     void this.start();
@@ -80,9 +83,10 @@ export class FanIn<T> extends BasePattern {
    */
   addInput(input: FanInInput<T>, opts: { priority?: number } = {}): void {
     const owner = this.constructor.name;
+    const o = options(`${owner}.addInput`, opts, ['priority']);
     this.#admit();
     if (!isInput(input)) throw new InvalidArgumentError(`${owner}: input must be a channel or an AsyncIterable, got ${show(input)}`);
-    const priority = opts.priority ?? 0;
+    const priority = o.priority ?? 0;
     if (typeof priority !== 'number' || !Number.isFinite(priority)) {
       throw new InvalidArgumentError(`${owner}: priority must be a finite number, got ${show(priority)}`);
     }

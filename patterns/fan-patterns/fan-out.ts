@@ -14,7 +14,7 @@ import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { FanItemError, FanOutError, isFanTimeoutError } from './errors.js';
 import { fanJobs, type Call, type Work } from './fan-engine.js';
-import { checkBalancer, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
+import { checkBalancer, FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { runItem, type Processor } from './run-item.js';
 
@@ -54,7 +54,7 @@ export class FanOut<TIn, TOut> extends BasePattern {
   #callCount = 0;
 
   constructor(config?: Partial<FanOutConfig>) {
-    super(config);
+    super(config, FAN_OUT_KEYS);
     this.#o = resolveFanOutOptions(this.constructor.name, config, this.config);
     void this.start();
   }

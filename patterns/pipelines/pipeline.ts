@@ -20,12 +20,21 @@ import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { bool, func, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { bool, func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { type DeadLetter, PipelineFilteredError } from './errors.js';
 import { type Run, runStages } from './run.js';
-import { DROP, type Drop, PipelineStage, type PipelineStageConfig, type StageMetrics, type StageOptions } from './stage.js';
+import {
+  DROP,
+  type Drop,
+  PipelineStage,
+  type PipelineStageConfig,
+  STAGE_KEYS,
+  STAGE_OPTION_KEYS,
+  type StageMetrics,
+  type StageOptions,
+} from './stage.js';
 
 /** PipelineConfig is Pipeline's configuration; every field is optional in the constructor. */
 export interface PipelineConfig extends Omit<PatternConfig, 'maxConcurrency' | 'timeout'> {
@@ -48,6 +57,19 @@ export interface PipelineMetrics extends PatternMetrics {
 }
 
 const OWNER = 'Pipeline';
+
+/** PIPELINE_KEYS are the keys of PipelineConfig. */
+const PIPELINE_KEYS: readonly string[] = Object.freeze([
+  'name',
+  'retryAttempts',
+  'enableMetrics',
+  'errorHandler',
+  'ordered',
+  'failFast',
+  'concurrency',
+  'bufferSize',
+  'deadLetterBufferSize',
+]);
 
 /**
  * Pipeline<TIn, TOut> runs items of type TIn through its stages and yields TOut. Building mutates and returns the
@@ -78,11 +100,9 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
 
   /** constructor validates `config`; throws InvalidArgumentError naming a bad option and its value. */
   constructor(config?: Partial<PipelineConfig>) {
-    const c = options(OWNER, config) as Partial<PipelineConfig> & Partial<PatternConfig>;
-    for (const k of ['maxConcurrency', 'timeout'] as const) {
-      if (c[k] !== undefined) throw new InvalidArgumentError(`${OWNER}: ${k} is a stage option, not a pipeline option, got ${show(c[k])}`);
-    }
-    super(c);
+    for (const k of ['maxConcurrency', 'timeout']) misplaced(OWNER, config, k, 'is a stage option, not a pipeline option');
+    const c = options(OWNER, config, PIPELINE_KEYS) as Partial<PipelineConfig> & Partial<PatternConfig>;
+    super(c, PIPELINE_KEYS);
     this.#ordered = bool(OWNER, 'ordered', c.ordered ?? true);
     this.#failFast = bool(OWNER, 'failFast', c.failFast ?? false);
     this.#concurrency = positiveInt(OWNER, 'concurrency', c.concurrency ?? 1);
@@ -110,23 +130,26 @@ export class Pipeline<TIn, TOut = TIn> extends BasePattern {
   ): Pipeline<TIn, TNext> {
     let stage: PipelineStage<TOut, TNext>;
     if (a instanceof PipelineStage) stage = a;
-    else if (typeof a === 'string') stage = this.#stage({ ...options(`${OWNER}.addStage`, opts), name: a, processor: processor! });
-    else stage = this.#stage(options(`${OWNER}.addStage`, a) as PipelineStageConfig<TOut, TNext>);
+    else if (typeof a === 'string') {
+      const o = options(`${OWNER}.addStage`, opts, STAGE_OPTION_KEYS);
+      stage = this.#stage({ ...o, name: a, processor: processor! });
+    } else stage = this.#stage(options(`${OWNER}.addStage`, a, STAGE_KEYS) as PipelineStageConfig<TOut, TNext>);
     this.#stages.push(stage as PipelineStage<never, unknown>);
     return this as unknown as Pipeline<TIn, TNext>;
   }
 
   /**
    * addFilter appends a stage that keeps the items for which `predicate` returns true (or a promise of true) and
-   * drops the others silently. `options` as for addStage (name defaults to `filter-<n>`).
+   * drops the others silently. `opts` as for addStage, plus `name` (default `filter-<n>`).
    */
-  addFilter(predicate: (input: TOut, ctx: Context) => boolean | Promise<boolean>, options?: Partial<StageOptions> & { name?: string }): Pipeline<TIn, TOut> {
+  addFilter(predicate: (input: TOut, ctx: Context) => boolean | Promise<boolean>, opts?: Partial<StageOptions> & { name?: string }): Pipeline<TIn, TOut> {
     func(`${OWNER}.addFilter`, 'predicate', predicate);
+    const o = options(`${OWNER}.addFilter`, opts, [...STAGE_OPTION_KEYS, 'name']);
     const keep = (x: TOut, ctx: Context): TOut | Drop | Promise<TOut | Drop> => {
       const k = predicate(x, ctx);
       return typeof k === 'boolean' ? (k ? x : DROP) : Promise.resolve(k).then((b) => (b ? x : DROP));
     };
-    return this.addStage<TOut>({ name: `filter-${this.#stages.length}`, ...options, processor: keep });
+    return this.addStage<TOut>({ name: `filter-${this.#stages.length}`, ...o, processor: keep });
   }
 
   /**

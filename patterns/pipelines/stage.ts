@@ -21,7 +21,7 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { RetryExecutor } from '../retry/retry-executor.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
@@ -56,6 +56,18 @@ export interface StageMetrics extends PatternMetrics {
 
 const OWNER = 'PipelineStage';
 
+/** STAGE_OPTION_KEYS are the keys of StageOptions; STAGE_KEYS those of PipelineStageConfig (name and processor too). */
+export const STAGE_OPTION_KEYS: readonly string[] = Object.freeze([
+  'timeout',
+  'retryAttempts',
+  'enableMetrics',
+  'errorHandler',
+  'concurrency',
+  'bufferSize',
+  'retryPolicy',
+]);
+export const STAGE_KEYS: readonly string[] = Object.freeze(['name', 'processor', ...STAGE_OPTION_KEYS]);
+
 /**
  * PipelineStage is one named step of a Pipeline (also usable alone: process, processBatch). process runs the
  * processor once per attempt on the caller's turn; processBatch starts the stage's goroutines, which apply
@@ -80,11 +92,9 @@ export class PipelineStage<I, O> extends BasePattern {
 
   /** constructor validates `config`; throws InvalidArgumentError naming a bad option and its value. */
   constructor(config: PipelineStageConfig<I, O>) {
-    const c = options(OWNER, config);
-    if ((c as { maxConcurrency?: unknown }).maxConcurrency !== undefined) {
-      throw new InvalidArgumentError(`${OWNER}: maxConcurrency is not a stage option (use concurrency), got ${show((c as { maxConcurrency?: unknown }).maxConcurrency)}`);
-    }
-    super(c);
+    misplaced(OWNER, config, 'maxConcurrency', 'is not a stage option (use concurrency)');
+    const c = options(OWNER, config, STAGE_KEYS);
+    super(c, STAGE_KEYS);
     this.#processor = func(OWNER, 'processor', c.processor) as Processor<I, O>;
     this.concurrency = positiveInt(OWNER, 'concurrency', c.concurrency ?? 1);
     this.bufferSize = nonNegativeInt(OWNER, 'bufferSize', c.bufferSize ?? 16);

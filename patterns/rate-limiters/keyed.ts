@@ -60,7 +60,7 @@ export class KeyedRateLimiter<K, L> {
    * app.use((req, res, next) => (perClient.get(req.ip).tryAcquire() ? next() : res.status(429).end()));
    */
   constructor(config: KeyedRateLimiterConfig<K, L>) {
-    const o = options(OWNER, config);
+    const o = options(OWNER, config, ['factory', 'idleTimeout', 'maxKeys', 'onEvict']);
     this.#factory = func(OWNER, 'factory', o.factory) as (key: K) => L;
     const idle = o.idleTimeout ?? 60_000;
     this.#idle = idle === Infinity ? idle : positive(OWNER, 'idleTimeout', idle) * 1e6;

@@ -71,7 +71,7 @@ export class LeakyBucketRateLimiter<T = unknown> {
    * await bucket.enqueue(job);
    */
   constructor(config: LeakyBucketConfig) {
-    const o = options(OWNER, config);
+    const o = options(OWNER, config, ['capacity', 'leakRate', 'leakInterval']);
     this.#capacity = positiveInt(OWNER, 'capacity', o.capacity);
     const rate = positive(OWNER, 'leakRate', o.leakRate);
     const interval = positive(OWNER, 'leakInterval', o.leakInterval ?? 1000);

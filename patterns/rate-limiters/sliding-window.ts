@@ -71,7 +71,7 @@ export class SlidingWindowRateLimiter implements Policy {
    * if (!limiter.tryRequest()) res.status(429).end();
    */
   constructor(config: SlidingWindowConfig) {
-    const o = options(OWNER, config);
+    const o = options(OWNER, config, ['windowSize', 'maxRequests', 'mode', 'precision', 'maxWait']);
     this.#window = positive(OWNER, 'windowSize', o.windowSize) * 1e6;
     this.#max = positiveInt(OWNER, 'maxRequests', o.maxRequests);
     const mode = oneOf(OWNER, 'mode', ['exact', 'approximate'] as const, o.mode ?? 'exact');

@@ -78,7 +78,7 @@ export class TokenBucketRateLimiter implements Policy {
    * if (!limiter.tryAcquire()) res.status(429).end();
    */
   constructor(config: TokenBucketConfig) {
-    const o = options(OWNER, config);
+    const o = options(OWNER, config, ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 'maxWait']);
     const capacity = positiveInt(OWNER, 'capacity', o.capacity);
     this.#rate = positive(OWNER, 'refillRate', o.refillRate);
     this.#unit = positive(OWNER, 'refillInterval', o.refillInterval ?? 1000) * 1e6;

@@ -46,7 +46,7 @@ export class RetryBudget {
    * const b = new RetryExecutor(otherPolicy, { budget }); // a and b draw on the same budget
    */
   constructor(config?: Partial<RetryBudgetConfig>) {
-    const c = options(OWNER, config);
+    const c = options(OWNER, config, ['maxTokens', 'tokenRatio']);
     const max = c.maxTokens ?? 10;
     if (typeof max !== 'number' || !(max <= 1000 && Math.round(max * SCALE) >= 1)) {
       fail('maxTokens', 'a number in [0.001, 1000]', max);

@@ -87,7 +87,7 @@ export class RetryExecutor implements Policy {
     if (!(policy instanceof RetryPolicy)) {
       throw new InvalidArgumentError(`${OWNER}: policy must be a RetryPolicy, got ${show(policy)}`);
     }
-    const o = options(OWNER, opts);
+    const o = options(OWNER, opts, ['budget', 'rethrowLastError', 'onRetry']);
     if (o.budget !== undefined && !(o.budget instanceof RetryBudget)) {
       throw new InvalidArgumentError(`${OWNER}: budget must be a RetryBudget, got ${show(o.budget)}`);
     }

@@ -64,6 +64,20 @@ export interface RetryPolicyConfig {
   random: () => number;
 }
 
+/** RETRY_POLICY_KEYS are the keys of RetryPolicyConfig. */
+const RETRY_POLICY_KEYS: readonly string[] = Object.freeze([
+  'maxAttempts',
+  'backoffStrategy',
+  'customBackoff',
+  'initialDelay',
+  'maxDelay',
+  'multiplier',
+  'jitter',
+  'retryCondition',
+  'respectRetryAfter',
+  'random',
+]);
+
 const retryAll: RetryCondition = () => true;
 
 /**
@@ -98,7 +112,7 @@ export class RetryPolicy {
    * });
    */
   constructor(config?: Partial<RetryPolicyConfig>) {
-    const c = options(OWNER, config);
+    const c = options(OWNER, config, RETRY_POLICY_KEYS);
     const maxAttempts = positiveInt(OWNER, 'maxAttempts', c.maxAttempts ?? 3);
     const initialDelay = nonNegative(OWNER, 'initialDelay', c.initialDelay ?? 100);
     const maxDelay = nonNegative(OWNER, 'maxDelay', c.maxDelay ?? 10_000);

@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { options, positiveInt } from '../core/config.js';
-import { resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
+import { POOL_KEYS, resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';
 
 export class FixedWorkerPool<TIn, TOut> extends WorkerPool<TIn, TOut> {
@@ -19,7 +19,7 @@ export class FixedWorkerPool<TIn, TOut> extends WorkerPool<TIn, TOut> {
   constructor(workerCount: number, config?: Partial<WorkerPoolConfig<TIn, TOut>>) {
     const owner = 'FixedWorkerPool';
     const n = positiveInt(owner, 'workerCount', workerCount);
-    const o = options(owner, config);
+    const o = options(owner, config, POOL_KEYS);
     for (const k of ['minWorkers', 'maxWorkers'] as const) {
       if (o[k] !== undefined && o[k] !== n) {
         throw new InvalidArgumentError(`${owner}: ${k} must equal workerCount (${n}), got ${String(o[k])}`);

@@ -5,7 +5,7 @@
  */
 import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { type PatternConfig, resolvePatternConfig } from '../core/base-pattern.js';
+import { PATTERN_KEYS, type PatternConfig, resolvePatternConfig } from '../core/base-pattern.js';
 import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/config.js';
 
 /** WorkerFn is I/O-bound work run by a pool worker goroutine on this thread; `ctx` is canceled on timeout, abort or stop. */
@@ -56,6 +56,25 @@ export interface ResolvedPoolConfig<TIn, TOut> extends WorkerPoolConfig<TIn, TOu
 
 const TASK = Symbol.for('gocsp.task');
 
+/** POOL_KEYS are the keys of WorkerPoolConfig. */
+export const POOL_KEYS: readonly string[] = Object.freeze([
+  ...PATTERN_KEYS,
+  'minWorkers',
+  'maxWorkers',
+  'idleTimeout',
+  'taskTimeout',
+  'enableAutoScaling',
+  'scalingThreshold',
+  'scalingInterval',
+  'worker',
+  'task',
+  'queueSize',
+  'onFull',
+  'loadBalancing',
+  'heartbeatInterval',
+  'stuckAfter',
+]);
+
 function durationOrInfinity(owner: string, option: string, v: unknown): number {
   return v === Infinity ? Infinity : positive(owner, option, v);
 }
@@ -65,8 +84,8 @@ export function resolvePoolConfig<TIn, TOut>(
   owner: string,
   c: Partial<WorkerPoolConfig<TIn, TOut>> | undefined,
 ): ResolvedPoolConfig<TIn, TOut> {
-  const o = options(owner, c);
-  const base = resolvePatternConfig(owner, o);
+  const o = options(owner, c, POOL_KEYS);
+  const base = resolvePatternConfig(owner, o, POOL_KEYS);
   const minWorkers = nonNegativeInt(owner, 'minWorkers', o.minWorkers ?? 1);
   const maxWorkers = positiveInt(owner, 'maxWorkers', o.maxWorkers ?? Math.max(minWorkers, 4));
   if (maxWorkers < minWorkers) {

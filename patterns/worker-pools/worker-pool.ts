@@ -9,7 +9,7 @@ import { oneOf, options } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import type { HealthStatus } from './health.js';
-import type { ResolvedPoolConfig, WorkerPoolConfig } from './pool-config.js';
+import { POOL_KEYS, type ResolvedPoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { PoolCore, type StopMode } from './pool-core.js';
 import type { PoolMetrics } from './pool-metrics.js';
 
@@ -30,7 +30,7 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
   #stopMode: StopMode = 'drain';
 
   protected constructor(config: Partial<WorkerPoolConfig<TIn, TOut>>, resolved: ResolvedPoolConfig<TIn, TOut>) {
-    super({ ...config, name: resolved.name }); // resolved already validated config and named the pool
+    super({ ...config, name: resolved.name }, POOL_KEYS); // resolved already validated config and named the pool
     this.poolConfig = resolved;
     this.core = new PoolCore(resolved, {
       owner: this.config.name,
@@ -119,7 +119,7 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    */
   override stop(opts?: StopOptions): Promise<void> {
     try {
-      const o = options(this.config.name, opts);
+      const o = options(this.config.name, opts, ['mode']);
       this.#stopMode = oneOf(this.config.name, 'mode', ['drain', 'cancel'] as const, o.mode ?? 'drain');
     } catch (e) {
       return Promise.reject(e);
@@ -168,7 +168,7 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
 
 function cancelOf(owner: string, opts: SubmitOptions | undefined): Cancel {
   if (opts === undefined) return undefined;
-  const o = options(owner, opts);
+  const o = options(owner, opts, ['signal', 'cancel']);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`${owner}: signal must be an AbortSignal, got ${typeof o.signal}`);
   }

@@ -98,14 +98,19 @@ export class Waiter implements Holder {
     this.sel?.unclaim?.();
   }
 
-  /** fail completes the operation with a panic (a parked send whose channel was closed). */
+  /**
+   * fail completes the operation with a panic (a parked send whose channel was closed; a parked receive whose shared
+   * channel's value or memory turned out corrupted).
+   */
   fail(err: Error): void {
     if (this.sel !== null) {
       this.sel.failed(this, err);
     } else {
       parkEnd(this.park);
       unhold(this);
-      this.reject(err);
+      // A receive keeps no reject (see promise()): resolving with a rejected promise rejects it all the same.
+      if (this.mode === SEND) this.reject(err);
+      else (this.resolve as (v: unknown) => void)(Promise.reject(err));
     }
   }
 

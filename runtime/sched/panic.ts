@@ -6,7 +6,8 @@
  * a test sees it as a rejection.
  */
 import { writeSync } from 'node:fs';
-import { PanicError } from '../errors.js';
+import { InvalidArgumentError, PanicError } from '../errors.js';
+import { describe } from '../validate.js';
 import type { Bubble } from './bubble.js';
 
 /** PanicHandler receives an unrecovered goroutine panic and the goroutine's id. */
@@ -16,12 +17,17 @@ let handler: PanicHandler | null = null;
 
 /**
  * setPanicHandler installs `h` to receive every unrecovered goroutine panic instead of the default report and exit;
- * `null` restores the default. It returns the previous handler.
+ * `null` restores the default. It returns the previous handler. It throws InvalidArgumentError for anything but a
+ * function or null, leaving the handler in place (a bad handler would only fail at the next panic, which it would
+ * then hide).
  *
  * @example
  * setPanicHandler((err, id) => logger.error({ goroutine: id, err }));
  */
 export function setPanicHandler(h: PanicHandler | null): PanicHandler | null {
+  if (h !== null && typeof h !== 'function') {
+    throw new InvalidArgumentError(`setPanicHandler: handler must be a function or null, got ${describe(h)}`);
+  }
   const prev = handler;
   handler = h;
   return prev;

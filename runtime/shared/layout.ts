@@ -3,6 +3,7 @@
  *
  *   +-----------------------------------------------------------------------------------------------+
  *   | control (cache line 0): LOCK  CLOSED  CAP  SLOT_BYTES  SEQ  ID  RECV_MASK[2]  SEND_MASK[2]     |
+ *   |                         ... CODEC (word 15)                                                   |
  *   | TAIL (cache line 1), HEAD (cache line 2): the buffered ring's positions (ring.ts)              |
  *   +-----------------------------------------------------------------------------------------------+
  *   | unbuffered: offers, MAX_THREADS x 2 records of OFFER_WORDS Int32                              |
@@ -20,6 +21,9 @@
  * read and written under LOCK. RECV_MASK / SEND_MASK have bit `slot` set while that thread has goroutines parked
  * receiving / sending; they change by Atomics.or/and, and wakers read them after their change.
  *
+ * CAP, SLOT_BYTES and CODEC (a stamp of the codec the channel was made with, chan-memory.ts) never change after the
+ * channel is made: a thread rebuilding the channel from a wire checks its codec and the buffer's size against them.
+ *
  * An offer is how a parked operation of an unbuffered channel is visible to other threads (Go's sudog in a wait
  * queue): a thread publishes at most one offer per direction, for the oldest of its parked operations, naming that
  * operation's ticket. A partner claims the ticket, then moves the value through the offer's value slot.
@@ -35,6 +39,8 @@ export const SEQ = 4;
 export const ID = 5;
 export const RECV_MASK = 6;
 export const SEND_MASK = 8;
+/** CODEC: the last word of the control line, the stamp of the channel's codec (chan-memory.ts codecStamp). */
+export const CODEC = 15;
 /** TAIL and HEAD: 16 words (64 bytes, one cache line) apart from the control words and from each other. */
 export const TAIL = 16;
 export const HEAD = 32;

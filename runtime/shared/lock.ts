@@ -6,10 +6,15 @@
  * publish with a final store, so a section cut short by a thread's death leaves no half-visible state behind.
  *
  * The main thread must never block in Atomics.wait, and a synchronous operation (trySend, a select with default)
- * cannot yield, so acquiring spins. A worker that has spun for long falls back to short Atomics.wait naps.
+ * cannot yield, so acquiring spins. A worker that has spun for long falls back to short Atomics.wait naps. The spin is
+ * bounded (spin-limit.ts): a lock word holding this thread's own token, or a live owner that keeps the lock for
+ * SPIN_LIMIT_MS, is a SharedMemoryError, never an endless loop. (A thread that dies holding the lock is seen dead
+ * only once its exit has been processed on the main thread's event loop, which a spinning main thread cannot do.)
  */
 import { isMainThread } from 'node:worker_threads';
+import { SharedMemoryError } from '../errors.js';
 import { isOwnerAlive, onJoin, ownerToken } from './registry.js';
+import { spinCheck } from './spin-limit.js';
 
 const SPINS_BEFORE_CHECK = 1024;
 
@@ -28,13 +33,21 @@ onJoin(() => {
 
 function contended(words: Int32Array, i: number): void {
   const me = owner;
+  let start = 0;
   for (let n = 1; ; n++) {
     const owner = Atomics.load(words, i);
     if (owner === 0) {
       if (Atomics.compareExchange(words, i, 0, me) === 0) return;
+    } else if (owner === me) {
+      // Critical sections never re-enter and never run user code: this thread cannot hold the lock it is taking.
+      throw new SharedMemoryError(
+        "shared lock: held by this very thread: something other than gocsp wrote into the object's memory",
+      );
     } else if (n % SPINS_BEFORE_CHECK === 0) {
       // The owner may have died holding it: take it over.
       if (!isOwnerAlive(owner) && Atomics.compareExchange(words, i, owner, me) === owner) return;
+      // A live owner leaves within microseconds; one that does not is stuck or the word is not a lock (spin-limit.ts).
+      start = spinCheck(start, `shared lock: held by thread ${(owner & 127) - 1}, which`);
       if (!isMainThread) Atomics.wait(words, i, owner, 0.05);
     }
   }

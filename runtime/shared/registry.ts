@@ -25,6 +25,7 @@
  * with the next generation, so a stale reference to its previous use can never claim it.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { describe } from '../validate.js';
 
 /** MAX_THREADS is how many threads a program's registry can hold at once (a dead thread's slot is reused). */
 export const MAX_THREADS = 64;
@@ -74,6 +75,12 @@ export function registryWords(): Int32Array {
  */
 export function adopt(sab: SharedArrayBuffer, creator = false, reserved = -1): void {
   if (buffer === sab) return;
+  if (!(sab instanceof SharedArrayBuffer) || sab.byteLength !== WORDS * 4) {
+    throw new InvalidArgumentError(
+      `gocsp: registry must be the thread registry of a gocsp runtime (a SharedArrayBuffer of ${WORDS * 4} bytes), ` +
+        `got ${describe(sab)}`,
+    );
+  }
   const w = new Int32Array(sab);
   if (creator) {
     w[KEY] = (Math.random() * 2 ** 31) | 0;
@@ -200,6 +207,8 @@ export function ticketWord(t: number): number {
 
 /** claim tries to take ticket `t` in generation word `expect` (as read at registration); true if it did. */
 export function claim(t: number, expect: number): boolean {
+  // t comes from shared memory (an offer): an index outside the ticket words is corruption, never a ticket.
+  if (!(t >= TICKETS_BASE && t < WORDS)) return false;
   return Atomics.compareExchange(words, t, expect, expect + 1) === expect;
 }
 

@@ -35,7 +35,9 @@
  * loads before they are reported.
  */
 
+import { SharedMemoryError } from '../errors.js';
 import { isOwnerAlive, MAX_THREADS } from './registry.js';
+import { SPIN_CHECK_EVERY, spinCheck } from './spin-limit.js';
 
 /** The results of reservePush / reservePop that are not a position. */
 export const RING_FULL = -1;
@@ -135,13 +137,20 @@ export class Ring {
    */
   reservePush(): number {
     const w = this.#w;
-    for (let retry = false; ; retry = true) {
+    // Bounds (spin-limit.ts): a round that saw a slot ahead of TAIL is repeated only after TAIL moved, so seeing the
+    // same stale slot twice means corrupted memory; and the clock bounds a loop on memory that keeps changing.
+    let staleT = -1;
+    let staleSeq = 0;
+    let start = 0;
+    for (let retry = false, rounds = 1; ; retry = true, rounds++) {
       // Plain reads the first time round only: a retry must see the other threads' progress, and a compiler may
       // reuse a plain read across iterations that contain no atomic operation.
       const t = retry ? Atomics.load(w, this.#tail) : w[this.#tail]!;
       if (t >= CLOSED_BIT) return RING_CLOSED;
+      if (t < 0 || t >= this.#limit) throw this.#corrupt(`TAIL holds position ${t}, outside [0, ${this.#limit})`);
       const i = this.#seqIndex(t);
-      const d = this.#sendable(retry ? Atomics.load(w, i) : w[i]!, t);
+      const seq = retry ? Atomics.load(w, i) : w[i]!;
+      const d = this.#sendable(seq, t);
       if (d === 0) {
         // A CAS on the word without CLOSED_BIT: it fails if the channel closed meanwhile.
         if (Atomics.compareExchange(w, this.#tail, t, this.#next(t)) === t) {
@@ -151,8 +160,17 @@ export class Ring {
       } else if (d < 0) {
         // The slot still holds the value of the previous lap: full, unless TAIL moved on (or closed) meanwhile.
         if (Atomics.load(w, this.#tail) === t && this.#sendable(Atomics.load(w, i), t) < 0) return RING_FULL;
+      } else {
+        // d > 0: the slot is past position t, so another sender took t and TAIL moved on; try the next.
+        if (retry) {
+          // Two atomic rounds, the same position and the same stale slot: nothing moved, nothing will.
+          if (t === staleT && seq === staleSeq) throw this.#corrupt(`slot of position ${t} holds SEQ ${seq}`);
+          staleT = t;
+          staleSeq = seq;
+        }
       }
-      // d > 0, a lost CAS or a moved TAIL: another sender took position t; try the next.
+      // A lost CAS or a moved TAIL: another sender took position t; try the next.
+      if ((rounds & (SPIN_CHECK_EVERY - 1)) === 0) start = spinCheck(start, 'shared channel: a send');
     }
   }
 
@@ -181,16 +199,31 @@ export class Ring {
    */
   reservePop(): number {
     const w = this.#w;
-    for (let retry = false; ; retry = true) {
+    // Bounds: as in reservePush, a stale slot (ahead of HEAD, or skipped for another position) seen twice over an
+    // unmoved HEAD is corrupted memory, and the clock bounds the rest.
+    let staleH = -1;
+    let staleSeq = 0;
+    let start = 0;
+    for (let retry = false, rounds = 1; ; retry = true, rounds++) {
+      if ((rounds & (SPIN_CHECK_EVERY - 1)) === 0) start = spinCheck(start, 'shared channel: a receive');
       const h = retry ? Atomics.load(w, this.#head) : w[this.#head]!; // plain the first time only: see reservePush
+      if (h < 0 || h >= this.#limit) throw this.#corrupt(`HEAD holds position ${h}, outside [0, ${this.#limit})`);
       const i = this.#seqIndex(h);
       const seq = retry ? Atomics.load(w, i) : w[i]!;
       if (seq >= SKIP) {
         // A dead sender's position (recover): step over it, freeing its slot for the next lap.
-        if (seq - SKIP === 2 * h + 1 && Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) {
-          w[this.#mine + POP] = h + 1;
-          this.#free(h);
-          w[this.#mine + POP] = 0;
+        if (seq - SKIP === 2 * h + 1) {
+          if (Atomics.compareExchange(w, this.#head, h, this.#next(h)) === h) {
+            w[this.#mine + POP] = h + 1;
+            this.#free(h);
+            w[this.#mine + POP] = 0;
+          }
+        } else {
+          if (retry) {
+            if (h === staleH && seq === staleSeq) throw this.#corrupt(`slot of position ${h} holds SEQ ${seq}`);
+            staleH = h;
+            staleSeq = seq;
+          }
         }
         continue;
       }
@@ -200,7 +233,15 @@ export class Ring {
           w[this.#mine + POP] = h + 1;
           return h;
         }
-      } else if (d < 0) {
+      } else if (d > 0) {
+        // The slot is past position h: another receiver took h and HEAD moved on.
+        if (retry) {
+          // Two atomic rounds, the same position and the same stale slot: nothing moved, nothing will.
+          if (h === staleH && seq === staleSeq) throw this.#corrupt(`slot of position ${h} holds SEQ ${seq}`);
+          staleH = h;
+          staleSeq = seq;
+        }
+      } else {
         if (Atomics.load(w, this.#head) !== h || this.#diff(Atomics.load(w, i), 2 * h + 1) === 0) continue;
         // Nothing published at h. Closed and drained only if no sender holds a position at or after h either (a
         // sender that claimed one before the close is still writing: its value comes first). The flag is set
@@ -219,7 +260,9 @@ export class Ring {
 
   /** canPop reports whether a value is published at HEAD (a hint: another receiver may take it first). */
   canPop(ahead = 0): boolean {
-    const h = this.#plus(Atomics.load(this.#w, this.#head), Math.min(ahead, this.#cap - 1));
+    const h0 = Atomics.load(this.#w, this.#head);
+    if (h0 < 0 || h0 >= this.#limit) return true; // corrupted: reservePop reports it
+    const h = this.#plus(h0, Math.min(ahead, this.#cap - 1));
     return (Atomics.load(this.#w, this.#seqIndex(h)) & ~SKIP) === 2 * h + 1;
   }
 
@@ -245,6 +288,7 @@ export class Ring {
   canPush(ahead = 0): boolean {
     const t0 = Atomics.load(this.#w, this.#tail);
     if (t0 >= CLOSED_BIT) return false;
+    if (t0 < 0 || t0 >= this.#limit) return true; // corrupted: reservePush reports it
     const t = this.#plus(t0, Math.min(ahead, this.#cap - 1));
     return Atomics.load(this.#w, this.#seqIndex(t)) === 2 * t;
   }
@@ -272,7 +316,7 @@ export class Ring {
     // HEAD first: it never passes TAIL, so TAIL read after it is at or past it (modulo the wrap).
     const h = Atomics.load(this.#w, this.#head);
     const n = this.#ahead(Atomics.load(this.#w, this.#tail) & POS_MASK, h);
-    return n > this.#cap ? this.#cap : n;
+    return n > this.#cap ? this.#cap : n < 0 ? 0 : n; // clamped: corrupted positions must not give a negative len
   }
 
   /**
@@ -285,8 +329,9 @@ export class Ring {
     const push = Atomics.load(w, rec + PUSH);
     if (push !== 0) {
       const p = push - 1;
-      // Claimed (TAIL past p) and not received yet (HEAD at or before p), and still unpublished.
-      const claimed = this.#ahead(Atomics.load(w, this.#tail) & POS_MASK, p);
+      // Claimed (TAIL past p) and not received yet (HEAD at or before p), and still unpublished. A position outside
+      // the ring (corrupted memory) was never claimed: the record is only cleared.
+      const claimed = p < 0 || p >= this.#limit ? 0 : this.#ahead(Atomics.load(w, this.#tail) & POS_MASK, p);
       if (claimed >= 1 && claimed <= this.#cap && this.#ahead(p, Atomics.load(w, this.#head)) < this.#cap) {
         Atomics.compareExchange(w, this.#seqIndex(p), 2 * p, (2 * p + 1) | SKIP);
       }
@@ -295,10 +340,10 @@ export class Ring {
     const pop = Atomics.load(w, rec + POP);
     if (pop !== 0) {
       const h = pop - 1;
-      const taken = this.#ahead(Atomics.load(w, this.#head), h);
-      const seq = Atomics.load(w, this.#seqIndex(h));
-      if (taken >= 1 && taken <= this.#cap && (seq & ~SKIP) === 2 * h + 1) {
-        Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * this.#plus(h, this.#cap));
+      const taken = h < 0 || h >= this.#limit ? 0 : this.#ahead(Atomics.load(w, this.#head), h);
+      if (taken >= 1 && taken <= this.#cap) {
+        const seq = Atomics.load(w, this.#seqIndex(h));
+        if ((seq & ~SKIP) === 2 * h + 1) Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * this.#plus(h, this.#cap));
       }
       Atomics.compareExchange(w, rec + POP, pop, 0);
     }
@@ -318,6 +363,13 @@ export class Ring {
   #ahead(a: number, b: number): number {
     const n = a - b;
     return n < 0 ? n + this.#limit : n;
+  }
+
+  /** #corrupt is the error of a ring whose words contradict each other. */
+  #corrupt(what: string): SharedMemoryError {
+    return new SharedMemoryError(
+      `shared channel: ring corrupted (${what}): something other than its codec wrote into the channel's memory`,
+    );
   }
 
   #seqIndex(p: number): number {

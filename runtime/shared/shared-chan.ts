@@ -22,7 +22,7 @@
  * Invariant: every completion of a parked operation first claims its waiter (Waiter.claim / its ticket). Every change
  * that may let a parked operation of another thread proceed is followed by a wake of that thread.
  */
-import { ChannelClosedError, CloseOfClosedChannelError, InvalidArgumentError } from '../errors.js';
+import { ChannelClosedError, CloseOfClosedChannelError, InvalidArgumentError, isSharedMemoryError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
 import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { Chan, RecvResult } from '../chan/types.js';
@@ -64,6 +64,8 @@ import { watchDeaths } from './sync/recovery.js';
 import { claimTicket, Ticket } from './ticket.js';
 import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from './wire.js';
 import { codecFromWire } from './codecs/from-wire.js';
+import { checkCodec } from './codecs/check-codec.js';
+import { allocateChan, checkChanMemory } from './chan-memory.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
@@ -376,6 +378,37 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
    */
   #repoll(remote: boolean | null): void {
     const done: Deferred[] = [];
+    try {
+      this.#repollInto(remote, done);
+    } catch (e) {
+      // Corrupted memory: fail this thread's operations parked here, rather than throw into the parker (or a
+      // microtask) and leave them parked for ever.
+      if (!isSharedMemoryError(e)) throw e;
+      this.#failParked(e, done);
+    }
+    for (const f of done) f();
+    this.#idleCheck();
+  }
+
+  /** #failParked fails every local operation parked on this channel with `e` (their selects, if still open). */
+  #failParked(e: Error, done: Deferred[]): void {
+    for (const q of [this.#recvq, this.#sendq]) {
+      for (let wt = q.head; wt !== null; ) {
+        const next = wt.next;
+        q.remove(wt);
+        // A plain operation's ticket is claimed too, so that no partner completes it afterwards.
+        const mine = wt.sel === null ? (this.#tickets.get(wt)?.claim(), true) : wt.claim();
+        const ww = wt;
+        if (mine) done.push(() => (this.#finished(ww), ww.fail(e)));
+        wt = next;
+      }
+    }
+    this.#setMaskBit(RECV_MASK, false);
+    this.#setMaskBit(SEND_MASK, false);
+  }
+
+  /** #repollInto is #repoll's work, collecting the completions to run into `done`. */
+  #repollInto(remote: boolean | null, done: Deferred[]): void {
     const ring = this.#ring;
     let wakeRecv = false;
     let wakeSend = false;
@@ -408,8 +441,6 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     if (done.length > 0 && remote !== null) this.#remote = remote;
     if (wakeRecv) this.#wakeMask(RECV_MASK);
     if (wakeSend) this.#wakeMask(SEND_MASK);
-    for (const f of done) f();
-    this.#idleCheck();
   }
 
   #spinRecv(): unknown {
@@ -847,7 +878,8 @@ const forget = new FinalizationRegistry<number>((id) => {
  * `make(chan T, capacity)` for values that cross threads. Post it to a worker or pass it to a goroutine on a worker
  * and it is rebuilt there, bound to the same memory.
  *
- * Throws InvalidArgumentError for a bad capacity or codec.
+ * Throws InvalidArgumentError for a bad capacity or codec (checkCodec names the bad field), or a channel of more than
+ * 4 GiB (capacity times the slot, MAX_CHAN_BYTES).
  *
  * @example
  * const results = sharedChan(int32, 1024);
@@ -859,11 +891,9 @@ export function sharedChan<T>(codec: Codec<T>, capacity = 0): SharedChan<T> {
   if (capacity > MAX_RING_CAP) {
     throw new InvalidArgumentError(`sharedChan: capacity must be at most ${MAX_RING_CAP} (got ${capacity})`);
   }
-  if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function') {
-    throw new InvalidArgumentError('sharedChan: codec must be a gocsp codec (int32, string(), json(), ...)');
-  }
-  const g = geometry(capacity, codec.slotBytes);
-  const ch = new SharedChan<T>(new SharedArrayBuffer(g.totalBytes), codec, { cap: capacity });
+  checkCodec('sharedChan', codec);
+  const sab = allocateChan('sharedChan', codec as Codec<unknown>, capacity);
+  const ch = new SharedChan<T>(sab, codec, { cap: capacity });
   instances.set(ch.id, new WeakRef(ch as SharedChan<unknown>));
   forget.register(ch, ch.id);
   return ch;
@@ -882,6 +912,9 @@ export function rebuildSharedChan<T>(sab: SharedArrayBuffer, codec: Codec<T>): S
 
 
 registerWireKind(SHARED_CHAN_KIND, (w) => {
+  // Check everything before joining the registry (which takes a slot) or binding to the buffer.
+  const codec = codecFromWire(w['codec'] as CodecWire);
+  const sab = checkChanMemory('fromWire', w['sab'], codec);
   adopt(w['registry'] as SharedArrayBuffer);
-  return rebuildSharedChan(w['sab'] as SharedArrayBuffer, codecFromWire(w['codec'] as CodecWire));
+  return rebuildSharedChan(sab, codec);
 });

@@ -7,6 +7,7 @@
  * (registered by the module that defines the kind) and returns an object bound to the same shared memory.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { describe } from '../validate.js';
 
 /** TO_WIRE is the method a shared object implements to describe itself for another thread. */
 export const TO_WIRE: unique symbol = Symbol.for('gocsp.toWire');
@@ -42,13 +43,44 @@ export function isWire(v: unknown): v is Wire {
   return typeof v === 'object' && v !== null && typeof (v as Partial<Wire>)[WIRE_KIND] === 'string';
 }
 
-/** toWire describes a shared object for another thread. */
+/**
+ * toWire describes a shared object (a shared channel, a shared sync object) for another thread: plain data to post
+ * to a worker, which rebuilds it with fromWire. It throws InvalidArgumentError for anything else, a local channel
+ * included (it lives in one thread's memory: make a sharedChan to cross threads).
+ *
+ * @example
+ * worker.postMessage(toWire(sharedChan(codec.int32, 16)));
+ */
 export function toWire(v: Wireable): Wire {
+  if (!isWireable(v)) {
+    const c = v as { send?: unknown; recv?: unknown } | null;
+    const local = typeof c === 'object' && c !== null && typeof c.send === 'function' && typeof c.recv === 'function';
+    throw new InvalidArgumentError(
+      local
+        ? 'toWire: a local channel cannot cross threads; make a shared channel (sharedChan) to pass it to another thread'
+        : `toWire: value must be a shared object (a shared channel or a shared sync object), got ${describe(v)}`,
+    );
+  }
   return v[TO_WIRE]();
 }
 
-/** fromWire rebuilds a shared object from its wire description (the kind's module must have been loaded). */
+/**
+ * fromWire rebuilds a shared object from its wire description (what toWire made, posted from any thread of the same
+ * program), bound to the same shared memory. On the thread that holds the object already, it returns that object.
+ *
+ * It throws InvalidArgumentError for anything that is not such a description, a kind this thread has not loaded, or
+ * a description whose memory does not match it (a buffer too short, a channel's codec other than the one it was made
+ * with): nothing is bound and no memory is written.
+ *
+ * @example
+ * const ch = fromWire(msg) as SharedChan<number>; // msg: a toWire(ch) posted to this worker
+ */
 export function fromWire(w: Wire): unknown {
+  if (!isWire(w)) {
+    throw new InvalidArgumentError(
+      `fromWire: wire must be what toWire made (an object with a string ${WIRE_KIND}), got ${describe(w)}`,
+    );
+  }
   const rebuild = kinds.get(w[WIRE_KIND]);
   if (rebuild === undefined) {
     throw new InvalidArgumentError(`fromWire: unknown shared object kind ${JSON.stringify(w[WIRE_KIND])}`);

@@ -61,7 +61,9 @@ class ChanIterator<T> implements AsyncIterator<T, undefined> {
     if (ctx.err() !== null) throw cause(ctx);
     const r = ch?.tryRecv() ??
       (await select([
-        recvCase(ch, (value, ok): RecvResult<T> | typeof CANCELED => ({ value, ok })),
+        recvCase(ch, (value, ok): RecvResult<T> | typeof CANCELED =>
+        ok ? { value: value as T, ok: true } : { value: undefined, ok: false },
+      ),
         recvCase(ctx.done(), (): RecvResult<T> | typeof CANCELED => CANCELED),
       ]));
     if (r === CANCELED) throw cause(ctx);

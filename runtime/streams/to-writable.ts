@@ -117,7 +117,9 @@ class Sink<T> {
   /** recv parks on the channel and on the run context; CANCELED if the context is done first. */
   #recv(): Promise<RecvResult<T> | typeof CANCELED> {
     return select([
-      recvCase(this.#ch, (value, ok): RecvResult<T> | typeof CANCELED => ({ value, ok })),
+      recvCase(this.#ch, (value, ok): RecvResult<T> | typeof CANCELED =>
+        ok ? { value: value as T, ok: true } : { value: undefined, ok: false },
+      ),
       recvCase(this.#ctx.done(), (): RecvResult<T> | typeof CANCELED => CANCELED),
     ]);
   }

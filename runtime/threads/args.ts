@@ -30,7 +30,7 @@ export interface Encoded<T> {
  */
 export function encode<T>(v: T, where: string): Encoded<T> {
   const w = new Walk(where);
-  const value = w.encode(v, '') as T;
+  const value = w.walk(v, '') as T;
   return { value, wired: w.wired };
 }
 
@@ -46,7 +46,7 @@ export function encodeArgs(api: string, args: readonly unknown[]): Encoded<unkno
   }
   if (i === args.length) return { value: out, wired: false };
   const w = new Walk(`${api}: argument `);
-  for (; i < args.length; i++) out[i] = w.encode(args[i], String(i));
+  for (; i < args.length; i++) out[i] = w.walk(args[i], String(i));
   return { value: out, wired: w.wired };
 }
 
@@ -89,10 +89,37 @@ const LOCAL_CHAN_HINT = '; create a shared channel (sharedChan) to pass it to an
 /** prototypes already examined: true if the prototype chain below Object.prototype defines methods. */
 const methodsOf = new WeakMap<object, boolean>();
 
+/**
+ * MAX_DEPTH is how deeply containers (arrays, plain objects, Maps, Sets) may nest in a value that crosses threads.
+ * Structured clone recurses once per level and overflows the stack at about 3000 levels (fewer when called from deep
+ * in a stack), so a deeper value is refused at the call instead, with a named error.
+ */
+export const MAX_DEPTH = 1000;
+
 class Walk {
   wired = false;
   readonly #seen = new Set<object>();
+  #depth = 0;
   constructor(readonly where: string) {}
+
+  /** walk is encode at the top of one value (`path` names it): too deep, or a stack overflow, is a named error. */
+  walk(v: unknown, path: string): unknown {
+    this.#depth = 0;
+    try {
+      return this.encode(v, path);
+    } catch (e) {
+      // A stack that was nearly full before the walk started can overflow short of MAX_DEPTH.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw this.#tooDeep(path);
+      throw e;
+    }
+  }
+
+  #tooDeep(path: string): InvalidArgumentError {
+    return new InvalidArgumentError(
+      `${this.where}${path} nests more than ${MAX_DEPTH} levels deep (arrays, objects, Maps or Sets inside each ` +
+        'other), which cannot cross threads',
+    );
+  }
 
   encode(v: unknown, path: string): unknown {
     switch (typeof v) {
@@ -113,8 +140,23 @@ class Walk {
     // A repeated reference (or a cycle) was checked where first met; structured clone preserves the sharing.
     if (this.#seen.has(v)) return v;
     this.#seen.add(v);
-    if (Array.isArray(v)) return this.#array(v, path);
     if (isClonableLeaf(v)) return v;
+    if (++this.#depth > MAX_DEPTH) throw this.#tooDeep(this.#root(path));
+    try {
+      return this.#container(v, path);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /** #root is the top-level part of `path` (the argument's index): a path 1000 levels deep says nothing more. */
+  #root(path: string): string {
+    const m = /^[^.[]*/.exec(path);
+    return m === null ? path : m[0];
+  }
+
+  #container(v: object, path: string): unknown {
+    if (Array.isArray(v)) return this.#array(v, path);
     if (v instanceof Map) return this.#map(v, path);
     if (v instanceof Set) return this.#set(v, path);
     const proto: unknown = Object.getPrototypeOf(v);

@@ -4,11 +4,15 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
-import { describe } from '../validate.js';
+import { MAX_THREADS } from '../shared/registry.js';
+import { checkOptions, describe } from '../validate.js';
 
 /** ThreadsOptions configure the scheduler (configureThreads). */
 export interface ThreadsOptions {
-  /** threads is how many worker threads run task goroutines. Default: os.availableParallelism(). */
+  /**
+   * threads is how many worker threads run task goroutines, from 1 to 63 (MAX_WORKERS: 64 threads at once in a
+   * program, the main thread included). Default: os.availableParallelism(), at most 63.
+   */
   readonly threads?: number;
   /**
    * goroutinesPerThread caps how many task goroutines run at once on one worker; more wait in the run queue.
@@ -26,15 +30,21 @@ export interface ThreadsConfig {
   readonly resourceLimits: ResourceLimits | undefined;
 }
 
-/** MAX_THREADS bounds `threads`, as a guard against a typo starting thousands of workers. */
-export const MAX_THREADS = 256;
+/**
+ * MAX_WORKERS bounds `threads`: the thread registry has MAX_THREADS (64) slots for the threads that run at once, the
+ * main thread's included, so at most 63 workers can start (more used to start 63 silently).
+ */
+export const MAX_WORKERS = MAX_THREADS - 1;
+
+/** OPTIONS are the keys of ThreadsOptions. */
+const OPTIONS = ['threads', 'goroutinesPerThread', 'resourceLimits'];
 
 /** LIMITS are the keys of Node's Worker resourceLimits. */
 const LIMITS = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
 
 /** defaultConfig is the configuration when configureThreads was never called. */
 export function defaultConfig(): ThreadsConfig {
-  return { threads: availableParallelism(), goroutinesPerThread: Infinity, resourceLimits: undefined };
+  return { threads: Math.min(availableParallelism(), MAX_WORKERS), goroutinesPerThread: Infinity, resourceLimits: undefined };
 }
 
 /** resolveConfig validates `o` and applies the defaults; it throws InvalidArgumentError naming a bad option. */
@@ -42,11 +52,12 @@ export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
   if (typeof o !== 'object' || o === null) {
     throw new InvalidArgumentError(`configureThreads: options must be an object, got ${describe(o)}`);
   }
+  checkOptions('configureThreads', o, OPTIONS);
   const d = defaultConfig();
   const threads = o.threads ?? d.threads;
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_WORKERS) {
     throw new InvalidArgumentError(
-      `configureThreads: threads must be an integer from 1 to ${MAX_THREADS}, got ${describe(o.threads)}`,
+      `configureThreads: threads must be an integer from 1 to ${MAX_WORKERS}, got ${describe(o.threads)}`,
     );
   }
   const gpt = o.goroutinesPerThread ?? d.goroutinesPerThread;

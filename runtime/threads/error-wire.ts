@@ -3,7 +3,11 @@
  * name and code lost, so a thrown value crosses as plain data instead and is rebuilt into the right class:
  *
  *   { name, code?, message, stack?, fatal?, cause? }   an Error (cause: the same shape, recursively)
- *   { value }                                          any other thrown value that can be cloned (`throw 'boom'`)
+ *   { value }                                          any other thrown value (`throw 'boom'`, `throw { code: 42 }`)
+ *
+ * A thrown value that is not an Error crosses as a structured clone, so it arrives equal to what was thrown (a
+ * string, a number, null, undefined, an array, a plain object...), as a throw on one thread would. Parts that cannot
+ * be cloned (a method, a symbol, a Promise) are replaced one by one by their text, keeping the rest equal.
  *
  * errorFromWire rebuilds, in this order: a class registered for the code (the PanicError subclasses of
  * runtime/errors.ts, ThreadDiedError, TaskModuleError; registerErrorCode adds more); a built-in class by name
@@ -17,6 +21,7 @@ import {
   DeadlockError,
   InvalidArgumentError,
   PanicError,
+  SharedMemoryError,
   SyncMisuseError,
 } from '../errors.js';
 import { TaskModuleError, ThreadDiedError } from './errors.js';
@@ -47,6 +52,7 @@ const byCode = new Map<string, Rebuild>([
   ['ERR_DEADLOCK', (w) => new DeadlockError(w.message)],
   ['ERR_THREAD_DIED', (w) => new ThreadDiedError(w.message, -1)],
   ['ERR_TASK_MODULE', (w) => new TaskModuleError(w.message)],
+  ['ERR_SHARED_MEMORY', (w) => new SharedMemoryError(w.message)],
 ]);
 
 const builtins: Record<string, new (message: string) => Error> = {
@@ -115,12 +121,64 @@ function setProp(e: Error, key: string, value: unknown): void {
   Object.defineProperty(e, key, { value, writable: true, configurable: true, enumerable });
 }
 
-/** clonableOrString keeps a thrown non-Error value if it crosses a thread as it is, else renders it. */
+/** clonableOrString keeps a thrown non-Error value if it crosses a thread as it is, else its clonable parts. */
 function clonableOrString(v: unknown): unknown {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol')) return v;
   try {
     return structuredClone(v);
   } catch {
-    return String(v);
+    return clonableCopy(v, new Map(), 0);
   }
+}
+
+/** MAX_COPY_DEPTH bounds clonableCopy on a deep value (structured clone gives up near 3000 levels anyway). */
+const MAX_COPY_DEPTH = 1000;
+
+/**
+ * clonableCopy copies `v` as structured clone would (own enumerable properties of objects, entries of Maps and
+ * Sets, shared references and cycles kept), with each part that cannot be cloned replaced by its text: a function by
+ * `[Function name]`, a symbol by its description, anything else by String(part).
+ */
+function clonableCopy(v: unknown, seen: Map<object, unknown>, depth: number): unknown {
+  if (typeof v === 'function') return `[Function ${v.name || 'anonymous'}]`;
+  if (typeof v === 'symbol') return v.toString();
+  if (typeof v !== 'object' || v === null) return v;
+  if (seen.has(v)) return seen.get(v);
+  if (depth >= MAX_COPY_DEPTH) return String(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    seen.set(v, out);
+    for (const x of v) out.push(clonableCopy(x, seen, depth + 1));
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    seen.set(v, out);
+    for (const [k, x] of v) out.set(clonableCopy(k, seen, depth + 1), clonableCopy(x, seen, depth + 1));
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set<unknown>();
+    seen.set(v, out);
+    for (const x of v) out.add(clonableCopy(x, seen, depth + 1));
+    return out;
+  }
+  try {
+    const out = structuredClone(v); // a leaf that clones whole: Date, RegExp, typed arrays, Error...
+    seen.set(v, out);
+    return out;
+  } catch {
+    // an object with a part that does not clone (or a class instance with one): copy property by property
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null && !hasOwnData(v)) return String(v); // a Promise, a WeakMap...
+  const out: Record<string, unknown> = {};
+  seen.set(v, out);
+  for (const k of Object.keys(v)) out[k] = clonableCopy((v as Record<string, unknown>)[k], seen, depth + 1);
+  return out;
+}
+
+/** hasOwnData reports whether an object has own enumerable properties (a class instance carrying data). */
+function hasOwnData(v: object): boolean {
+  return Object.keys(v).length > 0;
 }

@@ -18,11 +18,12 @@ let early: Job[] = [];
 /**
  * configureThreads sets how the scheduler runs task goroutines; call it before the first one (or after
  * shutdownThreads). Options and defaults:
- * - `threads`: worker threads, default os.availableParallelism();
+ * - `threads`: worker threads, from 1 to 63 (64 threads at once in a program, main included), default
+ *   os.availableParallelism() (at most 63);
  * - `goroutinesPerThread`: task goroutines running at once per worker, default Infinity (no cap);
  * - `resourceLimits`: Node's Worker resourceLimits, default none.
  *
- * It throws InvalidArgumentError naming a bad option, or if threads are running.
+ * It throws InvalidArgumentError naming a bad option or an unknown one, or if threads are running.
  *
  * @example
  * configureThreads({ threads: 4, resourceLimits: { maxOldGenerationSizeMb: 512 } });

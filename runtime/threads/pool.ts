@@ -25,7 +25,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../errors.js';
-import { panicked } from '../sched/panic.js';
+import { panicMessage, panicked } from '../sched/panic.js';
 import { decode } from './args.js';
 import type { ThreadsConfig } from './config.js';
 import { errorFromWire } from './error-wire.js';
@@ -293,6 +293,6 @@ function deathMessage(slot: number, ready: boolean, code: number, error: unknown
   const e = error as { message?: unknown; code?: unknown } | undefined;
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return `${died}: out of memory (${String(e.message)})`;
   if (error instanceof Error) return `${died}: uncaught ${error.name}: ${error.message}`;
-  if (error !== undefined) return `${died}: uncaught ${String(error)}`;
+  if (error !== undefined) return `${died}: uncaught ${panicMessage(error)}`; // a plain object as JSON, as a panic
   return `${died}: exited with code ${code}`;
 }

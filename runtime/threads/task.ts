@@ -38,7 +38,9 @@ export interface Marked {
  * With one argument, task() finds the calling module from the call's stack trace: call it directly in the module
  * that defines `fn` (not through a helper of another module). Where the caller is no module file a worker can import
  * (eval, `node -e`), it throws InvalidArgumentError asking for the explicit form, `task(import.meta.url, fn)`. It
- * also throws InvalidArgumentError for an anonymous `fn` or a function already marked as another task.
+ * also throws InvalidArgumentError for a module URL that is not a file: URL (a data: URL would run a string of code
+ * on a worker: only the program's own module files are tasks), an anonymous `fn`, or a function already marked as
+ * another task.
  *
  * @example
  * // primes.ts
@@ -82,6 +84,7 @@ export function task<F extends (...args: never[]) => unknown>(urlOrFn: string | 
     moduleUrl = urlOrFn;
     fn = maybeFn as F;
   }
+  checkModuleUrl('task', moduleUrl);
   checkFunction('task', 'fn', fn);
   if (fn.name === '') {
     throw new InvalidArgumentError('task: fn must be a named function (the worker finds it by its name)');
@@ -94,6 +97,22 @@ export function task<F extends (...args: never[]) => unknown>(urlOrFn: string | 
   const ref: TaskRef = Object.freeze({ url: moduleUrl, name: fn.name });
   Object.defineProperty(fn, TASK, { value: ref, enumerable: false, writable: false, configurable: false });
   return fn;
+}
+
+/**
+ * checkModuleUrl requires a task module's URL to be a file: URL, what import.meta.url is for a module file under
+ * plain Node, tsx and vitest alike: a worker imports that module, and a data: (or http:, node:) URL would make a string
+ * of code, not a file of the program, run on a worker. It throws InvalidArgumentError naming `fn`.
+ *
+ * @example
+ * checkModuleUrl('task', 'data:text/javascript,process.exit()'); // InvalidArgumentError
+ */
+export function checkModuleUrl(fn: string, url: string): void {
+  if (typeof url !== 'string' || !URL.canParse(url) || new URL(url).protocol !== 'file:') {
+    throw new InvalidArgumentError(
+      `${fn}: moduleUrl must be the file: URL of a module of the program (import.meta.url), got ${describe(url)}`,
+    );
+  }
 }
 
 /** taskRef returns the marker of a task, or undefined for any other value. */

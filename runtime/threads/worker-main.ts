@@ -20,7 +20,7 @@ import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
 import { BATCH_MAX, PREFETCH_US, FLAG_REPLY, FLAG_WIRED, type FailedMsg, type FromWorker, type RunMsg } from './protocol.js';
 import { workerInit } from './slot.js';
-import { taskRef } from './task.js';
+import { checkModuleUrl, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
@@ -166,6 +166,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * on this thread; it rejects with TaskModuleError if that throws or calls process.exit (task-module.ts).
  */
 async function findTask(url: string, name: string): Promise<TaskFn> {
+  checkModuleUrl('go', url); // task() checked it; a marker set by hand did not go through task()
   if (/\.[cm]?tsx?$/.test(new URL(url).pathname)) await typescript(url);
   const mod = await importTaskModule(url, slot);
   let found: TaskFn | undefined;

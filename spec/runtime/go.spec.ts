@@ -65,6 +65,23 @@ describe('panics', () => {
     expect(setPanicHandler(null)).toBe(h);
   });
 
+  it('setPanicHandler refuses anything but a function or null, and keeps the handler in place', () => {
+    const h = (): void => {};
+    setPanicHandler(h);
+    for (const [bad, shown] of [
+      ['x', '"x"'],
+      [undefined, 'undefined'],
+      [{}, '{}'],
+      [42, '42'],
+    ] as const) {
+      expect(() => setPanicHandler(bad as never)).toThrow(InvalidArgumentError);
+      expect(() => setPanicHandler(bad as never)).toThrow(
+        `setPanicHandler: handler must be a function or null, got ${shown}`,
+      );
+    }
+    expect(setPanicHandler(null)).toBe(h);
+  });
+
   it('fails a synctest bubble with the panic instead of exiting', async () => {
     await expect(
       synctest.run(async () => {

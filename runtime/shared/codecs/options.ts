@@ -29,28 +29,8 @@ export function firstLine(e: unknown): string {
   return line.length <= 120 ? line : `${line.slice(0, 117)}...`;
 }
 
-/**
- * checkOptions requires `options` to be undefined or a plain object whose keys are all in `known`, and returns it
- * (undefined as {}). An unknown key is an error: `string({ maxbytes: 10 })` should not silently mean 256.
- */
-export function checkOptions(
-  fn: string,
-  options: unknown,
-  known: readonly string[],
-): Readonly<Record<string, unknown>> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${fn}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidArgumentError(
-        `${fn}: unknown option ${JSON.stringify(key)} (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`,
-      );
-    }
-  }
-  return options as Readonly<Record<string, unknown>>;
-}
+/** checkOptions is the one options check of every public API (runtime/validate.ts), used by every factory. */
+export { checkOptions } from '../../validate.js';
 
 /** checkMaxBytes requires an integer in [1, MAX_BYTES_LIMIT]; undefined means `fallback` if there is one. */
 export function checkMaxBytes(fn: string, arg: string, v: unknown, fallback?: number): number {

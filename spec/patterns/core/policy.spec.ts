@@ -76,6 +76,7 @@ describe('config checks', () => {
     expect(() => positive('X', 'rate', -1)).toThrow('X: rate must be a finite number > 0, got -1');
     expect(() => positive('X', 'rate', Number.NaN)).toThrow('got NaN');
     expect(() => oneOf('X', 'mode', ['a', 'b'] as const, 'c')).toThrow('X: mode must be one of "a", "b", got "c"');
-    expect(() => options('X', 5 as unknown as object)).toThrow('X: config must be an object, got 5');
+    expect(() => options('X', 5 as unknown as object, ['a'])).toThrow('X: config must be an object, got 5');
+    expect(() => options('X', { a: 1, b: 2 }, ['a'])).toThrow('X: unknown option "b" (known: "a")');
   });
 });

@@ -7,7 +7,7 @@ import { chan } from '../../../runtime/chan/local-chan.js';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { WaitGroup } from '../../../runtime/sync/wait-group.js';
 import { WIRE_KIND } from '../../../runtime/shared/wire.js';
-import { decode, encode, encodeArgs } from '../../../runtime/threads/args.js';
+import { decode, encode, encodeArgs, MAX_DEPTH } from '../../../runtime/threads/args.js';
 import { SharedCounter } from './tasks/shared.js';
 
 describe('encodeArgs', () => {
@@ -64,6 +64,51 @@ describe('encodeArgs', () => {
   ])('refuses %o with a message naming where and what', (args, message) => {
     expect(() => encodeArgs('go', args)).toThrow(InvalidArgumentError);
     expect(() => encodeArgs('go', args)).toThrow(message);
+  });
+
+  /** nest puts `leaf` `n` levels deep, each level made by `wrap`. */
+  const nest = (n: number, wrap: (inner: unknown) => unknown, leaf: unknown = 1): unknown => {
+    let v = leaf;
+    for (let i = 0; i < n; i++) v = wrap(v);
+    return v;
+  };
+
+  it(`passes values nested up to MAX_DEPTH (${MAX_DEPTH}) levels, and refuses deeper ones with a named error`, () => {
+    const kinds: [string, (inner: unknown) => unknown][] = [
+      ['arrays', (x) => [x]],
+      ['objects', (x) => ({ x })],
+      ['Maps', (x) => new Map([['k', x]])],
+      ['Sets', (x) => new Set([x])],
+    ];
+    for (const [, wrap] of kinds) {
+      const ok = nest(MAX_DEPTH, wrap);
+      expect(encodeArgs('go', [1, ok]).value[1]).toBe(ok);
+      expect(() => encodeArgs('go', [1, nest(MAX_DEPTH + 1, wrap)])).toThrow(
+        `go: argument 1 nests more than ${MAX_DEPTH} levels deep (arrays, objects, Maps or Sets inside each other), which cannot cross threads`,
+      );
+    }
+  });
+
+  it('refuses a value deep enough to overflow the stack with the same named error, not a RangeError', () => {
+    const deep = nest(200_000, (x) => [x]);
+    expect(() => encodeArgs('goThread', [deep])).toThrow(InvalidArgumentError);
+    expect(() => encodeArgs('goThread', [deep])).toThrow(/^goThread: argument 0 nests more than \d+ levels deep/);
+    // From deep in a stack the walk can overflow short of MAX_DEPTH: the overflow, wherever it happens inside the
+    // walk, is the same named error (a proxy stands for the frame that overflows).
+    const overflowing = new Proxy(
+      {},
+      {
+        getPrototypeOf(): never {
+          throw new RangeError('Maximum call stack size exceeded');
+        },
+      },
+    );
+    expect(() => encodeArgs('go', [1, { a: [overflowing] }])).toThrow(
+      `go: argument 1 nests more than ${MAX_DEPTH} levels deep (arrays, objects, Maps or Sets inside each other), which cannot cross threads`,
+    );
+    expect(() => encode(nest(MAX_DEPTH + 1, (x) => ({ x })), 'goThread: the result of task t')).toThrow(
+      /^goThread: the result of task t nests more than \d+ levels deep/,
+    );
   });
 
   it('names a result by the label it is given', () => {

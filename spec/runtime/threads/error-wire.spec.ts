@@ -5,6 +5,7 @@ import {
   DeadlockError,
   InvalidArgumentError,
   PanicError,
+  SharedMemoryError,
   SyncMisuseError,
 } from '../../../runtime/errors.js';
 import { errorFromWire, errorToWire, registerErrorCode } from '../../../runtime/threads/error-wire.js';
@@ -21,6 +22,7 @@ describe('error wire', () => {
     [new SyncMisuseError('sync: negative WaitGroup counter', 'ERR_SYNC_NEGATIVE', true), SyncMisuseError],
     [new ThreadDiedError('thread 3 died: exited with code 1', 3), ThreadDiedError],
     [new RangeError('r'), RangeError],
+    [new SharedMemoryError('shared lock: held by this very thread'), SharedMemoryError],
   ])('rebuilds %s into its class with its fields and stack', (e, Class) => {
     const back = cross(e) as Error & { code?: unknown; fatal?: unknown };
     expect(back).toBeInstanceOf(Class);
@@ -58,6 +60,25 @@ describe('error wire', () => {
     expect(cross(42)).toBe(42);
     expect(cross({ reason: 'x' })).toEqual({ reason: 'x' });
     expect(cross(Symbol('s'))).toBe('Symbol(s)');
+  });
+
+  it('copies a thrown value with parts that do not clone part by part, keeping shared references and cycles', () => {
+    const shared = { n: 1 };
+    const v: Record<string, unknown> = { code: 42, f() {}, s: Symbol('k'), p: Promise.resolve(), a: shared, b: shared };
+    v['self'] = v;
+    const back = cross(v) as Record<string, unknown>;
+    expect(back['code']).toBe(42);
+    expect(back['f']).toBe('[Function f]');
+    expect(back['s']).toBe('Symbol(k)');
+    expect(back['p']).toBe('[object Promise]');
+    expect(back['a']).toEqual({ n: 1 });
+    expect(back['a']).toBe(back['b']);
+    expect(back['self']).toBe(back);
+    expect(cross([() => 1, new Map([['k', () => 2]]), new Set([Symbol.iterator])])).toEqual([
+      '[Function anonymous]',
+      new Map([['k', '[Function anonymous]']]),
+      new Set(['Symbol(Symbol.iterator)']),
+    ]);
   });
 
   it('bounds a cause cycle', () => {

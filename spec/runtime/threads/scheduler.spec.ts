@@ -219,12 +219,41 @@ describe('task marker', () => {
     expect(() => task('file:///elsewhere.ts', add)).toThrow(/^task: add is already a task of file:.*basic\.ts$/);
     expect(task(add[Symbol.for('gocsp.task') as never] ? (add as never as { [k: symbol]: { url: string } })[Symbol.for('gocsp.task')]!.url : '', add)).toBe(add);
   });
+
+  it.each([
+    'data:text/javascript,export const run = () => process.exit(3)',
+    'http://example.com/tasks.js',
+    'node:fs',
+    'blob:nodedata:1234',
+  ])('refuses %s: only a file of the program can hold tasks (a data: URL would run a string of code)', (url) => {
+    expect(() => task(url, function run() {})).toThrow(InvalidArgumentError);
+    expect(() => task(url, function run() {})).toThrow(
+      `task: moduleUrl must be the file: URL of a module of the program (import.meta.url), got ${JSON.stringify(url)}`,
+    );
+  });
+
+  it('refuses, on the worker, a task whose marker was set by hand to a data: URL', async () => {
+    function forged(): number {
+      return 1;
+    }
+    Object.defineProperty(forged, Symbol.for('gocsp.task'), {
+      value: { url: 'data:text/javascript,export const x = 1', name: 'forged' },
+    });
+    const e = await goThread(forged).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as Error).message).toBe(
+      'go: moduleUrl must be the file: URL of a module of the program (import.meta.url), got "data:text/javascript,export const x = 1"',
+    );
+  });
 });
 
 describe('configureThreads', () => {
   it.each([
-    [{ threads: 0 }, 'configureThreads: threads must be an integer from 1 to 256, got 0'],
-    [{ threads: 1.5 }, 'configureThreads: threads must be an integer from 1 to 256, got 1.5'],
+    [{ threads: 0 }, 'configureThreads: threads must be an integer from 1 to 63, got 0'],
+    [{ threads: 1.5 }, 'configureThreads: threads must be an integer from 1 to 63, got 1.5'],
+    // 64 threads at once in a program (the registry's slots), the main thread included: 63 workers at most.
+    [{ threads: 64 }, 'configureThreads: threads must be an integer from 1 to 63, got 64'],
+    [{ thread: 2 }, 'configureThreads: unknown option "thread" (known: "threads", "goroutinesPerThread", "resourceLimits")'],
     [{ goroutinesPerThread: 0 }, 'configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got 0'],
     [{ resourceLimits: { maxOldGenerationSizeMb: 'big' } }, 'configureThreads: resourceLimits.maxOldGenerationSizeMb must be a positive number, got "big"'],
     [{ resourceLimits: { heapMb: 1 } }, 'configureThreads: resourceLimits.heapMb is not a Worker resource limit'],

@@ -99,3 +99,27 @@ export async function spinThenSend(ch: SendChan<number>, ms: number, v: number):
   await ch.send(v);
   return 'sent';
 }
+
+/**
+ * alternate writes, until flags[0] is set, `a` and then `b` into the words of `sab` at `at` (a[i] into word at[i]),
+ * over and over: memory that keeps changing under a channel, as corrupted memory being scribbled over would.
+ */
+export function alternate(sab: SharedArrayBuffer, at: number[], a: number[], b: number[], flags: Int32Array): string {
+  const w = new Int32Array(sab);
+  Atomics.store(flags, 1, 1);
+  for (let turn = 0; Atomics.load(flags, 0) === 0; turn ^= 1) {
+    const v = turn === 0 ? a : b;
+    for (let i = 0; i < at.length; i++) Atomics.store(w, at[i]!, v[i]!);
+  }
+  return 'stopped';
+}
+
+/** holdLockWord takes the lock word 0 of `sab` (a channel's LOCK) and keeps it, alive, until flags[0] is set. */
+export function holdLockWord(sab: SharedArrayBuffer, flags: Int32Array): string {
+  const w = new Int32Array(sab);
+  lock(w, 0);
+  Atomics.store(flags, 1, 1);
+  while (Atomics.load(flags, 0) === 0) Atomics.wait(flags, 0, 0, 10);
+  Atomics.store(w, 0, 0);
+  return 'released';
+}

@@ -109,3 +109,49 @@ export const mark = task(import.meta.url, function mark(flags: Int32Array, i: nu
   Atomics.store(flags, i, 1);
   return threadSlot();
 });
+
+/** thrownValue builds the non-Error value named `kind` (the same on every thread), for throwValue. */
+export function thrownValue(kind: string): unknown {
+  switch (kind) {
+    case 'object':
+      return { code: 42, detail: 'why' };
+    case 'string':
+      return 'just a string';
+    case 'number':
+      return 7;
+    case 'null':
+      return null;
+    case 'undefined':
+      return undefined;
+    case 'array':
+      return [1, { a: [2, 'b'] }, null];
+    case 'nested':
+      return { code: 'E_NESTED', when: new Date(0), tags: new Set(['x']), by: new Map([['k', { n: 1n }]]) };
+    case 'with a method':
+      return { code: 3, retry() {}, list: [1, { deep: true }] };
+    default:
+      throw new Error(`thrownValue: unknown kind ${kind}`);
+  }
+}
+
+/**
+ * throwValue throws thrownValue(kind): from the task itself ('task'), from a goroutine it starts ('goroutine': a
+ * panic on the worker), or from a timer callback, outside any goroutine ('uncaught': the worker dies).
+ */
+export const throwValue = task(import.meta.url, async function throwValue(kind: string, from: string): Promise<void> {
+  const v = thrownValue(kind);
+  await sleep(1);
+  if (from === 'goroutine') {
+    go(() => {
+      throw v;
+    });
+    return;
+  }
+  if (from === 'uncaught') {
+    setTimeout(() => {
+      throw v;
+    });
+    await new Promise(() => {});
+  }
+  throw v;
+});
