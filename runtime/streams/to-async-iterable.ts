@@ -62,8 +62,8 @@ class ChanIterator<T> implements AsyncIterator<T, undefined> {
     const r = ch?.tryRecv() ??
       (await select([
         recvCase(ch, (value, ok): RecvResult<T> | typeof CANCELED =>
-        ok ? { value: value as T, ok: true } : { value: undefined, ok: false },
-      ),
+          ok ? { value: value as T, ok: true } : { value: undefined, ok: false },
+        ),
         recvCase(ctx.done(), (): RecvResult<T> | typeof CANCELED => CANCELED),
       ]));
     if (r === CANCELED) throw cause(ctx);
