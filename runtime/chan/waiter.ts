@@ -89,13 +89,18 @@ export class Waiter {
     this.sel?.unclaim?.();
   }
 
-  /** fail completes the operation with a panic (a parked send whose channel was closed). */
+  /**
+   * fail completes the operation with a panic (a parked send whose channel was closed), or a receive with an error
+   * (a shared channel's value that does not decode).
+   */
   fail(err: Error): void {
     if (this.sel !== null) {
       this.sel.failed(this, err);
     } else {
       parkEnd(this.park);
-      this.reject(err);
+      // A parked receive keeps no reject (see promise): resolving with a rejected promise rejects it all the same.
+      if (this.mode === SEND) this.reject(err);
+      else (this.resolve as (v: unknown) => void)(Promise.reject(err));
     }
   }
 
