@@ -71,9 +71,17 @@ const VIEWS: Record<string, new (b: SharedArrayBuffer, offset: number, length: n
   BigUint64Array,
 };
 
+/** Label names a step of a path that is not a property: into a Map's keys or values, a Set's items. */
+interface Label {
+  readonly label: string;
+}
+const MAP_KEY: Label = { label: 'map key' };
+const MAP_VALUE: Label = { label: 'map value' };
+const SET_ITEM: Label = { label: 'set item' };
+
 /** Walk is one check of one value: the path to where it is (for the message) and the objects already seen. */
 class Walk {
-  readonly path: (string | number)[] = [];
+  readonly path: (string | number | Label)[] = [];
   readonly seen = new Set<object>();
   constructor(
     readonly codec: 'json' | 'structured',
@@ -83,7 +91,9 @@ class Walk {
   refuse(what: string, why: string): EncodeError {
     let where = '';
     for (const k of this.path) {
-      where += typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${k}]`;
+      if (typeof k === 'number') where += `[${k}]`;
+      else if (typeof k === 'object') where += `[${k.label}]`;
+      else where += /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
     }
     return new EncodeError(this.codec, describeValue(this.root), `${where === '' ? 'the value' : where} is ${what}: ${why}`);
   }
@@ -199,15 +209,15 @@ function structured(w: Walk, v: unknown): boolean {
     });
   } else if (proto === Map.prototype) {
     for (const [k, x] of v as Map<unknown, unknown>) {
-      w.path.push('map key');
+      w.path.push(MAP_KEY);
       if (structured(w, k)) shared = true;
       w.path.pop();
-      w.path.push('map value');
+      w.path.push(MAP_VALUE);
       if (structured(w, x)) shared = true;
       w.path.pop();
     }
   } else if (proto === Set.prototype) {
-    w.path.push('set item');
+    w.path.push(SET_ITEM);
     for (const x of v as Set<unknown>) if (structured(w, x)) shared = true;
     w.path.pop();
   } else if (!LEAVES.has(proto) && !(v instanceof Error)) {
@@ -236,7 +246,7 @@ function what(v: unknown): string {
       if (v === null) return 'null';
       const c = (v as { constructor?: { name?: unknown } }).constructor;
       const name = typeof c?.name === 'string' && c.name !== '' ? c.name : 'an anonymous class';
-      return isWireable(v) ? `a shared object (${name})` : `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+      return isWireable(v) ? `a shared object (${name})` : `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
     }
     default:
       return String(v);
