@@ -52,6 +52,7 @@ describe('examples', () => {
       'deadlock.ts',
       'parallel-primes.ts',
       'shared-pipeline.ts',
+      'request-reply.ts',
     ]) {
       expect(examples).toContain(f);
     }

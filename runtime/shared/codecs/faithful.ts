@@ -13,9 +13,10 @@
  * shared channels, shared sync objects), which arrive as working objects on the receiving thread.
  *
  * Refused either way, naming where in the value: functions, symbols, a local channel, an instance of any other class
- * (its prototype would be lost), own symbol-keyed properties (they would be dropped); for json also undefined, NaN
- * and ±Infinity, and every non-plain object. A walk sees only own enumerable string keys of plain objects, as both
- * formats do, and it reads them: getters run, as they would when the value is serialized.
+ * (its prototype would be lost); for json also undefined, NaN and ±Infinity, and every non-plain object. A value is
+ * what both formats take of an object: its own enumerable string-keyed properties (symbol-keyed and non-enumerable
+ * ones are not part of it, as with JSON.stringify and postMessage); the walk reads them, so getters run, as they
+ * would when the value is serialized.
  *
  * Shared memory cannot go into bytes: toRefs replaces each SharedArrayBuffer, view of one and shared object by a
  * marker (a plain object with the reserved key REF) and lists the buffers, which the channel deposits in the SAB
@@ -109,7 +110,75 @@ export function checkJson(v: unknown): void {
     if (typeof v === 'number' && !Number.isFinite(v)) throw new Walk('json', v).refuse(String(v), NOT_JSON);
     return;
   }
-  json(new Walk('json', v), v);
+  nodes = 0;
+  if (!quickJson(v, 0)) json(new Walk('json', v), v);
+}
+
+/**
+ * The quick walks: most values are small trees of plain data, which a walk that keeps no path and no record of what
+ * it saw checks in a fraction of the full walk's time. They answer only "surely fine"; anything else (a refusal, an
+ * unusual object, a value deeper than QUICK_DEPTH or larger than QUICK_NODES, as a cycle or a wide DAG is) goes to
+ * the full walk, which decides and names what it refuses.
+ */
+const QUICK_DEPTH = 64;
+const QUICK_NODES = 4096;
+let nodes = 0;
+
+function quickJson(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (++nodes > QUICK_NODES || depth > QUICK_DEPTH) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Array.prototype) {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) if (!quickJson(a[i], depth + 1)) return false;
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (!Object.hasOwn(o, k) || k === REF || !quickJson(o[k], depth + 1)) return false;
+  return true;
+}
+
+/** quickStructured is 0 (surely fine, no shared memory), 1 (surely fine, shared memory) or -1 (ask the full walk). */
+function quickStructured(v: unknown, depth: number): number {
+  if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? -1 : 0;
+  if (++nodes > QUICK_NODES || depth > QUICK_DEPTH) return -1;
+  const proto: unknown = Object.getPrototypeOf(v);
+  let r = 0;
+  if (proto === Object.prototype) {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k) || k === REF) return -1;
+      const x = quickStructured(o[k], depth + 1);
+      if (x < 0) return -1;
+      r |= x;
+    }
+    return r;
+  }
+  if (proto === Array.prototype) {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) {
+      const x = quickStructured(a[i], depth + 1);
+      if (x < 0) return -1;
+      r |= x;
+    }
+    return r;
+  }
+  if (isWireable(v) || v instanceof SharedArrayBuffer) return 1;
+  if (LEAVES.has(proto)) return ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer ? 1 : 0;
+  return -1;
 }
 
 const NOT_JSON = 'JSON cannot carry it (use codec.structured)';
@@ -159,9 +228,6 @@ function plain(w: Walk, o: Record<string, unknown>, step: (w: Walk, v: unknown) 
     step(w, o[k]);
     w.path.pop();
   }
-  if (Object.getOwnPropertySymbols(o).length > 0) {
-    throw w.refuse('an object with symbol-keyed properties', 'they would be dropped');
-  }
 }
 
 /**
@@ -173,8 +239,12 @@ export function checkStructured(v: unknown): boolean {
     case 'function':
     case 'symbol':
       throw new Walk('structured', v).refuse(what(v), CANNOT_CROSS);
-    case 'object':
-      return v !== null && structured(new Walk('structured', v), v);
+    case 'object': {
+      if (v === null) return false;
+      nodes = 0;
+      const quick = quickStructured(v, 0);
+      return quick >= 0 ? quick === 1 : structured(new Walk('structured', v), v);
+    }
     default:
       return false;
   }
