@@ -9,7 +9,7 @@
 import { codec, go, goThread, main, sharedChan } from '../runtime/index.js';
 import { client, serve, type Request } from './tasks/request-reply.js';
 
-const N = 50; // requests per client
+const N = 20; // requests per client
 const SIZE = 500; // values per request
 
 main(async () => {
@@ -28,8 +28,8 @@ main(async () => {
 });
 
 // Output:
-// main: 50 answers, total 637500
-// worker 1: 50 answers, total 637500
-// worker 2: 50 answers, total 637500
-// server: 150 requests from main, worker 1, worker 2
-// expected total per client: 637500
+// main: 20 answers, total 105000
+// worker 1: 20 answers, total 105000
+// worker 2: 20 answers, total 105000
+// server: 60 requests from main, worker 1, worker 2
+// expected total per client: 105000
