@@ -99,8 +99,12 @@ export class EncodeError extends PanicError {
 }
 
 /**
- * ValueTooLargeError is a value whose encoding is longer than the codec's `maxBytes` (`string codec: value encodes to
- * 300 bytes, more than maxBytes 256`). It is thrown by the send before a byte of the slot is written.
+ * ValueTooLargeError is a value whose encoding is longer than a hard limit, thrown before a byte is written. The
+ * limits that remain: a record's string field (`record codec: field "name" encodes to 40 bytes, more than maxBytes
+ * 32`: a record's layout is fixed), a codec's own encode into a slot you manage (`string codec: value encodes to 300
+ * bytes, more than maxBytes 256`), and, through a shared channel, which stores a value longer than its slot out of
+ * line, a value over 1 GiB or more than the out-of-line memory has left (`structured codec: value encodes to ...
+ * bytes, more than the out-of-line limit 1073741808`).
  */
 export class ValueTooLargeError extends PanicError {
   override name = 'ValueTooLargeError';
@@ -108,10 +112,10 @@ export class ValueTooLargeError extends PanicError {
   readonly codec: string;
   /** size is the length of the encoded value in bytes. */
   readonly size: number;
-  /** limit is the maxBytes it exceeds. */
+  /** limit is the limit it exceeds, in bytes (maxBytes for a slot). */
   readonly limit: number;
-  constructor(codec: string, size: number, limit: number, what = 'value') {
-    super(`${codec} codec: ${what} encodes to ${size} bytes, more than maxBytes ${limit}`, 'ERR_VALUE_TOO_LARGE');
+  constructor(codec: string, size: number, limit: number, what = 'value', limitName = 'maxBytes') {
+    super(`${codec} codec: ${what} encodes to ${size} bytes, more than ${limitName} ${limit}`, 'ERR_VALUE_TOO_LARGE');
     this.codec = codec;
     this.size = size;
     this.limit = limit;

@@ -81,7 +81,7 @@ export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError 
 // shared memory
 export { sharedChan, type SharedChan } from './shared/shared-chan.js';
 export { codec } from './shared/codec-set.js';
-export type { Codec, CodecWire } from './shared/codec.js';
+export type { Codec, CodecWire, Packed } from './shared/codec.js';
 export { toWire, fromWire, type Wire, type Wireable } from './shared/wire.js';
 export {
   EncodeError,

@@ -54,6 +54,7 @@ describe('examples', () => {
       'shared-pipeline.ts',
       'one-file.ts',
       'streams.ts',
+      'request-reply.ts',
     ]) {
       expect(examples).toContain(f);
     }

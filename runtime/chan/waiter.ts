@@ -100,7 +100,7 @@ export class Waiter implements Holder {
 
   /**
    * fail completes the operation with a panic (a parked send whose channel was closed; a parked receive whose shared
-   * channel's value or memory turned out corrupted).
+   * channel's value does not decode, or whose memory turned out corrupted).
    */
   fail(err: Error): void {
     if (this.sel !== null) {

@@ -3,9 +3,11 @@
  * SharedArrayBuffer, so a codec says how many bytes a slot has and how to encode into and decode from one.
  *
  * Fixed-size numbers go straight into their slot. Variable-size values (strings, bytes, JSON, structured clones)
- * are encoded with a length prefix into a slot of 4 + `maxBytes` bytes; a value that does not fit is a
- * ValueTooLargeError at the send, before anything is written, and a value the codec cannot encode is an EncodeError.
- * A slot is never left half-written.
+ * are encoded with a length prefix into a slot of 4 + `maxBytes` bytes. Through a shared channel, a longer value, or
+ * one that holds shared memory, is stored out of line instead (pack, and runtime/shared/out-of-line.ts), so maxBytes
+ * is the size up to which values travel in the slot itself, a performance hint; a codec's own encode, which writes
+ * one slot, throws ValueTooLargeError for it. A value the codec cannot carry faithfully is an EncodeError, before
+ * anything is written. A slot is never left half-written.
  *
  * A codec crosses threads as its `wire` description (plain data) and is rebuilt there by codecFromWire.
  *
@@ -44,6 +46,24 @@ export interface Codec<T> {
   decodeAt?(view: DataView, byteOffset: number): T;
   /** wire describes the codec as plain data for codecFromWire on another thread. */
   readonly wire: CodecWire;
+  /**
+   * pack, on the variable-size codecs, is what a shared channel calls instead of encode: the same checks
+   * (EncodeError, before anything is written), then, if the value fits `slot` and holds no shared memory, it writes
+   * it there as encode does and returns null; otherwise it writes nothing and returns the value packed, for the
+   * channel to store out of line. It never throws ValueTooLargeError.
+   */
+  pack?(value: T, slot: Uint8Array): Packed | null;
+  /** unpack decodes what pack returned (`bytes` may be a view of shared memory: it copies what it keeps). */
+  unpack?(bytes: Uint8Array, sabs: readonly SharedArrayBuffer[] | null): T;
+}
+
+/**
+ * Packed is a value as a variable-size codec packs it for storage out of its slot: its payload bytes and the
+ * SharedArrayBuffers it holds (structured only; null: none).
+ */
+export interface Packed {
+  readonly bytes: Uint8Array;
+  readonly sabs: readonly SharedArrayBuffer[] | null;
 }
 
 /**

@@ -6,12 +6,16 @@
  *   word 1                     NEXT_ID: ids handed out to shared objects (one object per id per thread)
  *   words 2-3                  KEY: a random stamp telling this registry apart (a posted SharedArrayBuffer arrives
  *                              as a new object, so identity cannot)
+ *   word 4                     NEXT_TOKEN: tokens handed out by the SAB directory (directory.ts)
  *   per slot s (SLOT_WORDS, one 64-byte line each):
  *                              SLEEP  1 while the thread sleeps in Atomics.waitAsync, else 0
  *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
  *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
  *                              INC    incarnation: how many threads have had this slot
  *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
+ *   ARENA_WORDS                the header of the out-of-line arena (arena.ts)
+ *   from ARENA_BYTES on        the arena's blocks: the buffer is a growable SharedArrayBuffer, and only the arena
+ *                              grows it (every thread sees the growth: a SharedArrayBuffer's length is shared)
  *
  * Wake protocol (DESIGN.md: the sleeper waits on its own flag word, the waker clears it with compareExchange before
  * notifying): a waker changes shared state, then `wake(slot)` does CAS(SLEEP, 1 -> 0) and notifies only if that
@@ -34,6 +38,7 @@ export const TICKETS = 16384;
 
 const NEXT_ID = 1;
 const KEY = 2;
+const NEXT_TOKEN = 4;
 const HEADER = 16;
 /** SLOT_WORDS: 16 words, a cache line per thread, so a thread's SLEEP word shares its line with no other thread's. */
 const SLOT_WORDS = 16;
@@ -45,7 +50,17 @@ const FREE = 0;
 const ALIVE = 1;
 const DEAD = 2;
 const TICKETS_BASE = HEADER + MAX_THREADS * SLOT_WORDS;
-const WORDS = TICKETS_BASE + MAX_THREADS * TICKETS;
+/** ARENA_HEADER is the word index of the arena's header (arena.ts), ARENA_HEADER_WORDS long. */
+export const ARENA_HEADER = TICKETS_BASE + MAX_THREADS * TICKETS;
+export const ARENA_HEADER_WORDS = 32;
+const WORDS = ARENA_HEADER + ARENA_HEADER_WORDS;
+/** ARENA_BYTES is the byte offset of the arena's first block (64-byte aligned). */
+export const ARENA_BYTES = Math.ceil((WORDS * 4) / 64) * 64;
+/**
+ * REGISTRY_MAX_BYTES is the most the registry can grow to, arena included: 4 GiB, the largest growable
+ * SharedArrayBuffer Node 20 makes. Only address space is reserved; memory is committed as the arena grows.
+ */
+export const REGISTRY_MAX_BYTES = 2 ** 32;
 
 let buffer: SharedArrayBuffer | null = null;
 let words: Int32Array = new Int32Array(0);
@@ -53,7 +68,7 @@ let mySlot = -1;
 
 /** registry returns this thread's registry buffer, creating it (as slot 0) if this thread has none yet. */
 export function registry(): SharedArrayBuffer {
-  if (buffer === null) adopt(new SharedArrayBuffer(WORDS * 4), true);
+  if (buffer === null) adopt(new SharedArrayBuffer(ARENA_BYTES, { maxByteLength: REGISTRY_MAX_BYTES }), true);
   return buffer!;
 }
 
@@ -75,13 +90,15 @@ export function registryWords(): Int32Array {
  */
 export function adopt(sab: SharedArrayBuffer, creator = false, reserved = -1): void {
   if (buffer === sab) return;
-  if (!(sab instanceof SharedArrayBuffer) || sab.byteLength !== WORDS * 4) {
+  if (!(sab instanceof SharedArrayBuffer) || sab.byteLength < WORDS * 4) {
     throw new InvalidArgumentError(
       `gocsp: registry must be the thread registry of a gocsp runtime (a SharedArrayBuffer of ${WORDS * 4} bytes), ` +
         `got ${describe(sab)}`,
     );
   }
-  const w = new Int32Array(sab);
+  // A fixed-length view: over a growable buffer, a view without a length would track the arena's growth, and V8
+  // compiles accesses through such views less well.
+  const w = new Int32Array(sab, 0, WORDS);
   if (creator) {
     w[KEY] = (Math.random() * 2 ** 31) | 0;
     w[KEY + 1] = (Math.random() * 2 ** 31) | 0;
@@ -127,17 +144,37 @@ function takeSlot(w: Int32Array): number {
   throw new InvalidArgumentError(`gocsp: more than ${MAX_THREADS} threads at once in one runtime`);
 }
 
-/** joined runs once this thread has its slot (the lock module records its owner value then). */
-let joined: () => void = () => {};
+/** joinHooks run once this thread has its slot (the lock module records its owner value then, the directory opens). */
+const joinHooks: (() => void)[] = [];
+function joined(): void {
+  for (const f of joinHooks) f();
+}
+
+/** onJoin runs `f` once this thread has joined a registry (at once if it already has). */
 export function onJoin(f: () => void): void {
-  joined = f;
+  joinHooks.push(f);
   if (mySlot >= 0) f();
+}
+
+/** registryKey names this thread's registry (its random stamp), for what must be told apart per runtime. */
+export function registryKey(): string {
+  registry();
+  return `${words[KEY]! >>> 0}-${words[KEY + 1]! >>> 0}`;
 }
 
 /** nextObjectId hands out a program-wide id for a new shared object. */
 export function nextObjectId(): number {
   registry();
   return Atomics.add(words, NEXT_ID, 1) + 1;
+}
+
+/** nextToken hands out a program-wide non-zero token (for the SAB directory). */
+export function nextToken(): number {
+  registry();
+  for (;;) {
+    const t = (Atomics.add(words, NEXT_TOKEN, 1) + 1) | 0;
+    if (t !== 0) return t;
+  }
 }
 
 /**

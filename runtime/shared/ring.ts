@@ -269,16 +269,17 @@ export class Ring {
   /**
    * recover finishes the positions that dead threads held (see the top of this file); it reports whether it found
    * any. Call it when the ring looks stuck: a receiver sees nothing published though something was sent, or a
-   * sender sees no room.
+   * sender sees no room. `lost`, if given, is called with the value offset of each position whose value a dead
+   * receiver had claimed and never read, once, before the slot is freed (the channel lets go of what it holds).
    */
-  recover(): boolean {
+  recover(lost?: (valueOffset: number) => void): boolean {
     const w = this.#w;
     let found = false;
     for (let rec = this.#records, end = rec + MAX_THREADS * RECORD_WORDS; rec < end; rec += RECORD_WORDS) {
       if ((w[rec + PUSH]! | w[rec + POP]!) === 0) continue;
       const token = w[rec + TOKEN]!;
       if (token === 0 || isOwnerAlive(token)) continue;
-      this.#recoverRecord(rec);
+      this.#recoverRecord(rec, lost);
       found = true;
     }
     return found;
@@ -324,7 +325,7 @@ export class Ring {
    * dead thread left (and only while the position is still inside the claimed range), so two threads recovering at
    * once, or a record that is older than it looks, change nothing twice.
    */
-  #recoverRecord(rec: number): void {
+  #recoverRecord(rec: number, lost?: (valueOffset: number) => void): void {
     const w = this.#w;
     const push = Atomics.load(w, rec + PUSH);
     if (push !== 0) {
@@ -338,14 +339,15 @@ export class Ring {
       Atomics.compareExchange(w, rec + PUSH, push, 0);
     }
     const pop = Atomics.load(w, rec + POP);
-    if (pop !== 0) {
+    // The record first: the one recoverer that clears it finishes the position, so `lost` runs once per value.
+    if (pop !== 0 && Atomics.compareExchange(w, rec + POP, pop, 0) === pop) {
       const h = pop - 1;
       const taken = h < 0 || h >= this.#limit ? 0 : this.#ahead(Atomics.load(w, this.#head), h);
-      if (taken >= 1 && taken <= this.#cap) {
-        const seq = Atomics.load(w, this.#seqIndex(h));
-        if ((seq & ~SKIP) === 2 * h + 1) Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * this.#plus(h, this.#cap));
+      const seq = taken >= 1 && taken <= this.#cap ? Atomics.load(w, this.#seqIndex(h)) : 0;
+      if (taken >= 1 && taken <= this.#cap && (seq & ~SKIP) === 2 * h + 1) {
+        if (lost !== undefined && seq < SKIP) lost(this.valueOffset(h));
+        Atomics.compareExchange(w, this.#seqIndex(h), seq, 2 * this.#plus(h, this.#cap));
       }
-      Atomics.compareExchange(w, rec + POP, pop, 0);
     }
   }
 

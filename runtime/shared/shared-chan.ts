@@ -19,6 +19,13 @@
  * Local goroutines parked on this channel queue here in FIFO order; the thread's parker (parker.ts) calls repoll when
  * another thread may have changed the channel.
  *
+ * Values out of line (out-of-line.ts): a value of a variable-size codec that its slot cannot carry (too long, or
+ * holding shared memory) is stored in the arena and the slot holds a reference; whoever owns the reference (the
+ * sender until it publishes, then the ring position or offer, then the receiver that claimed it) loads it or, if
+ * the value will never be received, discards it. A parked send on an unbuffered channel prepares its reference when
+ * it parks (outside the lock: storing may post to other threads), keeps it in #prepared while its offer shows it, and
+ * hands it over when a receiver takes the offer; a receiver that takes a reference under the lock loads it after.
+ *
  * Invariant: every completion of a parked operation first claims its waiter (Waiter.claim / its ticket). Every change
  * that may let a parked operation of another thread proceed is followed by a wake of that thread.
  */
@@ -28,7 +35,7 @@ import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.j
 import type { Chan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
 import { checkCount } from '../validate.js';
-import type { Codec, CodecWire } from './codec.js';
+import type { Codec, CodecWire, Packed } from './codec.js';
 import {
   CAP,
   CLOSED,
@@ -66,6 +73,7 @@ import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '
 import { codecFromWire } from './codecs/from-wire.js';
 import { checkCodec } from './codecs/check-codec.js';
 import { allocateChan, checkChanMemory } from './chan-memory.js';
+import { discard, isOutOfLine, load, refAt, store, writeRef } from './out-of-line.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
@@ -82,6 +90,11 @@ const RING_RUN = 32;
 /** A completion decided under the lock and run after it is released (waking runs user-visible promise reactions). */
 type Deferred = () => void;
 
+/** Pending is a reference to a value out of line, taken under the lock and loaded once it is released. */
+class Pending {
+  constructor(readonly ref: number) {}
+}
+
 export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spinnable {
   readonly #sab: SharedArrayBuffer;
   readonly #w: Int32Array;
@@ -97,6 +110,12 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   readonly #dv: DataView;
   /** #fixed: the codec has the DataView fast path (scalars), so values are written in place, never via scratch. */
   readonly #fixed: boolean;
+  /** #packs: the codec can store values out of line (codec.pack), so a slot may hold a reference. */
+  readonly #packs: boolean;
+  /** #packed is the value #check packed for out of line (null: #check wrote it into the scratch). */
+  #packed: Packed | null = null;
+  /** #prepared holds the out-of-line references of parked senders of an unbuffered channel (see the top). */
+  readonly #prepared = new Map<Waiter, number>();
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
   /** Tickets of plain (non-select) waiters parked on an unbuffered channel; a select's ticket belongs to the select. */
@@ -139,6 +158,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     this.#scratchView = new DataView(new ArrayBuffer(this.#slotBytes));
     this.#dv = new DataView(sab);
     this.#fixed = typeof codec.encodeAt === 'function' && typeof codec.decodeAt === 'function';
+    this.#packs = !this.#fixed && typeof codec.pack === 'function' && typeof codec.unpack === 'function';
   }
 
   /** id is the channel's program-wide id. */
@@ -155,6 +175,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       if (this.#ring !== null && this.#remote && this.#spin(DIR_SEND) && this.pollSend(value)) return RESOLVED;
       const w = new Waiter(SEND, value, parkStart('chan send'));
       const p = w.promise<void>();
+      this.#prepare(w);
       this.#sendq.push(w);
       this.#parked(w);
       return p;
@@ -247,10 +268,11 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     // A bad value throws before anything changes. A scalar is written straight into the slot it claimed (its
     // encodeAt checks before it writes: if it throws, the position is given up as skipped); anything else is
     // encoded into the scratch first. Full or closed, the value is still checked first, as a send would.
-    if (!this.#fixed) this.#codec.encode(value as T, this.#scratch);
+    if (!this.#fixed) this.#check(value as T);
     const p = ring.reservePush();
     if (p < 0) {
       if (this.#fixed) this.#check(value as T);
+      this.#packed = null;
       if (p === RING_CLOSED) throw new ChannelClosedError();
       return false;
     }
@@ -261,6 +283,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
         ring.skipPush(p);
         throw e;
       }
+    } else if (this.#packed !== null) {
+      this.#putPacked(ring, p);
     } else {
       this.#u8.set(this.#scratch, ring.valueOffset(p));
     }
@@ -275,17 +299,31 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   #pollSendUnbuffered(value: T): boolean {
     this.#check(value); // before claiming a partner
     const w = this.#w;
+    // A value out of line is stored before the lock (storing it may post to other threads), but not when no thread
+    // has a receiver parked here: there is no partner to take it then, so storing it would be wasted.
+    let ref = -1;
+    if (this.#packed !== null) {
+      const packed = this.#packed;
+      this.#packed = null;
+      if (Atomics.load(w, CLOSED) === 1) throw new ChannelClosedError();
+      if ((Atomics.load(w, RECV_MASK) | Atomics.load(w, RECV_MASK + 1)) === 0) return false;
+      ref = store(packed, this.#codec.kind);
+    }
     lock(w, LOCK);
     if (w[CLOSED] === 1) {
       unlock(w, LOCK);
+      if (ref >= 0) discard(ref, this.#codec.kind);
       throw new ChannelClosedError();
     }
     const r = this.#matchOffer(DIR_RECV, -1);
     if (r < 0) {
       unlock(w, LOCK);
+      if (ref >= 0) discard(ref, this.#codec.kind);
       return false;
     }
-    this.#put(value, offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV));
+    const at = offerValueOffset(this.#geo, this.#slotBytes, r, DIR_RECV);
+    if (ref >= 0) writeRef(this.#u8, at, ref);
+    else this.#put(value, at);
     w[offerIndex(r, DIR_RECV) + O_STATE] = FILLED;
     unlock(w, LOCK);
     this.#wakeSlot(r);
@@ -313,11 +351,11 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       unlock(w, LOCK);
       return EMPTY;
     }
-    const v = this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
+    const v = this.#grab(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
     w[offerIndex(s, DIR_SEND) + O_STATE] = TAKEN;
     unlock(w, LOCK);
     this.#wakeSlot(s);
-    return v;
+    return v instanceof Pending ? load(v.ref, this.#codec) : v;
   }
 
   enqueueRecv(w: Waiter): void {
@@ -326,6 +364,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   enqueueSend(w: Waiter): void {
+    this.#prepare(w);
     this.#sendq.push(w);
     this.#enqueued(w);
   }
@@ -348,6 +387,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       if (q.size === 0) this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, false);
       unlock(w, LOCK);
     }
+    // The select completed elsewhere: its ticket is claimed, so no receiver can take the offer that showed this value.
+    this.#dropPrepared(wt);
     this.#idleCheck();
   }
 
@@ -417,7 +458,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       const stuck =
         (this.#recvq.size > 0 && !ring.canPop() && ring.length > 0) ||
         (this.#sendq.size > 0 && !ring.canPush() && !ring.closed);
-      if (stuck) ring.recover();
+      if (stuck) ring.recover(this.#packs ? (at) => this.#discardAt(at) : undefined);
       wakeSend = this.#progressRecvRing(ring, done);
       wakeRecv = this.#progressSendRing(ring, done);
       this.#setMaskBit(RECV_MASK, this.#recvq.size > 0);
@@ -544,8 +585,15 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   /** #take reads the value of claimed ring position `h` and frees its slot (even if decoding throws). */
   #take(ring: Ring, h: number): unknown {
+    const at = ring.valueOffset(h);
+    if (this.#packs && isOutOfLine(this.#u8, at)) {
+      // The reference is all the slot holds: free the slot first, then load the value.
+      const ref = refAt(this.#u8, at);
+      ring.releasePop(h);
+      return load(ref, this.#codec);
+    }
     try {
-      return this.#decodeAt(ring.valueOffset(h));
+      return this.#decodeAt(at);
     } finally {
       ring.releasePop(h);
     }
@@ -616,13 +664,26 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
         continue;
       }
       const p = ring.reservePush();
+      if (p < 0) this.#packed = null;
       if (p === RING_CLOSED) {
         this.#failClosed(wt, done);
       } else if (p < 0) {
         this.#unclaim(wt); // another thread filled the room first
         break;
       } else {
-        this.#put(wt.value as T, ring.valueOffset(p));
+        if (this.#packed !== null) {
+          try {
+            this.#putPacked(ring, p);
+          } catch (e) {
+            this.#sendq.remove(wt);
+            const ww = wt;
+            done.push(() => ww.fail(e as Error));
+            wt = next;
+            continue;
+          }
+        } else {
+          this.#put(wt.value as T, ring.valueOffset(p));
+        }
         ring.publishPush(p);
         this.#complete(this.#sendq, wt, undefined, true, done);
         sent = true;
@@ -636,6 +697,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     this.#sendq.remove(wt);
     done.push(() => {
       this.#finished(wt);
+      this.#dropPrepared(wt);
       wt.fail(new ChannelClosedError());
     });
   }
@@ -657,9 +719,16 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       const tk = this.#ticketOf(wt);
       if (tk !== undefined && tk.t === t && tk.gen === gen) break;
     }
-    if (wt === null) return; // cannot happen: a claimed waiter stays queued until completed here
-    const v =
-      dir === DIR_RECV ? this.#decodeAt(offerValueOffset(this.#geo, this.#slotBytes, mySlot(), DIR_RECV)) : undefined;
+    const at = offerValueOffset(this.#geo, this.#slotBytes, mySlot(), DIR_RECV);
+    if (wt === null) {
+      // No waiter of this thread claimed it: the offer was left by a thread that died in this slot, and nobody will
+      // receive its value. (A claimed waiter of this thread stays queued until completed here.)
+      if (dir === DIR_RECV) this.#discardAt(at);
+      return;
+    }
+    let v: unknown;
+    if (dir === DIR_RECV) v = this.#grab(at);
+    else this.#prepared.delete(wt); // the receiver took the value, and its reference with it
     this.#complete(q, wt, v, true, done);
   }
 
@@ -685,7 +754,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       const next = wt.next;
       if (w[CLOSED] === 1) {
         if (this.#claim(wt)) this.#failClosed(wt, done);
-        else this.#sendq.remove(wt);
+        else this.#dropSend(wt, done);
       } else if (!this.#rendezvous(this.#sendq, wt, DIR_RECV, done)) {
         return;
       }
@@ -703,7 +772,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     // Claimed by a partner through our offer (collectOffer delivers it), or won elsewhere (its select removes it).
     if (own !== undefined && own.claimed) return true;
     if (!this.#claim(wt)) {
-      q.remove(wt);
+      if (q === this.#sendq) this.#dropSend(wt, done);
+      else q.remove(wt);
       return true;
     }
     const p = this.#matchOffer(partnerDir, own?.t ?? -1);
@@ -715,11 +785,11 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     const at = offerValueOffset(this.#geo, this.#slotBytes, p, partnerDir);
     let v: unknown;
     if (partnerDir === DIR_SEND) {
-      v = this.#decodeAt(at);
+      v = this.#grab(at);
       w[offerIndex(p, DIR_SEND) + O_STATE] = TAKEN;
     } else {
-      this.#check(wt.value as T);
-      this.#put(wt.value as T, at);
+      this.#putWaiter(wt, at);
+      this.#prepared.delete(wt); // the receiver owns the value now
       w[offerIndex(p, DIR_RECV) + O_STATE] = FILLED;
     }
     done.push(() => this.#wakeSlot(p));
@@ -731,7 +801,18 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     q.remove(wt);
     done.push(() => {
       this.#finished(wt);
-      wt.wake(v, ok);
+      if (v instanceof Pending) {
+        let value: unknown;
+        try {
+          value = load(v.ref, this.#codec);
+        } catch (e) {
+          wt.fail(e as Error);
+          return;
+        }
+        wt.wake(value, ok);
+      } else {
+        wt.wake(v, ok);
+      }
     });
   }
 
@@ -756,6 +837,8 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
           if (w[o + O_STATE] !== WAITING || w[o + O_TICKET] === exclude) continue;
           if (!isAlive(s)) {
             w[o + O_STATE] = NONE;
+            // A dead thread's parked send: its value, which it owned, will never be received.
+            if (dir === DIR_SEND) this.#discardAt(offerValueOffset(this.#geo, this.#slotBytes, s, DIR_SEND));
             continue;
           }
           const seq = w[o + O_SEQ]!;
@@ -791,10 +874,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     }
     const t = this.#ticketOf(head)!;
     if (state === WAITING && w[o + O_TICKET] === t.t && w[o + O_GEN] === t.gen) return;
-    if (dir === DIR_SEND) {
-      this.#check(head.value as T);
-      this.#put(head.value as T, offerValueOffset(this.#geo, this.#slotBytes, me, DIR_SEND));
-    }
+    if (dir === DIR_SEND) this.#putWaiter(head, offerValueOffset(this.#geo, this.#slotBytes, me, DIR_SEND));
     w[o + O_TICKET] = t.t;
     w[o + O_GEN] = t.gen;
     w[o + O_SEQ] = (w[SEQ] = (w[SEQ]! + 1) | 0);
@@ -845,16 +925,94 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     }
   }
 
-  /** #check encodes `value` into the scratch: it throws for a bad value before anything shared changes. */
+  /**
+   * #check encodes `value` into the scratch: it throws for a bad value before anything shared changes. A value to
+   * go out of line is left in #packed instead, for the caller to store (#putPacked) or drop (set #packed to null).
+   */
   #check(value: T): void {
     if (this.#fixed) this.#codec.encodeAt!(value, this.#scratchView, 0);
+    else if (this.#packs) this.#packed = this.#codec.pack!(value, this.#scratch);
     else this.#codec.encode(value, this.#scratch);
   }
 
-  /** #put writes `value`, which #check just encoded, at byte `offset` (scalars straight, others from the scratch). */
+  /**
+   * #put writes `value`, which #check just encoded, at byte `offset` (scalars straight, others from the scratch, a
+   * value out of line stored now: only where the caller can undo its step if storing throws).
+   */
   #put(value: T, offset: number): void {
-    if (this.#fixed) this.#codec.encodeAt!(value, this.#dv, offset);
-    else this.#u8.set(this.#scratch, offset);
+    if (this.#fixed) {
+      this.#codec.encodeAt!(value, this.#dv, offset);
+    } else if (this.#packed !== null) {
+      const packed = this.#packed;
+      this.#packed = null;
+      writeRef(this.#u8, offset, store(packed, this.#codec.kind));
+    } else {
+      this.#u8.set(this.#scratch, offset);
+    }
+  }
+
+  /** #putPacked stores #packed out of line into claimed ring position `p`, which it gives up if storing throws. */
+  #putPacked(ring: Ring, p: number): void {
+    const packed = this.#packed!;
+    this.#packed = null;
+    let ref: number;
+    try {
+      ref = store(packed, this.#codec.kind);
+    } catch (e) {
+      ring.skipPush(p);
+      throw e;
+    }
+    writeRef(this.#u8, ring.valueOffset(p), ref);
+  }
+
+  /** #putWaiter writes a parked sender's value at `offset` (under the lock): its prepared reference, if it has one. */
+  #putWaiter(wt: Waiter, offset: number): void {
+    const ref = this.#prepared.get(wt);
+    if (ref !== undefined) {
+      writeRef(this.#u8, offset, ref);
+      return;
+    }
+    this.#check(wt.value as T);
+    this.#put(wt.value as T, offset);
+  }
+
+  /**
+   * #prepare stores out of line, before it parks, the value of a send on an unbuffered channel that its slot cannot
+   * carry (outside the lock: see the top). Nothing to do for buffered channels: their parked senders store the value
+   * once they have claimed a position.
+   */
+  #prepare(wt: Waiter): void {
+    if (!this.#packs || this.#ring !== null) return;
+    this.#check(wt.value as T);
+    const packed = this.#packed;
+    if (packed === null) return;
+    this.#packed = null;
+    this.#prepared.set(wt, store(packed, this.#codec.kind));
+  }
+
+  /** #dropPrepared discards the prepared reference of a send that will not complete (closed, or lost its select). */
+  #dropPrepared(wt: Waiter): void {
+    const ref = this.#prepared.get(wt);
+    if (ref === undefined) return;
+    this.#prepared.delete(wt);
+    discard(ref, this.#codec.kind);
+  }
+
+  /** #dropSend removes a send waiter whose select completed elsewhere, and discards its reference after the lock. */
+  #dropSend(wt: Waiter, done: Deferred[]): void {
+    this.#sendq.remove(wt);
+    if (this.#prepared.has(wt)) done.push(() => this.#dropPrepared(wt));
+  }
+
+  /** #grab reads the value at byte `offset` under the lock: decoded, or a Pending reference to load after it. */
+  #grab(offset: number): unknown {
+    if (this.#packs && isOutOfLine(this.#u8, offset)) return new Pending(refAt(this.#u8, offset));
+    return this.#decodeAt(offset);
+  }
+
+  /** #discardAt lets go of the value at byte `offset` if it is out of line (it will never be received). */
+  #discardAt(offset: number): void {
+    if (this.#packs && isOutOfLine(this.#u8, offset)) discard(refAt(this.#u8, offset), this.#codec.kind);
   }
 
   #decodeAt(offset: number): T {

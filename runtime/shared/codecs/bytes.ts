@@ -2,7 +2,7 @@
  * The bytes codec: a Uint8Array with a length prefix, in a slot of 4 + maxBytes bytes (slot-bytes.ts).
  */
 import { EncodeError, ValueTooLargeError } from '../../errors.js';
-import type { Codec } from '../codec.js';
+import type { Codec, Packed } from '../codec.js';
 import { LENGTH_PREFIX_BYTES, readUint32, writeUint32 } from './slot-bytes.js';
 import { badLength, badSlot, checkMaxBytes, checkOptions, describeValue, type MaxBytesOptions } from './options.js';
 
@@ -10,12 +10,13 @@ import { badLength, badSlot, checkMaxBytes, checkOptions, describeValue, type Ma
 export const BYTES_MAX_BYTES = 256;
 
 /**
- * bytes makes a codec for Uint8Arrays (a Buffer is one) of at most `maxBytes` bytes (default 256). decode returns a
- * fresh Uint8Array of its own ArrayBuffer, never a view of the shared slot, which the next send overwrites.
+ * bytes makes a codec for Uint8Arrays (a Buffer is one). Through a shared channel an array of up to `maxBytes` bytes
+ * (default 256) travels in its slot, and a longer one out of line (slower, not refused). decode returns a fresh
+ * Uint8Array of its own ArrayBuffer, never a view of shared memory, which the next send overwrites.
  *
  * encode throws EncodeError for anything but a Uint8Array (another typed array, a DataView, an ArrayBuffer: wrap it
- * in a Uint8Array first) and ValueTooLargeError for one longer than maxBytes, before writing anything. bytes()
- * throws InvalidArgumentError for a bad maxBytes.
+ * in a Uint8Array first) and, writing into one slot, ValueTooLargeError for one longer than maxBytes, before writing
+ * anything. bytes() throws InvalidArgumentError for a bad maxBytes.
  *
  * @example
  * const frames = bytes({ maxBytes: 1500 });
@@ -36,6 +37,19 @@ export function bytes(options?: MaxBytesOptions): Codec<Uint8Array> {
       // set copies correctly even when value is a view of the same shared buffer.
       slot.set(value, LENGTH_PREFIX_BYTES);
       writeUint32(slot, 0, value.length);
+    },
+    pack(value: Uint8Array, slot: Uint8Array): Packed | null {
+      if (!(value instanceof Uint8Array)) throw new EncodeError('bytes', describeValue(value), 'not a Uint8Array');
+      if (slot.length !== slotBytes) throw badSlot('bytes', slot, slotBytes);
+      if (value.length > maxBytes) return { bytes: value, sabs: null };
+      slot.set(value, LENGTH_PREFIX_BYTES);
+      writeUint32(slot, 0, value.length);
+      return null;
+    },
+    unpack(bytes: Uint8Array): Uint8Array {
+      const out = new Uint8Array(bytes.length);
+      out.set(bytes);
+      return out;
     },
     decode(slot: Uint8Array): Uint8Array {
       if (slot.length !== slotBytes) throw badSlot('bytes', slot, slotBytes);

@@ -2,31 +2,34 @@
  * The json codec: JSON.stringify's text in UTF-8 with a length prefix, in a slot of 4 + maxBytes bytes (slot-bytes.ts).
  */
 import { DecodeError, EncodeError, ValueTooLargeError } from '../../errors.js';
-import type { Codec } from '../codec.js';
+import type { Codec, Packed } from '../codec.js';
+import { checkJson } from './faithful.js';
 import { LENGTH_PREFIX_BYTES } from './slot-bytes.js';
 import { badSlot, checkMaxBytes, checkOptions, describeValue, firstLine, type MaxBytesOptions } from './options.js';
-import { readUtf8, utf8Overflow, writeUtf8 } from './utf8.js';
+import { decodeUtf8, readUtf8, utf8Overflow, writeUtf8 } from './utf8.js';
 
 /** JSON_MAX_BYTES is the default maxBytes of json(). */
 export const JSON_MAX_BYTES = 1024;
 
 /**
- * json makes a codec for values that JSON represents, of at most `maxBytes` bytes of UTF-8 JSON text (default
- * 1024). The receiver gets what `JSON.parse(JSON.stringify(value))` gives, with JSON's usual losses, which are not
- * errors: a Date arrives as its ISO string (toJSON), NaN and ±Infinity as null, a property whose value is undefined
- * or a function is dropped (null inside an array), a Map or Set as {}. For exact copies of such values use
- * structured(). `T` is the type you promise the other side sends; decode does not check it.
+ * json makes a codec for JSON values: null, booleans, finite numbers, strings, and arrays and plain objects of them
+ * (-0 arrives as 0: JSON has one zero). Through a shared channel a value of up to `maxBytes` bytes of UTF-8 JSON
+ * text (default 1024) travels in its slot, and a longer one out of line (slower, not refused); the codec's own
+ * encode into a slot refuses it with ValueTooLargeError. `T` is the type you promise the other side sends; decode
+ * does not check it.
  *
- * encode throws EncodeError, before writing anything, for a value JSON.stringify refuses or has no text for:
- * undefined, a function or a symbol as the value itself, a bigint anywhere, a cycle, a throwing toJSON (the
- * original error is the EncodeError's `cause`); and ValueTooLargeError for text longer than maxBytes. decode throws
- * DecodeError for a slot that does not parse. json() throws InvalidArgumentError for a bad maxBytes.
+ * Nothing is lost silently: encode throws EncodeError, before writing anything, for a value JSON would not give back
+ * as it was, naming where it is: undefined, NaN or ±Infinity, a function or a symbol anywhere; a Date, Map, Set,
+ * typed array, class instance, shared channel or any other non-plain object (use structured() for those); a plain
+ * object with symbol keys; a bigint and a cycle (JSON.stringify's message); and a value that is itself undefined, a
+ * function or a symbol ("JSON.stringify gives no text for it"). decode throws DecodeError for a slot that does not
+ * parse. json() throws InvalidArgumentError for a bad maxBytes.
  *
  * @example
  * const events = json<{ id: number; tags: string[] }>({ maxBytes: 512 });
  * events.encode({ id: 1, tags: ['a'] }, slot); events.decode(slot); // { id: 1, tags: ['a'] }
- * events.encode({ id: 1n } as never, slot);
- * // EncodeError: json codec: cannot encode [object Object] (Do not know how to serialize a BigInt)
+ * events.encode({ id: 1, at: new Date() } as never, slot);
+ * // EncodeError: json codec: cannot encode {"id":1,"at":"..."} (.at is a Date: JSON cannot carry it (use codec.structured))
  */
 export function json<T = unknown>(options?: MaxBytesOptions): Codec<T> {
   const opts = checkOptions('json', options, ['maxBytes']);
@@ -38,27 +41,45 @@ export function json<T = unknown>(options?: MaxBytesOptions): Codec<T> {
     wire: Object.freeze({ kind: 'json', maxBytes }),
     encode(value: T, slot: Uint8Array): void {
       if (slot.length !== slotBytes) throw badSlot('json', slot, slotBytes);
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(value);
-      } catch (e) {
-        throw new EncodeError('json', describeValue(value), firstLine(e), e);
-      }
-      if (text === undefined) {
-        throw new EncodeError('json', describeValue(value), 'JSON.stringify gives no text for it');
-      }
+      const text = stringify(value);
       const size = utf8Overflow(text, maxBytes);
       if (size !== 0) throw new ValueTooLargeError('json', size, maxBytes);
       writeUtf8(text, slot, 0, maxBytes);
     },
+    pack(value: T, slot: Uint8Array): Packed | null {
+      if (slot.length !== slotBytes) throw badSlot('json', slot, slotBytes);
+      const text = stringify(value);
+      if (utf8Overflow(text, maxBytes) !== 0) return { bytes: Buffer.from(text, 'utf8'), sabs: null };
+      writeUtf8(text, slot, 0, maxBytes);
+      return null;
+    },
     decode(slot: Uint8Array): T {
       if (slot.length !== slotBytes) throw badSlot('json', slot, slotBytes);
-      const text = readUtf8('json', slot, 0, maxBytes);
-      try {
-        return JSON.parse(text) as T;
-      } catch (e) {
-        throw new DecodeError('json', firstLine(e), e);
-      }
+      return parse(readUtf8('json', slot, 0, maxBytes));
+    },
+    unpack(bytes: Uint8Array): T {
+      return parse(decodeUtf8(bytes));
     },
   });
+}
+
+/** stringify checks that `value` is JSON and returns its text; EncodeError otherwise. */
+function stringify(value: unknown): string {
+  checkJson(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new EncodeError('json', describeValue(value), firstLine(e), e);
+  }
+  if (text === undefined) throw new EncodeError('json', describeValue(value), 'JSON.stringify gives no text for it');
+  return text;
+}
+
+function parse<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new DecodeError('json', firstLine(e), e);
+  }
 }

@@ -10,8 +10,10 @@ import { MAX_BYTES_LIMIT } from './slot-bytes.js';
 /** MaxBytesOptions are the options of the variable-size codecs. */
 export interface MaxBytesOptions {
   /**
-   * maxBytes is the largest encoded value in bytes, length prefix not included: an integer in [1, 64 Mi]. Default:
-   * 256 for string and bytes, 1024 for json and structured. The slot takes 4 + maxBytes bytes whatever the value.
+   * maxBytes is the size of a slot's value area in bytes, length prefix not included: an integer in [1, 64 Mi].
+   * Default: 256 for string and bytes, 1024 for json and structured. The slot takes 4 + maxBytes bytes whatever the
+   * value. Through a shared channel it is a performance hint: a value up to maxBytes travels in the slot, a longer
+   * one out of line (slower); a codec's own encode into one slot refuses a longer value (ValueTooLargeError).
    */
   readonly maxBytes?: number;
 }

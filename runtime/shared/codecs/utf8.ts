@@ -27,6 +27,11 @@ export function writeUtf8(s: string, slot: Uint8Array, at: number, maxBytes: num
   writeUint32(slot, at, written);
 }
 
+/** decodeUtf8 decodes UTF-8 bytes (a value stored out of line), keeping a leading BOM. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
 /** readUtf8 reads the length-prefixed text at `slot[at..)`, checking the prefix against `maxBytes`. */
 export function readUtf8(codec: string, slot: Uint8Array, at: number, maxBytes: number): string {
   const n = readUint32(slot, at);

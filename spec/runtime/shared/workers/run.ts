@@ -5,9 +5,13 @@ import '../../../../runtime/shared/shared-chan.js';
 import '../../../../runtime/shared/sync/kinds.js';
 import * as chanScenarios from './scenarios.js';
 import * as syncScenarios from './sync-scenarios.js';
+import * as valueScenarios from './value-scenarios.js';
 
-/** scenarios are the channel scenarios (scenarios.ts) and the shared sync ones (sync-scenarios.ts), by name. */
-const scenarios = { ...chanScenarios, ...syncScenarios };
+/**
+ * scenarios are the channel scenarios (scenarios.ts), the shared sync ones (sync-scenarios.ts) and those of values
+ * that are not bytes in a slot (value-scenarios.ts), by name.
+ */
+const scenarios = { ...chanScenarios, ...syncScenarios, ...valueScenarios };
 
 export type Scenarios = typeof scenarios;
 
