@@ -111,7 +111,17 @@ export function checkJson(v: unknown): void {
     return;
   }
   nodes = 0;
-  if (!quickJson(v, 0)) json(new Walk('json', v), v);
+  if (!quickJson(v, 0)) deep('json', v, () => json(new Walk('json', v), v));
+}
+
+/** deep runs a full walk, turning a stack overflow (a value nested deeper than the stack allows) into EncodeError. */
+function deep<R>(codec: string, v: unknown, walk: () => R): R {
+  try {
+    return walk();
+  } catch (e) {
+    if (e instanceof RangeError) throw new EncodeError(codec, describeValue(v), 'it is nested too deeply', e);
+    throw e;
+  }
 }
 
 /**
@@ -243,7 +253,7 @@ export function checkStructured(v: unknown): boolean {
       if (v === null) return false;
       nodes = 0;
       const quick = quickStructured(v, 0);
-      return quick >= 0 ? quick === 1 : structured(new Walk('structured', v), v);
+      return quick >= 0 ? quick === 1 : deep('structured', v, () => structured(new Walk('structured', v), v));
     }
     default:
       return false;
