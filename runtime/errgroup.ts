@@ -129,14 +129,16 @@ export class Group {
     if (this.#active === 0) return this.#result();
     return new Promise<void>((resolve) => {
       const park = parkStart('sync.WaitGroup.Wait');
+      // resolve is a property of the holder, not only captured by wake: a goroutine dump finds the holder from it.
       const w = {
         gocspWait: 'sync.WaitGroup.Wait',
         heldPrev: null,
         heldNext: null,
-        wake: () => {
+        resolve,
+        wake(): void {
           parkEnd(park);
-          unhold(w);
-          resolve();
+          unhold(this);
+          this.resolve();
         },
       };
       hold(w);

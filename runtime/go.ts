@@ -17,7 +17,7 @@
  */
 import { activeBubble, type Bubble } from './sched/bubble.js';
 import { panicked } from './sched/panic.js';
-import { GOROUTINE_TAG, Goroutine, level, live, NAMES, tracker } from './sched/tracking.js';
+import { GOROUTINE_TAG, Goroutine, goroutines, level, live, NAMES, tracker } from './sched/tracking.js';
 import { goTask } from './threads/spawn-task.js';
 import { TASK, type Marked } from './threads/task.js';
 import { checkFunction } from './validate.js';
@@ -94,19 +94,26 @@ function startQueued(): void {
  * one rejection handler (a parked goroutine's footprint matters at a million goroutines).
  */
 function runPlain<A extends unknown[]>(id: number, fn: (...args: A) => unknown, args: A): void {
-  running++;
+  goroutines.running++;
   let r: unknown;
   try {
     r = fn(...args);
   } catch (e) {
-    running--;
+    goroutines.running--;
     panicked(id, e, null);
     return;
   }
-  if (!isThenable(r)) running--;
-  else if (level === NAMES) watchNamed(r, GOROUTINE_TAG + id);
+  if (!isThenable(r)) goroutines.running--;
+  else if (level === NAMES) {
+    // The main goroutine is always listed, even parked on a promise nothing else references.
+    if (id === MAIN_GOROUTINE) mainGoroutine = r;
+    watchNamed(r, GOROUTINE_TAG + id);
+  }
   else r.then(exitedPlain, (e: unknown) => panickedPlain(id, e));
 }
+
+/** mainGoroutine keeps the main goroutine's promise (and so its tag) reachable for the report under main(). */
+let mainGoroutine: PromiseLike<unknown> | null = null;
 
 /**
  * watchNamed watches a goroutine under main(): its panic handler captures the goroutine's tag instead of its id, so
@@ -118,16 +125,13 @@ function watchNamed(r: PromiseLike<unknown>, tag: string): void {
 }
 
 function exitedPlain(): void {
-  running--;
+  goroutines.running--;
 }
 
 function panickedPlain(id: number, e: unknown): void {
-  running--;
+  goroutines.running--;
   panicked(id, e, null);
 }
-
-/** running counts this thread's goroutines that have started and not yet returned. */
-let running = 0;
 
 /**
  * numGoroutine is the number of goroutines of this thread that have started and not returned, main's included
@@ -140,7 +144,7 @@ let running = 0;
  * console.log(numGoroutine()); // 1 (outside main()) or 2 (inside it)
  */
 export function numGoroutine(): number {
-  return running;
+  return goroutines.running;
 }
 
 /** runTracked runs a goroutine that a synctest bubble or the deadlock report counts. */
@@ -151,22 +155,22 @@ function runTracked<A extends unknown[]>(
   bubble: Bubble | null,
   g: Goroutine | null,
 ): void {
-  running++;
+  goroutines.running++;
   let r: unknown;
   try {
     r = fn(...args);
   } catch (e) {
     // Report before counting the exit: a bubble whose last goroutine panicked must fail, not finish.
-    running--;
+    goroutines.running--;
     panicked(id, e, bubble);
-    exited(bubble, g);
+    exited(bubble, g, false);
     return;
   }
   if (isThenable(r)) {
     r.then(
       () => exited(bubble, g),
       (e: unknown) => {
-        running--;
+        goroutines.running--;
         panicked(id, e, bubble);
         exited(bubble, g, false);
       },
@@ -177,7 +181,7 @@ function runTracked<A extends unknown[]>(
 }
 
 function exited(bubble: Bubble | null, g: Goroutine | null, count = true): void {
-  if (count) running--;
+  if (count) goroutines.running--;
   if (g !== null) live.delete(g);
   bubble?.exited();
 }

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { MAIN_GOROUTINE, spawn } from './go.js';
-import { goroutineEntries, renderEntries, unlisted } from './sched/dump.js';
+import { goroutineEntries, notListed, renderEntries, unlisted } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
 import { checkFunction, checkOptions, describe } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
@@ -107,7 +107,7 @@ function tracebackOf(options: MainOptions): Traceback {
 function goroutineReport(): string {
   if (report === 'none') return '';
   const entries = goroutineEntries();
-  return entries === null ? unlisted() : renderEntries(entries);
+  return entries === null ? unlisted() : renderEntries(entries) + notListed(entries);
 }
 
 function deadlock(): void {

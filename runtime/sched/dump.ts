@@ -8,8 +8,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
+import { heldReasons } from './held.js';
 import { walkHeap } from './heap-walk.js';
-import { level, live, NAMES, OFF } from './tracking.js';
+import { goroutines, level, live, NAMES, OFF } from './tracking.js';
 
 /** NOT_GOCSP is the wait reason shown for a goroutine awaiting something gocsp does not know (I/O, a plain promise). */
 export const NOT_GOCSP = 'await (not a gocsp operation)';
@@ -57,15 +58,31 @@ export function renderEntries(entries: readonly Entry[], thread?: number): strin
  */
 export function goroutineDump(): string {
   const entries = goroutineEntries();
-  return entries === null ? unlisted() : renderEntries(entries);
+  return entries === null ? unlisted() : renderEntries(entries) + notListed(entries);
 }
 
-/** UNLISTED explains a dump that could not list the goroutines. */
+/**
+ * notListed accounts for goroutines the heap walk could not see: one awaiting a promise that nothing references
+ * (not a gocsp operation) is garbage to V8 and gone from the snapshot, though it still counts as running.
+ */
+export function notListed(entries: readonly Entry[]): string {
+  const missing = goroutines.running - entries.length;
+  if (level !== NAMES || missing <= 0) return '';
+  return `\n(${missing} more goroutine${missing === 1 ? ' awaits a promise' : 's await promises'} that nothing references, ` +
+    'not a gocsp operation; GOCSP_TRACEBACK=stacks lists them)\n';
+}
+
+/**
+ * unlisted is the dump when the goroutines could not be named: outside main(), nothing; under main(), with a heap
+ * too large to walk (or a snapshot that failed), the parked operations by wait reason, without goroutine ids.
+ */
 export function unlisted(): string {
-  return level === OFF
-    ? '\n(goroutines are listed only under main())\n'
-    : '\n(goroutines not listed: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB; raise it, or run with ' +
-        'GOCSP_TRACEBACK=stacks)\n';
+  if (level === OFF) return '\n(goroutines are listed only under main())\n';
+  let out =
+    '\n(goroutine ids not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB, or its snapshot failed; ' +
+    'GOCSP_TRACEBACK=stacks records them as the program runs)\n';
+  for (const [reason, n] of heldReasons()) out += `\ngoroutine ? [${reason}]:${n > 1 ? ` (x${n})` : ''}\n`;
+  return out;
 }
 
 const runtimeDir = dirname(dirname(fileURLToPath(import.meta.url)));

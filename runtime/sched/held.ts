@@ -40,3 +40,13 @@ export function unhold(h: Holder): void {
   next.heldPrev = prev;
   h.heldPrev = h.heldNext = null;
 }
+
+/** heldReasons counts the operations parked now by wait reason (the report's fallback when ids cannot be found). */
+export function heldReasons(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let h = SENTINEL.heldNext!; h !== SENTINEL; h = h.heldNext!) {
+    const r = h.gocspWait ?? 'unknown';
+    out.set(r, (out.get(r) ?? 0) + 1);
+  }
+  return out;
+}

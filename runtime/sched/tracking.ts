@@ -15,7 +15,7 @@
  *   STACKS   EXACT plus a stack captured at every park (a few microseconds each): `traceback: 'stacks'` or
  *            GOCSP_TRACEBACK=stacks, for finding where a deadlocked program waits.
  *
- * `running` counts the goroutines started and not yet returned at every level (runtime.NumGoroutine).
+ * `goroutines.running` counts the goroutines started and not yet returned at every level (runtime.NumGoroutine).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -33,6 +33,9 @@ export class Goroutine {
   parkedAt: Error | null = null;
   constructor(readonly id: number) {}
 }
+
+/** goroutines counts this thread's goroutines that have started and not yet returned (runtime.NumGoroutine). */
+export const goroutines = { running: 0 };
 
 /** level is the tracking level in force; it only ever rises. */
 export let level: Level = OFF;

@@ -79,6 +79,34 @@ describe('main', () => {
     ]);
   });
 
+  it('lists wait reasons without ids when the heap is over GOCSP_DUMP_HEAP_LIMIT, and counts what it cannot see', () => {
+    const program = `${rt}
+       import { Group } from './runtime/index.js';
+       main(async () => {
+         const g = new Group();
+         g.go(() => new Promise(() => {}));
+         go(async () => { await g.wait(); });
+         go(async () => { const q = chan(1); await new Promise((r) => { void q.send(r); }); await chan().send(1); });
+         await sleep(20);
+         await chan().recv();
+       });`;
+    const r = runFixture(program, { eval: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('goroutine ') || l.startsWith('('))).toEqual([
+      'goroutine 1 [chan receive]:',
+      'goroutine 3 [sync.WaitGroup.Wait]:',
+      // 2 (errgroup's, on a promise nobody can resolve) and 4 (its resolver only in a channel nobody else has).
+      '(2 more goroutines await promises that nothing references, not a gocsp operation; GOCSP_TRACEBACK=stacks lists them)',
+    ]);
+    const over = runFixture(program, { eval: true, env: { GOCSP_DUMP_HEAP_LIMIT: '0' } });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('(goroutine ids not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB');
+    expect(over.stderr.split('\n').filter((l) => l.startsWith('goroutine ')).sort()).toEqual([
+      'goroutine ? [chan receive]:',
+      'goroutine ? [sync.WaitGroup.Wait]:',
+    ]);
+  });
+
   it('rejects a traceback that is not one of the levels', () => {
     const r = runFixture(
       `${rt} try { main(async () => {}, { traceback: 'full' }); } catch (e) { console.log(e.name, e.message); }`,
