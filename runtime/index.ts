@@ -57,6 +57,8 @@ export { Semaphore } from './sync/semaphore.js';
 // threads
 export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';
+export { goThreadWith } from './threads/go-thread-with.js';
+export type { GoThreadOptions } from './threads/go-thread-with.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
 export type { ThreadsOptions } from './threads/config.js';
 export { ThreadDiedError, isThreadDiedError } from './threads/errors.js';

@@ -43,15 +43,16 @@ export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args:
 }
 
 /**
- * startTask is goThread and goThreadCancelable: it checks `fn` and the arguments at the call (throwing
+ * startTask is goThread, goThreadCancelable and goThreadWith: it checks `fn` and the arguments at the call (throwing
  * InvalidArgumentError in the name of `api`), queues the goroutine and returns its outcome. With a signal, an abort
- * abandons the goroutine (lifecycle.ts abandon) and rejects with the abort reason.
+ * abandons the goroutine (lifecycle.ts abandon) and rejects with `reasonOf()` (default: the abort reason).
  */
 export function startTask<A extends unknown[], R>(
   api: string,
   fn: (...args: A) => R,
   args: A,
   signal: AbortSignal | null,
+  reasonOf: () => unknown = () => signal?.reason,
 ): Promise<Awaited<R>> {
   const ref = taskRef(fn);
   if (ref === undefined) {
@@ -62,10 +63,10 @@ export function startTask<A extends unknown[], R>(
     // the goroutine (the promise rejects; the goroutine runs on until it returns).
     return new Promise<Awaited<R>>((resolve, reject) => {
       if (signal?.aborted === true) {
-        reject(signal.reason);
+        reject(reasonOf());
         return;
       }
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      signal?.addEventListener('abort', () => reject(reasonOf()), { once: true });
       go(async () => {
         try {
           resolve(await fn(...args));
@@ -76,7 +77,7 @@ export function startTask<A extends unknown[], R>(
     });
   }
   const { value, wired } = encodeArgs(api, args);
-  if (signal?.aborted === true) return Promise.reject(signal.reason as unknown);
+  if (signal?.aborted === true) return Promise.reject(reasonOf());
   const id = nextGoroutineId();
   const msg = { id, ref, args: value, wired, reply: true };
   if (signal === null) {
@@ -87,7 +88,7 @@ export function startTask<A extends unknown[], R>(
   }
   return new Promise<Awaited<R>>((resolve, reject) => {
     const onAbort = (): void => {
-      abandon(job, signal.reason);
+      abandon(job, reasonOf());
     };
     const job: Job = {
       msg,
