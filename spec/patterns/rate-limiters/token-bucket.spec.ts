@@ -241,7 +241,7 @@ describe('TokenBucketRateLimiter: acquire', () => {
       await sleep(50);
       ac.abort(new Error('client went away'));
       await sleep(1000);
-      expect(b.state()).toBe('ERR_CONTEXT_CANCELED');
+      expect(b.state()).toBe('Error: client went away');
       expect(log).toEqual(['a 100', 'c 200']);
     }));
 
@@ -262,8 +262,8 @@ describe('TokenBucketRateLimiter: acquire', () => {
     synctest.run(async () => {
       const l = tb();
       const ac = new AbortController();
-      ac.abort();
-      await expect(l.acquire(1, ac.signal)).rejects.toBe(Canceled);
+      ac.abort('no');
+      await expect(l.acquire(1, ac.signal)).rejects.toBe('no');
       const [ctx, cancel] = withCancel(background());
       cancel();
       const e = await l.acquire(1, ctx).catch((err: unknown) => err);
