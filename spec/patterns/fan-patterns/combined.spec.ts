@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { chan } from '../../../runtime/chan/local-chan.js';
-import { isCanceled } from '../../../runtime/context/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chan } from '../../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../../runtime/chan/types.js';
-import { isCanceled } from '../../../runtime/context/errors.js';
 import { isInvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chan } from '../../../runtime/chan/local-chan.js';
 import { withTimeout } from '../../../runtime/context/timer-ctx.js';
 import { background } from '../../../runtime/context/background.js';
-import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
+import { isDeadlineExceeded } from '../../../runtime/context/errors.js';
 import { isInvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { background } from '../../../runtime/context/background.js';
 import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { Canceled } from '../../../runtime/context/errors.js';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
 import { synctest } from '../../../runtime/synctest.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { background } from '../../../runtime/context/background.js';
 import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { Canceled, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
+import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
 import { withTimeout } from '../../../runtime/context/timer-ctx.js';
 import { InvalidArgumentError } from '../../../runtime/errors.js';
 import { go } from '../../../runtime/go.js';
