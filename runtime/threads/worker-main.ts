@@ -12,7 +12,9 @@
  * Before starting a goroutine, the worker claims it (protocol.ts, "Claims"): main may have taken it back to give it
  * to an idle worker while this one was busy, and then it is skipped. And before starting a task whose function has
  * not been measured yet or has run long before, the worker reports what already finished: results must not wait in
- * the outbox behind a computation that may take seconds (or never end).
+ * the outbox behind a computation that may take seconds (or never end). A batch that needs task modules not loaded
+ * yet waits for them as a whole, and the worker asks for nothing meanwhile, so goroutines start (and claim) in the
+ * order they were posted and no more than two batches are ever unclaimed.
  *
  * A task's throw is reported with its outcome (main decides: panic or rejection). A goroutine that the task itself
  * started and that panics is reported as a panic message, with this thread's id for it. Output written with
