@@ -75,6 +75,8 @@ export { SingleflightGroup, type SingleflightResult } from './sync/singleflight.
 // threads
 export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';
+export { goThreadWith } from './threads/go-thread-with.js';
+export type { GoThreadOptions } from './threads/go-thread-with.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
 export type { ThreadsOptions } from './threads/config.js';
 export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './threads/errors.js';

@@ -68,7 +68,7 @@ main(async () => {
 // q3: rejected (timeout) after waiting 100 ms
 // tryCall: no permit free, did not run
 // waiting in line: 3
-// q5: gave up (context canceled); waiting in line: 2
+// q5: gave up (This operation was aborted); waiting in line: 2
 // q1: q1 rows, q2: q2 rows, q4: q4 rows, q6: q6 rows
 // ran, in order: q1 runs, q2 runs, q4 runs, q6 runs
 // q7: failed: deadlock detected by the database; permits free: 2

@@ -90,8 +90,12 @@ export const CIRCUIT_BREAKER_KEYS: readonly string[] = [
   'state',
 ];
 
-/** countsAsFailure is the default isFailure: a context cancellation says nothing about the service's health. */
-export const countsAsFailure = (e: unknown): boolean => !isCanceled(e);
+/**
+ * countsAsFailure is the default isFailure: a cancellation says nothing about the service's health, whether a
+ * context's (Canceled) or an AbortSignal's plain abort() (an AbortError, what a pattern stopped by it rejects with).
+ */
+export const countsAsFailure = (e: unknown): boolean =>
+  !isCanceled(e) && !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError');
 
 /** resolveConfig validates `config` and fills in the defaults. */
 export function resolveConfig(config: Partial<CircuitBreakerConfig> | undefined): ResolvedConfig {

@@ -27,7 +27,7 @@ import type { Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { type Cancel, toContext } from '../core/cancel.js';
+import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
 import { cancelError, fnError } from './check.js';
@@ -147,11 +147,10 @@ export class BulkheadCircuitBreaker implements Policy {
     const bad = cancelError(method, cancel);
     if (bad !== null) return Promise.reject(bad);
     const [ctx, release] = toContext(cancel);
-    const err = ctx.err();
-    if (err !== null) {
+    if (ctx.err() !== null) {
       release();
       this.#canceled++;
-      return Promise.reject(err);
+      return Promise.reject(cancelReason(ctx));
     }
     const p = this.#sem.trySend(null) ? this.#run(fn, ctx) : this.#wait(fn, ctx);
     return cancel instanceof AbortSignal ? p.finally(release) : p;
@@ -230,7 +229,7 @@ export class BulkheadCircuitBreaker implements Policy {
     this.#queued--;
     if (outcome === CANCELED) {
       this.#canceled++;
-      throw ctx.err();
+      throw cancelReason(ctx);
     }
     this.#rejectedTimeout++;
     throw new BulkheadRejectedError('timeout', `no permit within ${this.#maxWait} ms`);

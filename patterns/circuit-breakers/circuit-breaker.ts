@@ -14,7 +14,7 @@ import { background } from '../../runtime/context/background.js';
 import type { Context } from '../../runtime/context/context.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
 import type { RecvChan } from '../../runtime/chan/types.js';
-import { type Cancel, toContext } from '../core/cancel.js';
+import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
 import { options } from '../core/config.js';
@@ -90,10 +90,9 @@ export class CircuitBreaker implements Policy {
     if (bad !== null) return Promise.reject(bad);
     if (cancel === undefined) return this.#run(fn, background());
     const [ctx, release] = toContext(cancel);
-    const err = ctx.err();
-    if (err !== null) {
+    if (ctx.err() !== null) {
       release();
-      return Promise.reject(err);
+      return Promise.reject(cancelReason(ctx));
     }
     if (!(cancel instanceof AbortSignal)) return this.#run(fn, ctx);
     return this.#run(fn, ctx).finally(release);

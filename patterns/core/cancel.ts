@@ -1,7 +1,9 @@
 /**
- * Cancellation input for the patterns' waiting calls: a gocsp Context or a web AbortSignal, or nothing.
+ * Cancellation input for the patterns' waiting calls: a gocsp Context or a web AbortSignal, or nothing, and the one
+ * rule for what a call stopped by it rejects with (cancelReason).
  */
 import { background } from '../../runtime/context/background.js';
+import { cause } from '../../runtime/context/cancel-ctx.js';
 import type { Context } from '../../runtime/context/context.js';
 import { fromSignal } from '../../runtime/context/signal.js';
 
@@ -16,6 +18,19 @@ export function toContext(c: Cancel): [ctx: Context, release: () => void] {
   if (c === undefined) return [background(), noop];
   if (c instanceof AbortSignal) return fromSignal(background(), c);
   return [c, noop];
+}
+
+/**
+ * cancelReason is what every pattern's call stopped by its Cancel rejects with, once `ctx` (from toContext) is done:
+ * for an AbortSignal, its `reason` (what the AbortSignal world expects: an AbortError, a TimeoutError, or whatever
+ * was passed to abort()); for a Context, Go's context.Cause(ctx): its err(), Canceled or DeadlineExceeded, unless
+ * it was canceled with a cause (withCancelCause, withTimeoutCause), then that cause.
+ *
+ * @example
+ * if (ctx.err() !== null) throw cancelReason(ctx);
+ */
+export function cancelReason(ctx: Context): unknown {
+  return cause(ctx) ?? ctx.err();
 }
 
 function noop(): void {}

@@ -18,7 +18,7 @@ import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { BasePattern } from '../core/base-pattern.js';
-import { toContext, type Cancel } from '../core/cancel.js';
+import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
 import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
@@ -245,7 +245,7 @@ export class FanPattern<TIn, TOut> extends BasePattern {
           res = o.ordered ? early.get(next) : undefined;
         }
       }
-      if (ctx.err() !== null) throw parent.err() ?? cause(ctx);
+      if (ctx.err() !== null) throw parent.err() !== null ? cancelReason(parent) : cause(ctx);
     } finally {
       stop(ENDED);
       await wg.wait();

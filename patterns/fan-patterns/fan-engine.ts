@@ -6,8 +6,9 @@
  *   feeder ──pick(loads)──▶ inbox[w] (cap 1) ──▶ worker w        (a balancer picks once some inbox has room)
  *
  * Invariants: every batch is taken by exactly one worker; fanJobs returns only after the feeder and all workers
- * have returned, so no goroutine of a call outlives it. A canceled parent context rejects with its err()
- * (Canceled, DeadlineExceeded); the call's own stop (first failure, PatternStoppedError) with its cause.
+ * have returned, so no goroutine of a call outlives it. A canceled parent rejects with its reason (cancelReason:
+ * an AbortSignal's reason, a Context's cause); the call's own stop (first failure, PatternStoppedError) with its
+ * cause.
  */
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
@@ -17,7 +18,7 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
-import { toContext, type Cancel } from '../core/cancel.js';
+import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
 import { show } from '../core/config.js';
 import type { LoadBalancer } from './load-balancer.js';
 
@@ -130,8 +131,8 @@ const { owner, total, work, cancel, workerCount, batchSize, balancer } = r;
     r.calls.delete(call);
     release();
   }
-  // A canceled parent rejects with its own err() (Canceled, DeadlineExceeded); our own stop with its cause.
-  const why = parent.err() ?? (ctx.err() === null ? undefined : cause(ctx));
+  // A canceled parent rejects with its reason (core/cancel.ts); our own stop with its cause.
+  const why = parent.err() !== null ? cancelReason(parent) : ctx.err() === null ? undefined : cause(ctx);
   stop();
   if (why !== undefined) throw why;
 }

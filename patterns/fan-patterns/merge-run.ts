@@ -11,6 +11,7 @@
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan, SendChan } from '../../runtime/chan/types.js';
 import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import { cancelReason } from '../core/cancel.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import { go } from '../../runtime/go.js';
@@ -117,7 +118,7 @@ export class MergeRun<T> {
   /** err is why the run ended early: an input's error, the cancel cause, or undefined when every input ended. */
   err(): unknown {
     if (this.firstError !== undefined) return this.firstError;
-    if (this.#parent.err() !== null) return this.#parent.err();
+    if (this.#parent.err() !== null) return cancelReason(this.#parent);
     const why = this.ctx.err() === null ? undefined : cause(this.ctx);
     return why === ENDED ? undefined : why;
   }

@@ -25,7 +25,7 @@ import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { nanotime } from '../../runtime/time/sleep.js';
 import { newTimer } from '../../runtime/time/timer.js';
-import { type Cancel, toContext } from '../core/cancel.js';
+import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { options, positive, positiveInt } from '../core/config.js';
 import { RateLimiterClosedError } from './errors.js';
 import { checkCancel } from './permit.js';
@@ -99,7 +99,7 @@ export class LeakyBucketRateLimiter<T = unknown> {
    * InvalidArgumentError.
    */
   enqueue(item: T, cancel?: Cancel): Promise<void> {
-    let err: Error | null;
+    let err: unknown;
     try {
       err = checkCancel(`${OWNER}.enqueue`, cancel);
     } catch (e) {
@@ -110,9 +110,9 @@ export class LeakyBucketRateLimiter<T = unknown> {
     if (this.#bucket.trySend(item)) return RESOLVED;
     if (cancel === undefined) return this.#bucket.send(item).catch(closedError);
     const [ctx, release] = toContext(cancel);
-    return select([sendCase(this.#bucket, item, () => null), recvCase(ctx.done(), () => ctx.err())])
+    return select([sendCase(this.#bucket, item, () => null), recvCase(ctx.done(), () => ({ reason: cancelReason(ctx) }))])
       .then((e) => {
-        if (e !== null) throw e;
+        if (e !== null) throw e.reason;
       }, closedError)
       .finally(release);
   }

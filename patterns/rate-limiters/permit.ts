@@ -3,25 +3,25 @@
  * executing a function under a permit (`execute`), waiting at most `maxWait` ms for it.
  */
 import type { Context } from '../../runtime/context/context.js';
-import { Canceled, isDeadlineExceeded } from '../../runtime/context/errors.js';
+import { isDeadlineExceeded } from '../../runtime/context/errors.js';
 import { withTimeout } from '../../runtime/context/timer-ctx.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { type Cancel, toContext } from '../core/cancel.js';
+import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { show } from '../core/config.js';
 import { RateLimitedError } from './errors.js';
 
 /**
- * checkCancel requires a Cancel (a Context, an AbortSignal or undefined) and returns the error to fail with at
- * once if it is already canceled, or null.
+ * checkCancel requires a Cancel (a Context, an AbortSignal or undefined) and returns what to fail with at once if it
+ * is already canceled (its reason, core/cancel.ts), or null.
  */
-export function checkCancel(owner: string, cancel: unknown): Error | null {
+export function checkCancel(owner: string, cancel: unknown): unknown {
   if (cancel === undefined) return null;
-  if (cancel instanceof AbortSignal) return cancel.aborted ? Canceled : null;
+  if (cancel instanceof AbortSignal) return cancel.aborted ? cancel.reason : null;
   const c = cancel as Partial<Context> | null;
   if (typeof c !== 'object' || c === null || typeof c.done !== 'function' || typeof c.err !== 'function') {
     throw new InvalidArgumentError(`${owner}: cancel must be a Context, an AbortSignal or undefined, got ${show(cancel)}`);
   }
-  return c.err();
+  return c.err() === null ? null : cancelReason(c as Context);
 }
 
 /** checkMaxWait requires a number of ms >= 0, Infinity included (wait as long as it takes). */
@@ -42,7 +42,7 @@ export interface Permits {
    */
   waitTime(): number;
   readonly exact: boolean;
-  /** waitOne waits in line for one permit; it rejects with ctx.err() if ctx is done first. */
+  /** waitOne waits in line for one permit; it rejects with cancelReason(ctx) if ctx is done first. */
   waitOne(ctx: Context): Promise<void>;
 }
 
@@ -50,7 +50,8 @@ export interface Permits {
  * executeWithPermit runs `fn(ctx)` once the limiter grants a permit. With maxWait 0 it never waits: no free permit
  * rejects with RateLimitedError at once. Otherwise it rejects at once if the limiter can tell the wait would be longer
  * than maxWait, and else waits in line (for at most maxWait ms when the wait is only an estimate). If `cancel` is
- * done first the promise rejects with its error (Canceled, DeadlineExceeded) and no permit is taken.
+ * done first the promise rejects with its reason (core/cancel.ts: an AbortSignal's reason, a Context's cause) and no
+ * permit is taken.
  */
 export async function executeWithPermit<T>(
   owner: string,
@@ -61,8 +62,7 @@ export async function executeWithPermit<T>(
 ): Promise<T> {
   const [ctx, release] = toContext(cancel);
   try {
-    const err = ctx.err();
-    if (err !== null) throw err;
+    if (ctx.err() !== null) throw cancelReason(ctx);
     if (!p.tryOne()) {
       const wait = p.waitTime();
       if (maxWait === 0 || wait > maxWait) throw new RateLimitedError(owner, wait);

@@ -129,7 +129,7 @@ export class SlidingWindowRateLimiter implements Policy {
    * not a Cancel is a rejection with InvalidArgumentError.
    */
   request(cancel?: Cancel): Promise<void> {
-    let err: Error | null;
+    let err: unknown;
     try {
       err = checkCancel(`${OWNER}.request`, cancel);
     } catch (e) {
@@ -169,7 +169,7 @@ export class SlidingWindowRateLimiter implements Policy {
    * Settles as `fn` does.
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    let err: Error | null;
+    let err: unknown;
     try {
       func(`${OWNER}.execute`, 'fn', fn);
       err = checkCancel(`${OWNER}.execute`, cancel);

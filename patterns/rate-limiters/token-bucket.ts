@@ -137,7 +137,7 @@ export class TokenBucketRateLimiter implements Policy {
    * await limiter.acquire(1, req.signal); // wait for a token, unless the client goes away
    */
   acquire(n = 1, cancel?: Cancel): Promise<void> {
-    let err: Error | null;
+    let err: unknown;
     try {
       this.#check('acquire', n);
       err = checkCancel(`${OWNER}.acquire`, cancel);
@@ -206,7 +206,7 @@ export class TokenBucketRateLimiter implements Policy {
    * const body = await wrap(retry, limited).execute((ctx) => fetch(url, { signal: ctx.signal }));
    */
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
-    let err: Error | null;
+    let err: unknown;
     try {
       func(`${OWNER}.execute`, 'fn', fn);
       err = checkCancel(`${OWNER}.execute`, cancel);

@@ -27,6 +27,7 @@ import type { Chan } from '../../runtime/chan/types.js';
 import type { Context } from '../../runtime/context/context.js';
 import { recvCase, select } from '../../runtime/select.js';
 import { newTimer, type Timer } from '../../runtime/time/timer.js';
+import { cancelReason } from '../core/cancel.js';
 
 /** Gate is the permit logic a WaitLine waits on. */
 export interface Gate {
@@ -57,7 +58,7 @@ export class WaitLine {
 
   /**
    * wait joins the line for `n` permits (synchronously, so the order of calls is the order of service) and resolves
-   * once they are taken, or rejects with ctx.err() when `ctx` is done first, having taken nothing.
+   * once they are taken, or rejects with cancelReason(ctx) when `ctx` is done first, having taken nothing.
    */
   async wait(n: number, ctx: Context): Promise<void> {
     const done = ctx.done();
@@ -72,7 +73,7 @@ export class WaitLine {
       let fired = false;
       for (;;) {
         // A waiter whose context is done never takes, even if its timer fired in the same instant.
-        if (done !== null && done.tryRecv() !== undefined) throw ctx.err();
+        if (done !== null && done.tryRecv() !== undefined) throw cancelReason(ctx);
         let timer: Timer | null = null;
         if (this.#head === w) {
           const ms = this.#gate.take(n);

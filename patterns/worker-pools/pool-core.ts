@@ -45,7 +45,11 @@ export interface PoolHooks {
   stoppedError(): PatternStoppedError;
 }
 
-/** PoolCounters are the pool's own counts, beside BasePattern's completed/failed/latency. */
+/**
+ * PoolCounters are the pool's own counts, beside BasePattern's completed/failed/latency. Invariant: each submit is
+ * counted once in submitted and, once it has ended, once in exactly one of completed, failed (BasePattern's record),
+ * canceled and rejected (pool-metrics.ts).
+ */
 export class PoolCounters {
   submitted = 0;
   rejected = 0;
@@ -140,7 +144,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       try {
         queued = this.#jobs.trySend(job);
       } catch (e) {
-        return Promise.reject(isChannelClosedError(e) ? this.#hooks.stoppedError() : e);
+        if (!isChannelClosedError(e)) return Promise.reject(e);
+        this.counters.rejected++; // the pool is stopping: never queued
+        return Promise.reject(this.#hooks.stoppedError());
       }
       if (queued) return job.wait();
     }
@@ -176,8 +182,11 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       if (o.ok) return o.value;
       throw o.error;
     } catch (e) {
-      // a send on the closed queue: the pool stopped while this submit waited for room
-      if (isChannelClosedError(e)) throw this.#hooks.stoppedError();
+      // a send on the closed queue: the pool stopped while this submit waited for room (never queued)
+      if (isChannelClosedError(e)) {
+        this.counters.rejected++;
+        throw this.#hooks.stoppedError();
+      }
       throw e;
     } finally {
       release();
@@ -193,6 +202,15 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       this.counters.canceled++;
     }
     return c;
+  }
+
+  /**
+   * #cancelJob fails an accepted job that the pool itself ends before its work did (stop({ mode: 'cancel' }), a
+   * stop that finds no worker for it, restartUnhealthyWorkers) with `error`, and counts it as canceled, unless it
+   * has settled already.
+   */
+  #cancelJob(job: Job<TIn, TOut>, error: unknown): void {
+    if (settle(job, { ok: false, error })) this.counters.canceled++;
   }
 
   /** spawn starts up to `n` workers (never past maxWorkers) and returns how many it started. */
@@ -230,7 +248,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   async handle(job: Job<TIn, TOut>): Promise<void> {
     if (job.settled) return; // canceled while queued: never runs
     if (this.#ctx.err() !== null) {
-      settle(job, { ok: false, error: cause(this.#ctx) });
+      this.#cancelJob(job, cause(this.#ctx));
       return;
     }
     const t0 = nowMillis();
@@ -247,7 +265,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>): void {
     if (job.settled) return; // canceled while queued: never runs
     if (this.#ctx.err() !== null) {
-      settle(job, { ok: false, error: cause(this.#ctx) });
+      this.#cancelJob(job, cause(this.#ctx));
       return;
     }
     const t0 = this.#timed ? nowMillis() : 0;
@@ -269,7 +287,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   cancelRunning(w: PoolWorker<TIn, TOut>): void {
     const c = cause(this.#ctx);
     for (const job of [...w.running]) {
-      settle(job, { ok: false, error: c });
+      this.#cancelJob(job, c);
       job.cancel(c); // a window's job leaves w.running as its task is abandoned
       w.running.delete(job);
     }
@@ -281,6 +299,10 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    */
   jobEnded(job: Job<TIn, TOut>, ok: boolean, v: unknown, now: number, startedAt = job.startedAt): void {
     if (!job.finish(ok, v)) return;
+    if (!ok && this.#ctx.err() !== null && v === cause(this.#ctx)) {
+      this.counters.canceled++; // ended by stop({ mode: 'cancel' }), as a queued job is
+      return;
+    }
     this.#hooks.record(ok, now - startedAt);
     if (!ok) {
       const code = (v as { code?: unknown } | null)?.code;
@@ -319,7 +341,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       const live = [...this.#workers.values()].filter((w) => !w.retired && w.inbox !== null);
       if (live.length === 0) {
         if (this.spawn(1) === 0) {
-          settle(job, { ok: false, error: this.#hooks.stoppedError() });
+          this.#cancelJob(job, this.#hooks.stoppedError());
           return;
         }
         continue;
@@ -345,7 +367,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       if (this.#jobs.trySend(job)) return;
     } catch {
       // the queue is closed: the pool is stopping and this job never reached a worker
-      settle(job, { ok: false, error: this.#hooks.stoppedError() });
+      this.#cancelJob(job, this.#hooks.stoppedError());
       return;
     }
     go(() => this.#place(job));
@@ -436,7 +458,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       for (const job of [...w.running]) {
         if (job.settled) continue;
         const e = new WorkerRestartedError(owner, id);
-        settle(job, { ok: false, error: e }); // first: the cancel may end the job at once, which must not count it
+        this.#cancelJob(job, e); // first: the cancel may end the job at once, which must not count it again
         job.cancel(e);
         this.#hooks.handleError(e);
       }

@@ -6,11 +6,22 @@
 import type { LatencySummary, PatternMetrics } from '../core/metrics.js';
 
 export interface PoolMetrics extends PatternMetrics {
-  /** submitted counts every submit call, accepted or not. */
+  /**
+   * submitted counts every submit call, accepted or not. Every one ends in exactly one of completed, failed,
+   * canceled and rejected, so once nothing is queued or running (after stop resolves, say):
+   * submitted = completed + failed + canceled + rejected.
+   */
   readonly submitted: number;
-  /** rejected counts submits refused with PoolFullError. */
+  /**
+   * rejected counts submits refused without being queued: PoolFullError (onFull 'reject'), and PatternStoppedError
+   * for a submit made after stop() or one still waiting for room when the pool stopped.
+   */
   readonly rejected: number;
-  /** canceled counts jobs whose submitter's signal or Context ended them (queued or running). */
+  /**
+   * canceled counts accepted jobs ended before their work did: by their submitter's signal or Context, by
+   * stop({ mode: 'cancel' }) (queued or running), or by restartUnhealthyWorkers (WorkerRestartedError, also in
+   * errors). A job canceled while running counts once, whenever its work ends.
+   */
   readonly canceled: number;
   /** timedOut counts tasks failed with TaskTimeoutError (also in failed). */
   readonly timedOut: number;

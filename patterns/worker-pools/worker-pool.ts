@@ -62,7 +62,11 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
       // A first submit starts the pool. Lifecycle runs onStart synchronously, so the core is up when this returns,
       // and this job is queued before a stop() issued right after it (which then drains it).
       if (state === 'idle') void this.start();
-      else if (state !== 'running') return Promise.reject(new PatternStoppedError(this.config.name, state));
+      else if (state !== 'running') {
+        this.core.counters.submitted++;
+        this.core.counters.rejected++;
+        return Promise.reject(new PatternStoppedError(this.config.name, state));
+      }
       return this.core.submit(input, cancel);
     } catch (e) {
       return Promise.reject(e);

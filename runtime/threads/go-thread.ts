@@ -48,16 +48,17 @@ export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args:
 }
 
 /**
- * startTask is goThread and goThreadCancelable: it checks `fn` and the arguments at the call (throwing
+ * startTask is goThread, goThreadCancelable and goThreadWith: it checks `fn` and the arguments at the call (throwing
  * InvalidArgumentError in the name of `api`, which the callers turn into a rejection), queues the goroutine and
- * returns its outcome. With a signal, an abort abandons the goroutine (lifecycle.ts abandon) and rejects with the
- * abort reason.
+ * returns its outcome. With a signal, an abort abandons the goroutine (lifecycle.ts abandon) and rejects with
+ * `reasonOf()` (default: the abort reason).
  */
 export function startTask<A extends unknown[], R>(
   api: string,
   fn: (...args: A) => R,
   args: A,
   signal: AbortSignal | null,
+  reasonOf: () => unknown = () => signal?.reason,
 ): Promise<Awaited<R>> {
   const ref = taskRef(fn);
   if (ref === undefined) {
@@ -68,10 +69,10 @@ export function startTask<A extends unknown[], R>(
     // the goroutine (the promise rejects; the goroutine runs on until it returns).
     return new Promise<Awaited<R>>((resolve, reject) => {
       if (signal?.aborted === true) {
-        reject(signal.reason);
+        reject(reasonOf());
         return;
       }
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      signal?.addEventListener('abort', () => reject(reasonOf()), { once: true });
       go(async () => {
         try {
           resolve(await fn(...args));
@@ -82,7 +83,7 @@ export function startTask<A extends unknown[], R>(
     });
   }
   const { value, wired } = encodeArgs(api, args);
-  if (signal?.aborted === true) return Promise.reject(signal.reason as unknown);
+  if (signal?.aborted === true) return Promise.reject(reasonOf());
   const id = nextGoroutineId();
   const msg = { id, ref, args: value, wired, reply: true };
   if (signal === null) {
@@ -93,7 +94,7 @@ export function startTask<A extends unknown[], R>(
   }
   return new Promise<Awaited<R>>((resolve, reject) => {
     const onAbort = (): void => {
-      abandon(job, signal.reason);
+      abandon(job, reasonOf());
     };
     const job: Job = {
       msg,

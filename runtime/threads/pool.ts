@@ -3,15 +3,18 @@
  *
  * Placement is pull-based (protocol.ts): go() pushes onto the run queue; a flush, once per burst of go() calls (a
  * microtask later, or at once when the burst already holds a full batch for every worker) and on every ask, hands
- * hungry workers batches. Each batch is a share of the queue (queue length
- * / (2 * threads), rounded up) capped by what the worker asked for, least-loaded worker first, so a burst spreads
- * over every worker while an idle worker drains what a busy one leaves. The goroutines of a batch start together on
- * their worker: a short one batched behind a long computation waits for it (that is the price of one wake-up per
- * batch instead of one per goroutine), which shrinking batches keep small.
+ * hungry workers batches. Each batch is a share of the queue (queue length / (2 * threads), rounded up) capped by
+ * what the worker asked for, least-loaded worker first, so a burst spreads over every worker while an idle worker
+ * drains what a busy one leaves. A worker starts the goroutines of a batch one after the other, so a short one
+ * batched behind a long computation would wait for it: work stealing prevents that. When the queue is empty and a
+ * worker asks, it is given up to half of the goroutines another worker holds but has not started (the claim words
+ * of protocol.ts decide, goroutine by goroutine, which side wins a race with that worker's start). A goroutine thus
+ * waits for a busy worker only while every worker is busy: an idle one asks, and takes what is held.
  *
  * Invariants:
  * - active = jobs in the queue + jobs in some Thread's inflight. The workers are ref'd iff active > 0.
  * - A thread is in `hungry` iff its ask is outstanding (want > 0); it leaves when a batch answers the ask.
+ * - A job in a Thread's inflight was posted to it; one taken back from it (unstarted) leaves inflight at once.
  * - Every job ends exactly once: its report, its worker's death, its abandonment (abandon), or (goThread only)
  *   shutdown.
  * - A stopping thread (stoppedFor set) is never hungry: it gets no more goroutines before its exit.
@@ -21,7 +24,8 @@
  * then each goroutine it was running fails with ThreadDiedError.
  *
  * A goroutine is abandoned (abandon) by failing it at once; if it was running, its worker is terminated, since a
- * thread is the unit of isolation: the other goroutines on that worker die with it (ThreadDiedError), as above.
+ * thread is the unit of isolation: the other goroutines running on that worker die with it (ThreadDiedError), as
+ * above. Goroutines a terminated or dead worker held without starting them go back to the front of the queue.
  */
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../errors.js';
@@ -114,7 +118,8 @@ export class ThreadPool implements ThreadEvents {
     const died = (): ThreadDiedError => deathError(why, t.slot, code, error);
     threadExited(t.slot, died());
 
-    // pass 1 - take the dead worker's goroutines, and keep the queue served
+    // pass 1 - take the dead worker's goroutines (those it never started go back to the queue), keep the queue served
+    this.#queue.requeue(t.takeBack(Infinity));
     const lost = [...t.inflight.values()];
     t.inflight.clear();
     this.#active -= lost.length;
@@ -125,7 +130,7 @@ export class ThreadPool implements ThreadEvents {
       orphans = this.#queue.take(this.#queue.length);
       this.#active -= orphans.length;
     }
-    if (this.#active === 0) this.#setRef(false);
+    this.#flush();
 
     // pass 2 - report them (a panic with no handler ends the process: everything else is done by now)
     for (const j of lost) fail(j, died());
@@ -133,9 +138,10 @@ export class ThreadPool implements ThreadEvents {
   }
 
   /**
-   * abandon ends goroutine `job` with `reason` if it has not ended yet: a queued one is dropped from the run queue
-   * and never runs; a running one is failed at once and its worker terminated (the worker's exit then fails the
-   * other goroutines on it with ThreadDiedError and starts a replacement). It reports whether the job was found.
+   * abandon ends goroutine `job` with `reason` if it has not ended yet: a queued one, or one a worker holds
+   * without having started it, is dropped and never runs; a running one is failed at once and its worker terminated
+   * (the worker's exit then fails the other goroutines running on it with ThreadDiedError and starts a
+   * replacement; those it held without starting them are queued again first). It reports whether it was found.
    */
   abandon(job: Job, reason: unknown): boolean {
     if (this.#closed) return false;
@@ -146,11 +152,18 @@ export class ThreadPool implements ThreadEvents {
     }
     for (const t of this.#threads) {
       if (t.inflight.get(job.msg.id) !== job) continue;
+      if (t.takeBackJob(job)) {
+        if (--this.#active === 0) this.#setRef(false);
+        fail(job, reason);
+        return true;
+      }
       t.inflight.delete(job.msg.id);
       this.#active--;
       this.#hungry.delete(t);
       t.want = 0;
+      this.#queue.requeue(t.takeBack(Infinity));
       t.stop(job.msg.id);
+      this.#flush();
       // The worker stays ref'd until its exit (#active counts its other goroutines, if any): its death is reported.
       if (this.#active === 0) this.#setRef(false);
       fail(job, reason);
@@ -245,26 +258,52 @@ export class ThreadPool implements ThreadEvents {
   }
 
   #flush(): void {
+    // pass 1 - share the queue among the hungry workers
     while (this.#queue.length > 0 && this.#hungry.size > 0) {
       let t: Thread | null = null;
       for (const h of this.#hungry) if (t === null || h.inflight.size < t.inflight.size) t = h;
       const share = Math.ceil(this.#queue.length / (SHARE_DIVISOR * this.#threads.size));
-      const jobs = this.#queue.take(Math.min(t!.want, share));
-      this.#hungry.delete(t!);
-      t!.want = 0;
-      const refused = t!.run(jobs);
-      if (refused.length === 0) continue;
-      this.#active -= refused.length;
-      // A microtask later: flush may run inside go() or goThread, which must not see someone else's failure.
-      void Promise.resolve().then(() => {
-        for (const [job, err] of refused) {
-          const api = job.settle === null ? 'go' : 'goThread';
-          const why = `${api}: the arguments of task ${job.msg.ref.name} cannot cross threads: ${err.message}`;
-          fail(job, new InvalidArgumentError(why));
-        }
-      });
+      this.#give(t!, this.#queue.take(Math.min(t!.want, share)));
     }
+    // pass 2 - the queue is empty: a hungry worker takes half of what another holds without having started it
+    if (this.#hungry.size > 0 && this.#threads.size > 1) this.#steal();
     if (this.#active === 0) this.#setRef(false);
+  }
+
+  /** #steal gives each hungry worker up to half of the unstarted goroutines of the worker holding the most. */
+  #steal(): void {
+    for (const h of [...this.#hungry]) {
+      let victim: Thread | null = null;
+      let most = 0;
+      for (const t of this.#threads) {
+        if (t === h) continue;
+        const n = t.unstarted();
+        if (n > most) {
+          most = n;
+          victim = t;
+        }
+      }
+      if (victim === null) continue;
+      const jobs = victim.takeBack(Math.min(h.want, Math.ceil(most / 2)));
+      if (jobs.length > 0) this.#give(h, jobs);
+    }
+  }
+
+  /** #give answers hungry worker `t`'s ask with `jobs`. */
+  #give(t: Thread, jobs: Job[]): void {
+    this.#hungry.delete(t);
+    t.want = 0;
+    const refused = t.run(jobs);
+    if (refused.length === 0) return;
+    this.#active -= refused.length;
+    // A microtask later: flush may run inside go() or goThread, which must not see someone else's failure.
+    void Promise.resolve().then(() => {
+      for (const [job, err] of refused) {
+        const api = job.settle === null ? 'go' : 'goThread';
+        const why = `${api}: the arguments of task ${job.msg.ref.name} cannot cross threads: ${err.message}`;
+        fail(job, new InvalidArgumentError(why));
+      }
+    });
   }
 
   #setRef(on: boolean): void {

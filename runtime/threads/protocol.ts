@@ -20,6 +20,20 @@
  * asks for nothing and an idle one takes the queue; a worker never has more than one ask outstanding, so main
  * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs ~100 us here:
  * one per batch, not per task).
+ *
+ * Claims: a batch never holds a goroutine hostage behind a long one. Each goroutine posted to a worker has a claim
+ * word in that worker's claim ring (a SharedArrayBuffer, CLAIM_SLOTS int32 words; goroutine i of a batch uses word
+ * (RunMsg.seq + i) % CLAIM_SLOTS). Main sets it to POSTED before posting; the worker, just before starting the
+ * goroutine, swaps POSTED for FREE by compareExchange, and skips a goroutine whose word it finds STOLEN (then frees
+ * the word). Main takes an unstarted goroutine back (to give it to an idle worker, or to drop it) by swapping POSTED
+ * for STOLEN. Exactly one side wins each word, so a goroutine starts once, wherever it ends up.
+ *
+ *   claim word:   FREE --main posts--> POSTED --worker starts it--> FREE
+ *                                        |
+ *                                        +--main takes it back--> STOLEN --worker passes it--> FREE
+ *
+ * A word is reused only once FREE: a worker holds at most two batches it has not passed (the one it is starting and
+ * the one its early ask brought), 2 * BATCH_MAX words, so a ring of CLAIM_SLOTS = 4 * BATCH_MAX never runs out.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorWire } from './error-wire.js';
@@ -33,6 +47,14 @@ export const BATCH_MAX = 128;
  * next one: about a round trip to main and back (a cross-thread wake-up costs ~100 us each way here).
  */
 export const PREFETCH_US = 250;
+
+/** CLAIM_SLOTS is the length of a worker's claim ring, in int32 words (see Claims above). */
+export const CLAIM_SLOTS = 4 * BATCH_MAX;
+
+/** CLAIM_FREE, CLAIM_POSTED and CLAIM_STOLEN are the states of a claim word. */
+export const CLAIM_FREE = 0;
+export const CLAIM_POSTED = 1;
+export const CLAIM_STOLEN = 2;
 
 /** WORKER_KIND brands the workerData of a gocsp worker. */
 export const WORKER_KIND = 'gocsp-thread';
@@ -50,6 +72,8 @@ export interface WorkerInit {
   readonly registry: SharedArrayBuffer;
   /** registrySlot is the worker's slot in the registry, reserved by the main thread and marked dead at exit. */
   readonly registrySlot: number;
+  /** claims is the worker's claim ring: CLAIM_SLOTS int32 words (see Claims above). */
+  readonly claims: SharedArrayBuffer;
 }
 
 /**
@@ -82,6 +106,8 @@ export const FLAG_REPLY = 2;
  */
 export interface RunMsg {
   readonly t: 'run';
+  /** seq numbers the batch's first goroutine in the claim ring: goroutine i claims word (seq + i) % CLAIM_SLOTS. */
+  readonly seq: number;
   /** defs are the task functions this worker has not seen yet: [number, module URL, name]. */
   readonly defs: readonly (readonly [number, string, string])[];
   readonly ids: readonly number[];

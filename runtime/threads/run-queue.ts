@@ -8,6 +8,8 @@ export interface RunQueue<T> {
   push(item: T): void;
   /** take removes and returns up to `max` items from the front. */
   take(max: number): T[];
+  /** requeue puts `items` back at the front, in their order: goroutines taken back from a worker that held them. */
+  requeue(items: readonly T[]): void;
   /** remove removes `item` wherever it is in the queue; it reports whether it was there. */
   remove(item: T): boolean;
 }
@@ -39,6 +41,16 @@ export class ArrayRunQueue<T> implements RunQueue<T> {
       this.#head = 0;
     }
     return out;
+  }
+
+  requeue(items: readonly T[]): void {
+    if (items.length <= this.#head) {
+      this.#head -= items.length;
+      for (let i = 0; i < items.length; i++) this.#items[this.#head + i] = items[i];
+      return;
+    }
+    this.#items = [...items, ...this.#items.slice(this.#head)];
+    this.#head = 0;
   }
 
   remove(item: T): boolean {

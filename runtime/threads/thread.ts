@@ -1,6 +1,6 @@
 /**
  * Thread is one worker thread of the pool, seen from the main thread: the Worker, the MessagePort of the protocol
- * (protocol.ts), and the goroutines running on it.
+ * (protocol.ts), and the goroutines running on it, with the claim ring that says which of them have started.
  *
  * The worker and its port are ref'd only while the pool has goroutines queued or running (the pool decides), so an
  * idle pool never keeps the process alive. 'error' (an uncaught throw in the worker, or running out of memory) is
@@ -8,6 +8,7 @@
  */
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
 import { markDead, registry, reserveSlot } from '../shared/registry.js';
+import { ClaimRing } from './claim-ring.js';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
 import { FLAG_REPLY, FLAG_WIRED, WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
@@ -40,6 +41,8 @@ export class Thread {
   readonly #portClosed: Promise<void>;
   #error: unknown = undefined;
   #refed = true;
+  /** #claims holds the goroutines posted to the worker that it may not have started (claim-ring.ts). */
+  readonly #claims = new ClaimRing<Job>();
   /** #defined holds the task functions (taskKey) this worker has been sent a definition of. */
   readonly #defined = new Set<number>();
 
@@ -54,6 +57,7 @@ export class Thread {
       goroutinesPerThread: config.goroutinesPerThread,
       registry: registry(),
       registrySlot,
+      claims: this.#claims.buffer,
     };
     this.#worker = startWorker({
       workerData: init,
@@ -84,14 +88,14 @@ export class Thread {
   run(jobs: readonly Job[]): [Job, Error][] {
     const refused: [Job, Error][] = [];
     try {
-      this.#post(this.#batch(jobs));
+      this.#post(jobs);
       for (const j of jobs) this.inflight.set(j.msg.id, j);
     } catch (e) {
       if (!isDataCloneError(e)) throw e;
       // Find the culprits: post one at a time.
       for (const j of jobs) {
         try {
-          this.#post(this.#batch([j]));
+          this.#post([j]);
           this.inflight.set(j.msg.id, j);
         } catch (e2) {
           if (!isDataCloneError(e2)) throw e2;
@@ -102,18 +106,46 @@ export class Thread {
     return refused;
   }
 
-  /** #post posts a batch; if it is refused, the definitions it carried count as never sent. */
-  #post(m: RunMsg): void {
+  /**
+   * unstarted is how many goroutines posted to the worker it has not started yet: held behind the one it runs, or
+   * still in its port.
+   */
+  unstarted(): number {
+    return this.#claims.unstarted();
+  }
+
+  /**
+   * takeBack takes up to `max` goroutines the worker has not started (the newest first) away from it: they will not
+   * start there. It returns them in the order they were posted; they are no longer in inflight.
+   */
+  takeBack(max: number): Job[] {
+    const jobs = this.#claims.takeBack(max);
+    for (const j of jobs) this.inflight.delete(j.msg.id);
+    return jobs;
+  }
+
+  /** takeBackJob takes `job` away from the worker if it has not started it; it reports whether it did. */
+  takeBackJob(job: Job): boolean {
+    if (!this.#claims.takeBackItem(job)) return false;
+    this.inflight.delete(job.msg.id);
+    return true;
+  }
+
+  /** #post posts a batch; if it is refused, its claim words and the definitions it carried count as never sent. */
+  #post(jobs: readonly Job[]): void {
+    const seq = this.#claims.post(jobs);
+    const m = this.#batch(seq, jobs);
     try {
       this.#port.postMessage(m);
     } catch (e) {
+      this.#claims.unpost(jobs.length);
       for (const [key] of m.defs) this.#defined.delete(key);
       throw e;
     }
   }
 
   /** #batch lays `jobs` out in columns (protocol.ts RunMsg), defining the task functions new to this worker. */
-  #batch(jobs: readonly Job[]): RunMsg {
+  #batch(seq: number, jobs: readonly Job[]): RunMsg {
     const n = jobs.length;
     const defs: [number, string, string][] = [];
     const ids = new Array<number>(n);
@@ -137,7 +169,7 @@ export class Thread {
       args[i] = m.args;
       flags[i] = (m.wired ? FLAG_WIRED : 0) | (m.reply ? FLAG_REPLY : 0);
     }
-    return { t: 'run', defs, ids, fns, args, flags };
+    return { t: 'run', seq, defs, ids, fns, args, flags };
   }
 
   /** setRef makes the worker and its port keep the process alive (true) or not (false). */

@@ -9,6 +9,13 @@
  * batch of short tasks asks for the next one just before it ends (PREFETCH_US), so the worker does not idle for a
  * round trip between batches.
  *
+ * Before starting a goroutine, the worker claims it (protocol.ts, "Claims"): main may have taken it back to give it
+ * to an idle worker while this one was busy, and then it is skipped. And before starting a task whose function has
+ * not been measured yet or has run long before, the worker reports what already finished: results must not wait in
+ * the outbox behind a computation that may take seconds (or never end). A batch that needs task modules not loaded
+ * yet waits for them as a whole, and the worker asks for nothing meanwhile, so goroutines start (and claim) in the
+ * order they were posted and no more than two batches are ever unclaimed.
+ *
  * A task's throw is reported with its outcome (main decides: panic or rejection). A goroutine that the task itself
  * started and that panics is reported as a panic message, with this thread's id for it. Output written with
  * console.log is flushed to the main thread before the report that follows it, so it is not lost if main then exits.
@@ -18,7 +25,18 @@ import { InvalidArgumentError } from '../errors.js';
 import { setPanicHandler } from '../sched/panic.js';
 import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
-import { BATCH_MAX, PREFETCH_US, FLAG_REPLY, FLAG_WIRED, type FailedMsg, type FromWorker, type RunMsg } from './protocol.js';
+import {
+  BATCH_MAX,
+  CLAIM_FREE,
+  CLAIM_POSTED,
+  CLAIM_SLOTS,
+  FLAG_REPLY,
+  FLAG_WIRED,
+  PREFETCH_US,
+  type FailedMsg,
+  type FromWorker,
+  type RunMsg,
+} from './protocol.js';
 import { workerInit } from './slot.js';
 import { checkModuleUrl, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
@@ -29,6 +47,8 @@ import '../shared/sync/kinds.js';
 
 if (workerInit === null) throw new Error('gocsp: worker-main runs only in a worker started by the scheduler');
 const { port, goroutinesPerThread, slot } = workerInit;
+/** claims is this worker's claim ring (protocol.ts, "Claims"). */
+const claims = new Int32Array(workerInit.claims);
 // Join the program's registry in the slot main reserved: shared channels and sync objects work from here on.
 adopt(workerInit.registry, false, workerInit.registrySlot);
 
@@ -39,6 +59,8 @@ interface TaskDef {
   readonly url: string;
   readonly name: string;
   fn: TaskFn | null;
+  /** us estimates how long the function runs before it returns or first awaits, in us (NaN: never measured). */
+  us: number;
 }
 
 /** defs holds the task functions by their protocol number. */
@@ -63,12 +85,29 @@ let failed: FailedMsg[] = [];
 
 setPanicHandler((e, gid) => post({ t: 'panic', gid, error: errorToWire(e) }));
 
+/**
+ * loading is set while a batch waits for task modules to load; batches that arrive meanwhile start after it, since
+ * goroutines must claim their words in the order they were posted (protocol.ts, "Claims").
+ */
+let loading: Promise<void> | null = null;
+
 port.on('message', (m: RunMsg) => {
   asked = false;
-  for (const [key, url, name] of m.defs) defs.set(key, { url, name, fn: null });
+  for (const [key, url, name] of m.defs) defs.set(key, { url, name, fn: null, us: NaN });
   running += m.ids.length;
-  unstarted = m.ids.length;
-  go(startBatch, m);
+  const missing = loading === null ? unloaded(m) : [];
+  if (loading === null && missing.length === 0) {
+    go(startBatch, m, null);
+  } else {
+    const p: Promise<void> = (loading ?? Promise.resolve())
+      .then(() => load(unloaded(m)))
+      .then((errors) => {
+        if (loading === p) loading = null;
+        go(startBatch, m, errors);
+        queueReport(); // ask again: asks wait while a batch waits for its modules
+      });
+    loading = p;
+  }
   queueReport();
 });
 queueReport();
@@ -76,11 +115,75 @@ queueReport();
 /**
  * startBatch starts the goroutines of a batch one after the other, in one goroutine start (a go() per task costs a
  * microtask hop and a promise each): each task runs until it returns or first awaits, then the next one starts, as
- * separately started goroutines would. runTask never throws: a task's error is its outcome.
+ * separately started goroutines would. runTask never throws: a task's error is its outcome. A goroutine main took
+ * back (its claim word not POSTED) is skipped. `errors` holds the task functions whose module failed to load.
  */
-function startBatch(m: RunMsg): void {
-  const { ids, fns, args, flags } = m;
-  for (let i = 0; i < ids.length; i++) runTask(ids[i]!, defs.get(fns[i]!)!, args[i]!, flags[i]!);
+function startBatch(m: RunMsg, errors: Map<TaskDef, unknown> | null): void {
+  const { seq, ids, fns, args, flags } = m;
+  unstarted = ids.length;
+  for (let i = 0; i < ids.length; i++) {
+    const w = (seq + i) % CLAIM_SLOTS;
+    if (Atomics.compareExchange(claims, w, CLAIM_POSTED, CLAIM_FREE) !== CLAIM_POSTED) {
+      // Main took it back (STOLEN): it runs elsewhere, or was abandoned. The word is free again.
+      Atomics.store(claims, w, CLAIM_FREE);
+      running--;
+      unstarted--;
+      continue;
+    }
+    const def = defs.get(fns[i]!)!;
+    if (def.fn === null) {
+      unstarted--;
+      ended(ids[i]!, def, flags[i]!, false, errors?.get(def));
+      continue;
+    }
+    runTask(ids[i]!, def, args[i]!, flags[i]!);
+  }
+}
+
+/** unloaded lists the task functions of batch `m` not found yet. */
+function unloaded(m: RunMsg): TaskDef[] {
+  const out: TaskDef[] = [];
+  let last = -1; // a batch usually runs one task function: look each run of it up once
+  for (const key of m.fns) {
+    if (key === last) continue;
+    last = key;
+    const def = defs.get(key)!;
+    if (def.fn !== null || (def.fn = tasks.get(def.url)?.get(def.name) ?? null) !== null) continue;
+    if (!out.includes(def)) out.push(def);
+  }
+  return out;
+}
+
+/** load finds the task functions `list`, importing their modules; it returns the error of each it could not find. */
+async function load(list: readonly TaskDef[]): Promise<Map<TaskDef, unknown>> {
+  const errors = new Map<TaskDef, unknown>();
+  await Promise.all(
+    list.map((def) =>
+      findTask(def.url, def.name).then(
+        (fn) => {
+          def.fn = fn;
+        },
+        (e: unknown) => {
+          errors.set(def, e);
+        },
+      ),
+    ),
+  );
+  return errors;
+}
+
+/**
+ * mayRunLong reports what finished so far before a task of `def` starts, if that task may run long: one never
+ * measured, or measured longer than PREFETCH_US. A short task's results wait for the next report, in one message.
+ */
+function mayRunLong(def: TaskDef): void {
+  if (!(def.us <= PREFETCH_US) && (doneIds.length > 0 || failed.length > 0)) report(false);
+}
+
+/** measured folds a run of `us` microseconds into the estimates of the worker and of `def`. */
+function measured(def: TaskDef, us: number): void {
+  taskUs = taskUs === taskUs ? taskUs + (us - taskUs) / 8 : us;
+  def.us = def.us === def.us ? def.us + (us - def.us) / 8 : us;
 }
 
 /** runTask runs one task goroutine; a task that returns at once (not a promise) completes without a microtask. */
@@ -88,18 +191,16 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
   // The goroutines of a batch start one after the other: once what is left of the batch should take less than a
   // round trip to main, ask for the next batch, so that it arrives as this one ends rather than a round trip
   // later. Tasks longer than that never ask early, so no goroutine waits long behind a batch held here.
-  if (unstarted > 0 && unstarted-- * taskUs <= PREFETCH_US && !asked) ask();
-  const fn = def.fn ?? (def.fn = tasks.get(def.url)?.get(def.name) ?? null);
-  if (fn === null) {
-    void runSlow(id, def, args, flags);
-    return;
-  }
+  // A task of a function known to run long (or never measured) does not ask early either: what it would bring
+  // could only wait for it, or be taken back.
+  if (unstarted > 0 && unstarted-- * taskUs <= PREFETCH_US && def.us <= PREFETCH_US && !asked) ask();
+  const fn = def.fn!;
+  mayRunLong(def);
   let r: unknown;
   try {
     const t0 = performance.now();
     r = fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
-    const us = (performance.now() - t0) * 1000;
-    taskUs = taskUs === taskUs ? taskUs + (us - taskUs) / 8 : us;
+    measured(def, (performance.now() - t0) * 1000);
   } catch (e) {
     ended(id, def, flags, false, e);
     return;
@@ -112,19 +213,6 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
   } else {
     ended(id, def, flags, true, r);
   }
-}
-
-/** runSlow is runTask for a task whose module this worker has not imported yet. */
-async function runSlow(id: number, def: TaskDef, args: readonly unknown[], flags: number): Promise<void> {
-  let value: unknown;
-  try {
-    const fn = def.fn ?? (def.fn = await findTask(def.url, def.name));
-    value = await fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
-  } catch (e) {
-    ended(id, def, flags, false, e);
-    return;
-  }
-  ended(id, def, flags, true, value);
 }
 
 /** ended puts a task goroutine's outcome in the outbox: its result (ok) or its error. */
@@ -213,18 +301,22 @@ function queueReport(): void {
 
 /** ask asks for more goroutines now, if there is room, with what finished so far. */
 function ask(): void {
-  if (Math.min(BATCH_MAX, goroutinesPerThread - running) > 0) report();
+  if (loading === null && Math.min(BATCH_MAX, goroutinesPerThread - running) > 0) report();
 }
 
-/** report sends what finished and, if there is room and no ask is outstanding, asks for more. */
-function report(): void {
-  reportQueued = false;
-  const want = asked ? 0 : Math.min(BATCH_MAX, goroutinesPerThread - running);
+/**
+ * report sends what finished and, if `mayAsk`, there is room and no ask is outstanding, asks for more (never just
+ * before a long task: goroutines sent then would only wait to be taken back).
+ */
+function report(mayAsk = true): void {
+  if (mayAsk) reportQueued = false;
+  // No ask while a batch waits for its modules: batches would pile up unclaimed behind it (protocol.ts, "Claims").
+  const want = !mayAsk || asked || loading !== null ? 0 : Math.min(BATCH_MAX, goroutinesPerThread - running);
   if (doneIds.length === 0 && failed.length === 0 && want <= 0) return;
   if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
     // Let the output reach the main thread first (its stream is a message port of its own).
     reportQueued = true;
-    void drained().then(report);
+    void drained().then(() => report());
     return;
   }
   const m: FromWorker = { t: 'report', ids: doneIds, values: doneValues, wired: doneWired, failed, want: Math.max(0, want) };

@@ -156,8 +156,9 @@ describe('FanOut.distribute', () => {
       const p = f.distribute(items(5), (x) => (started.push(x), never()), ac.signal);
       await synctest.wait();
       expect(f.getWorkerLoads()).toEqual(new Map([[0, 1], [1, 1]]));
-      ac.abort();
-      expect(isCanceled(await caught(p))).toBe(true);
+      const reason = new Error('client went away');
+      ac.abort(reason);
+      expect(await caught(p)).toBe(reason);
       expect(started).toEqual([0, 1]);
       expect(f.getWorkerLoads()).toEqual(new Map([[0, 0], [1, 0]]));
     });

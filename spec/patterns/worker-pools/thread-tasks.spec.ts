@@ -117,7 +117,7 @@ describe('worker pools with thread tasks', () => {
     expect(isWorkerRestartedError(await stuck)).toBe(true);
     expect(await pool.submit(4)).toBe(8);
     const m = pool.getMetrics();
-    expect([m.submitted, m.completed, m.failed, m.canceled, m.errors]).toEqual([3, 1, 0, 1, 1]);
+    expect([m.submitted, m.completed, m.failed, m.canceled, m.errors]).toEqual([3, 1, 0, 2, 1]); // restarted: canceled
     expect(errors).toEqual(['WorkerRestartedError']);
     // the window emptied each time: the new worker is idle, the restarted one is gone
     await waitFor(() => pool.isIdle());

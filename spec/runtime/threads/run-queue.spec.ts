@@ -30,6 +30,20 @@ describe('ArrayRunQueue', () => {
     q.push('f');
     expect(q.take(10)).toEqual(['f']);
   });
+
+  it('requeues items at the front in their order, into the drained prefix or ahead of a fresh array', () => {
+    const q = new ArrayRunQueue<number>();
+    for (let i = 0; i < 6; i++) q.push(i);
+    expect(q.take(3)).toEqual([0, 1, 2]);
+    q.requeue([10, 11]);
+    expect(q.length).toBe(5);
+    q.requeue([20, 21, 22, 23]);
+    expect(q.take(100)).toEqual([20, 21, 22, 23, 10, 11, 3, 4, 5]);
+    q.requeue([30]);
+    q.push(31);
+    expect(q.remove(30)).toBe(true);
+    expect(q.take(100)).toEqual([31]);
+  });
 });
 
 describe('workerExecArgv', () => {

@@ -155,3 +155,19 @@ export const throwValue = task(import.meta.url, async function throwValue(kind: 
   }
   throw v;
 });
+
+/**
+ * block sets flags[0] to 1, then blocks its whole thread (Atomics.wait, no event loop) until flags[1] is set, as a
+ * long computation would; it returns its thread's slot.
+ */
+export const block = task(import.meta.url, function block(flags: Int32Array): number {
+  Atomics.store(flags, 0, 1);
+  while (Atomics.load(flags, 1) === 0) Atomics.wait(flags, 1, 0, 1000);
+  return threadSlot();
+});
+
+/** release lets the block task waiting on `flags` return. */
+export function release(flags: Int32Array): void {
+  Atomics.store(flags, 1, 1);
+  Atomics.notify(flags, 1);
+}

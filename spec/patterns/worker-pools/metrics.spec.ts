@@ -1,0 +1,132 @@
+/**
+ * Pool metrics add up: every submit call is counted once in submitted and, once it has ended, once in exactly one
+ * of completed, failed, canceled and rejected, whatever the schedule of submits, cancels, restarts and stops. A
+ * seeded property test over random schedules, on the virtual clock, plus the cases that used to be lost.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Context } from '../../../runtime/context/context.js';
+import { recvCase, select } from '../../../runtime/select.js';
+import { synctest } from '../../../runtime/synctest.js';
+import { after } from '../../../runtime/time/timer.js';
+import { sleep } from '../../../runtime/time/sleep.js';
+import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
+import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
+import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
+import { isPoolFullError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
+import type { PoolMetrics } from '../../../patterns/worker-pools/pool-metrics.js';
+import { rng } from '../../prng.js';
+
+/** work sleeps |input| ms (virtual time), honouring its Context; a negative input fails after its sleep. */
+const work = async (x: number, ctx: Context): Promise<number> => {
+  const done = ctx.done();
+  if (done === null) await sleep(Math.abs(x));
+  else await select([recvCase(after(Math.abs(x))), recvCase(done)]);
+  if (x < 0) throw new RangeError(`bad input ${x}`);
+  return x;
+};
+
+/** stuck never ends unless its Context is canceled... and not even then: restartUnhealthyWorkers must cancel it. */
+const stuck = (): Promise<never> => new Promise<never>(() => {});
+
+const sum = (m: PoolMetrics): number => m.completed + m.failed + m.canceled + m.rejected;
+
+describe('pool metrics', () => {
+  it("count the queued jobs that stop({ mode: 'cancel' }) fails as canceled", () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: work });
+      const ps = [100, 100, 100].map((x) => pool.submit(x).catch((e: unknown) => e));
+      await synctest.wait();
+      await pool.stop({ mode: 'cancel' });
+      for (const e of await Promise.all(ps)) expect(isPatternStoppedError(e)).toBe(true);
+      const m = pool.getMetrics();
+      expect([m.submitted, m.completed, m.failed, m.canceled, m.rejected]).toEqual([3, 0, 0, 3, 0]);
+    }));
+
+  it('count the submits that a draining stop() refuses while they wait for room as rejected', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: work, queueSize: 1 });
+      const ps = [100, 100, 100].map((x) => pool.submit(x).catch((e: unknown) => e));
+      await synctest.wait();
+      await pool.stop();
+      const [a, b, c] = await Promise.all(ps);
+      expect([a, b]).toEqual([100, 100]);
+      expect(isPatternStoppedError(c)).toBe(true);
+      const m = pool.getMetrics();
+      expect([m.submitted, m.completed, m.failed, m.canceled, m.rejected]).toEqual([3, 2, 0, 0, 1]);
+    }));
+
+  it('count submits made after stop() in submitted and rejected', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: work });
+      expect(await pool.submit(1)).toBe(1);
+      await pool.stop();
+      expect(isPatternStoppedError(await pool.submit(2).catch((e: unknown) => e))).toBe(true);
+      const m = pool.getMetrics();
+      expect([m.submitted, m.completed, m.rejected]).toEqual([2, 1, 1]);
+      expect(sum(m)).toBe(m.submitted);
+    }));
+
+  it('count a job ended by restartUnhealthyWorkers as canceled, and its error in errors', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: stuck, stuckAfter: 10 });
+      const p = pool.submit(1).catch((e: unknown) => e);
+      await sleep(100);
+      await pool.restartUnhealthyWorkers();
+      expect(isWorkerRestartedError(await p)).toBe(true);
+      await pool.stop({ mode: 'cancel' });
+      const m = pool.getMetrics();
+      expect([m.submitted, m.canceled, m.failed, m.errors]).toEqual([1, 1, 0, 1]);
+    }));
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`add up over a random schedule of submits, cancels, restarts and stops (seed ${seed})`, () =>
+      synctest.run(async () => {
+        const r = rng(seed);
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+        const cfg = {
+          worker: work,
+          queueSize: pick([0, 1, 3, 16]),
+          onFull: pick(['wait', 'reject'] as const),
+          loadBalancing: pick(['least-loaded', 'round-robin'] as const),
+          stuckAfter: 30,
+        };
+        const pool = r() < 0.5 ? new FixedWorkerPool<number, number>(pick([1, 2, 3]), cfg) : new DynamicWorkerPool<number, number>({ ...cfg, minWorkers: 1, maxWorkers: 3 });
+        const outcomes: Promise<string>[] = [];
+        const aborts: AbortController[] = [];
+        for (let step = 0; step < 60; step++) {
+          const x = r();
+          if (x < 0.45) {
+            const input = (r() < 0.15 ? -1 : 1) * (1 + Math.floor(r() * 50));
+            const ac = r() < 0.3 ? new AbortController() : null;
+            if (ac !== null) aborts.push(ac);
+            const p = ac === null ? pool.submit(input) : pool.submit(input, { signal: ac.signal });
+            outcomes.push(p.then(() => 'ok', (e: unknown) => (e instanceof RangeError ? 'failed' : isPoolFullError(e) ? 'full' : 'other')));
+          } else if (x < 0.6 && aborts.length > 0) {
+            aborts.splice(Math.floor(r() * aborts.length), 1)[0]!.abort(new Error('changed my mind'));
+          } else if (x < 0.63) {
+            await pool.restartUnhealthyWorkers();
+          } else if (x < 0.68) {
+            const stopping = pool.stop({ mode: pick(['drain', 'cancel'] as const) });
+            if (r() < 0.5) await stopping;
+            else void stopping;
+          } else if (x < 0.72) {
+            await pool.start().catch(() => undefined); // refused while stopping: the next submits are rejected
+          } else {
+            await sleep(Math.floor(r() * 40));
+          }
+          const m = pool.getMetrics();
+          // Never more ended than submitted, at any point.
+          expect(sum(m)).toBeLessThanOrEqual(m.submitted);
+        }
+        await pool.stop({ mode: pick(['drain', 'cancel'] as const) });
+        const seen = await Promise.all(outcomes);
+        const m = pool.getMetrics();
+        expect(m.submitted).toBe(outcomes.length);
+        expect(sum(m)).toBe(m.submitted);
+        expect(m.completed).toBe(seen.filter((o) => o === 'ok').length);
+        expect(m.failed).toBe(seen.filter((o) => o === 'failed').length);
+        expect(m.rejected).toBeGreaterThanOrEqual(seen.filter((o) => o === 'full').length);
+        expect(m.canceled + m.rejected).toBe(seen.filter((o) => o === 'other' || o === 'full').length);
+      }));
+  }
+});
