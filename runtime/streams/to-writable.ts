@@ -186,20 +186,29 @@ class Sink<T> {
  * await g.wait();
  */
 export function toWritable<T>(ch: RecvChan<T> | null, writable: Writable, options?: ToWritableOptions): Promise<void> {
-  if (ch !== null && !isSelectable(ch)) {
-    throw new InvalidArgumentError(`toWritable: ch must be a channel or null, got ${describe(ch)}`);
+  // A call that returns a promise never throws: bad arguments are its rejection.
+  let sink: Sink<T>;
+  let release: () => void;
+  try {
+    if (ch !== null && !isSelectable(ch)) {
+      throw new InvalidArgumentError(`toWritable: ch must be a channel or null, got ${describe(ch)}`);
+    }
+    if (!isWritable(writable)) {
+      throw new InvalidArgumentError(`toWritable: writable must be a stream.Writable, got ${describe(writable)}`);
+    }
+    const opts = checkOptions('toWritable', options);
+    const end = (opts as ToWritableOptions).end ?? true;
+    if (typeof end !== 'boolean') {
+      throw new InvalidArgumentError(`toWritable: end must be a boolean, got ${describe(end)}`);
+    }
+    const cancel = cancelContext(opts);
+    const [parent, rel] = cancel ?? [background(), noop];
+    release = rel;
+    sink = new Sink<T>(ch, writable, end, parent);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  if (!isWritable(writable)) {
-    throw new InvalidArgumentError(`toWritable: writable must be a stream.Writable, got ${describe(writable)}`);
-  }
-  const opts = checkOptions('toWritable', options);
-  const end = (opts as ToWritableOptions).end ?? true;
-  if (typeof end !== 'boolean') {
-    throw new InvalidArgumentError(`toWritable: end must be a boolean, got ${describe(end)}`);
-  }
-  const cancel = cancelContext(opts);
-  const [parent, release] = cancel ?? [background(), noop];
-  return new Sink<T>(ch, writable, end, parent).run(release);
+  return sink.run(release);
 }
 
 /** isWritable reports whether `v` looks like a Node Writable (write, end, on and destroy methods). */

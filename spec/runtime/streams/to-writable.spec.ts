@@ -223,17 +223,19 @@ describe('toWritable', () => {
     });
   });
 
-  it('rejects bad arguments at the call', () => {
+  it('rejects bad arguments (a call that returns a promise never throws)', async () => {
     const { w } = sink();
-    const bad: [() => unknown, string][] = [
+    const bad: [() => Promise<void>, string][] = [
       [() => toWritable({} as never, w), 'toWritable: ch must be a channel or null, got {}'],
       [() => toWritable(chan(), {} as never), 'toWritable: writable must be a stream.Writable, got {}'],
       [() => toWritable(chan(), w, { end: 'yes' as never }), 'toWritable: end must be a boolean, got "yes"'],
       [() => toWritable(chan(), w, { ctx: null as never }), 'toWritable: ctx must be a Context, got null'],
     ];
     for (const [call, message] of bad) {
-      expect(call).toThrow(InvalidArgumentError);
-      expect(call).toThrow(message);
+      let p: Promise<void> | undefined;
+      expect(() => (p = call())).not.toThrow();
+      await expect(p).rejects.toThrow(InvalidArgumentError);
+      await expect(p).rejects.toThrow(message);
     }
   });
 });
