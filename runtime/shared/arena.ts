@@ -9,13 +9,14 @@
  *
  *     0        4         8         12        16                         2^k
  *     +--------+---------+---------+---------+--------------------------+
- *     | STATE  | LENGTH  | TOKEN   | (spare) | payload (LENGTH bytes)   |    allocated
+ *     | STATE  | LENGTH  | TOKEN   | SENDER  | payload (LENGTH bytes)   |    allocated
  *     | STATE  | NEXT    |                                              |    free: NEXT is the next free block
  *     +--------+---------+---------+---------+--------------------------+
  *
  *   STATE   MAGIC | k << 1 | 1 while allocated (| 0 once free): a block's size class, and a check that a reference
  *           read from a slot points at a live block (a stale or corrupted one is a DecodeError, never a silent read)
- *   TOKEN   the SAB directory token of the value's SharedArrayBuffers (0: none), written by the block's owner
+ *   TOKEN   the SAB directory token of the value's SharedArrayBuffers (0: none), and SENDER the owner token of the
+ *           thread that deposited them (registry.ownerToken), both written by the block's owner
  *
  * A block is named by its reference: its byte offset / 8, below 2^29 (the buffer is at most 4 GiB).
  *
@@ -36,7 +37,7 @@ const TOP = ARENA_HEADER + 1;
 const HEADS = ARENA_HEADER + 2;
 const MIN_CLASS = 6;
 const MAX_CLASS = 31;
-/** BLOCK_HEADER_BYTES: STATE, LENGTH, TOKEN and a spare word (the payload stays 16-byte aligned). */
+/** BLOCK_HEADER_BYTES: STATE, LENGTH, TOKEN, SENDER (the payload stays 16-byte aligned). */
 export const BLOCK_HEADER_BYTES = 16;
 /**
  * MAX_OUT_OF_LINE_BYTES is the largest payload the arena takes (1 GiB less its header): a hard limit on a value sent
@@ -127,6 +128,7 @@ export interface Block {
   /** payload is a view of the block's payload, in shared memory (copy what must outlive the block). */
   readonly payload: Uint8Array;
   readonly token: number;
+  readonly sender: number;
 }
 
 /** payloadAt is the byte offset of block `ref`'s payload (for writing it). */
@@ -145,12 +147,17 @@ export function block(ref: number, codec: string): Block {
   views();
   const at = check(ref, codec);
   const n = i32[at / 4 + 1]!;
-  return { payload: u8.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + n), token: i32[at / 4 + 2]! };
+  const payload = u8.subarray(at + BLOCK_HEADER_BYTES, at + BLOCK_HEADER_BYTES + n);
+  return { payload, token: i32[at / 4 + 2]!, sender: i32[at / 4 + 3]! };
 }
 
-/** setToken records the directory token of block `ref`'s SharedArrayBuffers (by its owner, before publishing it). */
-export function setToken(ref: number, token: number): void {
+/**
+ * setToken records the directory token of block `ref`'s SharedArrayBuffers and the owner token of the thread that
+ * deposited them (by the block's owner, before publishing it).
+ */
+export function setToken(ref: number, token: number, sender: number): void {
   i32[(ref * 8) / 4 + 2] = token;
+  i32[(ref * 8) / 4 + 3] = sender;
 }
 
 /** free gives block `ref` back; it throws DecodeError for a reference that is not a live block (freed twice). */

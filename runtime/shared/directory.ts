@@ -19,10 +19,11 @@
  * published finds the deposit in its queue, and takes it at once with receiveMessageOnPort, even if its event loop is
  * busy. Between a member's turns, its onmessage files what came (the queue does not grow). The one exception is a
  * thread that joined after a deposit was posted (a worker started late, handed a channel that already held the
- * value): it asks (WANT), and every member that has the token answers; a worker waits for the answer in short
- * Atomics.wait naps, the main thread (which must not block) spins. Every member that had joined at the deposit keeps
- * it until it is consumed, so an answer comes unless all of them have exited; after WANT_TIMEOUT_MS the receive
- * fails with DecodeError.
+ * value): it asks (WANT), and every member that has the token answers from its event loop; a worker waits for the
+ * answer in short Atomics.wait naps, the main thread (which must not block) spins. Every member that had joined at
+ * the deposit keeps it until it is consumed, the sender first among them: so the wait lasts as long as the sender is
+ * alive (registry.isOwnerAlive; it answers once its event loop turns), and WANT_TIMEOUT_MS more once it is not,
+ * after which the receive fails with DecodeError (every thread that had the deposit has exited).
  *
  * Order: a deposit precedes its consumption in every member's queue (the consumer saw the value, published after
  * the deposit was queued everywhere), so a member never files a token after forgetting it. Replies are filed only by
@@ -35,14 +36,17 @@
  */
 import { BroadcastChannel, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
 import { DecodeError } from '../errors.js';
-import { nextToken, onJoin, ownerToken, registryKey } from './registry.js';
+import { isOwnerAlive, nextToken, onJoin, ownerToken, registryKey } from './registry.js';
 
 const DEPOSIT = 0;
 const CONSUMED = 1;
 const WANT = 2;
 const REPLY = 3;
 
-/** WANT_TIMEOUT_MS is how long a thread that joined late waits for an answer to WANT before giving up. */
+/**
+ * WANT_TIMEOUT_MS is how long a thread that joined late waits for an answer to WANT once the sender has exited,
+ * before giving up.
+ */
 export const WANT_TIMEOUT_MS = 10_000;
 
 type Msg =
@@ -110,14 +114,14 @@ export function deposit(sabs: readonly SharedArrayBuffer[]): number {
 }
 
 /**
- * take returns the buffers deposited under `token` and consumes it. It throws DecodeError (naming `codec`) if no
- * thread answers within WANT_TIMEOUT_MS (all the threads that had it exited).
+ * take returns the buffers deposited under `token` by the thread with owner token `sender`, and consumes it. It
+ * throws DecodeError (naming `codec`) if no thread answers within WANT_TIMEOUT_MS of the sender's exit.
  */
-export function take(token: number, codec: string): readonly SharedArrayBuffer[] {
+export function take(token: number, sender: number, codec: string): readonly SharedArrayBuffer[] {
   let sabs = filed.get(token);
   if (sabs === undefined) {
     drain();
-    sabs = filed.get(token) ?? ask(token, codec);
+    sabs = filed.get(token) ?? ask(token, sender, codec);
   }
   release(token);
   return sabs;
@@ -130,14 +134,15 @@ export function release(token: number): void {
 }
 
 /** ask gets a deposit made before this thread joined, from the threads that have it. */
-function ask(token: number, codec: string): readonly SharedArrayBuffer[] {
+function ask(token: number, sender: number, codec: string): readonly SharedArrayBuffer[] {
   asked.add(token);
   channel().postMessage([WANT, token, me] satisfies Msg);
-  const until = Date.now() + WANT_TIMEOUT_MS;
+  let until = Infinity;
   for (;;) {
     drain();
     const sabs = filed.get(token);
     if (sabs !== undefined) return sabs;
+    if (until === Infinity && !isOwnerAlive(sender)) until = Date.now() + WANT_TIMEOUT_MS;
     if (Date.now() > until) {
       asked.delete(token);
       throw new DecodeError(

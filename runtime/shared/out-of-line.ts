@@ -20,6 +20,7 @@
 import { alloc, arenaBytes, block, free, payloadAt, setToken } from './arena.js';
 import type { Codec, Packed } from './codec.js';
 import { deposit, release, take } from './directory.js';
+import { ownerToken } from './registry.js';
 
 /** OOL_BIT marks a slot's first word as an out-of-line reference. */
 const OOL_BIT = 0x80000000;
@@ -50,7 +51,7 @@ export function writeRef(u8: Uint8Array, at: number, ref: number): void {
 export function store(p: Packed, codec: string): number {
   const ref = alloc(p.bytes.length, codec);
   arenaBytes().set(p.bytes, payloadAt(ref));
-  if (p.sabs !== null) setToken(ref, deposit(p.sabs));
+  if (p.sabs !== null) setToken(ref, deposit(p.sabs), ownerToken());
   return ref;
 }
 
@@ -58,7 +59,7 @@ export function store(p: Packed, codec: string): number {
 export function load<T>(ref: number, codec: Codec<T>): T {
   const b = block(ref, codec.kind);
   try {
-    return codec.unpack!(b.payload, b.token !== 0 ? take(b.token, codec.kind) : null);
+    return codec.unpack!(b.payload, b.token !== 0 ? take(b.token, b.sender, codec.kind) : null);
   } finally {
     free(ref, codec.kind);
   }

@@ -265,29 +265,44 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   pollSend(value: unknown): boolean {
     const ring = this.#ring;
     if (ring === null) return this.#pollSendUnbuffered(value as T);
+    if (!this.#fixed) return this.#pollSendEncoded(ring, value as T);
     // A bad value throws before anything changes. A scalar is written straight into the slot it claimed (its
-    // encodeAt checks before it writes: if it throws, the position is given up as skipped); anything else is
-    // encoded into the scratch first. Full or closed, the value is still checked first, as a send would.
-    if (!this.#fixed) this.#check(value as T);
+    // encodeAt checks before it writes: if it throws, the position is given up as skipped). Full or closed, the value
+    // is still checked first, as a send would.
     const p = ring.reservePush();
     if (p < 0) {
-      if (this.#fixed) this.#check(value as T);
+      this.#check(value as T);
+      if (p === RING_CLOSED) throw new ChannelClosedError();
+      return false;
+    }
+    try {
+      this.#codec.encodeAt!(value as T, this.#dv, ring.valueOffset(p));
+    } catch (e) {
+      ring.skipPush(p);
+      throw e;
+    }
+    ring.publishPush(p);
+    this.#streak++;
+    // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the
+    // value is published (a full barrier): either they see the value or this sees their bit.
+    this.#wakeMask(RECV_MASK);
+    return true;
+  }
+
+  /**
+   * #pollSendEncoded is pollSend on a ring for a codec without the scalar fast path: the value is encoded into the
+   * scratch (or packed, to be stored out of line once a position is claimed) before anything changes.
+   */
+  #pollSendEncoded(ring: Ring, value: T): boolean {
+    this.#check(value);
+    const p = ring.reservePush();
+    if (p < 0) {
       this.#packed = null;
       if (p === RING_CLOSED) throw new ChannelClosedError();
       return false;
     }
-    if (this.#fixed) {
-      try {
-        this.#codec.encodeAt!(value as T, this.#dv, ring.valueOffset(p));
-      } catch (e) {
-        ring.skipPush(p);
-        throw e;
-      }
-    } else if (this.#packed !== null) {
-      this.#putPacked(ring, p);
-    } else {
-      this.#u8.set(this.#scratch, ring.valueOffset(p));
-    }
+    if (this.#packed !== null) this.#putPacked(ring, p);
+    else this.#u8.set(this.#scratch, ring.valueOffset(p));
     ring.publishPush(p);
     this.#streak++;
     // Receivers announce themselves (mask bit) before they re-check the ring, and this reads the mask after the
@@ -340,6 +355,10 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       this.#wakeMask(SEND_MASK);
       return v;
     }
+    return this.#pollRecvUnbuffered();
+  }
+
+  #pollRecvUnbuffered(): unknown {
     const w = this.#w;
     lock(w, LOCK);
     if (w[CLOSED] === 1) {
@@ -585,8 +604,18 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   /** #take reads the value of claimed ring position `h` and frees its slot (even if decoding throws). */
   #take(ring: Ring, h: number): unknown {
+    if (this.#packs) return this.#takePacked(ring, h);
+    try {
+      return this.#decodeAt(ring.valueOffset(h));
+    } finally {
+      ring.releasePop(h);
+    }
+  }
+
+  /** #takePacked is #take for a codec whose slots may hold a reference to a value out of line. */
+  #takePacked(ring: Ring, h: number): unknown {
     const at = ring.valueOffset(h);
-    if (this.#packs && isOutOfLine(this.#u8, at)) {
+    if (isOutOfLine(this.#u8, at)) {
       // The reference is all the slot holds: free the slot first, then load the value.
       const ref = refAt(this.#u8, at);
       ring.releasePop(h);

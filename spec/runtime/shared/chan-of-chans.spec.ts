@@ -110,6 +110,35 @@ describe('shared objects through a shared channel, on one thread', () => {
   });
 });
 
+describe('what a shared object sent took is let go on every path', () => {
+  it('a send that finds no room, a closed channel, or no receiver deposits nothing', () => {
+    const reply = sharedChan(int32, 1);
+    const full = sharedChan(structured(), 1);
+    full.trySend(1);
+    expect(full.trySend({ reply })).toBe(false);
+    const unbuffered = sharedChan(structured(), 0);
+    expect(unbuffered.trySend({ reply })).toBe(false);
+    unbuffered.close();
+    expect(() => unbuffered.trySend({ reply })).toThrow('send on closed channel');
+    expect(leftBehind()).toEqual(NOTHING);
+  });
+
+  it('a parked send whose select loses, or whose channel closes, lets its deposit go', async () => {
+    const ch = sharedChan(structured(), 0);
+    const other = chan<number>();
+    const lost = select([sendCase(ch, { reply: sharedChan(int32, 1) }, () => 'sent'), recvCase(other, () => 'other')]);
+    expect(leftBehind()).toEqual({ blocks: 1, tokens: 1 }); // stored when it parked
+    await other.send(1);
+    expect(await lost).toBe('other');
+    expect(leftBehind()).toEqual(NOTHING);
+    const closed = ch.send({ mu: new SharedMutex() }).catch((e: unknown) => (e as Error).message);
+    expect(leftBehind()).toEqual({ blocks: 1, tokens: 1 });
+    ch.close();
+    expect(await closed).toBe('send on closed channel');
+    expect(leftBehind()).toEqual(NOTHING);
+  });
+});
+
 describe('what a codec cannot carry faithfully is an EncodeError at the send', () => {
   for (const cap of [0, 2]) {
     it(`structured refuses a local channel, a function, a class instance and a symbol (cap ${cap})`, () => {
