@@ -83,9 +83,11 @@ export class DeadlockError extends PanicError {
 }
 
 /**
- * EncodeError is a value that a shared-memory codec cannot encode: the wrong type for the codec (`int32 codec: cannot
- * encode 1.5 (not an integer in [-2147483648, 2147483647])`), a value JSON or v8.serialize refuses (a cycle, a
- * function). It is thrown by the send before a byte of the slot is written.
+ * EncodeError is a value that a shared-memory codec cannot carry faithfully: the wrong type for the codec (`int32
+ * codec: cannot encode 1.5 (not an integer in [-2147483648, 2147483647])`), a value JSON or v8.serialize refuses (a
+ * cycle, a function), or one it would not give back as sent, named where it is in the value (`json codec: cannot
+ * encode {...} (.at is a Date: JSON cannot carry it (use codec.structured))`, a local channel, a class instance). It
+ * is thrown by the send before a byte of the slot is written.
  */
 export class EncodeError extends PanicError {
   override name = 'EncodeError';

@@ -4,7 +4,9 @@
  *
  * - int32, uint32, float64, bigint64, bool: fixed-size numbers, written straight into their slot.
  * - string({ maxBytes }), bytes({ maxBytes }): UTF-8 text and Uint8Array, length-prefixed.
- * - json({ maxBytes }), structured({ maxBytes }): JSON values, and anything v8.serialize takes (Map, Date, ...).
+ * - json({ maxBytes }), structured({ maxBytes }): JSON values, and what structured clone carries (Map, Date, ...)
+ *   plus shared objects (a reply channel, a SharedMutex...). Through a shared channel, a value of these four longer
+ *   than maxBytes is stored out of line: maxBytes is a performance hint.
  * - record({ fields }): a fixed layout of named numeric, boolean and bounded string fields.
  */
 import { bytes } from './codecs/bytes.js';

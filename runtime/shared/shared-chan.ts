@@ -757,7 +757,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     }
     let v: unknown;
     if (dir === DIR_RECV) v = this.#grab(at);
-    else this.#prepared.delete(wt); // the receiver took the value, and its reference with it
+    else if (this.#packs) this.#prepared.delete(wt); // the receiver took the value, and its reference with it
     this.#complete(q, wt, v, true, done);
   }
 
@@ -818,7 +818,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       w[offerIndex(p, DIR_SEND) + O_STATE] = TAKEN;
     } else {
       this.#putWaiter(wt, at);
-      this.#prepared.delete(wt); // the receiver owns the value now
+      if (this.#packs) this.#prepared.delete(wt); // the receiver owns the value now
       w[offerIndex(p, DIR_RECV) + O_STATE] = FILLED;
     }
     done.push(() => this.#wakeSlot(p));
@@ -996,7 +996,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   /** #putWaiter writes a parked sender's value at `offset` (under the lock): its prepared reference, if it has one. */
   #putWaiter(wt: Waiter, offset: number): void {
-    const ref = this.#prepared.get(wt);
+    const ref = this.#packs ? this.#prepared.get(wt) : undefined;
     if (ref !== undefined) {
       writeRef(this.#u8, offset, ref);
       return;
@@ -1021,6 +1021,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   /** #dropPrepared discards the prepared reference of a send that will not complete (closed, or lost its select). */
   #dropPrepared(wt: Waiter): void {
+    if (!this.#packs) return;
     const ref = this.#prepared.get(wt);
     if (ref === undefined) return;
     this.#prepared.delete(wt);
@@ -1030,7 +1031,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   /** #dropSend removes a send waiter whose select completed elsewhere, and discards its reference after the lock. */
   #dropSend(wt: Waiter, done: Deferred[]): void {
     this.#sendq.remove(wt);
-    if (this.#prepared.has(wt)) done.push(() => this.#dropPrepared(wt));
+    if (this.#packs && this.#prepared.has(wt)) done.push(() => this.#dropPrepared(wt));
   }
 
   /** #grab reads the value at byte `offset` under the lock: decoded, or a Pending reference to load after it. */
