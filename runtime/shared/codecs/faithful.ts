@@ -30,32 +30,6 @@ import { describeValue } from './options.js';
 /** REF is the key of a marker; a plain object of the value's own that has it is refused. */
 const REF = '\u0000gocsp.ref';
 
-/** The built-in classes structured clone copies whole, with their prototype (a subclass would lose its own). */
-const LEAVES = new Set<unknown>(
-  [
-    Date,
-    RegExp,
-    ArrayBuffer,
-    Boolean,
-    Number,
-    String,
-    BigInt,
-    DataView,
-    Buffer,
-    Int8Array,
-    Uint8Array,
-    Uint8ClampedArray,
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-  ].map((c) => c.prototype),
-);
-
 /** VIEWS are the view classes a view of shared memory is rebuilt as, by name. */
 const VIEWS: Record<string, new (b: SharedArrayBuffer, offset: number, length: number) => ArrayBufferView> = {
   DataView,
@@ -71,6 +45,11 @@ const VIEWS: Record<string, new (b: SharedArrayBuffer, offset: number, length: n
   BigInt64Array,
   BigUint64Array,
 };
+
+/** The built-in classes structured clone copies whole, with their prototype (a subclass would lose its own). */
+const LEAVES = new Set<unknown>(
+  [Date, RegExp, ArrayBuffer, Boolean, Number, String, BigInt, Buffer, ...Object.values(VIEWS)].map((c) => c.prototype),
+);
 
 /** Label names a step of a path that is not a property: into a Map's keys or values, a Set's items. */
 interface Label {
