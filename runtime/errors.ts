@@ -152,6 +152,20 @@ export class SharedMemoryError extends PanicError {
   }
 }
 
+/**
+ * TooManyParkedError is an operation on a shared channel that cannot park because its thread already has as many
+ * parked there as the runtime can track: MAX_PARKED_PER_THREAD (about 24 million) at once, or fewer if the memory
+ * shared by all threads (4 GiB) runs out first. Go has no such limit; here each parked operation costs a 4-byte word
+ * of shared memory. The refused operation changes nothing: no value is sent or taken, and the operations already
+ * parked go on as if it had never been tried.
+ */
+export class TooManyParkedError extends PanicError {
+  override name = 'TooManyParkedError';
+  constructor(message: string) {
+    super(message, 'ERR_TOO_MANY_PARKED');
+  }
+}
+
 const codeOf = (e: unknown): unknown =>
   typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
 
@@ -181,6 +195,8 @@ export const isValueTooLargeError = (e: unknown): e is ValueTooLargeError => cod
 export const isDecodeError = (e: unknown): e is DecodeError => codeOf(e) === 'ERR_CODEC_DECODE';
 /** isSharedMemoryError reports whether `e` is corrupted shared memory met by an operation. */
 export const isSharedMemoryError = (e: unknown): e is SharedMemoryError => codeOf(e) === 'ERR_SHARED_MEMORY';
+/** isTooManyParkedError reports whether `e` is an operation refused because its thread has too many parked. */
+export const isTooManyParkedError = (e: unknown): e is TooManyParkedError => codeOf(e) === 'ERR_TOO_MANY_PARKED';
 /** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
 export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
   typeof codeOf(e) === 'string' && (codeOf(e) as string).startsWith('ERR_SYNC_');
@@ -195,5 +211,6 @@ const PANIC_CODES = new Set([
   'ERR_VALUE_TOO_LARGE',
   'ERR_CODEC_DECODE',
   'ERR_SHARED_MEMORY',
+  'ERR_TOO_MANY_PARKED',
   'ERR_THREAD_DIED',
 ]);

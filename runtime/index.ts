@@ -90,10 +90,12 @@ export {
   ValueTooLargeError,
   DecodeError,
   SharedMemoryError,
+  TooManyParkedError,
   isEncodeError,
   isValueTooLargeError,
   isDecodeError,
   isSharedMemoryError,
+  isTooManyParkedError,
 } from './errors.js';
 // shared sync
 export { SharedMutex } from './shared/sync/shared-mutex.js';

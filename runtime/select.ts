@@ -176,14 +176,19 @@ class ParkedSelect implements Selection, Holder {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    for (let k = 0; k < cases.length && !this.#claimed; k++) {
-      const i = order[k]!;
-      const c = cases[i]!;
-      if (c.ch === null) continue;
-      const w = new Waiter(SELECT, c.value, this.#park, this, i);
-      this.#waiters.push(w);
-      if (c.isSend) c.ch.enqueueSend(w);
-      else c.ch.enqueueRecv(w);
+    try {
+      for (let k = 0; k < cases.length && !this.#claimed; k++) {
+        const i = order[k]!;
+        const c = cases[i]!;
+        if (c.ch === null) continue;
+        const w = new Waiter(SELECT, c.value, this.#park, this, i);
+        this.#waiters.push(w);
+        if (c.isSend) c.ch.enqueueSend(w);
+        else c.ch.enqueueRecv(w);
+      }
+    } catch (e) {
+      this.#abandon();
+      throw e;
     }
     this.promise = settled.then((w) => this.#cases[w.caseIndex]!.fn?.(w.value, this.#ok));
     if (!this.#claimed) hold(this);
@@ -217,6 +222,19 @@ class ParkedSelect implements Selection, Holder {
     this.#claimed = true;
     this.#finish(w);
     this.#reject(err);
+  }
+
+  /**
+   * abandon undoes the registrations made so far when a channel refused one (a shared channel's TooManyParkedError, a
+   * value that cannot be stored): the select never parked, and no channel keeps a waiter of it.
+   */
+  #abandon(): void {
+    this.#claimed = true;
+    for (const w of this.#waiters) this.#cases[w.caseIndex]!.ch!.dequeue(w);
+    this.#waiters.length = 0;
+    this.#ticket?.release();
+    this.#ticket = null;
+    parkEnd(this.#park);
   }
 
   /** finish removes every losing registration, so no channel keeps a dead waiter. */

@@ -14,7 +14,8 @@
  *     +--------+---------+---------+---------+--------------------------+
  *
  *   STATE   MAGIC | k << 1 | 1 while allocated (| 0 once free): a block's size class, and a check that a reference
- *           read from a slot points at a live block (a stale or corrupted one is a DecodeError, never a silent read)
+ *           read from a slot points at a live block (a stale or corrupted one is a DecodeError, never a silent read);
+ *           | PINNED for the runtime's own blocks (ticket.ts), which are never freed and never hold a value
  *   TOKEN   the SAB directory token of the value's SharedArrayBuffers (0: none), and SENDER the owner token of the
  *           thread that deposited them (registry.ownerToken), both written by the block's owner
  *
@@ -47,6 +48,8 @@ export const MAX_OUT_OF_LINE_BYTES = 2 ** 30 - BLOCK_HEADER_BYTES;
 const MAGIC = 0x5a000000;
 const MAGIC_MASK = 0x7f000000;
 const ALLOCATED = 1;
+/** PINNED marks a block of the runtime's own (tickets): no reference read from a slot may name it. */
+const PINNED = 0x80;
 const GROW_STEP = 1 << 20;
 
 /** The arena as this thread sees it: views that track the buffer's growth. */
@@ -75,9 +78,10 @@ function classOf(n: number): number {
 /**
  * alloc takes a block for `n` payload bytes and returns its reference. It throws ValueTooLargeError (naming `codec`)
  * if `n` is over MAX_OUT_OF_LINE_BYTES or the arena cannot grow that far: the registry's buffer is at most 4 GiB,
- * shared by everything in flight out of line at once.
+ * shared by everything in flight out of line at once. A `pinned` block is the runtime's own, kept for good: block()
+ * and free() refuse it, and arenaStats does not count it.
  */
-export function alloc(n: number, codec: string): number {
+export function alloc(n: number, codec: string, pinned = false): number {
   if (n > MAX_OUT_OF_LINE_BYTES) {
     throw new ValueTooLargeError(codec, n, MAX_OUT_OF_LINE_BYTES, 'value', 'the out-of-line limit');
   }
@@ -98,7 +102,7 @@ export function alloc(n: number, codec: string): number {
       if (end > sab!.byteLength) grow(end, n, codec);
       w[TOP] = end / 8;
     }
-    i32[at / 4] = MAGIC | (k << 1) | ALLOCATED;
+    i32[at / 4] = MAGIC | (pinned ? PINNED : 0) | (k << 1) | ALLOCATED;
     i32[at / 4 + 1] = n;
     i32[at / 4 + 2] = 0;
   } finally {
@@ -179,13 +183,16 @@ export function free(ref: number, codec: string): void {
 function check(ref: number, codec: string): number {
   const at = ref * 8;
   const state = at >= ARENA_BYTES && at + BLOCK_HEADER_BYTES <= sab!.byteLength ? i32[at / 4]! : 0;
-  if ((state & MAGIC_MASK) !== MAGIC || (state & ALLOCATED) === 0) {
+  if ((state & MAGIC_MASK) !== MAGIC || (state & ALLOCATED) === 0 || (state & PINNED) !== 0) {
     throw new DecodeError(codec, `out-of-line reference ${ref} is not a live block: corrupted memory`);
   }
   return at;
 }
 
-/** arenaStats reports the arena's use (tests and diagnostics): blocks allocated now, and the bytes it spans. */
+/**
+ * arenaStats reports the arena's use (tests and diagnostics): blocks allocated now for values (pinned blocks are not
+ * counted), and the bytes it spans.
+ */
 export function arenaStats(): { live: number; bytes: number } {
   views();
   const w = registryWords();
@@ -195,7 +202,7 @@ export function arenaStats(): { live: number; bytes: number } {
     const top = w[TOP] === 0 ? ARENA_BYTES : w[TOP]! * 8;
     for (let at = ARENA_BYTES; at < top; ) {
       const state = i32[at / 4]!;
-      if ((state & ALLOCATED) !== 0) live++;
+      if ((state & (ALLOCATED | PINNED)) === ALLOCATED) live++;
       at += 2 ** ((state >>> 1) & 0x3f);
     }
     return { live, bytes: top - ARENA_BYTES };

@@ -12,7 +12,8 @@
  *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
  *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
  *                              INC    incarnation: how many threads have had this slot
- *   per slot s (TICKETS):      one word per ticket: gen*2 while waiting, gen*2+1 once claimed
+ *   per slot s (TICKET_BLOCKS words): the ticket table: word b is where block b of the thread's tickets starts (a
+ *                              word index into the arena; 0 until the thread first needs that block, ticket.ts)
  *   ARENA_WORDS                the header of the out-of-line arena (arena.ts)
  *   from ARENA_BYTES on        the arena's blocks: the buffer is a growable SharedArrayBuffer, and only the arena
  *                              grows it (every thread sees the growth: a SharedArrayBuffer's length is shared)
@@ -26,15 +27,16 @@
  * Tickets: a parked operation that involves a shared channel owns a ticket word of its thread. Whoever completes the
  * operation, on any thread, first claims the ticket with CAS(gen*2 -> gen*2+1); the one that succeeds owns the
  * completion, so a select parked on several channels (local and shared) completes exactly once. A ticket is reused
- * with the next generation, so a stale reference to its previous use can never claim it.
+ * with the next generation, so a stale reference to its previous use can never claim it. The ticket words live in
+ * blocks of the arena that each thread allocates as it needs them (ticket.ts); this buffer holds only their table.
  */
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
 
 /** MAX_THREADS is how many threads a program's registry can hold at once (a dead thread's slot is reused). */
 export const MAX_THREADS = 64;
-/** TICKETS is how many operations one thread can have parked on shared channels at once. */
-export const TICKETS = 16384;
+/** TICKET_BLOCKS is how many blocks of tickets one thread can have (ticketBlockSize: they grow to 2^20 - 4 each). */
+export const TICKET_BLOCKS = 32;
 
 const NEXT_ID = 1;
 const KEY = 2;
@@ -49,9 +51,10 @@ const INC = 2;
 const FREE = 0;
 const ALIVE = 1;
 const DEAD = 2;
-const TICKETS_BASE = HEADER + MAX_THREADS * SLOT_WORDS;
+/** TICKET_TABLE is the word index of slot 0's ticket table (TICKET_BLOCKS words per slot). */
+export const TICKET_TABLE = HEADER + MAX_THREADS * SLOT_WORDS;
 /** ARENA_HEADER is the word index of the arena's header (arena.ts), ARENA_HEADER_WORDS long. */
-export const ARENA_HEADER = TICKETS_BASE + MAX_THREADS * TICKETS;
+export const ARENA_HEADER = TICKET_TABLE + MAX_THREADS * TICKET_BLOCKS;
 export const ARENA_HEADER_WORDS = 32;
 const WORDS = ARENA_HEADER + ARENA_HEADER_WORDS;
 /** ARENA_BYTES is the byte offset of the arena's first block (64-byte aligned). */
@@ -127,6 +130,25 @@ export function reserveSlot(): number {
 }
 
 /**
+ * ticketBlockSize is how many tickets block `b` of a thread holds: 1020, 2044, ... doubling up to 2^20 - 4 (each
+ * block with the arena's header fills a power-of-two block exactly).
+ */
+export function ticketBlockSize(b: number): number {
+  return (b < 10 ? 1024 << b : 1 << 20) - 4;
+}
+
+/** nextGeneration moves every ticket of slot `s` (the blocks its threads allocated) to a new generation. */
+function nextGeneration(w: Int32Array, s: number): void {
+  // The blocks are in the arena, past the fixed view `w`: a length-tracking view reaches them.
+  const all = new Int32Array(w.buffer);
+  for (let b = 0; b < TICKET_BLOCKS; b++) {
+    const base = Atomics.load(w, TICKET_TABLE + s * TICKET_BLOCKS + b);
+    if (base === 0) return;
+    for (let t = base; t < base + ticketBlockSize(b); t++) Atomics.store(all, t, (Atomics.load(all, t) | 1) + 1);
+  }
+}
+
+/**
  * takeSlot claims a free slot, or the slot of a thread that exited. Reusing a slot first moves every ticket of it to
  * a new generation, so an offer its previous thread left in some channel can never claim the new thread's tickets.
  */
@@ -136,8 +158,7 @@ function takeSlot(w: Int32Array): number {
     if (Atomics.compareExchange(w, i, FREE, ALIVE) === FREE) return s;
     if (Atomics.compareExchange(w, i, DEAD, ALIVE) === DEAD) {
       Atomics.add(w, HEADER + s * SLOT_WORDS + INC, 1);
-      const base = TICKETS_BASE + s * TICKETS;
-      for (let t = base; t < base + TICKETS; t++) Atomics.store(w, t, (Atomics.load(w, t) | 1) + 1);
+      nextGeneration(w, s);
       return s;
     }
   }
@@ -215,53 +236,4 @@ export function wake(s: number): void {
 /** sleepIndex is the word this thread sleeps on. */
 export function sleepIndex(): number {
   return HEADER + slot() * SLOT_WORDS + SLEEP;
-}
-
-// Tickets.
-
-const freeTickets: number[] = [];
-let nextTicket = 0;
-
-/** takeTicket allocates one of this thread's tickets, in the waiting state; returns its global word index. */
-export function takeTicket(): number {
-  const s = slot();
-  let t = freeTickets.pop();
-  if (t === undefined) {
-    if (nextTicket >= TICKETS) {
-      throw new InvalidArgumentError(
-        `gocsp: more than ${TICKETS} operations parked on shared channels in one thread`,
-      );
-    }
-    t = TICKETS_BASE + s * TICKETS + nextTicket++;
-  }
-  return t;
-}
-
-/** ticketWord reads ticket `t` (gen*2 while waiting, gen*2+1 once claimed). */
-export function ticketWord(t: number): number {
-  return Atomics.load(words, t);
-}
-
-/** claim tries to take ticket `t` in generation word `expect` (as read at registration); true if it did. */
-export function claim(t: number, expect: number): boolean {
-  // t comes from shared memory (an offer): an index outside the ticket words is corruption, never a ticket.
-  if (!(t >= TICKETS_BASE && t < WORDS)) return false;
-  return Atomics.compareExchange(words, t, expect, expect + 1) === expect;
-}
-
-/** unclaim gives back a ticket claimed by this thread that it could not use after all. */
-export function unclaim(t: number, expect: number): void {
-  Atomics.store(words, t, expect);
-}
-
-/** releaseTicket returns ticket `t` to this thread's pool, bumping its generation. */
-export function releaseTicket(t: number): void {
-  const w = Atomics.load(words, t);
-  Atomics.store(words, t, (w | 1) + 1);
-  freeTickets.push(t);
-}
-
-/** ticketSlot is the thread that owns ticket `t`. */
-export function ticketSlot(t: number): number {
-  return Math.floor((t - TICKETS_BASE) / TICKETS);
 }

@@ -173,11 +173,20 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     try {
       if (this.pollSend(value)) return RESOLVED;
       if (this.#ring !== null && this.#remote && this.#spin(DIR_SEND) && this.pollSend(value)) return RESOLVED;
+      // Whatever may refuse the send (no ticket left, no memory for the value) comes before anything changes.
+      const ticket = this.#ring === null ? new Ticket() : null;
+      let ref: number | undefined;
+      try {
+        ref = this.#prepareValue(value);
+      } catch (e) {
+        ticket?.release();
+        throw e;
+      }
       const w = new Waiter(SEND, value, parkStart('chan send'));
       const p = w.promise<void>();
-      this.#prepare(w);
+      if (ref !== undefined) this.#prepared.set(w, ref);
       this.#sendq.push(w);
-      this.#parked(w);
+      this.#parked(w, ticket);
       return p;
     } catch (e) {
       return Promise.reject(e);
@@ -378,12 +387,16 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   enqueueRecv(w: Waiter): void {
+    // The select's ticket first: if it cannot have one, nothing here has changed (the select undoes its other cases).
+    if (this.#ring === null) w.sel?.sharedTicket?.();
     this.#recvq.push(w);
     this.#enqueued(w);
   }
 
   enqueueSend(w: Waiter): void {
-    this.#prepare(w);
+    if (this.#ring === null) w.sel?.sharedTicket?.();
+    const ref = this.#prepareValue(w.value as T);
+    if (ref !== undefined) this.#prepared.set(w, ref);
     this.#sendq.push(w);
     this.#enqueued(w);
   }
@@ -520,22 +533,24 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   #park<R>(mode: Mode): Promise<R> {
+    // The ticket first: if there is none left (TooManyParkedError), nothing has changed.
+    const ticket = this.#ring === null ? new Ticket() : null;
     const w = new Waiter(mode, undefined, parkStart('chan receive'));
     const p = w.promise<R>();
     this.#recvq.push(w);
-    this.#parked(w);
+    this.#parked(w, ticket);
     return p;
   }
 
   /**
-   * #parked registers a plain operation that must wait (already in its queue). It announces the waiter (mask bit,
-   * offer), so that every later change wakes this thread, then re-checks at once, which catches what changed before.
-   * On an unbuffered channel woken from another thread before, it then spins a little on its offer. Only if it is
-   * still parked does the parker take over.
+   * #parked registers a plain operation that must wait (already in its queue, with its ticket on an unbuffered
+   * channel). It announces the waiter (mask bit, offer), so that every later change wakes this thread, then re-checks
+   * at once, which catches what changed before. On an unbuffered channel woken from another thread before, it then
+   * spins a little on its offer. Only if it is still parked does the parker take over.
    */
-  #parked(wt: Waiter): void {
-    if (this.#ring !== null) this.#announce(wt);
-    else this.#tickets.set(wt, new Ticket()); // the re-check publishes its offer and mask bit, under the same lock
+  #parked(wt: Waiter, ticket: Ticket | null): void {
+    if (ticket === null) this.#announce(wt);
+    else this.#tickets.set(wt, ticket); // the re-check publishes its offer and mask bit, under the same lock
     this.#repoll(null);
     if (wt.queue !== null && this.#ring === null && this.#remote) {
       if (spinUntil(this, wt.queue === this.#recvq ? DIR_RECV : DIR_SEND, OFFER_SPIN_GAP)) this.#repoll(null);
@@ -560,8 +575,6 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       this.#setMaskBit(recv ? RECV_MASK : SEND_MASK, true);
       return;
     }
-    if (wt.sel === null) this.#tickets.set(wt, new Ticket());
-    else wt.sel.sharedTicket?.();
     const w = this.#w;
     lock(w, LOCK);
     this.#publish(recv ? DIR_RECV : DIR_SEND);
@@ -1006,17 +1019,17 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   /**
-   * #prepare stores out of line, before it parks, the value of a send on an unbuffered channel that its slot cannot
-   * carry (outside the lock: see the top). Nothing to do for buffered channels: their parked senders store the value
-   * once they have claimed a position.
+   * #prepareValue stores out of line, before its send parks, a value for an unbuffered channel that its slot cannot
+   * carry (outside the lock: see the top), and returns its reference (undefined: nothing stored). Nothing to do for
+   * buffered channels: their parked senders store the value once they have claimed a position.
    */
-  #prepare(wt: Waiter): void {
-    if (!this.#packs || this.#ring !== null) return;
-    this.#check(wt.value as T);
+  #prepareValue(value: T): number | undefined {
+    if (!this.#packs || this.#ring !== null) return undefined;
+    this.#check(value);
     const packed = this.#packed;
-    if (packed === null) return;
+    if (packed === null) return undefined;
     this.#packed = null;
-    this.#prepared.set(wt, store(packed, this.#codec.kind));
+    return store(packed, this.#codec.kind);
   }
 
   /** #dropPrepared discards the prepared reference of a send that will not complete (closed, or lost its select). */

@@ -22,6 +22,7 @@ import {
   InvalidArgumentError,
   PanicError,
   SharedMemoryError,
+  TooManyParkedError,
   SyncMisuseError,
 } from '../errors.js';
 import { TaskModuleError, ThreadDiedError } from './errors.js';
@@ -53,6 +54,7 @@ const byCode = new Map<string, Rebuild>([
   ['ERR_THREAD_DIED', (w) => new ThreadDiedError(w.message, -1)],
   ['ERR_TASK_MODULE', (w) => new TaskModuleError(w.message)],
   ['ERR_SHARED_MEMORY', (w) => new SharedMemoryError(w.message)],
+  ['ERR_TOO_MANY_PARKED', (w) => new TooManyParkedError(w.message)],
 ]);
 
 const builtins: Record<string, new (message: string) => Error> = {

@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   PanicError,
   SharedMemoryError,
+  TooManyParkedError,
   SyncMisuseError,
 } from '../../../runtime/errors.js';
 import { errorFromWire, errorToWire, registerErrorCode } from '../../../runtime/threads/error-wire.js';
@@ -23,6 +24,7 @@ describe('error wire', () => {
     [new ThreadDiedError('thread 3 died: exited with code 1', 3), ThreadDiedError],
     [new RangeError('r'), RangeError],
     [new SharedMemoryError('shared lock: held by this very thread'), SharedMemoryError],
+    [new TooManyParkedError('gocsp: more than 5 operations parked on shared channels in one thread'), TooManyParkedError],
   ])('rebuilds %s into its class with its fields and stack', (e, Class) => {
     const back = cross(e) as Error & { code?: unknown; fatal?: unknown };
     expect(back).toBeInstanceOf(Class);
