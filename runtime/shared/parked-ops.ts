@@ -1,0 +1,178 @@
+/**
+ * ParkedOps is this thread's side of one shared channel: its goroutines parked there, in two FIFO queues, how other
+ * threads learn of them (this thread's bit in the channel's RECV_MASK and SEND_MASK, layout.ts) and how they are
+ * woken. The shell (shared-chan.ts) parks plain operations here and select waiters through a flavor; both flavors
+ * (ring-flavor.ts, offer-flavor.ts) complete them, always claiming a waiter first (claim: its select, or the ticket
+ * of a plain operation on an unbuffered channel) so that it completes exactly once.
+ *
+ * Guarded by nothing: only this thread reads or writes it (the mask bits are read by every thread, and written by
+ * this one only).
+ */
+import { ChannelClosedError } from '../errors.js';
+import { Waiter, WaitQueue } from '../chan/waiter.js';
+import type { Deferred } from './flavor.js';
+import { RECV_MASK, SEND_MASK } from './layout.js';
+import { unwatch, watch, type Source } from './parker.js';
+import { slot as mySlot, wake } from './registry.js';
+import { Pending, type SlotValues } from './slot-values.js';
+import type { Ticket } from './ticket.js';
+
+export class ParkedOps {
+  readonly recvq = new WaitQueue();
+  readonly sendq = new WaitQueue();
+  /** tickets of plain waiters parked on an unbuffered channel; a select's ticket belongs to the select. */
+  readonly tickets = new Map<Waiter, Ticket>();
+  /** remote: this thread's parked operations here were last completed after a wake from another thread. */
+  remote = false;
+  readonly #w: Int32Array;
+  readonly #values: SlotValues<unknown>;
+  readonly #source: Source;
+  /** #local re-polls after a change made on this thread (a microtask: see wakeSlot). */
+  readonly #local: () => void;
+  #watched = false;
+
+  /** `source` is what the parker re-polls (the channel); `repoll(false)` re-polls after a change of this thread. */
+  constructor(w: Int32Array, values: SlotValues<unknown>, source: Source, repoll: (remote: boolean) => void) {
+    this.#w = w;
+    this.#values = values;
+    this.#source = source;
+    this.#local = () => repoll(false);
+  }
+
+  /** ticketOf is the ticket that completes `wt`: its select's, or its own (undefined on a buffered channel). */
+  ticketOf(wt: Waiter): Ticket | undefined {
+    return wt.sel === null ? this.tickets.get(wt) : wt.sel.sharedTicket?.();
+  }
+
+  /** claim commits a local waiter (its select, if any, through the select's ticket). */
+  claim(wt: Waiter): boolean {
+    if (wt.sel !== null) return wt.claim();
+    const t = this.tickets.get(wt);
+    return t === undefined || t.claim();
+  }
+
+  /** unclaim undoes claim when no partner was there after all. */
+  unclaim(wt: Waiter): void {
+    if (wt.sel !== null) wt.unclaim();
+    else this.tickets.get(wt)?.unclaim();
+  }
+
+  /** finished drops a completed plain waiter's ticket. */
+  finished(wt: Waiter): void {
+    const t = this.tickets.get(wt);
+    if (t !== undefined) {
+      t.release();
+      this.tickets.delete(wt);
+    }
+  }
+
+  /**
+   * complete removes claimed waiter `wt` from `q` and, in `done`, wakes it with (`v`, `ok`), loading `v` first if it
+   * is a value out of line (a load that fails fails the operation).
+   */
+  complete(q: WaitQueue, wt: Waiter, v: unknown, ok: boolean, done: Deferred[]): void {
+    q.remove(wt);
+    done.push(() => {
+      this.finished(wt);
+      if (v instanceof Pending) {
+        let value: unknown;
+        try {
+          value = this.#values.load(v.ref);
+        } catch (e) {
+          wt.fail(e as Error);
+          return;
+        }
+        wt.wake(value, ok);
+      } else {
+        wt.wake(v, ok);
+      }
+    });
+  }
+
+  /** failClosed fails claimed send waiter `wt` with the panic of a send on a closed channel. */
+  failClosed(wt: Waiter, done: Deferred[]): void {
+    this.sendq.remove(wt);
+    done.push(() => {
+      this.finished(wt);
+      wt.fail(new ChannelClosedError());
+    });
+  }
+
+  /** fail removes claimed waiter `wt` from queue `q` and fails it with `e` (a value that did not decode or store). */
+  fail(q: WaitQueue, wt: Waiter, e: Error, done: Deferred[]): void {
+    q.remove(wt);
+    done.push(() => wt.fail(e));
+  }
+
+  /** failParked fails every local operation parked on this channel with `e` (their selects, if still open). */
+  failParked(e: Error, done: Deferred[]): void {
+    for (const q of [this.recvq, this.sendq]) {
+      for (let wt = q.head; wt !== null; ) {
+        const next = wt.next;
+        q.remove(wt);
+        // A plain operation's ticket is claimed too, so that no partner completes it afterwards.
+        const mine = wt.sel === null ? (this.tickets.get(wt)?.claim(), true) : wt.claim();
+        const ww = wt;
+        if (mine) done.push(() => (this.finished(ww), ww.fail(e)));
+        wt = next;
+      }
+    }
+    this.setMaskBit(RECV_MASK, false);
+    this.setMaskBit(SEND_MASK, false);
+  }
+
+  /** setMaskBit sets or clears this thread's bit in mask `at` (RECV_MASK or SEND_MASK). */
+  setMaskBit(at: number, on: boolean): void {
+    const me = mySlot();
+    const i = at + (me >> 5);
+    const bit = 1 << (me & 31);
+    // Only this thread changes its bit, so a plain read tells whether it must change (an RMW costs ~10 ns).
+    const set = (this.#w[i]! & bit) !== 0;
+    if (on && !set) Atomics.or(this.#w, i, bit);
+    else if (!on && set) Atomics.and(this.#w, i, ~bit);
+  }
+
+  /**
+   * wakeMask wakes every thread with parked operations in a mask (this thread by a re-poll). Every caller has just
+   * made its change with an Atomics store or read-modify-write (a full barrier), so plain reads of the mask see any
+   * bit set before that change: they cost nothing next to an Atomics.load (~8 ns), on the path of every value.
+   */
+  wakeMask(at: number): void {
+    const m0 = this.#w[at]!;
+    const m1 = this.#w[at + 1]!;
+    if ((m0 | m1) !== 0) this.#wakeBits(m0, m1);
+  }
+
+  #wakeBits(m0: number, m1: number): void {
+    for (let m = 0; m < 2; m++) {
+      let bits = m === 0 ? m0 : m1;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits);
+        bits &= ~(1 << b);
+        this.wakeSlot(m * 32 + b);
+      }
+    }
+  }
+
+  /** wakeSlot makes thread `s` re-check the channel: another thread by its parking word, this one by a microtask. */
+  wakeSlot(s: number): void {
+    if (s === mySlot()) queueMicrotask(this.#local);
+    else wake(s);
+  }
+
+  /** watch hands the channel to this thread's parker (parker.ts) while operations are parked here. */
+  watch(): void {
+    if (!this.#watched) {
+      this.#watched = true;
+      watch(this.#source);
+    }
+  }
+
+  /** idleCheck takes the channel back from the parker once nothing is parked here. */
+  idleCheck(): void {
+    if (this.#watched && this.recvq.size === 0 && this.sendq.size === 0) {
+      this.#watched = false;
+      unwatch(this.#source);
+    }
+  }
+}
