@@ -35,7 +35,8 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { describe } from '../../validate.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
@@ -98,7 +99,7 @@ export class SharedCond implements Wireable, Source {
   readonly #locker: Locker & Wireable;
   readonly #max: number;
   readonly #mask: number;
-  readonly #waiters = new WaitList();
+  readonly #waiters = new WaitQueue<SyncWaiter>();
   #watched = false;
 
   /**

@@ -28,7 +28,8 @@
  */
 import { unlockOfUnlockedMutex } from '../../sync/errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
@@ -65,7 +66,7 @@ export class SharedMutex implements Locker, Wireable, Source {
   readonly #sab: SharedArrayBuffer;
   readonly #w: Int32Array;
   readonly #line: Line;
-  readonly #waiters = new WaitList();
+  readonly #waiters = new WaitQueue<SyncWaiter>();
   #watched = false;
 
   /**

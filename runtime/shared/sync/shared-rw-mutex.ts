@@ -35,7 +35,8 @@
  */
 import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
@@ -87,8 +88,8 @@ export class SharedRWMutex implements Locker, Wireable, Source {
   readonly #w: Int32Array;
   readonly #line: Line;
   readonly #holds: Holds;
-  readonly #writers = new WaitList();
-  readonly #readers = new WaitList();
+  readonly #writers = new WaitQueue<SyncWaiter>();
+  readonly #readers = new WaitQueue<SyncWaiter>();
   #watched = false;
   #rlocker: SharedRLocker | null = null;
 

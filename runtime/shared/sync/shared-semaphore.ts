@@ -33,7 +33,7 @@ import { SELECT, Waiter, type Selection } from '../../chan/waiter.js';
 import type { Context } from '../../context/context.js';
 import { semaphoreReleasedMoreThanHeld } from '../../sync/errors.js';
 import { checkContext, SemaphoreWaiter } from '../../sync/semaphore.js';
-import { WaitList } from '../../sync/wait-list.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { checkCount } from '../../validate.js';
 import { lock, unlock } from '../lock.js';
 import { unwatch, watch, type Source } from '../parker.js';
@@ -79,7 +79,7 @@ export class SharedSemaphore implements Wireable, Source {
   readonly #size: number;
   readonly #line: Line;
   readonly #holds: Holds;
-  readonly #waiters = new WaitList<SemaphoreWaiter>();
+  readonly #waiters = new WaitQueue<SemaphoreWaiter>();
   #watched = false;
 
   /**
