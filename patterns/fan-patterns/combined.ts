@@ -1,34 +1,30 @@
 /**
- * FanPattern combines the two halves: process() is FanOut.distribute, and processStream() is a pipeline of
- * goroutines in which a FanIn merges the workers' outputs:
+ * FanPattern combines the two halves: process() is FanOut.distribute, and processStream() is an ordered run
+ * (core/ordered-run.ts, the engine pipelines run on too) whose goroutines are the workers, merged by a FanIn:
  *
  *   source ──feeder──▶ jobs (cap workerCount) ──▶ worker 0..N-1 ──out w──▶ FanIn ──▶ reorder ──▶ consumer
  *                 └─ tokens (cap reorderWindow): at most reorderWindow items between the feeder and the consumer
  *
  * Each item carries a sequence number; in ordered mode the consumer holds early results until their turn, and the
  * token channel bounds how many it can hold (the feeder takes a token per item, the consumer gives it back when the
- * item is emitted), so memory stays bounded whatever the processors' speed.
+ * item is emitted), so memory stays bounded whatever the processors' speed. A worker turns its item's envelope into
+ * the item's Result (a failure is a result too, reported in order by the consumer).
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { SendChan } from '../../runtime/chan/types.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc } from '../../runtime/context/context.js';
+import type { RecvChan } from '../../runtime/chan/types.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
 import { BasePattern } from '../core/base-pattern.js';
-import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
+import type { Cancel } from '../core/cancel.js';
 import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';
+import type { Envelope } from '../core/feeder.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
+import { OrderedRun } from '../core/ordered-run.js';
 import { FanItemError } from './errors.js';
 import { FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import { FanIn } from './fan-in.js';
 import { FanOut, type FanOutMetrics } from './fan-out.js';
-import { isRecvChan } from './merge-run.js';
 import type { FanInInput } from './merge-strategy.js';
-import { runItem, untilDone, type Processor } from './run-item.js';
+import { runItem, type Processor } from './run-item.js';
 
 /** FanPatternConfig is FanOutConfig plus the stream's buffers. */
 export interface FanPatternConfig extends FanOutConfig {
@@ -47,8 +43,6 @@ export interface FanPatternMetrics extends PatternMetrics {
 /** Result is a worker's outcome for the item with sequence number `seq`. */
 type Result<T> = { seq: number; ok: true; value: T } | { seq: number; ok: false; error: unknown };
 
-const ENDED = Symbol('stream ended');
-
 /** FAN_PATTERN_KEYS are the keys of FanPatternConfig. */
 const FAN_PATTERN_KEYS: readonly string[] = Object.freeze([...FAN_OUT_KEYS, 'bufferSize', 'reorderWindow']);
 
@@ -63,7 +57,7 @@ const FAN_PATTERN_KEYS: readonly string[] = Object.freeze([...FAN_OUT_KEYS, 'buf
 export class FanPattern<TIn, TOut> extends BasePattern {
   readonly #fanOut: FanOut<TIn, TOut>;
   readonly #o: FanOutOptions & { bufferSize: number; reorderWindow: number };
-  readonly #streams = new Set<{ stop: CancelCauseFunc; wg: WaitGroup }>();
+  readonly #streams = new Set<OrderedRun<unknown>>();
 
   constructor(config?: Partial<FanPatternConfig>) {
     super(config, FAN_PATTERN_KEYS);
@@ -128,8 +122,8 @@ export class FanPattern<TIn, TOut> extends BasePattern {
 
   protected async onStop(): Promise<void> {
     const streams = [...this.#streams];
-    for (const s of streams) s.stop(new PatternStoppedError(this.config.name, 'stopping'));
-    await Promise.all([this.#fanOut.stop(), ...streams.map((s) => s.wg.wait())]);
+    for (const s of streams) s.fail(new PatternStoppedError(this.config.name, 'stopping'));
+    await Promise.all([this.#fanOut.stop(), ...streams.map((s) => s.return())]);
   }
 
   #admit(): void {
@@ -139,119 +133,61 @@ export class FanPattern<TIn, TOut> extends BasePattern {
 
   async *#stream(source: FanInInput<TIn>, processor: Processor<TIn, TOut>, cancel: Cancel): AsyncGenerator<TOut> {
     const o = this.#o;
-    const [parent, release] = toContext(cancel);
-    const [ctx, stop] = withCancelCause(parent);
-    const done = ctx.done()!;
-    const jobs = chan<{ seq: number; item: TIn }>(o.workerCount);
-    const tokens = chan<true>(o.reorderWindow);
-    const wg = new WaitGroup();
-    const self = { stop, wg };
-    this.#streams.add(self);
-    const spawn = (f: () => Promise<void>): void => {
-      wg.add(1);
-      go(async () => {
-        try {
-          await f();
-        } catch (e) {
-          stop(e);
-        } finally {
-          wg.done();
+    const fanIn = new FanIn<Envelope>({ bufferSize: o.bufferSize });
+    const run = new OrderedRun<Result<TOut>>(
+      source,
+      { ordered: o.ordered, cancel, window: o.reorderWindow, firstCap: o.workerCount },
+      (r, jobs) => this.#workers(r, jobs, fanIn, processor),
+    );
+    this.#streams.add(run);
+    try {
+      for await (const res of run) {
+        this.counters.started++;
+        if (res.ok) {
+          this.record(true, 0);
+          yield res.value;
+        } else {
+          this.record(false, 0);
+          this.handleError(new FanItemError(res.seq, res.error));
+          if (o.errorMode === 'fail-fast') throw res.error;
         }
-      });
-    };
-    /** put sends `v` on `ch` unless the stream ends first. */
-    const put = async <V>(ch: SendChan<V>, v: V): Promise<boolean> =>
-      ch.trySend(v) || (await select([sendCase(ch, v, () => true), recvCase(done, () => false)]));
-
-    // The feeder: numbers the source's items and sends them to the workers, one token per item.
-    spawn(async () => {
-      try {
-        let seq = 0;
-        if (isRecvChan(source)) {
-          for (;;) {
-            const r = source.tryRecv() ?? (await select([recvCase(source, (value, ok) => ({ value, ok })), recvCase(done, () => null)]));
-            if (r === null || !r.ok) return;
-            if (!(await put(tokens, true)) || !(await put(jobs, { seq: seq++, item: r.value! }))) return;
-          }
-        }
-        const it = source[Symbol.asyncIterator]();
-        let finished = false;
-        try {
-          for (;;) {
-            const r = await untilDone(it.next(), ctx);
-            if (r.done === true) return void (finished = true);
-            if (!(await put(tokens, true)) || !(await put(jobs, { seq: seq++, item: r.value }))) return;
-          }
-        } finally {
-          if (!finished) it.return?.()?.catch(() => {});
-        }
-      } finally {
-        jobs.close();
       }
-    });
+    } finally {
+      await run.return();
+      await fanIn.stop();
+      this.#streams.delete(run);
+    }
+  }
 
-    // The workers, each with its own output channel; the FanIn merges them.
-    const fanIn = new FanIn<Result<TOut>>({ bufferSize: o.bufferSize });
+  /** #workers starts the workers of a stream, each with its own output channel, and returns the FanIn's merge. */
+  #workers(run: OrderedRun<unknown>, jobs: RecvChan<Envelope>, fanIn: FanIn<Envelope>, processor: Processor<TIn, TOut>): RecvChan<Envelope> {
+    const o = this.#o;
+    const ctx = run.ctx;
     // a worker's channel holds its share of the window, so a worker rarely parks on it (tokens bound the total)
     const share = Math.max(1, Math.ceil(o.reorderWindow / o.workerCount));
     for (let w = 0; w < o.workerCount; w++) {
-      const out = chan<Result<TOut>>(share);
+      const out = run.chan<Envelope>(share);
       fanIn.addInput(out);
-      spawn(async () => {
+      run.spawn(async () => {
         try {
           for (;;) {
             const r = jobs.tryRecv() ?? (await jobs.recvOk());
             if (!r.ok || ctx.err() !== null) return;
-            const { seq, item } = r.value!;
-            let res: Result<TOut>;
+            const env = r.value!;
+            const seq = env.seq;
             try {
-              res = { seq, ok: true, value: await runItem(processor, item, seq, ctx, this.config.timeout, true) };
+              env.value = { seq, ok: true, value: await runItem(processor, env.value as TIn, seq, ctx, this.config.timeout, true) };
             } catch (error) {
               if (ctx.err() !== null) return;
-              res = { seq, ok: false, error };
+              env.value = { seq, ok: false, error };
             }
-            if (!(await put(out, res))) return;
+            if (!out.trySend(env)) await out.send(env);
           }
         } finally {
           out.close();
         }
       });
     }
-    const merged = fanIn.merge(ctx);
-
-    try {
-      const early = new Map<number, Result<TOut>>();
-      let next = 0;
-      for (;;) {
-        const m = merged.tryRecv() ?? (await merged.recvOk());
-        if (!m.ok) break;
-        let res: Result<TOut> | undefined = m.value!;
-        if (o.ordered) {
-          early.set(res.seq, res);
-          res = early.get(next);
-        }
-        while (res !== undefined) {
-          if (o.ordered) early.delete(next++);
-          tokens.tryRecv();
-          this.counters.started++;
-          if (res.ok) {
-            this.record(true, 0);
-            yield res.value;
-          } else {
-            this.record(false, 0);
-            this.handleError(new FanItemError(res.seq, res.error));
-            if (o.errorMode === 'fail-fast') throw res.error;
-          }
-          res = o.ordered ? early.get(next) : undefined;
-        }
-      }
-      if (ctx.err() !== null) throw parent.err() !== null ? cancelReason(parent) : cause(ctx);
-    } finally {
-      stop(ENDED);
-      await wg.wait();
-      await fanIn.stop();
-      this.#streams.delete(self);
-      release();
-    }
+    return fanIn.merge(ctx);
   }
 }

@@ -20,10 +20,11 @@
  */
 import { ChannelClosedError, CloseOfClosedChannelError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 import { checkCount } from '../validate.js';
 import { CLOSED, EMPTY, type Selectable } from './selectable.js';
 import type { Chan, RecvResult } from './types.js';
-import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter, WaitQueue } from './waiter.js';
+import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter } from './waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
@@ -35,8 +36,8 @@ export class LocalChan<T> implements Chan<T>, Selectable {
   #head = 0;
   #count = 0;
   #closed = false;
-  readonly #recvq = new WaitQueue();
-  readonly #sendq = new WaitQueue();
+  readonly #recvq = new WaitQueue<Waiter>();
+  readonly #sendq = new WaitQueue<Waiter>();
 
   constructor(capacity: number) {
     this.#cap = capacity;

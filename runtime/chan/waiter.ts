@@ -1,5 +1,5 @@
 /**
- * Waiter is a parked channel operation (Go's sudog), and WaitQueue a FIFO of them.
+ * Waiter is a parked channel operation (Go's sudog); channels queue them in a WaitQueue (sched/wait-queue.ts).
  *
  * A waiter is either a plain operation (one promise to settle) or one registration of a parked select (`sel` set):
  * a select registers one waiter per case, and the first channel that completes one of them wins. The winner's
@@ -8,6 +8,7 @@
  */
 import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, type Park } from '../sched/park.js';
+import { WaitQueue as Queue, type Queued } from '../sched/wait-queue.js';
 import type { Ticket } from '../shared/ticket.js';
 
 /** Mode says how a waiter's promise settles: with the value, a RecvResult, an IteratorResult, nothing, or via a select. */
@@ -35,10 +36,10 @@ export interface Selection {
   sharedTicket?(): Ticket;
 }
 
-export class Waiter implements Holder {
+export class Waiter implements Holder, Queued {
   prev: Waiter | null = null;
   next: Waiter | null = null;
-  queue: WaitQueue | null = null;
+  queue: Queue<Waiter> | null = null;
   /** value is the value to send, for a send; the received value after a select wins through a receive. */
   value: unknown;
   resolve: (v: never) => void = noop;
@@ -128,35 +129,9 @@ export class Waiter implements Holder {
 
 function noop(): void {}
 
-export class WaitQueue {
-  head: Waiter | null = null;
-  tail: Waiter | null = null;
-  size = 0;
-
-  push(w: Waiter): void {
-    w.queue = this;
-    w.prev = this.tail;
-    w.next = null;
-    if (this.tail === null) this.head = w;
-    else this.tail.next = w;
-    this.tail = w;
-    this.size++;
-  }
-
-  shift(): Waiter | null {
-    const w = this.head;
-    if (w !== null) this.remove(w);
-    return w;
-  }
-
-  remove(w: Waiter): void {
-    if (w.queue !== this) return;
-    if (w.prev === null) this.head = w.next;
-    else w.prev.next = w.next;
-    if (w.next === null) this.tail = w.prev;
-    else w.next.prev = w.prev;
-    w.prev = w.next = null;
-    w.queue = null;
-    this.size--;
-  }
-}
+/**
+ * WaitQueue, as imported from this file, is the runtime's one wait queue (sched/wait-queue.ts) of channel waiters.
+ * Kept for runtime/shared/shared-chan.ts, which is being split by flavor: new code imports sched/wait-queue.ts.
+ */
+export type WaitQueue = Queue<Waiter>;
+export const WaitQueue: new () => WaitQueue = Queue;

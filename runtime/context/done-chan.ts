@@ -13,7 +13,8 @@
  */
 import { CLOSED, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
-import { ITER, RECV, RECV_OK, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
+import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 import { InvalidArgumentError } from '../errors.js';
 import { parkStart } from '../sched/park.js';
 
@@ -34,7 +35,7 @@ const DONE_PROMISE: Promise<IteratorResult<never>> = Promise.resolve(DONE);
 export class DoneChan implements RecvChan<never>, Selectable {
   readonly #owner: DoneOwner | null;
   #closed = false;
-  readonly #recvq = new WaitQueue();
+  readonly #recvq = new WaitQueue<Waiter>();
 
   constructor(owner: DoneOwner | null) {
     this.#owner = owner;

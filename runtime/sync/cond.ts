@@ -16,14 +16,15 @@
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
 import type { Locker } from './locker.js';
-import { SyncWaiter, WaitList } from './wait-list.js';
+import { SyncWaiter } from './sync-waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 
 const WAIT = 'sync.Cond.Wait';
 
 export class Cond {
   /** l is the Locker that wait() unlocks and relocks, and that callers hold while they check the condition. */
   readonly l: Locker;
-  readonly #waiters = new WaitList();
+  readonly #waiters = new WaitQueue<SyncWaiter>();
 
   /**
    * Cond makes a condition variable over `l` (Go's sync.NewCond): a Mutex, an RWMutex, `rw.rLocker()`, or any

@@ -13,14 +13,15 @@
  */
 import { unlockOfUnlockedMutex } from './errors.js';
 import type { Locker } from './locker.js';
-import { WaitList } from './wait-list.js';
+import { WaitQueue } from '../sched/wait-queue.js';
+import { park, type SyncWaiter } from './sync-waiter.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const LOCK = 'sync.Mutex.Lock';
 
 export class Mutex implements Locker {
   #locked = false;
-  readonly #waiters = new WaitList();
+  readonly #waiters = new WaitQueue<SyncWaiter>();
 
   /**
    * lock acquires the mutex, parking until it is free (wait reason `sync.Mutex.Lock`). Parked lockers get the mutex
@@ -37,7 +38,7 @@ export class Mutex implements Locker {
       this.#locked = true;
       return RESOLVED;
     }
-    return this.#waiters.park(LOCK);
+    return park(this.#waiters, LOCK);
   }
 
   /**

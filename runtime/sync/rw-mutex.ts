@@ -18,7 +18,8 @@
 import { Broadcast } from './broadcast.js';
 import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from './errors.js';
 import type { Locker } from './locker.js';
-import { SyncWaiter, WaitList } from './wait-list.js';
+import { park, SyncWaiter } from './sync-waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const RLOCK = 'sync.RWMutex.RLock';
@@ -28,7 +29,7 @@ export class RWMutex implements Locker {
   #readers = 0;
   #writer = false;
   #pending: SyncWaiter | null = null;
-  readonly #writers = new WaitList();
+  readonly #writers = new WaitQueue<SyncWaiter>();
   readonly #readerq = new Broadcast();
   #rlocker: Locker | null = null;
 
@@ -73,7 +74,7 @@ export class RWMutex implements Locker {
    * holds it. Writers get the lock in arrival order; from the moment a writer claims the lock, new readers wait.
    */
   lock(): Promise<void> {
-    if (this.#writer || this.#pending !== null) return this.#writers.park(LOCK);
+    if (this.#writer || this.#pending !== null) return park(this.#writers, LOCK);
     if (this.#readers === 0) {
       this.#writer = true;
       return RESOLVED;

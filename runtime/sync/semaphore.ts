@@ -22,7 +22,8 @@ import type { Context } from '../context/context.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkCount, describe } from '../validate.js';
 import { semaphoreReleasedMoreThanHeld } from './errors.js';
-import { SyncWaiter, WaitList } from './wait-list.js';
+import { SyncWaiter } from './sync-waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 // x/sync parks an acquirer in a select statement, so a goroutine dump shows it as Go's `select`.
@@ -43,7 +44,7 @@ export class SemaphoreWaiter extends SyncWaiter {
 export class Semaphore {
   readonly #size: number;
   #cur = 0;
-  readonly #waiters = new WaitList<SemaphoreWaiter>();
+  readonly #waiters = new WaitQueue<SemaphoreWaiter>();
 
   /**
    * Semaphore makes a semaphore of total weight `n` (x/sync's NewWeighted). Throws InvalidArgumentError if `n` is

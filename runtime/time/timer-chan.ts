@@ -14,7 +14,8 @@
 import { parkStart } from '../sched/park.js';
 import { EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
-import { ITER, RECV, RECV_OK, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
+import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Clock, unixMillis } from './clock.js';
 import { newEntry, type TimerEntry } from './heap.js';
@@ -25,7 +26,7 @@ export class TimerChan implements RecvChan<Date>, Selectable {
   #when: number;
   /** #period is the ticker's period in ns, 0 for a one-shot timer. */
   #period: number;
-  readonly #recvq = new WaitQueue();
+  readonly #recvq = new WaitQueue<Waiter>();
   readonly #entry: TimerEntry;
 
   constructor(clock: Clock, when: number, period: number) {

@@ -12,7 +12,7 @@
  * is what no live thread has released for it.
  */
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
-import { me } from './shared-object.js';
+import { me } from './sync-object.js';
 
 const MASK = 0;
 const TOKENS = 2;

@@ -24,7 +24,7 @@
  * each other thread. Memory is fixed: one record per thread slot.
  */
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
-import { me, myToken } from './shared-object.js';
+import { me, myToken } from './sync-object.js';
 
 export const NONE = 0;
 export const WAITING = 1;

@@ -35,31 +35,25 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { describe } from '../../validate.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { fromWire, isWireable, TO_WIRE, toWire, type Wire, type Wireable } from '../wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
-import { watchDeaths } from './recovery.js';
 import {
-  allocate,
-  attach,
   COND,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   me,
   myToken,
   registerSyncKind,
-  rebuilding,
-  remember,
+  type SyncKind,
+  SyncObject,
   tokenSlot,
   wakeLater,
-  wireOf,
-} from './shared-object.js';
+} from './sync-object.js';
 
 const WAIT = HEADER;
 const NOTIFY = HEADER + 1;
@@ -75,6 +69,7 @@ const DEFAULT_MAX_WAITERS = 1024;
 const REASON = 'sync.Cond.Wait';
 
 export const SHARED_COND_KIND = 'gocsp.sharedCond';
+const KIND: SyncKind = { name: 'SharedCond', wire: SHARED_COND_KIND, code: COND };
 
 /** SharedCondOptions configures a SharedCond. */
 export interface SharedCondOptions {
@@ -92,14 +87,13 @@ function ringSize(max: number): number {
 }
 
 export class SharedCond implements Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #holds: Holds;
   readonly #locker: Locker & Wireable;
   readonly #max: number;
   readonly #mask: number;
-  readonly #waiters = new WaitList();
-  #watched = false;
+  readonly #waiters = new WaitQueue<SyncWaiter>();
 
   /**
    * SharedCond makes a condition variable in shared memory over `locker` (Go's sync.NewCond): a SharedMutex, a
@@ -119,34 +113,25 @@ export class SharedCond implements Wireable, Source {
    * // produce: await mu.lock(); Atomics.store(state, 0, 1); ready.signal(); mu.unlock();
    */
   constructor(locker: Locker, options: SharedCondOptions = {}) {
-    const sab = rebuilding();
     if (!isSharedLocker(locker)) {
       throw new InvalidArgumentError(
         'new SharedCond: locker must be a shared Locker (SharedMutex, SharedRWMutex or its rLocker()), got ' +
           describe(locker),
       );
     }
-    let m;
-    if (sab === null) {
-      const max = checkMaxWaiters(options);
-      m = allocate(COND, RING + ringSize(max), NUMBERS);
-      m.w[MAX] = max;
-    } else {
-      m = attach(sab, COND, RING + ringSize(peekMax(sab)), NUMBERS, 'SharedCond');
-    }
-    this.#sab = m.sab;
-    this.#w = m.w;
-    this.#holds = new Holds(m.w, HOLDS, m.f, 0);
+    const max = checkMaxWaiters(options);
+    const o = (this.#o = new SyncObject(this, KIND, (sab) => RING + ringSize(sab === null ? max : peekMax(sab)), NUMBERS));
+    if (o.fresh) o.w[MAX] = max;
+    this.#w = o.w;
+    this.#holds = new Holds(o.w, HOLDS, o.f, 0);
     this.#locker = locker;
-    this.#max = m.w[MAX]!;
+    this.#max = o.w[MAX]!;
     this.#mask = ringSize(this.#max) - 1;
-    remember(this.id, this);
-    watchDeaths();
   }
 
   /** id is the cond's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /** locker is the Locker the cond was made over (Go's c.L): on another thread, that thread's object for it. */
@@ -172,12 +157,12 @@ export class SharedCond implements Wireable, Source {
    */
   wait(): Promise<void> {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     this.#reap();
     const t = w[WAIT]!;
     if (((t - w[NOTIFY]!) | 0) >= this.#max) {
       const woken = this.#collect();
-      unlock(w, LOCK);
+      this.#o.unlock();
       this.#after(woken);
       return Promise.reject(
         new InvalidArgumentError(
@@ -187,7 +172,7 @@ export class SharedCond implements Wireable, Source {
     }
     w[RING + (t & this.#mask)] = myToken();
     w[WAIT] = (t + 1) | 0;
-    unlock(w, LOCK);
+    this.#o.unlock();
     try {
       this.#locker.unlock();
     } catch (e) {
@@ -212,11 +197,11 @@ export class SharedCond implements Wireable, Source {
    * mu.unlock();
    */
   signal(): void {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     this.#reap();
     this.#deliver(1);
     const woken = this.#collect();
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -232,18 +217,18 @@ export class SharedCond implements Wireable, Source {
    */
   broadcast(): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     this.#reap();
     const end = w[WAIT]!;
     for (let t = w[NOTIFY]!; t !== end; t = (t + 1) | 0) this.#credit(w[RING + (t & this.#mask)]!);
     w[NOTIFY] = end;
     const woken = this.#collect();
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
   [TO_WIRE](): Wire {
-    return { ...wireOf(SHARED_COND_KIND, this.#sab), locker: toWire(this.#locker) };
+    return this.#o.wire({ locker: toWire(this.#locker) });
   }
 
   /** repoll (parker.ts) runs when another thread may have notified this one's waiters, or died notified. */
@@ -254,10 +239,10 @@ export class SharedCond implements Wireable, Source {
   // Internals; the #-methods are called with LOCK held unless they take it.
 
   #sync(): void {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     this.#reap();
     const woken = this.#collect();
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -321,7 +306,7 @@ export class SharedCond implements Wireable, Source {
    */
   #withdraw(t: number): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (((t - w[NOTIFY]!) | 0) >= 0) {
       w[RING + (t & this.#mask)] = 0;
     } else {
@@ -331,7 +316,7 @@ export class SharedCond implements Wireable, Source {
     }
     this.#reap();
     const woken = this.#collect();
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -339,12 +324,7 @@ export class SharedCond implements Wireable, Source {
   #after(woken: SyncWaiter[] | null): void {
     flushWakes();
     if (woken !== null) for (const wt of woken) wt.wake();
-    const parked = this.#waiters.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#waiters.size > 0);
   }
 }
 
@@ -382,4 +362,4 @@ function peekMax(sab: unknown): number {
   return max >= 1 && max <= MAX_WAITERS_LIMIT ? max : 1;
 }
 
-registerSyncKind(SHARED_COND_KIND, COND, (w) => new SharedCond(fromWire(w['locker'] as Wire) as Locker));
+registerSyncKind(KIND, (w) => new SharedCond(fromWire(w['locker'] as Wire) as Locker));

@@ -28,28 +28,22 @@
  */
 import { unlockOfUnlockedMutex } from '../../sync/errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
+import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
-import { watchDeaths } from './recovery.js';
 import {
-  allocate,
-  attach,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   MUTEX,
   myToken,
   registerSyncKind,
-  rebuilding,
-  remember,
+  SyncObject,
   wakeLater,
-  wireOf,
-} from './shared-object.js';
+  type SyncKind,
+} from './sync-object.js';
 
 const OWNER = HEADER;
 const RECOVERED = HEADER + 1;
@@ -60,13 +54,13 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.Mutex.Lock';
 
 export const SHARED_MUTEX_KIND = 'gocsp.sharedMutex';
+const KIND: SyncKind = { name: 'SharedMutex', wire: SHARED_MUTEX_KIND, code: MUTEX };
 
 export class SharedMutex implements Locker, Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #line: Line;
-  readonly #waiters = new WaitList();
-  #watched = false;
+  readonly #waiters = new WaitQueue<SyncWaiter>();
 
   /**
    * SharedMutex makes a mutex in shared memory, unlocked. Pass it to a task (`go(task, mu)`, `goThread(task, mu)`)
@@ -78,18 +72,14 @@ export class SharedMutex implements Locker, Wireable, Source {
    * await Promise.all([goThread(bump, mu, counts), goThread(bump, mu, counts)]); // bump locks mu around its update
    */
   constructor() {
-    const sab = rebuilding();
-    const m = sab === null ? allocate(MUTEX, WORDS, 0) : attach(sab, MUTEX, WORDS, 0, 'SharedMutex');
-    this.#sab = m.sab;
-    this.#w = m.w;
-    this.#line = new Line(m.w, LINE);
-    remember(this.id, this);
-    watchDeaths();
+    this.#o = new SyncObject(this, KIND, WORDS, 0);
+    this.#w = this.#o.w;
+    this.#line = new Line(this.#w, LINE);
   }
 
   /** id is the mutex's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /**
@@ -117,10 +107,10 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   lock(): Promise<void> {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[OWNER] === 0) {
       w[OWNER] = myToken();
-      unlock(w, LOCK);
+      this.#o.unlock();
       return RESOLVED;
     }
     const wt = new SyncWaiter(WAIT);
@@ -128,7 +118,7 @@ export class SharedMutex implements Locker, Wireable, Source {
     if (this.#waiters.size === 1) this.#line.join();
     // The holder may be dead already: settle recovers the mutex (for the oldest waiter, possibly this one).
     const woken = this.#settle();
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
     return wt.promise;
   }
@@ -139,12 +129,12 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   tryLock(): boolean {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     let woken: SyncWaiter | null = null;
     if (w[OWNER] !== 0) woken = this.#settle();
     const ok = w[OWNER] === 0;
     if (ok) w[OWNER] = myToken();
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
     return ok;
   }
@@ -155,27 +145,27 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   unlock(): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[OWNER] === 0) {
-      unlock(w, LOCK);
+      this.#o.unlock();
       throw unlockOfUnlockedMutex();
     }
     Atomics.store(w, RECOVERED, 0);
     this.#handOff();
     const woken = this.#collect();
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_MUTEX_KIND, this.#sab);
+    return this.#o.wire();
   }
 
   /** repoll (parker.ts) runs when another thread may have handed the mutex to this one, or died holding it. */
   repoll(): void {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     const woken = this.#settle();
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -218,14 +208,9 @@ export class SharedMutex implements Locker, Wireable, Source {
   #after(woken: SyncWaiter | null): void {
     flushWakes();
     woken?.wake();
-    const parked = this.#waiters.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#waiters.size > 0);
   }
 }
 
-registerSyncKind(SHARED_MUTEX_KIND, MUTEX, () => new SharedMutex());
+registerSyncKind(KIND, () => new SharedMutex());
 

@@ -21,27 +21,20 @@
 import { badFunction } from '../../validate.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { runFinally } from '../../sync/run-finally.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
-import { watchDeaths } from './recovery.js';
 import {
-  allocate,
-  attach,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   myToken,
   ONCE,
   registerSyncKind,
-  rebuilding,
-  remember,
   setBit,
+  type SyncKind,
+  SyncObject,
   wakeBitsLater,
-  wireOf,
-} from './shared-object.js';
+} from './sync-object.js';
 
 const STATE = HEADER;
 const MASK = HEADER + 1;
@@ -54,12 +47,12 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.Mutex.Lock';
 
 export const SHARED_ONCE_KIND = 'gocsp.sharedOnce';
+const KIND: SyncKind = { name: 'SharedOnce', wire: SHARED_ONCE_KIND, code: ONCE };
 
 export class SharedOnce implements Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #waiters = new Broadcast();
-  #watched = false;
 
   /**
    * SharedOnce makes a Once in shared memory that has not run. Pass it to tasks or post `toWire(once)`.
@@ -69,17 +62,13 @@ export class SharedOnce implements Wireable, Source {
    * for (let i = 0; i < 4; i++) go(worker, once, table); // each task: await once.do(() => fill(table))
    */
   constructor() {
-    const sab = rebuilding();
-    const m = sab === null ? allocate(ONCE, WORDS, 0) : attach(sab, ONCE, WORDS, 0, 'SharedOnce');
-    this.#sab = m.sab;
-    this.#w = m.w;
-    remember(this.id, this);
-    watchDeaths();
+    this.#o = new SyncObject(this, KIND, WORDS, 0);
+    this.#w = this.#o.w;
   }
 
   /** id is the Once's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /**
@@ -98,40 +87,40 @@ export class SharedOnce implements Wireable, Source {
     if (typeof fn !== 'function') return Promise.reject(badFunction('SharedOnce.do', fn));
     const w = this.#w;
     if (Atomics.load(w, STATE) === DONE) return RESOLVED;
-    lock(w, LOCK);
+    this.#o.lock();
     const state = w[STATE]!;
     if (state === IDLE) {
       Atomics.store(w, STATE, myToken());
-      unlock(w, LOCK);
+      this.#o.unlock();
       return this.#run(fn);
     }
     if (state === DONE || !isOwnerAlive(state)) {
       const late = state !== DONE && this.#finishLocked();
-      unlock(w, LOCK);
+      this.#o.unlock();
       if (late) this.#released();
       return RESOLVED;
     }
     setBit(w, MASK, true);
-    unlock(w, LOCK);
+    this.#o.unlock();
     const p = this.#waiters.wait(WAIT);
     this.#watch();
     return p;
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_ONCE_KIND, this.#sab);
+    return this.#o.wire();
   }
 
   /** repoll (parker.ts) runs when fn may have completed on another thread, or its thread died. */
   repoll(): void {
     if (this.#waiters.size === 0) return this.#watch();
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     const state = w[STATE]!;
     let released = state === DONE;
     if (!released && state !== IDLE && !isOwnerAlive(state)) released = this.#finishLocked();
     if (released) setBit(w, MASK, false);
-    unlock(w, LOCK);
+    this.#o.unlock();
     if (released) this.#released();
     else this.#watch();
   }
@@ -141,9 +130,9 @@ export class SharedOnce implements Wireable, Source {
   }
 
   #finish(): void {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     this.#finishLocked();
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     this.#released();
   }
 
@@ -164,13 +153,8 @@ export class SharedOnce implements Wireable, Source {
   }
 
   #watch(): void {
-    const parked = this.#waiters.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#waiters.size > 0);
   }
 }
 
-registerSyncKind(SHARED_ONCE_KIND, ONCE, () => new SharedOnce());
+registerSyncKind(KIND, () => new SharedOnce());

@@ -35,32 +35,26 @@
  */
 import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/errors.js';
 import type { Locker } from '../../sync/locker.js';
-import { SyncWaiter, WaitList } from '../../sync/wait-list.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import { SyncWaiter } from '../../sync/sync-waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
+import type { Source } from '../parker.js';
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
 import { fromWire, registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '../wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import { CLAIMED, GRANTED, Line, LINE_WORDS, NONE } from './line.js';
-import { watchDeaths } from './recovery.js';
 import {
-  allocate,
-  attach,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   me,
   myToken,
   registerSyncKind,
-  rebuilding,
-  remember,
   RW_MUTEX,
   setBit,
+  type SyncKind,
+  SyncObject,
   tokenSlot,
   wakeLater,
-  wireOf,
-} from './shared-object.js';
+} from './sync-object.js';
 
 const WRITER = HEADER;
 const PENDING = HEADER + 1;
@@ -81,15 +75,15 @@ const RLOCK = 'sync.RWMutex.RLock';
 const WLOCK = 'sync.RWMutex.Lock';
 
 export const SHARED_RW_MUTEX_KIND = 'gocsp.sharedRWMutex';
+const KIND: SyncKind = { name: 'SharedRWMutex', wire: SHARED_RW_MUTEX_KIND, code: RW_MUTEX };
 
 export class SharedRWMutex implements Locker, Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #line: Line;
   readonly #holds: Holds;
-  readonly #writers = new WaitList();
-  readonly #readers = new WaitList();
-  #watched = false;
+  readonly #writers = new WaitQueue<SyncWaiter>();
+  readonly #readers = new WaitQueue<SyncWaiter>();
   #rlocker: SharedRLocker | null = null;
 
   /**
@@ -101,22 +95,15 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    * go(readMany, rw, table); go(writeSome, rw, table); // tasks on workers, sharing one lock
    */
   constructor() {
-    const sab = rebuilding();
-    const m =
-      sab === null
-        ? allocate(RW_MUTEX, WORDS, HOLDS_NUMBERS)
-        : attach(sab, RW_MUTEX, WORDS, HOLDS_NUMBERS, 'SharedRWMutex');
-    this.#sab = m.sab;
-    this.#w = m.w;
-    this.#line = new Line(m.w, LINE);
-    this.#holds = new Holds(m.w, HOLDS, m.f, 0);
-    remember(this.id, this);
-    watchDeaths();
+    const o = (this.#o = new SyncObject(this, KIND, WORDS, HOLDS_NUMBERS));
+    this.#w = o.w;
+    this.#line = new Line(o.w, LINE);
+    this.#holds = new Holds(o.w, HOLDS, o.f, 0);
   }
 
   /** id is the lock's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /**
@@ -139,10 +126,10 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   rLock(): Promise<void> {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[WRITER] === 0 && w[PENDING] === 0) {
       this.#addReaders(me(), myToken(), 1);
-      unlock(w, LOCK);
+      this.#o.unlock();
       return RESOLVED;
     }
     const wt = new SyncWaiter(RLOCK);
@@ -151,7 +138,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
     w[q + Q_PARKED] = w[q + Q_PARKED]! + 1;
     setBit(w, RMASK, true);
     const woken = this.#settle(true);
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
     return wt.promise;
   }
@@ -167,15 +154,15 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   rUnlock(): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[READERS] === 0) {
-      unlock(w, LOCK);
+      this.#o.unlock();
       throw rUnlockOfUnlockedRWMutex();
     }
     w[READERS] = w[READERS]! - 1;
     this.#holds.remove(1);
     const woken = this.#settle(false);
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -186,10 +173,10 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   lock(): Promise<void> {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[WRITER] === 0 && w[PENDING] === 0 && w[READERS] === 0) {
       w[WRITER] = myToken();
-      unlock(w, LOCK);
+      this.#o.unlock();
       return RESOLVED;
     }
     const wt = new SyncWaiter(WLOCK);
@@ -204,7 +191,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
       }
     }
     const woken = this.#settle(true);
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
     return wt.promise;
   }
@@ -221,15 +208,15 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   unlock(): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (w[WRITER] === 0) {
-      unlock(w, LOCK);
+      this.#o.unlock();
       throw unlockOfUnlockedRWMutex();
     }
     w[WRITER] = 0;
     Atomics.store(w, RECOVERED, 0);
     const woken = this.#settle(false);
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -242,18 +229,18 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    * const cond = new SharedCond(rw.rLocker()); // waiters hold read locks
    */
   rLocker(): Locker & Wireable {
-    return (this.#rlocker ??= new SharedRLocker(this, this.#sab));
+    return (this.#rlocker ??= new SharedRLocker(this, this.#o));
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_RW_MUTEX_KIND, this.#sab);
+    return this.#o.wire();
   }
 
   /** repoll (parker.ts) runs when another thread may have admitted this thread's readers or granted its writer. */
   repoll(): void {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     const woken = this.#settle(true);
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
   }
 
@@ -261,7 +248,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
 
   #try(write: boolean): boolean {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     let woken: SyncWaiter[] | null = null;
     let ok = this.#free(write);
     if (!ok) {
@@ -270,7 +257,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
     }
     if (ok && write) w[WRITER] = myToken();
     else if (ok) this.#addReaders(me(), myToken(), 1);
-    unlock(w, LOCK);
+    this.#o.unlock();
     this.#after(woken);
     return ok;
   }
@@ -391,27 +378,22 @@ export class SharedRWMutex implements Locker, Wireable, Source {
   #after(woken: SyncWaiter[] | null): void {
     flushWakes();
     if (woken !== null) for (const wt of woken) wt.wake();
-    const parked = this.#writers.size > 0 || this.#readers.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#writers.size > 0 || this.#readers.size > 0);
   }
 }
 
-registerSyncKind(SHARED_RW_MUTEX_KIND, RW_MUTEX, () => new SharedRWMutex());
+registerSyncKind(KIND, () => new SharedRWMutex());
 
 export const SHARED_RLOCKER_KIND = 'gocsp.sharedRLocker';
 
 /** SharedRLocker is the read side of a SharedRWMutex as a Locker (SharedRWMutex.rLocker), able to cross threads. */
 class SharedRLocker implements Locker, Wireable {
   readonly #rw: SharedRWMutex;
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
 
-  constructor(rw: SharedRWMutex, sab: SharedArrayBuffer) {
+  constructor(rw: SharedRWMutex, o: SyncObject) {
     this.#rw = rw;
-    this.#sab = sab;
+    this.#o = o;
   }
 
   lock(): Promise<void> {
@@ -423,7 +405,7 @@ class SharedRLocker implements Locker, Wireable {
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_RLOCKER_KIND, this.#sab);
+    return { ...this.#o.wire(), [WIRE_KIND]: SHARED_RLOCKER_KIND };
   }
 }
 

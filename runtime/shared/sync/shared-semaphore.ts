@@ -33,31 +33,24 @@ import { SELECT, Waiter, type Selection } from '../../chan/waiter.js';
 import type { Context } from '../../context/context.js';
 import { semaphoreReleasedMoreThanHeld } from '../../sync/errors.js';
 import { checkContext, SemaphoreWaiter } from '../../sync/semaphore.js';
-import { WaitList } from '../../sync/wait-list.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import { checkCount } from '../../validate.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import type { Source } from '../parker.js';
 import { MAX_THREADS } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
-import { watchDeaths } from './recovery.js';
 import {
-  allocate,
-  attach,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   me,
   myToken,
   registerSyncKind,
-  rebuilding,
-  remember,
   SEMAPHORE,
+  type SyncKind,
+  SyncObject,
   wakeLater,
-  wireOf,
-} from './shared-object.js';
+} from './sync-object.js';
 
 const LINE = HEADER;
 const HOLDS = LINE + LINE_WORDS;
@@ -71,16 +64,16 @@ const NUMBERS = HOLD_COUNTS + HOLDS_NUMBERS;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 export const SHARED_SEMAPHORE_KIND = 'gocsp.sharedSemaphore';
+const KIND: SyncKind = { name: 'SharedSemaphore', wire: SHARED_SEMAPHORE_KIND, code: SEMAPHORE };
 
 export class SharedSemaphore implements Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #f: Float64Array;
   readonly #size: number;
   readonly #line: Line;
   readonly #holds: Holds;
-  readonly #waiters = new WaitList<SemaphoreWaiter>();
-  #watched = false;
+  readonly #waiters = new WaitQueue<SemaphoreWaiter>();
 
   /**
    * SharedSemaphore makes a semaphore of total weight `n` in shared memory (x/sync's NewWeighted). Pass it to tasks
@@ -92,28 +85,19 @@ export class SharedSemaphore implements Wireable, Source {
    * for (const job of jobs) go(runJob, sem, job); // each task: await sem.acquire(ctx); try {...} finally { sem.release(); }
    */
   constructor(n: number) {
-    const sab = rebuilding();
-    let m;
-    if (sab === null) {
-      checkCount('new SharedSemaphore', 'n', n);
-      m = allocate(SEMAPHORE, WORDS, NUMBERS);
-      m.f[SIZE] = n;
-    } else {
-      m = attach(sab, SEMAPHORE, WORDS, NUMBERS, 'SharedSemaphore');
-    }
-    this.#sab = m.sab;
-    this.#w = m.w;
-    this.#f = m.f;
-    this.#size = m.f[SIZE]!;
-    this.#line = new Line(m.w, LINE);
-    this.#holds = new Holds(m.w, HOLDS, m.f, HOLD_COUNTS);
-    remember(this.id, this);
-    watchDeaths();
+    checkCount('new SharedSemaphore', 'n', n);
+    const o = (this.#o = new SyncObject(this, KIND, WORDS, NUMBERS));
+    if (o.fresh) o.f[SIZE] = n;
+    this.#w = o.w;
+    this.#f = o.f;
+    this.#size = o.f[SIZE]!;
+    this.#line = new Line(o.w, LINE);
+    this.#holds = new Holds(o.w, HOLDS, o.f, HOLD_COUNTS);
   }
 
   /** id is the semaphore's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /**
@@ -157,9 +141,9 @@ export class SharedSemaphore implements Wireable, Source {
       done.enqueueRecv(wt.reg);
     }
     if (this.#waiters.size === 1) {
-      lock(this.#w, LOCK);
+      this.#o.lock();
       this.#joinLocked();
-      unlock(this.#w, LOCK);
+      this.#o.unlock();
     }
     this.#sync(true); // what is in the way may be weight a dead thread held
     return wt.promise;
@@ -183,19 +167,19 @@ export class SharedSemaphore implements Wireable, Source {
   release(n = 1): void {
     checkCount('SharedSemaphore.release', 'n', n);
     const f = this.#f;
-    lock(this.#w, LOCK);
+    this.#o.lock();
     if (n > f[CUR]!) {
-      unlock(this.#w, LOCK);
+      this.#o.unlock();
       throw semaphoreReleasedMoreThanHeld();
     }
     f[CUR] = f[CUR]! - n;
     this.#holds.remove(n);
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     if (n > 0) this.#sync(false);
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_SEMAPHORE_KIND, this.#sab);
+    return this.#o.wire();
   }
 
   /** repoll (parker.ts) runs when another thread may have granted this one weight, or died holding some. */
@@ -208,7 +192,7 @@ export class SharedSemaphore implements Wireable, Source {
   /** #take takes `n` if it is free and no record waits in the shared line (taking back dead threads' weight). */
   #take(n: number): boolean {
     const f = this.#f;
-    lock(this.#w, LOCK);
+    this.#o.lock();
     let ok = this.#size - f[CUR]! >= n;
     let lost = 0;
     if (!ok) {
@@ -218,7 +202,7 @@ export class SharedSemaphore implements Wireable, Source {
     }
     ok &&= this.#line.oldest() < 0;
     if (ok) f[CUR] = f[CUR]! + n - this.#holds.add(me(), myToken(), n);
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     if (lost > 0) this.#sync(false);
     return ok;
   }
@@ -230,7 +214,7 @@ export class SharedSemaphore implements Wireable, Source {
   #sync(recover: boolean): void {
     const f = this.#f;
     for (;;) {
-      lock(this.#w, LOCK);
+      this.#o.lock();
       if (recover) f[CUR] = f[CUR]! - this.#holds.reap();
       this.#grantLocked();
       let granted = -1;
@@ -238,7 +222,7 @@ export class SharedSemaphore implements Wireable, Source {
         granted = f[WEIGHT + me()]!;
         this.#line.put(NONE);
       }
-      unlock(this.#w, LOCK);
+      this.#o.unlock();
       flushWakes();
       if (granted < 0) break;
       this.#deliver(granted);
@@ -277,13 +261,13 @@ export class SharedSemaphore implements Wireable, Source {
         given = true;
       }
     }
-    lock(this.#w, LOCK);
+    this.#o.lock();
     if (!given) {
       this.#f[CUR] = this.#f[CUR]! - n;
       this.#holds.remove(n);
     }
     if (this.#line.mine() === NONE) this.#joinLocked();
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
   }
 
   /** #joinLocked puts this thread's record in line for its oldest acquirer, if it has one. */
@@ -301,14 +285,14 @@ export class SharedSemaphore implements Wireable, Source {
     if (wasHead) {
       // The record stood for wt: withdraw it (giving back weight already granted for it) and stand for the next.
       const f = this.#f;
-      lock(this.#w, LOCK);
+      this.#o.lock();
       if (this.#line.mine() === GRANTED) {
         f[CUR] = f[CUR]! - f[WEIGHT + me()]!;
         this.#holds.remove(f[WEIGHT + me()]!);
       }
       this.#line.put(NONE);
       this.#joinLocked();
-      unlock(this.#w, LOCK);
+      this.#o.unlock();
       // The head was what held up those behind it, here and on other threads: some may fit now.
       this.#sync(false);
     }
@@ -317,13 +301,8 @@ export class SharedSemaphore implements Wireable, Source {
   }
 
   #watch(): void {
-    const parked = this.#waiters.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#waiters.size > 0);
   }
 }
 
-registerSyncKind(SHARED_SEMAPHORE_KIND, SEMAPHORE, () => new SharedSemaphore(0));
+registerSyncKind(KIND, () => new SharedSemaphore(0));

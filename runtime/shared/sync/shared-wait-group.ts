@@ -29,24 +29,18 @@ import { checkFunction, checkInteger } from '../../validate.js';
 import { go as spawnGoroutine } from '../../go.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { negativeWaitGroupCounter, waitGroupReused } from '../../sync/errors.js';
-import { lock, unlock } from '../lock.js';
-import { unwatch, watch, type Source } from '../parker.js';
+import type { Source } from '../parker.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import {
-  allocate,
-  attach,
   flushWakes,
   HEADER,
-  ID,
-  LOCK,
   registerSyncKind,
-  rebuilding,
-  remember,
   setBit,
+  type SyncKind,
+  SyncObject,
   WAIT_GROUP,
   wakeBitsLater,
-  wireOf,
-} from './shared-object.js';
+} from './sync-object.js';
 
 const GEN = HEADER;
 const MASK = HEADER + 1;
@@ -58,9 +52,10 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';
 
 export const SHARED_WAIT_GROUP_KIND = 'gocsp.sharedWaitGroup';
+const KIND: SyncKind = { name: 'SharedWaitGroup', wire: SHARED_WAIT_GROUP_KIND, code: WAIT_GROUP };
 
 export class SharedWaitGroup implements Wireable, Source {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SyncObject;
   readonly #w: Int32Array;
   readonly #f: Float64Array;
   readonly #waiters = new Broadcast();
@@ -68,7 +63,6 @@ export class SharedWaitGroup implements Wireable, Source {
   #gen = 0;
   #raw: Promise<void> | null = null;
   #checked: Promise<void> = RESOLVED;
-  #watched = false;
 
   /**
    * SharedWaitGroup makes a wait group in shared memory with a zero counter. Pass it to tasks or post `toWire(wg)`:
@@ -81,20 +75,14 @@ export class SharedWaitGroup implements Wireable, Source {
    * await wg.wait();
    */
   constructor() {
-    const sab = rebuilding();
-    const m =
-      sab === null
-        ? allocate(WAIT_GROUP, WORDS, NUMBERS)
-        : attach(sab, WAIT_GROUP, WORDS, NUMBERS, 'SharedWaitGroup');
-    this.#sab = m.sab;
-    this.#w = m.w;
-    this.#f = m.f;
-    remember(this.id, this);
+    this.#o = new SyncObject(this, KIND, WORDS, NUMBERS);
+    this.#w = this.#o.w;
+    this.#f = this.#o.f;
   }
 
   /** id is the wait group's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   /**
@@ -122,16 +110,16 @@ export class SharedWaitGroup implements Wireable, Source {
    */
   wait(): Promise<void> {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     if (this.#f[COUNT] === 0) {
-      unlock(w, LOCK);
+      this.#o.unlock();
       return RESOLVED;
     }
     // Waiters of an earlier generation were released already and not yet told: tell them first.
     const stale = this.#waiters.size > 0 && this.#gen !== w[GEN];
     this.#gen = w[GEN]!;
     setBit(w, MASK, true);
-    unlock(w, LOCK);
+    this.#o.unlock();
     if (stale) this.#waiters.release();
     const p = this.#waiters.wait(WAIT);
     if (p !== this.#raw) {
@@ -160,27 +148,27 @@ export class SharedWaitGroup implements Wireable, Source {
   }
 
   [TO_WIRE](): Wire {
-    return wireOf(SHARED_WAIT_GROUP_KIND, this.#sab);
+    return this.#o.wire();
   }
 
   /** repoll (parker.ts) runs when another thread may have brought the counter to zero. */
   repoll(): void {
     if (this.#waiters.size === 0) return this.#watch();
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     const released = this.#gen !== w[GEN];
     if (released) setBit(w, MASK, false);
-    unlock(w, LOCK);
+    this.#o.unlock();
     if (released) this.#waiters.release();
     this.#watch();
   }
 
   #add(delta: number): void {
     const w = this.#w;
-    lock(w, LOCK);
+    this.#o.lock();
     const v = this.#f[COUNT]! + delta;
     if (v < 0) {
-      unlock(w, LOCK);
+      this.#o.unlock();
       throw negativeWaitGroupCounter();
     }
     this.#f[COUNT] = v;
@@ -190,7 +178,7 @@ export class SharedWaitGroup implements Wireable, Source {
       w[MASK] = 0;
       w[MASK + 1] = 0;
     }
-    unlock(w, LOCK);
+    this.#o.unlock();
     if (v !== 0) return;
     flushWakes();
     this.#waiters.release();
@@ -198,20 +186,15 @@ export class SharedWaitGroup implements Wireable, Source {
   }
 
   #afterWait = (): void => {
-    lock(this.#w, LOCK);
+    this.#o.lock();
     const count = this.#f[COUNT];
-    unlock(this.#w, LOCK);
+    this.#o.unlock();
     if (count !== 0) throw waitGroupReused();
   };
 
   #watch(): void {
-    const parked = this.#waiters.size > 0;
-    if (parked !== this.#watched) {
-      this.#watched = parked;
-      if (parked) watch(this);
-      else unwatch(this);
-    }
+    this.#o.watch(this.#waiters.size > 0);
   }
 }
 
-registerSyncKind(SHARED_WAIT_GROUP_KIND, WAIT_GROUP, () => new SharedWaitGroup());
+registerSyncKind(KIND, () => new SharedWaitGroup());

@@ -1,12 +1,26 @@
 /**
- * Feeder is a run's first goroutine: for each item it takes a window token, pulls the source, numbers the item and
- * sends it on the first stage's channel, until the source ends, throws, or the run is canceled. It then closes the
- * first channel and the token channel (it is the only sender on both), and calls the source iterator's return() if
- * the source did not end by itself (a Readable source is destroyed).
+ * Feeder is an ordered run's first goroutine (ordered-run.ts): for each item it takes a window token, pulls the
+ * source, numbers the item and sends it on the run's first channel, until the source ends, throws, or the run is
+ * canceled. It then closes the first channel and the token channel (it is the only sender on both), and calls the
+ * source iterator's return() if the source did not end by itself (a Readable source is destroyed).
+ *
+ * Sources: an Iterable, an AsyncIterable, a Node Readable (read on demand, see below) or a gocsp channel. A channel is
+ * received from directly, in a select with the run's end, so that a cancel leaves no receive pending on it (one that
+ * would take a value from the channel later and lose it).
+ *
+ * The feeder's sends are plain channel operations: on cancel the run's drainers empty the token and first channels,
+ * so the feeder never stays parked on them.
+ *
+ * Imports: ReadableIterator is not part of the runtime's public entry (runtime/index.ts exports fromReadable, a pump
+ * goroutine that reads one value ahead); the feeder needs the on-demand iterator, so it imports the streams file.
  */
-import type { Chan } from '../../runtime/chan/types.js';
+import type { Chan, RecvChan } from '../../runtime/chan/types.js';
 import type { Context } from '../../runtime/context/context.js';
+import { recvCase, select } from '../../runtime/select.js';
 import { isReadable, ReadableIterator } from '../../runtime/streams/readable-iterator.js';
+
+/** FeedSource is what a feeder pulls items from. */
+export type FeedSource = Iterable<unknown> | AsyncIterable<unknown> | RecvChan<unknown>;
 
 /** Envelope carries one item through a run: its sequence number, its current value, and whether it is still live. */
 export interface Envelope {
@@ -25,11 +39,11 @@ export interface FeedTarget {
 }
 
 export class Feeder {
-  readonly #source: Iterable<unknown> | AsyncIterable<unknown>;
+  readonly #source: FeedSource;
   readonly #t: FeedTarget;
   #wake: (() => void) | null = null;
 
-  constructor(source: Iterable<unknown> | AsyncIterable<unknown>, target: FeedTarget) {
+  constructor(source: FeedSource, target: FeedTarget) {
     this.#source = source;
     this.#t = target;
   }
@@ -41,8 +55,9 @@ export class Feeder {
 
   /** run is the goroutine's body. Blocks on the token channel (the window) and on the first channel (backpressure). */
   async run(): Promise<void> {
-    const { ctx, tokens, c0 } = this.#t;
     const source = this.#source;
+    if (isRecvChan(source)) return this.#runChan(source);
+    const { ctx, tokens, c0 } = this.#t;
     const isAsync = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
     let it: Iterator<unknown> | AsyncIterator<unknown> | undefined;
     let ended = false;
@@ -88,6 +103,33 @@ export class Feeder {
     }
   }
 
+  /** #runChan is run for a channel source. */
+  async #runChan(source: RecvChan<unknown>): Promise<void> {
+    const { ctx, tokens, c0 } = this.#t;
+    const done = ctx.done()!;
+    try {
+      for (let seq = 0; ; seq++) {
+        if (!tokens.trySend(undefined)) await tokens.send(undefined);
+        if (ctx.err() !== null) return;
+        const r = source.tryRecv() ?? (await select([recvCase(source, (value, ok) => ({ value, ok })), recvCase(done, () => null)]));
+        if (r === null) return;
+        if (!r.ok) {
+          // Closed: its own iterator says how it ended (a SourceChan's throws the error its source failed with).
+          await source[Symbol.asyncIterator]().next();
+          return;
+        }
+        this.#t.onPull?.();
+        const env: Envelope = { seq, value: r.value, live: true };
+        if (!c0.trySend(env)) await c0.send(env);
+      }
+    } catch (e) {
+      this.#t.fail(e);
+    } finally {
+      c0.close();
+      tokens.close();
+    }
+  }
+
   /**
    * pull is one `next()` of an async source that a cancel can interrupt: it resolves with the result, or with null
    * once interrupt() is called, so that a source whose pull never settles cannot hold the run. It is a plain promise,
@@ -110,4 +152,10 @@ export class Feeder {
       );
     });
   }
+}
+
+/** isRecvChan tells a gocsp channel from other sources (a channel is also an AsyncIterable). */
+function isRecvChan(x: FeedSource): x is RecvChan<unknown> {
+  const c = x as Partial<RecvChan<unknown>>;
+  return typeof c.tryRecv === 'function' && typeof c.recvOk === 'function';
 }
