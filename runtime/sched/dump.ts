@@ -57,8 +57,16 @@ export function renderEntries(entries: readonly Entry[], thread?: number): strin
  * process.on('SIGUSR2', () => process.stderr.write(goroutineDump()));
  */
 export function goroutineDump(): string {
+  return threadDump();
+}
+
+/**
+ * threadDump is goroutineDump with each goroutine named `goroutine N (thread T)` when `thread` is a worker's
+ * (protocol) slot: a worker's part of a dump of every thread (threads/dump-all.ts).
+ */
+export function threadDump(thread = 0): string {
   const entries = goroutineEntries();
-  return entries === null ? unlisted() : renderEntries(entries) + notListed(entries);
+  return entries === null ? unlisted(thread) : renderEntries(entries, thread) + notListed(entries);
 }
 
 /**
@@ -76,12 +84,13 @@ export function notListed(entries: readonly Entry[]): string {
  * unlisted is the dump when the goroutines could not be named: outside main(), nothing; under main(), with a heap
  * too large to walk (or a snapshot that failed), the parked operations by wait reason, without goroutine ids.
  */
-export function unlisted(): string {
-  if (level === OFF) return '\n(goroutines are listed only under main())\n';
+export function unlisted(thread = 0): string {
+  const on = thread === 0 ? '' : ` (thread ${thread})`;
+  if (level === OFF) return `\n(goroutines${on} are listed only under main())\n`;
   let out =
-    '\n(goroutine ids not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB, or its snapshot failed; ' +
-    'GOCSP_TRACEBACK=stacks records them as the program runs)\n';
-  for (const [reason, n] of heldReasons()) out += `\ngoroutine ? [${reason}]:${n > 1 ? ` (x${n})` : ''}\n`;
+    `\n(goroutine ids${on} not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB, or its snapshot ` +
+    'failed; GOCSP_TRACEBACK=stacks records them as the program runs)\n';
+  for (const [reason, n] of heldReasons()) out += `\ngoroutine ?${on} [${reason}]:${n > 1 ? ` (x${n})` : ''}\n`;
   return out;
 }
 
