@@ -1,37 +1,33 @@
 /**
- * deadlock-threads: Go's deadlock report across worker threads. Two goroutines on two worker threads each wait for
- * the other to send first on a shared channel, and the main goroutine waits for both: every goroutine of every
- * thread is asleep, so main() prints the report, naming the thread of each goroutine, and exits with code 2.
+ * deadlock-threads: Go's deadlock report across threads. The main goroutine and a goroutine on a worker thread each
+ * wait for the other to speak first, through two shared channels: every goroutine of every thread is asleep, so
+ * main() prints Go's report, naming the thread of each goroutine on a worker, and exits with code 2. (A thread that
+ * computes, sleeps, does I/O or yields is not asleep: the report comes only once nothing can wake anything.)
  * Run: npx tsx examples/deadlock-threads.ts   (exits with code 2)
+ * With GOCSP_TRACEBACK=stacks the report also shows where each goroutine parked, on every thread.
  */
-import { codec, configureThreads, go, main, sharedChan, SharedWaitGroup, task, type SharedChan } from '../runtime/index.js';
+import { codec, configureThreads, go, main, sharedChan, task, type SharedChan } from '../runtime/index.js';
 
-/** swap waits for a value on `inbox`, then answers on `outbox`: two of them wait for each other for ever. */
-export const swap = task(async function swap(inbox: SharedChan<number>, outbox: SharedChan<number>, wg: SharedWaitGroup) {
-  const v = await inbox.recv();
-  await outbox.send(v! + 1);
-  wg.done();
+/** echo waits for a question on `ask`, then answers on `answer`. */
+export const echo = task(async function echo(ask: SharedChan<number>, answer: SharedChan<number>) {
+  const q = await ask.recv();
+  await answer.send(q! + 1);
 });
 
 main(async () => {
-  configureThreads({ threads: 2, goroutinesPerThread: 1 }); // one goroutine on each thread
-  const a = sharedChan(codec.int32);
-  const b = sharedChan(codec.int32);
-  const wg = new SharedWaitGroup();
-  wg.add(2);
-  go(swap, a, b, wg);
-  go(swap, b, a, wg);
-  console.log('each worker waits for the other to send first...');
-  await wg.wait();
+  configureThreads({ threads: 1 });
+  const ask = sharedChan(codec.int32);
+  const answer = sharedChan(codec.int32);
+  go(echo, ask, answer);
+  console.log('waiting for an answer to a question never asked...');
+  console.log(await answer.recv()); // should have sent on ask first
 });
 
 // Output (stdout):
-// each worker waits for the other to send first...
+// waiting for an answer to a question never asked...
 // Output (stderr), exit code 2:
 // fatal error: all goroutines are asleep - deadlock!
 //
-// goroutine 1 [sync.WaitGroup.Wait]:
+// goroutine 1 [chan receive]:
 //
 // goroutine 2 (thread 1) [chan receive]:
-//
-// goroutine 3 (thread 2) [chan receive]:

@@ -3,7 +3,7 @@ import { MAIN_GOROUTINE, spawn } from './go.js';
 import { threadDump } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
 import { mainIdle, watchThreads } from './threads/deadlock.js';
-import { workersDump } from './threads/dump-all.js';
+import { ACK_TIMEOUT_MS, workersDump } from './threads/dump-all.js';
 import { checkFunction, checkOptions, describe } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
 import { mainOnWorker } from './threads/main-on-worker.js';
@@ -110,18 +110,20 @@ function tracebackOf(options: MainOptions): Traceback {
  * goroutineReport is the text after a fatal header: every goroutine of every thread, as much as the traceback level
  * says (the workers answer from their event loops: threads/dump-all.ts).
  */
-async function goroutineReport(): Promise<string> {
+async function goroutineReport(ackTimeoutMs: number | null): Promise<string> {
   if (report === 'none') return '';
+  const others = workersDump(ackTimeoutMs); // asked first: the workers list theirs while this thread lists its own
   const own = threadDump();
-  return own + (await workersDump());
+  return own + (await others);
 }
 
 async function deadlock(): Promise<void> {
-  writeSync(2, 'fatal error: all goroutines are asleep - deadlock!\n' + (await goroutineReport()));
+  // Every worker sleeps: each answers, however long its heap snapshot takes.
+  writeSync(2, 'fatal error: all goroutines are asleep - deadlock!\n' + (await goroutineReport(null)));
   process.exit(2);
 }
 
 async function quit(): Promise<void> {
-  writeSync(2, 'SIGQUIT: quit\n' + (await goroutineReport()));
+  writeSync(2, 'SIGQUIT: quit\n' + (await goroutineReport(ACK_TIMEOUT_MS)));
   process.exit(2);
 }

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { heldReasons } from './held.js';
 import { walkHeap } from './heap-walk.js';
-import { goroutines, level, live, NAMES, OFF } from './tracking.js';
+import { goroutines, level, live, NAMES, OFF, tracker } from './tracking.js';
+
+/** RUNNING is what Go shows for the goroutine that takes the dump (known at the EXACT and STACKS levels). */
+export const RUNNING = 'running';
 
 /** NOT_GOCSP is the wait reason shown for a goroutine awaiting something gocsp does not know (I/O, a plain promise). */
 export const NOT_GOCSP = 'await (not a gocsp operation)';
@@ -32,9 +35,10 @@ export function goroutineEntries(): Entry[] | null {
     const named = walkHeap();
     return named === null ? null : named.map((g) => ({ id: g.id, wait: g.wait, where: '' }));
   }
+  const self = tracker?.getStore();
   return [...live]
     .sort((a, b) => a.id - b.id)
-    .map((g) => ({ id: g.id, wait: g.wait, where: where(g.parkedAt) }));
+    .map((g) => (g === self ? { id: g.id, wait: RUNNING, where: '' } : { id: g.id, wait: g.wait, where: where(g.parkedAt) }));
 }
 
 /** renderEntries renders entries as Go's goroutine blocks, each preceded by a blank line. */

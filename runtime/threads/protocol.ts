@@ -171,11 +171,14 @@ export interface DumpMsg {
   readonly round: number;
 }
 
-/** DumpedMsg (worker -> main) is the worker's goroutine dump, as goroutineDump renders it, threads named. */
+/**
+ * DumpedMsg (worker -> main) answers a DumpMsg twice: at once with `text` null (the question arrived), then with the
+ * worker's goroutine dump, as goroutineDump renders it, threads named.
+ */
 export interface DumpedMsg {
   readonly t: 'dumped';
   readonly round: number;
-  readonly text: string;
+  readonly text: string | null;
 }
 
 export type ToWorker = RunMsg | ProbeMsg | DumpMsg;

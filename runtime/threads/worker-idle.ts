@@ -36,6 +36,7 @@ export function answerMain(port: MessagePort, m: ProbeMsg | DumpMsg): void {
     port.postMessage({ t: 'probed', round: m.round, asleep: stillAsleep() } satisfies AnswerMsg);
     return;
   }
+  port.postMessage({ t: 'dumped', round: m.round, text: null } satisfies AnswerMsg);
   const text = threadDump(threadSlot());
 
   // Output the worker wrote must reach main before main prints the dump (and perhaps exits).
