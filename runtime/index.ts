@@ -5,6 +5,7 @@ export { go, numGoroutine } from './go.js';
 export { main, type MainOptions, type Traceback } from './main.js';
 export { gosched } from './sched/gosched.js';
 export { goroutineDump } from './sched/dump.js';
+export { goroutineDumpAll } from './threads/dump-all.js';
 export { setPanicHandler, type PanicHandler } from './sched/panic.js';
 export { chan } from './chan/local-chan.js';
 export type { Chan, SendChan, RecvChan, RecvResult } from './chan/types.js';

@@ -1,7 +1,9 @@
 import { writeSync } from 'node:fs';
 import { MAIN_GOROUTINE, spawn } from './go.js';
-import { goroutineEntries, notListed, renderEntries, unlisted } from './sched/dump.js';
+import { threadDump } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
+import { mainIdle, watchThreads } from './threads/deadlock.js';
+import { ACK_TIMEOUT_MS, workersDump } from './threads/dump-all.js';
 import { checkFunction, checkOptions, describe } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
 import { mainOnWorker } from './threads/main-on-worker.js';
@@ -59,11 +61,12 @@ export function main(fn: () => unknown, options: MainOptions = {}): void {
   report = tracebackOf(options);
   started = true;
   setLevel(report === 'stacks' ? STACKS : NAMES);
-  process.on('beforeExit', deadlock);
-  process.on('SIGQUIT', quit);
+  watchThreads(() => void deadlock());
+  process.on('beforeExit', mainIdle);
+  process.on('SIGQUIT', () => void quit());
   spawn(MAIN_GOROUTINE, async () => {
     await fn();
-    process.removeListener('beforeExit', deadlock);
+    process.removeListener('beforeExit', mainIdle);
     process.exit();
   }, []);
 }
@@ -103,19 +106,24 @@ function tracebackOf(options: MainOptions): Traceback {
   return out;
 }
 
-/** goroutineReport is the text after a fatal header: every goroutine, as much as the traceback level says. */
-function goroutineReport(): string {
+/**
+ * goroutineReport is the text after a fatal header: every goroutine of every thread, as much as the traceback level
+ * says (the workers answer from their event loops: threads/dump-all.ts).
+ */
+async function goroutineReport(ackTimeoutMs: number | null): Promise<string> {
   if (report === 'none') return '';
-  const entries = goroutineEntries();
-  return entries === null ? unlisted() : renderEntries(entries) + notListed(entries);
+  const others = workersDump(ackTimeoutMs); // asked first: the workers list theirs while this thread lists its own
+  const own = threadDump();
+  return own + (await others);
 }
 
-function deadlock(): void {
-  writeSync(2, 'fatal error: all goroutines are asleep - deadlock!\n' + goroutineReport());
+async function deadlock(): Promise<void> {
+  // Every worker sleeps: each answers, however long its heap snapshot takes.
+  writeSync(2, 'fatal error: all goroutines are asleep - deadlock!\n' + (await goroutineReport(null)));
   process.exit(2);
 }
 
-function quit(): void {
-  writeSync(2, 'SIGQUIT: quit\n' + goroutineReport());
+async function quit(): Promise<void> {
+  writeSync(2, 'SIGQUIT: quit\n' + (await goroutineReport(ACK_TIMEOUT_MS)));
   process.exit(2);
 }

@@ -50,6 +50,7 @@ describe('examples', () => {
       'timeout-select.ts',
       'context-cancel.ts',
       'deadlock.ts',
+      'deadlock-threads.ts',
       'parallel-primes.ts',
       'shared-pipeline.ts',
       'one-file.ts',

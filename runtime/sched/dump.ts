@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { heldReasons } from './held.js';
 import { walkHeap } from './heap-walk.js';
-import { goroutines, level, live, NAMES, OFF } from './tracking.js';
+import { goroutines, level, live, NAMES, OFF, tracker } from './tracking.js';
+
+/** RUNNING is what Go shows for the goroutine that takes the dump (known at the EXACT and STACKS levels). */
+export const RUNNING = 'running';
 
 /** NOT_GOCSP is the wait reason shown for a goroutine awaiting something gocsp does not know (I/O, a plain promise). */
 export const NOT_GOCSP = 'await (not a gocsp operation)';
@@ -32,9 +35,10 @@ export function goroutineEntries(): Entry[] | null {
     const named = walkHeap();
     return named === null ? null : named.map((g) => ({ id: g.id, wait: g.wait, where: '' }));
   }
+  const self = tracker?.getStore();
   return [...live]
     .sort((a, b) => a.id - b.id)
-    .map((g) => ({ id: g.id, wait: g.wait, where: where(g.parkedAt) }));
+    .map((g) => (g === self ? { id: g.id, wait: RUNNING, where: '' } : { id: g.id, wait: g.wait, where: where(g.parkedAt) }));
 }
 
 /** renderEntries renders entries as Go's goroutine blocks, each preceded by a blank line. */
@@ -57,8 +61,16 @@ export function renderEntries(entries: readonly Entry[], thread?: number): strin
  * process.on('SIGUSR2', () => process.stderr.write(goroutineDump()));
  */
 export function goroutineDump(): string {
+  return threadDump();
+}
+
+/**
+ * threadDump is goroutineDump with each goroutine named `goroutine N (thread T)` when `thread` is a worker's
+ * (protocol) slot: a worker's part of a dump of every thread (threads/dump-all.ts).
+ */
+export function threadDump(thread = 0): string {
   const entries = goroutineEntries();
-  return entries === null ? unlisted() : renderEntries(entries) + notListed(entries);
+  return entries === null ? unlisted(thread) : renderEntries(entries, thread) + notListed(entries);
 }
 
 /**
@@ -76,12 +88,13 @@ export function notListed(entries: readonly Entry[]): string {
  * unlisted is the dump when the goroutines could not be named: outside main(), nothing; under main(), with a heap
  * too large to walk (or a snapshot that failed), the parked operations by wait reason, without goroutine ids.
  */
-export function unlisted(): string {
-  if (level === OFF) return '\n(goroutines are listed only under main())\n';
+export function unlisted(thread = 0): string {
+  const on = thread === 0 ? '' : ` (thread ${thread})`;
+  if (level === OFF) return `\n(goroutines${on} are listed only under main())\n`;
   let out =
-    '\n(goroutine ids not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB, or its snapshot failed; ' +
-    'GOCSP_TRACEBACK=stacks records them as the program runs)\n';
-  for (const [reason, n] of heldReasons()) out += `\ngoroutine ? [${reason}]:${n > 1 ? ` (x${n})` : ''}\n`;
+    `\n(goroutine ids${on} not worked out: the heap is larger than GOCSP_DUMP_HEAP_LIMIT MiB, or its snapshot ` +
+    'failed; GOCSP_TRACEBACK=stacks records them as the program runs)\n';
+  for (const [reason, n] of heldReasons()) out += `\ngoroutine ?${on} [${reason}]:${n > 1 ? ` (x${n})` : ''}\n`;
   return out;
 }
 

@@ -9,10 +9,12 @@
  *
  * A pending waitAsync does not keep Node alive (node issues 44409, 61941), so the parker holds a ref'd handle while it
  * has sources and drops it when it has none: a thread with goroutines parked on shared objects stays alive, one
- * without lets the process exit.
+ * without lets the process exit. Under main(), which finds deadlocks across threads (idle.ts), the handle is never
+ * ref'd: main() keeps the program alive while some thread may still wake another.
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
+import { publishing, wokeUp } from './idle.js';
 import { registryWords, sleepIndex } from './registry.js';
 
 /** Source is a shared object with parked local goroutines; repoll completes whatever can now proceed. */
@@ -60,14 +62,21 @@ export function watch(s: Source): void {
   sources.add(s);
   // One interval for the thread's life, ref'd while something waits: creating and clearing one per park cycle cost
   // a measurable share of a cross-thread hand-off.
-  if (keepAlive === null) keepAlive = setInterval(noop, 1 << 30);
-  else if (sources.size === 1) keepAlive.ref();
+  if (!publishing) {
+    if (keepAlive === null) keepAlive = setInterval(noop, 1 << 30);
+    else if (sources.size === 1) keepAlive.ref();
+  }
   if (!running) {
     running = true;
     // Start on a later microtask: watch runs while a select is still registering its cases, and a re-poll now
     // could complete that select before its other registrations exist.
     queueMicrotask(() => void loop());
   }
+}
+
+/** parking reports whether the parker waits (or is about to) on this thread's SLEEP word for its sources. */
+export function parking(): boolean {
+  return running && sources.size > 0;
 }
 
 /** unwatch removes a source that has no parked goroutines left. */
@@ -159,6 +168,7 @@ async function loop(): Promise<void> {
       if (r.async) {
         const t0 = performance.now();
         await r.value;
+        wokeUp();
         const slept = performance.now() - t0;
         if (slept < SPIN_MAX_MS && probeSkip === 0) spinMs = Math.min(SPIN_MAX_MS, Math.max(SPIN_MIN_MS, 2 * slept));
         else spinMs = SPIN_MIN_MS;

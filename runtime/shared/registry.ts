@@ -12,6 +12,7 @@
  *                              STATE  FREE (0) never used, ALIVE (1) in use, DEAD (2) its thread exited (set by
  *                                     whoever saw it exit: the scheduler); a DEAD slot is reused by the next thread
  *                              INC    incarnation: how many threads have had this slot
+ *                              IDLE, EPOCH, WATCH  the thread's idleness, for deadlock detection (idle.ts)
  *   per slot s (TICKET_BLOCKS words): the ticket table: word b is where block b of the thread's tickets starts (a
  *                              word index into the arena; 0 until the thread first needs that block, ticket.ts)
  *   ARENA_WORDS                the header of the out-of-line arena (arena.ts)
@@ -48,6 +49,10 @@ const SLEEP = 0;
 const STATE = 1;
 /** INC counts the threads that have had the slot, so a lock held by a dead thread stays recognisable after reuse. */
 const INC = 2;
+/** IDLE, EPOCH and WATCH are the slot's words kept by idle.ts (deadlock detection across threads). */
+export const IDLE = 3;
+export const EPOCH = 4;
+export const WATCH = 5;
 const FREE = 0;
 const ALIVE = 1;
 const DEAD = 2;
@@ -214,6 +219,19 @@ export function isOwnerAlive(token: number): boolean {
   return Atomics.load(words, base + STATE) === ALIVE && (Atomics.load(words, base + INC) & 0xffffff) === token >>> 7;
 }
 
+/** joinedRegistry reports whether this thread has a registry (no shared object or worker thread: none). */
+export function joinedRegistry(): boolean {
+  return mySlot >= 0;
+}
+
+/** slotIndex is the index in registryWords() of word `word` (IDLE, EPOCH, WATCH, SLEEP_WORD) of slot `s`. */
+export function slotIndex(s: number, word: number): number {
+  return HEADER + s * SLOT_WORDS + word;
+}
+
+/** SLEEP_WORD is the parker's SLEEP word of a slot, for slotIndex. */
+export const SLEEP_WORD = SLEEP;
+
 /** isAlive reports whether thread `s` is still running. */
 export function isAlive(s: number): boolean {
   return Atomics.load(words, HEADER + s * SLOT_WORDS + STATE) === ALIVE;
@@ -222,7 +240,10 @@ export function isAlive(s: number): boolean {
 /** markDead records that thread `s` exited (the scheduler calls it on a worker's exit). */
 export function markDead(s: number): void {
   registry();
-  if (s > 0) Atomics.compareExchange(words, HEADER + s * SLOT_WORDS + STATE, ALIVE, DEAD);
+  if (s <= 0) return;
+  // A dead thread is not asleep: the next thread in the slot starts awake (idle.ts).
+  Atomics.store(words, HEADER + s * SLOT_WORDS + IDLE, 0);
+  Atomics.compareExchange(words, HEADER + s * SLOT_WORDS + STATE, ALIVE, DEAD);
 }
 
 /** wake makes thread `s` re-check what it waits on; it costs a syscall only if the thread sleeps. */

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { defaultConfig, resolveConfig, type ThreadsConfig, type ThreadsOptions } from './config.js';
 import { fail, type Job } from './job.js';
 import type { ThreadPool } from './pool.js';
+import type { Thread } from './thread.js';
 
 let config: ThreadsConfig | null = null;
 let pool: ThreadPool | null = null;
@@ -101,4 +102,15 @@ export function abandon(job: Job, reason: unknown): boolean {
 /** runningThreads is how many worker threads are running (0 before the first task and after shutdown). */
 export function runningThreads(): number {
   return pool?.threads ?? 0;
+}
+
+/**
+ * poolView is what the deadlock check and goroutine dumps see of the scheduler: its worker threads, and whether
+ * goroutines wait for a worker (queued, or submitted while the pool loads), which counts as awake.
+ */
+export function poolView(): { readonly workers: readonly Thread[]; readonly waiting: boolean } {
+  return {
+    workers: pool?.workers ?? [],
+    waiting: loading !== null || early.length > 0 || (pool?.queued ?? 0) > 0,
+  };
 }

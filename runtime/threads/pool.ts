@@ -75,6 +75,16 @@ export class ThreadPool implements ThreadEvents {
     return n;
   }
 
+  /** workers lists the worker threads (for the deadlock check and goroutine dumps). */
+  get workers(): Thread[] {
+    return [...this.#threads];
+  }
+
+  /** queued is how many goroutines wait for a worker (for the deadlock check: they count as awake). */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   /** threads is how many worker threads are running (for tests and diagnostics). */
   get threads(): number {
     return this.#threads.size;

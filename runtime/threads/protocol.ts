@@ -74,6 +74,11 @@ export interface WorkerInit {
   readonly registrySlot: number;
   /** claims is the worker's claim ring: CLAIM_SLOTS int32 words (see Claims above). */
   readonly claims: SharedArrayBuffer;
+  /**
+   * tracking is main's goroutine tracking level (sched/tracking.ts) when the worker started: above OFF (under
+   * main()), the worker tracks its goroutines the same way and publishes its idleness (shared/idle.ts).
+   */
+  readonly tracking: number;
 }
 
 /**
@@ -143,5 +148,40 @@ export interface PanicMsg {
   readonly error: ErrorWire;
 }
 
-export type ToWorker = RunMsg;
+/**
+ * ProbeMsg (main -> worker) asks a worker that published that it sleeps whether it still does (threads/deadlock.ts).
+ * It rides behind every message main posted before it, and the answer behind every message the worker posted
+ * before: so once every worker has answered, no message is in flight between main and the workers.
+ */
+export interface ProbeMsg {
+  readonly t: 'probe';
+  readonly round: number;
+}
+
+/** ProbedMsg (worker -> main) answers a ProbeMsg: whether the worker still sleeps. */
+export interface ProbedMsg {
+  readonly t: 'probed';
+  readonly round: number;
+  readonly asleep: boolean;
+}
+
+/** DumpMsg (main -> worker) asks for the worker's goroutine dump (threads/dump-all.ts). */
+export interface DumpMsg {
+  readonly t: 'dump';
+  readonly round: number;
+}
+
+/**
+ * DumpedMsg (worker -> main) answers a DumpMsg twice: at once with `text` null (the question arrived), then with the
+ * worker's goroutine dump, as goroutineDump renders it, threads named.
+ */
+export interface DumpedMsg {
+  readonly t: 'dumped';
+  readonly round: number;
+  readonly text: string | null;
+}
+
+export type ToWorker = RunMsg | ProbeMsg | DumpMsg;
 export type FromWorker = ReportMsg | PanicMsg;
+/** AnswerMsg is a worker's answer to a ProbeMsg or a DumpMsg, handled apart from the goroutine traffic. */
+export type AnswerMsg = ProbedMsg | DumpedMsg;

@@ -3,15 +3,29 @@
  * (protocol.ts), and the goroutines running on it, with the claim ring that says which of them have started.
  *
  * The worker and its port are ref'd only while the pool has goroutines queued or running (the pool decides), so an
- * idle pool never keeps the process alive. 'error' (an uncaught throw in the worker, or running out of memory) is
+ * idle pool never keeps the process alive; under main() they never are (main() keeps the program alive while a
+ * thread may still wake another: threads/deadlock.ts). 'error' (an uncaught throw in the worker, or running out of memory) is
  * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
  */
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
 import { markDead, registry, reserveSlot } from '../shared/registry.js';
+import { publishing, wokeUp } from '../shared/idle.js';
+import { level } from '../sched/tracking.js';
+import { answered, isAnswer } from './answers.js';
 import { ClaimRing } from './claim-ring.js';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
-import { FLAG_REPLY, FLAG_WIRED, WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
+import {
+  FLAG_REPLY,
+  FLAG_WIRED,
+  WORKER_KIND,
+  type AnswerMsg,
+  type DumpMsg,
+  type FromWorker,
+  type ProbeMsg,
+  type RunMsg,
+  type WorkerInit,
+} from './protocol.js';
 import type { TaskRef } from './task.js';
 
 /** ThreadEvents is how a Thread reports to its pool. */
@@ -25,6 +39,8 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 export class Thread {
   readonly slot: number;
+  /** registrySlot is the worker's slot in the thread registry (shared/registry.ts). */
+  readonly registrySlot: number;
   /** inflight holds the goroutines sent to the worker and not yet reported, by goroutine id. */
   readonly inflight = new Map<number, Job>();
   /** want is how many goroutines the worker's outstanding ask is for; 0 when it has none (pool-owned). */
@@ -50,6 +66,7 @@ export class Thread {
     this.slot = slot;
     const { port1, port2 } = new MessageChannel();
     const registrySlot = reserveSlot();
+    this.registrySlot = registrySlot;
     const init: WorkerInit = {
       kind: WORKER_KIND,
       slot,
@@ -58,6 +75,7 @@ export class Thread {
       registry: registry(),
       registrySlot,
       claims: this.#claims.buffer,
+      tracking: level,
     };
     this.#worker = startWorker({
       workerData: init,
@@ -66,13 +84,19 @@ export class Thread {
     });
     this.#port = port1;
     this.#portClosed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
-    port1.on('message', (m: FromWorker) => {
+    port1.on('message', (m: FromWorker | AnswerMsg) => {
       this.ready = true;
+      if (isAnswer(m)) {
+        answered(slot, m);
+        return;
+      }
+      wokeUp(); // under main(): what the worker reports may wake goroutines here
       events.message(this, m);
     });
     this.#worker.on('error', (e: unknown) => {
       this.#error ??= e;
     });
+    if (publishing) this.setRef(false);
     this.#worker.on('exit', (code: number) => {
       // Its slot's locks can now be taken over, its offers are ignored, and the slot can be reused.
       markDead(registrySlot);
@@ -172,8 +196,14 @@ export class Thread {
     return { t: 'run', seq, defs, ids, fns, args, flags };
   }
 
-  /** setRef makes the worker and its port keep the process alive (true) or not (false). */
+  /** ask posts a question of main's (an idleness probe, a dump request) to the worker. */
+  ask(m: ProbeMsg | DumpMsg): void {
+    this.#port.postMessage(m);
+  }
+
+  /** setRef makes the worker and its port keep the process alive (true) or not (false; always under main()). */
   setRef(on: boolean): void {
+    on &&= !publishing;
     if (this.#refed === on) return;
     this.#refed = on;
     if (on) {

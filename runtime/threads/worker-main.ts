@@ -23,6 +23,8 @@
 import { go } from '../go.js';
 import { InvalidArgumentError } from '../errors.js';
 import { setPanicHandler } from '../sched/panic.js';
+import { OFF, setLevel, type Level } from '../sched/tracking.js';
+import { wokeUp } from '../shared/idle.js';
 import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
 import {
@@ -36,10 +38,13 @@ import {
   type FailedMsg,
   type FromWorker,
   type RunMsg,
+  type ToWorker,
 } from './protocol.js';
 import { workerInit } from './slot.js';
 import { checkModuleUrl, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
+import { nameTaskGoroutine, runTaskGoroutine } from './task-goroutine.js';
+import { answerMain, drained, publishWorkerIdleness } from './worker-idle.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
 import '../shared/shared-chan.js';
@@ -51,6 +56,9 @@ const { port, goroutinesPerThread, slot } = workerInit;
 const claims = new Int32Array(workerInit.claims);
 // Join the program's registry in the slot main reserved: shared channels and sync objects work from here on.
 adopt(workerInit.registry, false, workerInit.registrySlot);
+// Under main(): track goroutines as main does, and publish when this thread sleeps (worker-idle.ts).
+const tracked = workerInit.tracking > OFF;
+if (tracked) setLevel(workerInit.tracking as Level);
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -91,7 +99,12 @@ setPanicHandler((e, gid) => post({ t: 'panic', gid, error: errorToWire(e) }));
  */
 let loading: Promise<void> | null = null;
 
-port.on('message', (m: RunMsg) => {
+port.on('message', (m: ToWorker) => {
+  if (m.t !== 'run') {
+    answerMain(port, m);
+    return;
+  }
+  wokeUp();
   asked = false;
   for (const [key, url, name] of m.defs) defs.set(key, { url, name, fn: null, us: NaN });
   running += m.ids.length;
@@ -111,6 +124,8 @@ port.on('message', (m: RunMsg) => {
   queueReport();
 });
 queueReport();
+// After the listener, which refs the port.
+if (tracked) publishWorkerIdleness(port);
 
 /**
  * startBatch starts the goroutines of a batch one after the other, in one goroutine start (a go() per task costs a
@@ -199,7 +214,8 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
   let r: unknown;
   try {
     const t0 = performance.now();
-    r = fn(...((flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args));
+    const a = (flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args;
+    r = tracked ? runTaskGoroutine(id, fn, a) : fn(...a);
     measured(def, (performance.now() - t0) * 1000);
   } catch (e) {
     ended(id, def, flags, false, e);
@@ -210,6 +226,7 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
       (v) => ended(id, def, flags, true, v),
       (e: unknown) => ended(id, def, flags, false, e),
     );
+    if (tracked) nameTaskGoroutine(r, id);
   } else {
     ended(id, def, flags, true, r);
   }
@@ -326,14 +343,6 @@ function report(mayAsk = true): void {
   failed = [];
   if (want > 0) asked = true;
   post(m);
-}
-
-function drained(): Promise<void> {
-  return Promise.all(
-    [process.stdout, process.stderr].map(
-      (s) => new Promise<void>((resolve) => (s.writableLength > 0 ? s.write('', () => resolve()) : resolve())),
-    ),
-  ).then(() => undefined);
 }
 
 /** post sends a message; a result that structured clone refuses becomes that goroutine's error. */

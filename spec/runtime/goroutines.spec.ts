@@ -1,4 +1,4 @@
-/** numGoroutine, gosched and goroutineDump: Go's runtime.NumGoroutine, runtime.Gosched and runtime.Stack(all). */
+/** numGoroutine, gosched, goroutineDump and goroutineDumpAll: Go's runtime.NumGoroutine, runtime.Gosched and runtime.Stack(all). */
 import { describe, expect, it } from 'vitest';
 import { chan, go, goroutineDump, gosched, numGoroutine } from '../../runtime/index.js';
 import { runFixture } from '../fixtures/run.js';
@@ -78,4 +78,40 @@ describe('goroutineDump', () => {
       '3\n\ngoroutine 1 [await (not a gocsp operation)]:\n\ngoroutine 2 [chan send]:\n\ngoroutine 3 [sync.Mutex.Lock]:\n',
     );
   });
+
+  it("shows the goroutine that takes the dump as [running] with traceback: 'stacks'", () => {
+    const r = runFixture(
+      `import { main, go, chan, goroutineDump, gosched } from './runtime/index.js';
+       main(async () => {
+         go(async () => { await chan().send(1); });
+         await gosched();
+         process.stdout.write(goroutineDump().replace(/\\tat [^\\n]*\\n/g, ''));
+       }, { traceback: 'stacks' });`,
+      { eval: true },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('\ngoroutine 1 [running]:\n\ngoroutine 2 [chan send]:\n');
+  });
+});
+
+describe('goroutineDumpAll', () => {
+  it('lists the goroutines of every thread, those of workers with their thread', () => {
+    const r = runFixture(
+      `import { main, goroutineDumpAll, sharedChan, codec, configureThreads, go } from './runtime/index.js';
+       import { readyThenPark } from './spec/fixtures/deadlock/tasks.js';
+       main(async () => {
+         configureThreads({ threads: 1 });
+         const ready = sharedChan(codec.int32);
+         go(readyThenPark, ready);
+         await ready.recv();
+         process.stdout.write(await goroutineDumpAll());
+       });`,
+      { eval: true, timeoutMs: 50_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      '\ngoroutine 1 [await (not a gocsp operation)]:\n\ngoroutine 2 (thread 1) [chan receive]:\n',
+    );
+  }, 60_000);
 });
