@@ -3,7 +3,7 @@
  * rebuilt in another process (CircuitBreaker.fromJSON or the `state` option): the point for serverless functions,
  * whose breakers would otherwise start closed on every cold start.
  *
- * Times are epoch ms on the clock that took the snapshot (nowMillis; virtual inside synctest). In-flight calls are
+ * Times are Unix ms on the clock that took the snapshot (virtual inside synctest). In-flight calls are
  * not part of it: a restored half-open breaker has all its probe slots free.
  *
  * parseSnapshot validates one: anything malformed is an InvalidArgumentError naming the field ("CircuitBreaker:

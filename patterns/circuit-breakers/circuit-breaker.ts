@@ -4,7 +4,7 @@
  * this file is the public face: the call paths, the manual controls, observation, metrics and JSON.
  *
  * There is no timer: open -> half-open happens at the first call or state read after recoveryTimeout, on the
- * clock of nowMillis (virtual inside synctest). A breaker costs nothing while idle and needs no cleanup, which suits
+ * runtime's clock in whole nanoseconds (nanotime; virtual and exact inside synctest). A breaker costs nothing while idle and needs no cleanup, which suits
  * serverless functions; with toJSON / fromJSON its state survives between invocations.
  *
  * The closed hot path reads no clock (unless slow calls or a time window need it) and allocates nothing of its own:
@@ -12,13 +12,13 @@
  */
 import { background } from '../../runtime/context/background.js';
 import type { Context } from '../../runtime/context/context.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import type { RecvChan } from '../../runtime/chan/types.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
 import { options } from '../core/config.js';
-import { BreakerMachine } from './breaker-machine.js';
+import { BreakerMachine, epoch } from './breaker-machine.js';
 import { cancelError, fnError } from './check.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';
@@ -125,7 +125,7 @@ export class CircuitBreaker implements Policy {
   /** runTimed is run when slow calls are tracked: each call has its own start time. */
   async #runTimed<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context, gen: number): Promise<T> {
     const sm = this.#sm;
-    const t0 = nowMillis();
+    const t0 = nanotime();
     if (sm.metricsOn) sm.counters.calls++;
     let v: T;
     try {
@@ -160,7 +160,7 @@ export class CircuitBreaker implements Policy {
    */
   getState(): CircuitState {
     const sm = this.#sm;
-    if (sm.state !== 'closed') sm.refresh(nowMillis());
+    if (sm.state !== 'closed') sm.refresh(nanotime());
     return sm.state;
   }
 
@@ -169,7 +169,7 @@ export class CircuitBreaker implements Policy {
    * BrokenCircuitError whose `forced` is true and `remainingMs` Infinity. Results of calls already running are late.
    */
   forceOpen(): void {
-    const now = nowMillis();
+    const now = nanotime();
     this.#sm.refresh(now);
     if (this.#sm.state !== 'forced-open') this.#sm.transition('forced-open', 'force-open', now);
   }
@@ -219,7 +219,7 @@ export class CircuitBreaker implements Policy {
     const state = this.getState();
     const sm = this.#sm;
     const w = sm.window;
-    w.advance(nowMillis());
+    w.advance(nanotime());
     const m = sm.counters;
     return {
       state,
@@ -234,7 +234,7 @@ export class CircuitBreaker implements Policy {
       slowCallRate: w.calls === 0 ? 0 : w.slow / w.calls,
       windowCalls: w.calls,
       consecutiveFailures: sm.consecutive,
-      openedAt: state === 'open' || state === 'forced-open' ? sm.openedAt : null,
+      openedAt: state === 'open' || state === 'forced-open' ? epoch(sm.openedAt) : null,
       lastFailureTime: m.lastFailureTime,
       transitions: m.transitions.slice(),
     };
@@ -245,15 +245,6 @@ export class CircuitBreaker implements Policy {
    * CircuitBreaker.fromJSON. It is a state read (see getState). In-flight calls are not part of it.
    */
   toJSON(): CircuitBreakerSnapshot {
-    const state = this.getState();
-    const sm = this.#sm;
-    sm.window.advance(nowMillis());
-    return {
-      version: 1,
-      state,
-      openedAt: state === 'open' || state === 'forced-open' ? sm.openedAt : null,
-      consecutiveFailures: sm.consecutive,
-      window: sm.window.snapshot(),
-    };
+    return this.#sm.snapshot();
   }
 }
