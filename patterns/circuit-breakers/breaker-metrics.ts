@@ -16,6 +16,8 @@ export interface CircuitBreakerMetrics {
   readonly ignoredErrors: number;
   /** rejections: calls refused with BrokenCircuitError or CircuitHalfOpenError (fn never ran). */
   readonly rejections: number;
+  /** fallbacks: refused calls that `call` answered with the fallback (counted in rejections too). */
+  readonly fallbacks: number;
   /** slowCalls: calls that took longer than slowCallDuration, successful or not. */
   readonly slowCalls: number;
   /** lateResults: results that arrived after a state change and so did not count (see generations). */
@@ -43,6 +45,7 @@ export class BreakerCounters {
   failures = 0;
   ignoredErrors = 0;
   rejections = 0;
+  fallbacks = 0;
   slowCalls = 0;
   lateResults = 0;
   lastFailureTime: number | null = null;
