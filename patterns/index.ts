@@ -36,9 +36,12 @@ export {
   type CustomBackoff,
 } from './retry/backoff.js';
 export type { Jitter } from './retry/jitter.js';
+// timeout
+export { TimeoutPolicy, type TimeoutPolicyConfig, type TimeoutStrategy } from './timeout/timeout-policy.js';
+export { CallTimeoutError, isCallTimeoutError } from './timeout/timeout-error.js';
 // circuit-breakers
 export { CircuitBreaker } from './circuit-breakers/circuit-breaker.js';
-export type { CircuitBreakerConfig, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';
+export type { CircuitBreakerConfig, Fallback, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';
 export type { CircuitBreakerMetrics } from './circuit-breakers/breaker-metrics.js';
 export type { CircuitBreakerSnapshot } from './circuit-breakers/breaker-snapshot.js';
 export type { CircuitState, StateChange, TransitionReason } from './circuit-breakers/state-events.js';
