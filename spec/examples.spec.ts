@@ -80,7 +80,7 @@ describe('examples', () => {
 
 describe('examples that say their output does not depend on the machine', () => {
   // They run on virtual time (synctest.run); the token bucket was the first, the others follow it.
-  for (const name of ['token-bucket', 'sliding-window', 'leaky-bucket']) {
+  for (const name of ['token-bucket', 'sliding-window', 'leaky-bucket', 'metrics-prometheus']) {
     it(`patterns/${name}.ts prints the same with its event loop stalled for 250 ms at the start`, () => {
       const file = `examples/patterns/${name}.ts`;
       const want = expected(readFileSync(new URL(`patterns/${name}.ts`, dir), 'utf8'));
