@@ -2,6 +2,8 @@
  * gocsp/patterns: worker pools, pipelines, fan-out/fan-in, rate limiters, circuit breakers, bulkheads and retry,
  * built from the runtime's goroutines and channels.
  */
+// A bundled program is its own worker entry: on such a worker, this starts the worker side (see worker-boot.ts).
+import '../runtime/threads/worker-boot.js';
 // core
 export { wrap, type Policy } from './core/policy.js';
 export type { Cancel } from './core/cancel.js';

@@ -2,12 +2,14 @@
  * The published package, as a user gets it: `npm pack` (which builds dist/ first), the tarball installed into a
  * fresh project, then a strict `nodenext` TypeScript consumer importing `gocsp`, `gocsp/runtime` and
  * `gocsp/patterns` type-checks, runs under plain node and under tsx, and CommonJS code loads it with `require()`.
- * The package carries what its README links to and source maps that carry their sources.
+ * The package carries what its README links to and source maps that carry their sources. A program using thread
+ * tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle itself.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -143,4 +145,57 @@ describe('packed package', () => {
     expect(r.stderr).toMatch(/^fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \[chan receive\]:\n\tat .*dead\.mjs/);
     expect(r.stderr).not.toContain('/dist/runtime/');
   });
+
+  it('runs thread tasks from a program bundled into one file by esbuild', () => {
+    // esbuild comes with tsx (a devDependency; its bin/esbuild is the native binary once its install script has
+    // run); it reads the installed package as a user's build would.
+    const esbuild = join(dirname(createRequire(import.meta.url).resolve('esbuild/package.json')), 'bin', 'esbuild');
+    writeFileSync(join(app, 'bundled.ts'), BUNDLED);
+    const build = spawnSync(
+      esbuild,
+      ['bundled.ts', '--bundle', '--platform=node', '--format=esm', '--minify', '--keep-names', '--outfile=out/bundled.mjs', '--log-level=warning'],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(build.stderr).toBe('');
+    expect(build.status).toBe(0);
+    // Nothing of the package is next to the bundle: the workers can only start on the bundle itself.
+    const alone = join(tmp, 'alone');
+    mkdirSync(alone);
+    writeFileSync(join(alone, 'bundled.mjs'), readFileSync(join(app, 'out', 'bundled.mjs')));
+    const r = spawnSync(process.execPath, ['bundled.mjs'], { cwd: alone, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('square 144 on a worker\nsum 5050\npool 1 4 9\n');
+    expect(r.status).toBe(0);
+  }, 120_000);
 });
+
+/** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */
+const BUNDLED = `import { codec, go, goThread, main, sharedChan, task, type SendChan } from 'gocsp';
+import { FixedWorkerPool } from 'gocsp/patterns';
+import { isMainThread } from 'node:worker_threads';
+
+export const square = task(function square(n: number): [number, boolean] {
+  return [n * n, isMainThread];
+});
+
+const sumTo = task(async function sumTo(n: number, out: SendChan<number>): Promise<void> {
+  let s = 0;
+  for (let i = 1; i <= n; i++) s += i;
+  await out.send(s);
+});
+
+const squareOnly = task(function squareOnly(n: number): number {
+  return n * n;
+});
+
+main(async () => {
+  const [sq, onMain] = await goThread(square, 12);
+  console.log('square', sq, onMain ? 'on the main thread' : 'on a worker');
+  const out = sharedChan(codec.int32, 1);
+  go(sumTo, 100, out);
+  console.log('sum', await out.recv());
+  const pool = new FixedWorkerPool<number, number>(2, { task: squareOnly });
+  console.log('pool', (await pool.submitBatch([1, 2, 3])).join(' '));
+  await pool.stop();
+});
+`;

@@ -74,6 +74,12 @@ export interface WorkerInit {
   readonly registrySlot: number;
   /** claims is the worker's claim ring: CLAIM_SLOTS int32 words (see Claims above). */
   readonly claims: SharedArrayBuffer;
+  /**
+   * bundled is set when the worker was started on the program itself (a bundle, see worker-boot.ts) instead of
+   * gocsp's worker-entry.mjs: the program's copy of gocsp then starts the worker side, and a task its bundle does not
+   * export is found through task()'s registry.
+   */
+  readonly bundled: boolean;
 }
 
 /**

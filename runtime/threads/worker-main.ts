@@ -38,7 +38,7 @@ import {
   type RunMsg,
 } from './protocol.js';
 import { workerInit } from './slot.js';
-import { checkModuleUrl, taskRef } from './task.js';
+import { checkModuleUrl, registeredTask, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
@@ -264,6 +264,8 @@ async function findTask(url: string, name: string): Promise<TaskFn> {
     found = v as TaskFn;
     if (ref.url === url) break;
   }
+  // A bundle exports none of its tasks; its top level, run by this worker, marked them (worker-boot.ts).
+  if (found === undefined && workerInit!.bundled) found = registeredTask(url, name) as TaskFn | undefined;
   if (found === undefined) {
     throw new InvalidArgumentError(
       `go: ${url} exports no task ${name} (a task must be exported by the module that calls task(fn), or the one ` +
