@@ -18,6 +18,9 @@ export type WindowType = 'count' | 'time';
  * Fallback is what CircuitBreaker.call resolves with instead of rejecting while the breaker refuses calls: a value,
  * or a function of the refusal (sync or async) whose result is used. A fallback that is itself a function must be
  * returned by one: `fallback: () => handler`.
+ *
+ * @example
+ * const stale: Fallback<Price[]> = (e) => cache.get('prices') ?? [];
  */
 export type Fallback<F> = F | ((error: BrokenCircuitError | CircuitHalfOpenError) => F | Promise<F>);
 

@@ -5,6 +5,16 @@
  */
 import type { CircuitState, StateChange } from './state-events.js';
 
+/**
+ * CircuitBreakerMetrics is what CircuitBreaker.getMetrics returns: the state, counters since the breaker was made
+ * or reset (calls, successes, failures, rejections, fallbacks, slow and late results), the rates over the sliding
+ * window, and the last 100 transitions. With enableMetrics: false the counters stay at zero.
+ *
+ * @example
+ * const m = breaker.getMetrics();
+ * gauge('breaker_open', m.state === 'open' ? 1 : 0);
+ * counter('breaker_rejections_total', m.rejections);
+ */
 export interface CircuitBreakerMetrics {
   readonly state: CircuitState;
   /** calls the breaker let through (probes included). */

@@ -26,10 +26,21 @@ import { oneOf, options, positive } from '../core/config.js';
 import type { Policy } from '../core/policy.js';
 import { CallTimeoutError } from './timeout-error.js';
 
-/** TimeoutStrategy is what a TimeoutPolicy does about a call still running at its deadline (see the file header). */
+/**
+ * TimeoutStrategy is what a TimeoutPolicy does about a call still running at its deadline: 'cooperative' waits for
+ * it, 'aggressive' rejects at once and leaves it running (see the file header).
+ *
+ * @example
+ * const strategy: TimeoutStrategy = callHonoursSignal ? 'cooperative' : 'aggressive';
+ */
 export type TimeoutStrategy = 'cooperative' | 'aggressive';
 
-/** TimeoutPolicyConfig configures a TimeoutPolicy. */
+/**
+ * TimeoutPolicyConfig configures a TimeoutPolicy: `timeout` is required, `strategy` defaults to 'cooperative'.
+ *
+ * @example
+ * const config: TimeoutPolicyConfig = { timeout: 500, strategy: 'aggressive' };
+ */
 export interface TimeoutPolicyConfig {
   /** timeout: ms a call may run before its Context is canceled. Required: a finite number > 0. */
   timeout: number;

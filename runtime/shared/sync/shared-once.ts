@@ -55,6 +55,15 @@ const WAIT = 'sync.Mutex.Lock';
 
 export const SHARED_ONCE_KIND = 'gocsp.sharedOnce';
 
+/**
+ * SharedOnce is Go's sync.Once over shared memory: do(fn) runs fn once across every thread that shares it; callers
+ * on any thread that arrive while it runs wait until it has completed.
+ *
+ * @example
+ * const init = new SharedOnce();
+ * // in each task: await init.do(() => buildLookupTable(shared));
+ * go(useTable, init, shared);
+ */
 export class SharedOnce implements Wireable, Source {
   readonly #sab: SharedArrayBuffer;
   readonly #w: Int32Array;
