@@ -2,6 +2,8 @@
  * gocsp/patterns: worker pools, pipelines, fan-out/fan-in, rate limiters, circuit breakers, bulkheads and retry,
  * built from the runtime's goroutines and channels.
  */
+// A bundled program is its own worker entry: on such a worker, this starts the worker side (see worker-boot.ts).
+import '../runtime/threads/worker-boot.js';
 // core
 export { wrap, type Policy } from './core/policy.js';
 export type { Cancel } from './core/cancel.js';
@@ -36,9 +38,12 @@ export {
   type CustomBackoff,
 } from './retry/backoff.js';
 export type { Jitter } from './retry/jitter.js';
+// timeout
+export { TimeoutPolicy, type TimeoutPolicyConfig, type TimeoutStrategy } from './timeout/timeout-policy.js';
+export { CallTimeoutError, isCallTimeoutError } from './timeout/timeout-error.js';
 // circuit-breakers
 export { CircuitBreaker } from './circuit-breakers/circuit-breaker.js';
-export type { CircuitBreakerConfig, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';
+export type { CircuitBreakerConfig, Fallback, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';
 export type { CircuitBreakerMetrics } from './circuit-breakers/breaker-metrics.js';
 export type { CircuitBreakerSnapshot } from './circuit-breakers/breaker-snapshot.js';
 export type { CircuitState, StateChange, TransitionReason } from './circuit-breakers/state-events.js';

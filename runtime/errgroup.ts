@@ -39,6 +39,16 @@ interface Parked extends Holder {
 
 let attachCancel: (g: Group, cancel: CancelCauseFunc) => void;
 
+/**
+ * Group is golang.org/x/sync/errgroup's Group: goroutines working on parts of one task. wait() resolves when all
+ * have returned, or rejects with the first error one threw; setLimit bounds how many run at once (go() then waits
+ * for a slot, tryGo does not). Made with `new Group()`, or with withContext for a context canceled at the first error.
+ *
+ * @example
+ * const [g, ctx] = withContext(background());
+ * for (const url of urls) g.go(() => fetchInto(ctx, url, results));
+ * await g.wait(); // rejects with the first failure; ctx was canceled then
+ */
 export class Group {
   #cancel: CancelCauseFunc | null = null;
   #active = 0;

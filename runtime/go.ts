@@ -27,6 +27,16 @@ import { isThenable } from './sync/run-finally.js';
 export const MAIN_GOROUTINE = 1;
 let lastId = MAIN_GOROUTINE;
 
+/**
+ * go starts a goroutine: `go(fn, ...args)` is Go's `go fn(args...)`. The goroutine starts a microtask later, after
+ * the caller's current synchronous step; a throw that escapes it is a panic (see setPanicHandler). If `fn` is a task
+ * (task()), it runs on a worker thread, with its arguments checked at the call (InvalidArgumentError).
+ *
+ * @example
+ * const ch = chan<number>();
+ * go(async (n) => { await ch.send(n * 2); }, 21);
+ * console.log(await ch.recv()); // 42
+ */
 export function go<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void {
   checkFunction('go', 'fn', fn);
   const id = ++lastId;

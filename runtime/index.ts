@@ -79,6 +79,8 @@ export { goThread } from './threads/go-thread.js';
 export { goThreadWith } from './threads/go-thread-with.js';
 export type { GoThreadOptions } from './threads/go-thread-with.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
+// A bundled program is its own worker entry: on such a worker, this starts the worker side (see worker-boot.ts).
+import './threads/worker-boot.js';
 export type { ThreadsOptions } from './threads/config.js';
 export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './threads/errors.js';
 // shared memory

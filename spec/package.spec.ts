@@ -2,13 +2,17 @@
  * The published package, as a user gets it: `npm pack` (which builds dist/ first), the tarball installed into a
  * fresh project, then a strict `nodenext` TypeScript consumer importing `gocsp`, `gocsp/runtime` and
  * `gocsp/patterns` type-checks, runs under plain node and under tsx, and CommonJS code loads it with `require()`.
- * The package carries what its README links to and source maps that carry their sources.
+ * The package carries what its README links to and source maps that carry their sources. A program using thread
+ * tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle itself. Every public
+ * export carries, in the built .d.ts, the doc comment an editor shows on hover.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -143,4 +147,122 @@ describe('packed package', () => {
     expect(r.stderr).toMatch(/^fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \[chan receive\]:\n\tat .*dead\.mjs/);
     expect(r.stderr).not.toContain('/dist/runtime/');
   });
+
+  it('runs thread tasks from a program bundled into one file by esbuild', () => {
+    // esbuild comes with tsx (a devDependency; its bin/esbuild is the native binary once its install script has
+    // run); it reads the installed package as a user's build would.
+    const esbuild = join(dirname(createRequire(import.meta.url).resolve('esbuild/package.json')), 'bin', 'esbuild');
+    writeFileSync(join(app, 'bundled.ts'), BUNDLED);
+    const build = spawnSync(
+      esbuild,
+      ['bundled.ts', '--bundle', '--platform=node', '--format=esm', '--minify', '--keep-names', '--outfile=out/bundled.mjs', '--log-level=warning'],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(build.stderr).toBe('');
+    expect(build.status).toBe(0);
+    // Nothing of the package is next to the bundle: the workers can only start on the bundle itself.
+    const alone = join(tmp, 'alone');
+    mkdirSync(alone);
+    writeFileSync(join(alone, 'bundled.mjs'), readFileSync(join(app, 'out', 'bundled.mjs')));
+    const r = spawnSync(process.execPath, ['bundled.mjs'], { cwd: alone, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('square 144 on a worker\nsum 5050\npool 1 4 9\n');
+    expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('documents every public export in the built .d.ts, as an editor shows it on hover', () => {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
+    const entries = Object.values(manifest.exports).map((e) => join(pkg, e.types));
+    const program = ts.createProgram(entries, {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      types: ['node'],
+      typeRoots: [join(app, 'node_modules', '@types')],
+    });
+    const checker = program.getTypeChecker();
+    const undocumented = new Set<string>();
+    const noExample = new Set<string>();
+    const exported = new Set<string>();
+    for (const entry of entries) {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+      for (const e of checker.getExportsOfModule(module)) {
+        exported.add(e.name);
+        const s = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+        if (ts.displayPartsToString(s.getDocumentationComment(checker)).trim() === '') undocumented.add(e.name);
+        else if (!s.getJsDocTags(checker).some((t) => t.name === 'example')) noExample.add(e.name);
+      }
+    }
+    expect(exported.size).toBeGreaterThan(250);
+    expect([...undocumented].sort()).toEqual([]);
+    // Exports documented before examples were required: the list may only shrink (add the example, then the name
+    // leaves the list). Anything exported from now on needs its @example.
+    expect([...noExample].sort()).toEqual([...NO_EXAMPLE_YET].sort());
+  });
 });
+
+/** NO_EXAMPLE_YET are the exports whose doc comment has no @example yet. */
+const NO_EXAMPLE_YET = [
+  'BackoffParams', 'BackoffStrategyName', 'BatchProcessor', 'BulkheadMetrics', 'BulkheadRejectReason',
+  'BulkheadRejectedError', 'Cancel', 'CancelCauseFunc', 'CancelFunc', 'Canceled', 'CanceledError', 'Chan',
+  'ChannelClosedError', 'CircuitBreakerConfig', 'CircuitHalfOpenError', 'CircuitState',
+  'CloseOfClosedChannelError', 'CloseOfNilChannelError', 'CodecWire', 'CountWindowSnapshot', 'Counters',
+  'CustomBackoff', 'DROP', 'DeadLetter', 'DeadlineExceeded', 'DeadlineExceededError', 'DeadlockError',
+  'DecodeError', 'DuplicatePatternError', 'EncodeError', 'ErrorHandler', 'FanErrorMode', 'FanInConfig',
+  'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut', 'FanOutConfig', 'FanOutError',
+  'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics', 'FanProcessor', 'FanTimeoutError',
+  'GiveUpReason', 'GlobalMetrics', 'GoThreadOptions', 'InvalidArgumentError', 'Jitter', 'KeyedRateLimiterConfig',
+  'LatencySummary', 'LeakyBucketConfig', 'LoadBalancer', 'MainOptions', 'MergeCandidate', 'MergeStrategy',
+  'MergeStrategyOption', 'Packed', 'PanicError', 'PanicHandler', 'PatternError', 'PatternMetrics',
+  'PatternStoppedError', 'PermanentError', 'PipelineConfig', 'PipelineFilteredError', 'PipelineMetrics',
+  'PipelineStageConfig', 'PipelineStageError', 'Processor', 'RateLimiterClosedError', 'RecvChan',
+  'RetryBudgetConfig', 'RetryCondition', 'RetryEvent', 'RetryExecutorOptions', 'RetryMetrics', 'RetryPolicyConfig',
+  'Samples', 'SelectCase', 'SendChan', 'SharedCondOptions', 'SharedMemoryError', 'SingleflightResult',
+  'SlidingWindowConfig', 'StageMetrics', 'StageOptions', 'StateChange', 'StopOptions', 'SubmitOptions',
+  'SyncMisuseError', 'TaskFn', 'ThreadDiedError', 'ThreadsOptions', 'TickChan', 'Ticker', 'TimeWindowSnapshot',
+  'Timer', 'TokenBucketConfig', 'Traceback', 'TransitionReason', 'TripPolicy', 'ValueTooLargeError', 'WindowType',
+  'Wire', 'Wireable', 'WorkerFn', 'WorkerHealth', 'WorkerRestartedError', 'cap', 'cause', 'close', 'customBackoff',
+  'exponentialBackoff', 'fibonacciBackoff', 'fixedBackoff', 'hasCode', 'isBrokenCircuitError',
+  'isBulkheadRejectedError', 'isCanceled', 'isChannelClosedError', 'isCircuitHalfOpenError', 'isCircuitRejection',
+  'isCloseOfClosedChannelError', 'isCloseOfNilChannelError', 'isDeadlineExceeded', 'isDeadlockError',
+  'isDecodeError', 'isDuplicatePatternError', 'isEncodeError', 'isFanInTimeoutError', 'isFanItemError',
+  'isFanOutError', 'isFanTimeoutError', 'isInvalidArgumentError', 'isPanicError', 'isPatternStoppedError',
+  'isPermanentError', 'isPipelineFilteredError', 'isPipelineStageError', 'isPoolFullError', 'isRateLimitedError',
+  'isRateLimiterClosedError', 'isRetryExhaustedError', 'isSharedMemoryError', 'isSyncMisuseError',
+  'isTaskModuleError', 'isTaskTimeoutError', 'isThreadDiedError', 'isValueTooLargeError', 'isWorkerRestartedError',
+  'leastLoaded', 'len', 'newTicker', 'newTimer', 'nil', 'now', 'nowMillis', 'priorityMerge', 'recv', 'recvCase',
+  'recvOk', 'retryAfterOf', 'roundRobin', 'roundRobinMerge', 'send', 'sendCase', 'since', 'synctest', 'todo',
+  'withDeadline', 'withDeadlineCause', 'withTimeoutCause', 'withoutCancel',
+];
+
+/** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */
+const BUNDLED = `import { codec, go, goThread, main, sharedChan, task, type SendChan } from 'gocsp';
+import { FixedWorkerPool } from 'gocsp/patterns';
+import { isMainThread } from 'node:worker_threads';
+
+export const square = task(function square(n: number): [number, boolean] {
+  return [n * n, isMainThread];
+});
+
+const sumTo = task(async function sumTo(n: number, out: SendChan<number>): Promise<void> {
+  let s = 0;
+  for (let i = 1; i <= n; i++) s += i;
+  await out.send(s);
+});
+
+const squareOnly = task(function squareOnly(n: number): number {
+  return n * n;
+});
+
+main(async () => {
+  const [sq, onMain] = await goThread(square, 12);
+  console.log('square', sq, onMain ? 'on the main thread' : 'on a worker');
+  const out = sharedChan(codec.int32, 1);
+  go(sumTo, 100, out);
+  console.log('sum', await out.recv());
+  const pool = new FixedWorkerPool<number, number>(2, { task: squareOnly });
+  console.log('pool', (await pool.submitBatch([1, 2, 3])).join(' '));
+  await pool.stop();
+});
+`;

@@ -7,13 +7,25 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 import { isCanceled } from '../../runtime/context/errors.js';
 import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
+import type { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
 
 /** TripPolicy: trip on `failureThreshold` consecutive failures, or on the failure rate over the sliding window. */
 export type TripPolicy = 'consecutive' | 'rate';
 /** WindowType: the sliding window covers the last `windowSize` calls, or the last `windowDuration` ms. */
 export type WindowType = 'count' | 'time';
 
-export interface CircuitBreakerConfig {
+/**
+ * Fallback is what CircuitBreaker.call resolves with instead of rejecting while the breaker refuses calls: a value,
+ * or a function of the refusal (sync or async) whose result is used. A fallback that is itself a function must be
+ * returned by one: `fallback: () => handler`.
+ *
+ * @example
+ * const stale: Fallback<Price[]> = (e) => cache.get('prices') ?? [];
+ */
+export type Fallback<F> = F | ((error: BrokenCircuitError | CircuitHalfOpenError) => F | Promise<F>);
+
+/** CircuitBreakerConfig: the breaker's options. `F` is the type of the fallback's value (never without one). */
+export interface CircuitBreakerConfig<F = never> {
   /** failureThreshold: consecutive failures that open a closed circuit ('consecutive' policy). Default 5. */
   failureThreshold: number;
   /** recoveryTimeout: ms an open circuit waits before admitting probes (half-open). Default 30000. */
@@ -46,6 +58,13 @@ export interface CircuitBreakerConfig {
   isFailure: (error: unknown) => boolean;
   /** state: a snapshot from toJSON (an object or its JSON text) to start from. Default: closed and empty. */
   state: CircuitBreakerSnapshot | string;
+  /**
+   * fallback: what `call` resolves with while the circuit is open, forced open, or half-open with every probe slot
+   * taken, instead of rejecting with BrokenCircuitError or CircuitHalfOpenError (fn does not run). Errors of fn
+   * itself pass through. `execute` (the Policy face, inside wrap) ignores it, so outer policies still see the
+   * refusal. Default: none.
+   */
+  fallback: Fallback<F>;
 }
 
 /** ResolvedConfig is a validated config with every default applied. */
@@ -88,6 +107,7 @@ export const CIRCUIT_BREAKER_KEYS: readonly string[] = [
   'slowCallRateThreshold',
   'isFailure',
   'state',
+  'fallback',
 ];
 
 /**
@@ -98,7 +118,7 @@ export const countsAsFailure = (e: unknown): boolean =>
   !isCanceled(e) && !(typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError');
 
 /** resolveConfig validates `config` and fills in the defaults. */
-export function resolveConfig(config: Partial<CircuitBreakerConfig> | undefined): ResolvedConfig {
+export function resolveConfig(config: Partial<CircuitBreakerConfig<unknown>> | undefined): ResolvedConfig {
   const c = options(OWNER, config, CIRCUIT_BREAKER_KEYS);
   const halfOpenMaxRequests = positiveInt(OWNER, 'halfOpenMaxRequests', or(c.halfOpenMaxRequests, 1));
   const windowSize = positiveInt(OWNER, 'windowSize', or(c.windowSize, 100));

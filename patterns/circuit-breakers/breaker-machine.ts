@@ -14,11 +14,17 @@
  *   (counters.lateResults). So a counted result always finds the state it was admitted in.
  * - Time-driven transitions (open -> half-open, lost probes) are lazy: there is no timer. They are applied by
  *   refresh, at the first call or state read after they fall due, and recorded at the instant they fell due.
+ * - Time is kept in the clock's whole nanoseconds (nanotime; virtual inside synctest), so that durations compare
+ *   exactly: a circuit opened at t is half-open at exactly t + recoveryTimeout, and a call lasting exactly
+ *   slowCallDuration is not slow. Unix ms (what StateChange.at, openedAt and snapshots speak) are derived from it at
+ *   the edge, by `epoch`.
  * - probes <= halfOpenMaxRequests is the number of probes in flight; meaningful only while half-open.
  * - onOk / onErr are the settle handlers of the current generation, re-armed at every bump, so that the closed hot
  *   path can settle a call with `promise.then(onOk, onErr)` and no closure of its own.
  */
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { clockNanos, currentClock, unixMillis } from '../../runtime/time/clock.js';
+import { toNanos } from '../../runtime/time/duration.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import type { ResolvedConfig } from './breaker-config.js';
 import { BreakerCounters } from './breaker-metrics.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
@@ -31,13 +37,15 @@ import { TimeWindow } from './time-window.js';
 export class BreakerMachine {
   // Config, immutable.
   readonly #failureThreshold: number;
-  readonly recoveryTimeout: number;
+  /** #recoveryNs is recoveryTimeout in ns. */
+  readonly #recoveryNs: number;
   readonly #halfOpenMax: number;
   readonly #successThreshold: number;
   readonly #rate: boolean;
   readonly #minimumCalls: number;
   readonly #failureRate: number;
-  readonly #slowMs: number;
+  /** #slowNs is slowCallDuration in ns (Infinity when slow calls are not tracked). */
+  readonly #slowNs: number;
   readonly #slowRate: number;
   /** timed: slow calls are tracked, so every call reads the clock when it starts and when it settles. */
   readonly timed: boolean;
@@ -53,7 +61,7 @@ export class BreakerMachine {
   state: CircuitState = 'closed';
   gen = 0;
   consecutive = 0;
-  /** openedAt: when the circuit opened (open, forced-open). */
+  /** openedAt: the nanotime at which the circuit opened (open, forced-open). */
   openedAt = 0;
   #probes = 0;
   #probeSuccesses = 0;
@@ -64,19 +72,19 @@ export class BreakerMachine {
 
   constructor(c: ResolvedConfig, events: StateEvents) {
     this.#failureThreshold = c.failureThreshold;
-    this.recoveryTimeout = c.recoveryTimeout;
+    this.#recoveryNs = toNanos(c.recoveryTimeout);
     this.#halfOpenMax = c.halfOpenMaxRequests;
     this.#successThreshold = c.successThreshold;
     this.#rate = c.tripPolicy === 'rate';
     this.#minimumCalls = c.minimumCalls;
     this.#failureRate = c.failureRateThreshold;
-    this.#slowMs = c.slowCallDuration;
+    this.#slowNs = c.slowCallDuration === Infinity ? Infinity : toNanos(c.slowCallDuration);
     this.#slowRate = c.slowCallRateThreshold;
     this.timed = c.slowCallDuration !== Infinity;
     this.#clocked = this.timed || c.windowType === 'time';
     this.#isFailure = c.isFailure;
     this.metricsOn = c.enableMetrics;
-    this.window = c.windowType === 'count' ? new CountWindow(c.windowSize) : new TimeWindow(c.windowDuration, c.windowBuckets);
+    this.window = c.windowType === 'count' ? new CountWindow(c.windowSize) : new TimeWindow(c.windowDuration, c.windowBuckets, 1e6);
     this.#events = events;
     this.#arm();
   }
@@ -95,7 +103,7 @@ export class BreakerMachine {
 
   /** admit lets a call through a circuit that is not closed, or throws the rejection; it returns the generation. */
   admit(): number {
-    const now = nowMillis();
+    const now = nanotime();
     this.refresh(now);
     switch (this.state) {
       case 'closed':
@@ -110,7 +118,7 @@ export class BreakerMachine {
         throw new CircuitHalfOpenError(this.#halfOpenMax);
       case 'open':
         this.#rejected();
-        throw new BrokenCircuitError(this.openedAt + this.recoveryTimeout - now);
+        throw new BrokenCircuitError((this.openedAt + this.#recoveryNs - now) / 1e6);
       case 'forced-open':
         this.#rejected();
         throw new BrokenCircuitError(Infinity, true);
@@ -121,22 +129,22 @@ export class BreakerMachine {
     if (this.metricsOn) this.counters.rejections++;
   }
 
-  /** refresh applies the time-driven transitions that have fallen due by `now`. */
+  /** refresh applies the time-driven transitions that have fallen due by `now` (a nanotime). */
   refresh(now: number): void {
     if (this.state === 'half-open' && this.#probes >= this.#halfOpenMax) {
-      const lost = this.#probeProgress + this.recoveryTimeout;
+      const lost = this.#probeProgress + this.#recoveryNs;
       if (now >= lost) this.transition('open', 'probe-timeout', lost);
     }
     if (this.state === 'open') {
-      const due = this.openedAt + this.recoveryTimeout;
+      const due = this.openedAt + this.#recoveryNs;
       if (now >= due) this.transition('half-open', 'recovery-timeout', due);
     }
   }
 
-  /** succeeded records a call of generation `gen`, started at `t0` (if timed), that resolved. */
+  /** succeeded records a call of generation `gen`, started at nanotime `t0` (if timed), that resolved. */
   succeeded(gen: number, t0: number): void {
-    const now = this.#clocked || this.state !== 'closed' ? nowMillis() : 0;
-    const slow = this.timed && now - t0 > this.#slowMs;
+    const now = this.#clocked || this.state !== 'closed' ? nanotime() : 0;
+    const slow = this.timed && now - t0 > this.#slowNs;
     if (this.metricsOn) {
       this.counters.successes++;
       if (slow) this.counters.slowCalls++;
@@ -157,7 +165,7 @@ export class BreakerMachine {
   }
 
   /**
-   * failed records a call of generation `gen`, started at `t0` (if timed), that rejected with `e`, and returns the
+   * failed records a call of generation `gen`, started at nanotime `t0` (if timed), that rejected with `e`, and returns the
    * error the call rejects with: `e`, or what isFailure threw (the error then counts as a failure).
    */
   failed(gen: number, t0: number, e: unknown): unknown {
@@ -168,13 +176,13 @@ export class BreakerMachine {
     } catch (thrown) {
       err = thrown;
     }
-    const now = nowMillis();
-    const slow = this.timed && now - t0 > this.#slowMs;
+    const now = nanotime();
+    const slow = this.timed && now - t0 > this.#slowNs;
     if (this.metricsOn) {
       if (slow) this.counters.slowCalls++;
       if (counts) {
         this.counters.failures++;
-        this.counters.lastFailureTime = now;
+        this.counters.lastFailureTime = epoch(now);
       } else {
         this.counters.ignoredErrors++;
       }
@@ -207,11 +215,11 @@ export class BreakerMachine {
     const w = this.window;
     if (w.calls < this.#minimumCalls) return;
     // The clock is read only to trip: an unclocked success has no time of its own.
-    if (this.#rate && w.failures / w.calls >= this.#failureRate) this.transition('open', 'failure-rate', nowMillis());
-    else if (this.timed && w.slow / w.calls >= this.#slowRate) this.transition('open', 'slow-call-rate', nowMillis());
+    if (this.#rate && w.failures / w.calls >= this.#failureRate) this.transition('open', 'failure-rate', nanotime());
+    else if (this.timed && w.slow / w.calls >= this.#slowRate) this.transition('open', 'slow-call-rate', nanotime());
   }
 
-  /** transition moves to state `to`, recorded at `at`, and announces it. */
+  /** transition moves to state `to`, recorded at nanotime `at`, and announces it. */
   transition(to: CircuitState, reason: TransitionReason, at: number): void {
     const from = this.state;
     this.state = to;
@@ -222,14 +230,14 @@ export class BreakerMachine {
       this.#probeProgress = at;
     }
     // Frozen: the same object goes to every listener, every channel and the transition log.
-    const change: StateChange = Object.freeze({ from, to, at, reason });
+    const change: StateChange = Object.freeze({ from, to, at: epoch(at), reason });
     if (this.metricsOn) this.counters.log(change);
     this.#events.emit(change);
   }
 
   /** close moves to closed from any state; a closed breaker just starts a new generation, announcing nothing. */
   close(reason: TransitionReason): void {
-    const now = nowMillis();
+    const now = nanotime();
     this.refresh(now);
     if (this.state !== 'closed') this.transition('closed', reason, now);
     else this.#bump();
@@ -243,14 +251,38 @@ export class BreakerMachine {
     this.#arm();
   }
 
-  /** restore starts from a validated snapshot. */
+  /** restore starts from a validated snapshot (its times in Unix ms). */
   restore(s: CircuitBreakerSnapshot): void {
-    const now = nowMillis();
+    const clock = currentClock();
+    const now = clock.nanotime();
     this.state = s.state;
     // A snapshot from a machine whose clock runs ahead must not hold the circuit open longer than recoveryTimeout.
-    this.openedAt = Math.min(s.openedAt ?? now, now);
+    this.openedAt = s.openedAt === null ? now : Math.min(clockNanos(clock, s.openedAt), now);
     this.consecutive = s.consecutiveFailures;
     this.#probeProgress = now;
-    if (s.window !== null) this.window.restore(s.window);
+    const w = s.window;
+    if (w === null) return;
+    this.window.restore(w.kind === 'count' ? w : { ...w, data: w.data.map((b) => ({ ...b, start: clockNanos(clock, b.start) })) });
   }
+
+  /** snapshot is the state as a CircuitBreakerSnapshot (times in Unix ms), after refreshing and advancing the window. */
+  snapshot(): CircuitBreakerSnapshot {
+    const now = nanotime();
+    this.refresh(now);
+    this.window.advance(now);
+    const opened = this.state === 'open' || this.state === 'forced-open';
+    const w = this.window.snapshot();
+    return {
+      version: 1,
+      state: this.state,
+      openedAt: opened ? epoch(this.openedAt) : null,
+      consecutiveFailures: this.consecutive,
+      window: w.kind === 'count' ? w : { ...w, data: w.data.map((b) => ({ ...b, start: epoch(b.start) })) },
+    };
+  }
+}
+
+/** epoch is the Unix time in ms of the current clock's reading `ns`. */
+export function epoch(ns: number): number {
+  return unixMillis(currentClock(), ns);
 }

@@ -5,6 +5,16 @@
  */
 import type { CircuitState, StateChange } from './state-events.js';
 
+/**
+ * CircuitBreakerMetrics is what CircuitBreaker.getMetrics returns: the state, counters since the breaker was made
+ * or reset (calls, successes, failures, rejections, fallbacks, slow and late results), the rates over the sliding
+ * window, and the last 100 transitions. With enableMetrics: false the counters stay at zero.
+ *
+ * @example
+ * const m = breaker.getMetrics();
+ * gauge('breaker_open', m.state === 'open' ? 1 : 0);
+ * counter('breaker_rejections_total', m.rejections);
+ */
 export interface CircuitBreakerMetrics {
   readonly state: CircuitState;
   /** calls the breaker let through (probes included). */
@@ -16,6 +26,8 @@ export interface CircuitBreakerMetrics {
   readonly ignoredErrors: number;
   /** rejections: calls refused with BrokenCircuitError or CircuitHalfOpenError (fn never ran). */
   readonly rejections: number;
+  /** fallbacks: refused calls that `call` answered with the fallback (counted in rejections too). */
+  readonly fallbacks: number;
   /** slowCalls: calls that took longer than slowCallDuration, successful or not. */
   readonly slowCalls: number;
   /** lateResults: results that arrived after a state change and so did not count (see generations). */
@@ -43,6 +55,7 @@ export class BreakerCounters {
   failures = 0;
   ignoredErrors = 0;
   rejections = 0;
+  fallbacks = 0;
   slowCalls = 0;
   lateResults = 0;
   lastFailureTime: number | null = null;

@@ -3,7 +3,7 @@
  * rebuilt in another process (CircuitBreaker.fromJSON or the `state` option): the point for serverless functions,
  * whose breakers would otherwise start closed on every cold start.
  *
- * Times are epoch ms on the clock that took the snapshot (nowMillis; virtual inside synctest). In-flight calls are
+ * Times are Unix ms on the clock that took the snapshot (virtual inside synctest). In-flight calls are
  * not part of it: a restored half-open breaker has all its probe slots free.
  *
  * parseSnapshot validates one: anything malformed is an InvalidArgumentError naming the field ("CircuitBreaker:
@@ -15,6 +15,14 @@ import { isOutcomes } from './count-window.js';
 import type { WindowSnapshot } from './sliding-window.js';
 import type { CircuitState } from './state-events.js';
 
+/**
+ * CircuitBreakerSnapshot is a breaker's state as JSON-safe data (toJSON), from which CircuitBreaker.fromJSON or
+ * the `state` option rebuilds it in another process: times are Unix ms; in-flight calls are not part of it.
+ *
+ * @example
+ * await store.set('payments-breaker', JSON.stringify(breaker)); // a CircuitBreakerSnapshot
+ * const again = CircuitBreaker.fromJSON(await store.get('payments-breaker'));
+ */
 export interface CircuitBreakerSnapshot {
   readonly version: 1;
   readonly state: CircuitState;

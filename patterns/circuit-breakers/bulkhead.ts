@@ -33,6 +33,12 @@ import type { Policy } from '../core/policy.js';
 import { cancelError, fnError } from './check.js';
 import { BulkheadRejectedError } from './errors.js';
 
+/**
+ * BulkheadConfig configures a BulkheadCircuitBreaker; every option is optional, with the default given.
+ *
+ * @example
+ * const config: Partial<BulkheadConfig> = { maxConcurrentCalls: 4, enableQueue: false }; // refuse instead of waiting
+ */
 export interface BulkheadConfig {
   /** maxConcurrentCalls: calls allowed to run at once. Default 10. */
   maxConcurrentCalls: number;
@@ -83,6 +89,15 @@ const ADMITTED = 0;
 const CANCELED = 1;
 const TIMEOUT = 2;
 
+/**
+ * BulkheadCircuitBreaker caps how many calls run at once against one dependency: callers beyond
+ * maxConcurrentCalls wait in a FIFO line (at most maxQueueSize, each at most maxWaitTime ms) or are refused at once
+ * with BulkheadRejectedError. It is a Policy: put it inside a breaker, `wrap(breaker, bulkhead)`.
+ *
+ * @example
+ * const bulkhead = new BulkheadCircuitBreaker({ maxConcurrentCalls: 10, maxQueueSize: 50, maxWaitTime: 2 * Second });
+ * const rows = await bulkhead.call((ctx) => db.query(sql, { signal: ctx.signal }), req.signal);
+ */
 export class BulkheadCircuitBreaker implements Policy {
   readonly #max: number;
   readonly #maxWait: number;

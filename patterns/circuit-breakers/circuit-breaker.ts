@@ -4,7 +4,7 @@
  * this file is the public face: the call paths, the manual controls, observation, metrics and JSON.
  *
  * There is no timer: open -> half-open happens at the first call or state read after recoveryTimeout, on the
- * clock of nowMillis (virtual inside synctest). A breaker costs nothing while idle and needs no cleanup, which suits
+ * runtime's clock in whole nanoseconds (nanotime; virtual and exact inside synctest). A breaker costs nothing while idle and needs no cleanup, which suits
  * serverless functions; with toJSON / fromJSON its state survives between invocations.
  *
  * The closed hot path reads no clock (unless slow calls or a time window need it) and allocates nothing of its own:
@@ -12,21 +12,35 @@
  */
 import { background } from '../../runtime/context/background.js';
 import type { Context } from '../../runtime/context/context.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/time/sleep.js';
 import type { RecvChan } from '../../runtime/chan/types.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
-import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
+import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, type Fallback, resolveConfig } from './breaker-config.js';
 import { options } from '../core/config.js';
-import { BreakerMachine } from './breaker-machine.js';
+import { BreakerMachine, epoch } from './breaker-machine.js';
 import { cancelError, fnError } from './check.js';
+import type { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';
 import { type CircuitState, type StateChange, StateEvents } from './state-events.js';
 
-export class CircuitBreaker implements Policy {
+/**
+ * CircuitBreaker guards calls to one dependency: closed, it lets them through and watches them fail; open, it
+ * refuses them at once (BrokenCircuitError, or the `fallback`); after recoveryTimeout it lets a few probes through
+ * (half-open) and closes again if they succeed. `F` is the type of the fallback's value (never without one). Every
+ * option is in CircuitBreakerConfig with its default; see patterns/circuit-breakers/README.md.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ failureThreshold: 5, recoveryTimeout: 30 * Second, fallback: () => cached });
+ * const user = await breaker.call((ctx) => api.getUser(id, { signal: ctx.signal })); // `cached` while open
+ * breaker.onStateChange((c) => log.warn(`users breaker ${c.from} -> ${c.to} (${c.reason})`));
+ */
+export class CircuitBreaker<F = never> implements Policy {
   readonly #events = new StateEvents();
   readonly #sm: BreakerMachine;
+  /** #fallback holds the fallback option, when one was given (a value may be undefined). */
+  readonly #fallback: { readonly use: Fallback<F> } | null;
 
   /**
    * CircuitBreaker makes a closed breaker (or one restored from `config.state`). Every option is described in
@@ -36,10 +50,11 @@ export class CircuitBreaker implements Policy {
    * const breaker = new CircuitBreaker({ failureThreshold: 5, recoveryTimeout: 30_000, halfOpenMaxRequests: 3 });
    * const user = await breaker.call(() => api.getUser(id)); // BrokenCircuitError while open
    */
-  constructor(config?: Partial<CircuitBreakerConfig>) {
+  constructor(config?: Partial<CircuitBreakerConfig<F>>) {
     const c = resolveConfig(config);
     this.#sm = new BreakerMachine(c, this.#events);
     if (c.state !== undefined) this.#sm.restore(parseSnapshot(c.state));
+    this.#fallback = config !== undefined && Object.hasOwn(config, 'fallback') ? { use: config.fallback as Fallback<F> } : null;
   }
 
   /**
@@ -52,9 +67,12 @@ export class CircuitBreaker implements Policy {
    * // ... at the end of the invocation:
    * await store.set('payments-breaker', JSON.stringify(breaker));
    */
-  static fromJSON(snapshot: CircuitBreakerSnapshot | string, config?: Partial<CircuitBreakerConfig>): CircuitBreaker {
+  static fromJSON<F = never>(
+    snapshot: CircuitBreakerSnapshot | string,
+    config?: Partial<CircuitBreakerConfig<F>>,
+  ): CircuitBreaker<F> {
     // Checked before the spread: spreading a non-object would silently drop it.
-    return new CircuitBreaker({ ...options('CircuitBreaker.fromJSON', config, CIRCUIT_BREAKER_KEYS), state: snapshot });
+    return new CircuitBreaker<F>({ ...options('CircuitBreaker.fromJSON', config, CIRCUIT_BREAKER_KEYS), state: snapshot });
   }
 
   /**
@@ -62,8 +80,10 @@ export class CircuitBreaker implements Policy {
    * at once with BrokenCircuitError (with the time left until half-open); while half-open with every probe slot taken,
    * with CircuitHalfOpenError. In both cases `fn` does not run. A failure (an error isFailure counts) may open the
    * circuit; an error isFailure does not count passes through untouched and counts as nothing. If isFailure itself
-   * throws, the error counts as a failure and the call rejects with what isFailure threw. It never throws: if `fn`
-   * is not a function it rejects at once with InvalidArgumentError, counting as nothing.
+   * throws, the error counts as a failure and the call rejects with what isFailure threw. With a `fallback`, a
+   * refused call resolves with the fallback's value instead (or rejects with what a fallback function threw); the
+   * refusal still counts in `rejections`, and in `fallbacks`. It never throws: if `fn` is not a function it rejects
+   * at once with InvalidArgumentError, counting as nothing.
    *
    * @example
    * try {
@@ -73,10 +93,10 @@ export class CircuitBreaker implements Policy {
    *   throw e;
    * }
    */
-  call<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T> {
+  call<T>(fn: (ctx: Context) => Promise<T> | T): Promise<T | F> {
     const bad = fnError('CircuitBreaker.call', fn);
     if (bad !== null) return Promise.reject(bad);
-    return this.#run(fn, background());
+    return this.#run<T | F>(fn, background(), this.#fallback);
   }
 
   /**
@@ -88,23 +108,26 @@ export class CircuitBreaker implements Policy {
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
     const bad = fnError('CircuitBreaker.execute', fn) ?? cancelError('CircuitBreaker.execute', cancel);
     if (bad !== null) return Promise.reject(bad);
-    if (cancel === undefined) return this.#run(fn, background());
+    if (cancel === undefined) return this.#run(fn, background(), null);
     const [ctx, release] = toContext(cancel);
     if (ctx.err() !== null) {
       release();
       return Promise.reject(cancelReason(ctx));
     }
-    if (!(cancel instanceof AbortSignal)) return this.#run(fn, ctx);
-    return this.#run(fn, ctx).finally(release);
+    if (!(cancel instanceof AbortSignal)) return this.#run(fn, ctx, null);
+    return this.#run(fn, ctx, null).finally(release);
   }
 
-  #run<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context): Promise<T> {
+  /** run is the call path; a refused call resolves through `fallback` when there is one, else rejects. */
+  #run<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context, fallback: { readonly use: Fallback<F> } | null): Promise<T> {
     const sm = this.#sm;
     if (sm.state !== 'closed') {
       try {
         sm.admit();
       } catch (e) {
-        return Promise.reject(e);
+        if (fallback === null) return Promise.reject(e);
+        // Only call passes a fallback, and its T is T | F.
+        return this.#fallBack(fallback.use, e as BrokenCircuitError | CircuitHalfOpenError) as unknown as Promise<T>;
       }
     }
     if (sm.timed) return this.#runTimed(fn, ctx, sm.gen);
@@ -122,10 +145,21 @@ export class CircuitBreaker implements Policy {
     return (r instanceof Promise ? r : Promise.resolve(r)).then(onOk, onErr) as Promise<T>;
   }
 
+  /** fallBack is the fallback's value for the refusal `e`. */
+  #fallBack(use: Fallback<F>, e: BrokenCircuitError | CircuitHalfOpenError): Promise<F> {
+    if (this.#sm.metricsOn) this.#sm.counters.fallbacks++;
+    if (typeof use !== 'function') return Promise.resolve(use);
+    try {
+      return Promise.resolve((use as (error: BrokenCircuitError | CircuitHalfOpenError) => F | Promise<F>)(e));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
   /** runTimed is run when slow calls are tracked: each call has its own start time. */
   async #runTimed<T>(fn: (ctx: Context) => Promise<T> | T, ctx: Context, gen: number): Promise<T> {
     const sm = this.#sm;
-    const t0 = nowMillis();
+    const t0 = nanotime();
     if (sm.metricsOn) sm.counters.calls++;
     let v: T;
     try {
@@ -160,7 +194,7 @@ export class CircuitBreaker implements Policy {
    */
   getState(): CircuitState {
     const sm = this.#sm;
-    if (sm.state !== 'closed') sm.refresh(nowMillis());
+    if (sm.state !== 'closed') sm.refresh(nanotime());
     return sm.state;
   }
 
@@ -169,7 +203,7 @@ export class CircuitBreaker implements Policy {
    * BrokenCircuitError whose `forced` is true and `remainingMs` Infinity. Results of calls already running are late.
    */
   forceOpen(): void {
-    const now = nowMillis();
+    const now = nanotime();
     this.#sm.refresh(now);
     if (this.#sm.state !== 'forced-open') this.#sm.transition('forced-open', 'force-open', now);
   }
@@ -219,7 +253,7 @@ export class CircuitBreaker implements Policy {
     const state = this.getState();
     const sm = this.#sm;
     const w = sm.window;
-    w.advance(nowMillis());
+    w.advance(nanotime());
     const m = sm.counters;
     return {
       state,
@@ -228,13 +262,14 @@ export class CircuitBreaker implements Policy {
       failures: m.failures,
       ignoredErrors: m.ignoredErrors,
       rejections: m.rejections,
+      fallbacks: m.fallbacks,
       slowCalls: m.slowCalls,
       lateResults: m.lateResults,
       failureRate: w.calls === 0 ? 0 : w.failures / w.calls,
       slowCallRate: w.calls === 0 ? 0 : w.slow / w.calls,
       windowCalls: w.calls,
       consecutiveFailures: sm.consecutive,
-      openedAt: state === 'open' || state === 'forced-open' ? sm.openedAt : null,
+      openedAt: state === 'open' || state === 'forced-open' ? epoch(sm.openedAt) : null,
       lastFailureTime: m.lastFailureTime,
       transitions: m.transitions.slice(),
     };
@@ -245,15 +280,6 @@ export class CircuitBreaker implements Policy {
    * CircuitBreaker.fromJSON. It is a state read (see getState). In-flight calls are not part of it.
    */
   toJSON(): CircuitBreakerSnapshot {
-    const state = this.getState();
-    const sm = this.#sm;
-    sm.window.advance(nowMillis());
-    return {
-      version: 1,
-      state,
-      openedAt: state === 'open' || state === 'forced-open' ? sm.openedAt : null,
-      consecutiveFailures: sm.consecutive,
-      window: sm.window.snapshot(),
-    };
+    return this.#sm.snapshot();
   }
 }

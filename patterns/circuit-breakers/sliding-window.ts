@@ -45,4 +45,12 @@ export interface TimeWindowSnapshot {
   readonly data: readonly { readonly start: number; readonly calls: number; readonly failures: number; readonly slow: number }[];
 }
 
+/**
+ * WindowSnapshot is a breaker's sliding window in a CircuitBreakerSnapshot: the last calls of a count window, or
+ * the live buckets of a time window.
+ *
+ * @example
+ * const w = breaker.toJSON().window;
+ * if (w?.kind === 'count') console.log(`recent calls: ${w.outcomes}`); // e.g. "ssfS"
+ */
 export type WindowSnapshot = CountWindowSnapshot | TimeWindowSnapshot;

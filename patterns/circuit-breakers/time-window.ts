@@ -1,11 +1,13 @@
 /**
  * TimeWindow is a SlidingWindow over the last `duration` ms, cut into `buckets` buckets of `duration / buckets` ms.
+ * It reads time in the unit its owner gives it (`perMs` units a ms): the breaker passes nanotime readings (1e6), so
+ * that a bucket expires at an exact nanosecond; bucket starts in snapshots are in that unit too.
  *
- *   Bucket k covers [k*width, (k+1)*width) in epoch ms and lives in slot k % buckets.
+ *   Bucket k covers [k*width, (k+1)*width) on the owner's clock and lives in slot k % buckets.
  *   At time now, with cur = floor(now / width), the window is buckets cur-buckets+1 .. cur: a bucket expires, all of
  *   it at once, at exactly (k + buckets) * width. So the window spans between duration - width and duration.
  *   head is the newest bucket index seen; slots of indexes head+1 .. cur are cleared when time reaches cur, which is
- *   what drops the expired buckets (their slots are the ones reused). The clock never goes back (nowMillis is
+ *   what drops the expired buckets (their slots are the ones reused). The clock never goes back (nanotime is
  *   monotonic), so head only grows.
  *   calls, failures, slow equal the sums over the live buckets.
  */
@@ -23,11 +25,14 @@ export class TimeWindow implements SlidingWindow {
   readonly #slow: Uint32Array;
   #head = -Infinity;
 
-  /** TimeWindow makes an empty window (duration and buckets are validated by the breaker's config). */
-  constructor(duration: number, buckets: number) {
+  /**
+   * TimeWindow makes an empty window over `duration` ms, on a clock counting `perMs` units a ms (duration and buckets
+   * are validated by the breaker's config).
+   */
+  constructor(duration: number, buckets: number, perMs = 1) {
     this.duration = duration;
     this.buckets = buckets;
-    this.width = duration / buckets;
+    this.width = (duration * perMs) / buckets;
     this.#calls = new Uint32Array(buckets);
     this.#failures = new Uint32Array(buckets);
     this.#slow = new Uint32Array(buckets);

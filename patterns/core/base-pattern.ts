@@ -20,6 +20,13 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 /** ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes). */
 export type ErrorHandler = (error: Error) => void;
 
+/**
+ * PatternConfig is the options every BasePattern takes: name, maxConcurrency, timeout, retryAttempts,
+ * enableMetrics and errorHandler (defaults in base-pattern.ts's header).
+ *
+ * @example
+ * const pool = new FixedWorkerPool<Job, Result>(4, { name: 'thumbnails', worker: resize, errorHandler: log.error });
+ */
 export interface PatternConfig {
   name: string;
   maxConcurrency: number;
@@ -73,6 +80,19 @@ export function resolvePatternConfig(
   };
 }
 
+/**
+ * BasePattern is the common face of the patterns that run goroutines (pools, pipelines, fan-out/in): a name,
+ * start/stop with a Lifecycle, and getMetrics with counts and latency percentiles. A subclass supplies onStart and
+ * onStop. The options are in PatternConfig.
+ *
+ * @example
+ * class Heartbeat extends BasePattern {
+ *   protected onStart(): void { go(() => this.#beat()); }
+ *   protected onStop(): void { this.#done.close(); }
+ * }
+ * const hb = new Heartbeat({ name: 'heartbeat' });
+ * await hb.start();
+ */
 export abstract class BasePattern {
   protected readonly config: PatternConfig;
   protected readonly counters = new Counters();

@@ -5,6 +5,13 @@
  */
 import { PatternError, hasCode } from './errors.js';
 
+/**
+ * LifecycleState is where a Lifecycle is: 'idle' (made), 'running', 'stopping' (stop called, hooks running) or
+ * 'stopped'.
+ *
+ * @example
+ * if (life.state === 'running') await life.stop();
+ */
 export type LifecycleState = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /** PatternStoppedError is the expected failure of work submitted to a pattern that is not running. */
@@ -18,6 +25,16 @@ export class PatternStoppedError extends PatternError {
 /** isPatternStoppedError reports whether `e` is a PatternStoppedError (by code, so it works across threads). */
 export const isPatternStoppedError = (e: unknown): e is PatternStoppedError => hasCode(e, 'ERR_PATTERN_STOPPED');
 
+/**
+ * Lifecycle is a pattern's state machine, idle -> running -> stopping -> stopped: start and stop run the pattern's
+ * hooks once each, concurrent calls share the one transition, and ensureRunning throws PatternStoppedError once the
+ * pattern is stopping or stopped.
+ *
+ * @example
+ * const life = new Lifecycle('feed', () => openFeed(), () => closeFeed());
+ * await life.start();
+ * life.ensureRunning(); // throws PatternStoppedError after stop()
+ */
 export class Lifecycle {
   #state: LifecycleState = 'idle';
   #transition: Promise<void> | null = null;

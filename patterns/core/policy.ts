@@ -12,6 +12,20 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 import { type Cancel, toContext } from './cancel.js';
 import { show } from './config.js';
 
+/**
+ * Policy is the one interface the resilience patterns share (retry, circuit breaker, bulkhead, rate limiters,
+ * timeout): execute(fn, cancel?) runs fn(ctx) under the policy and settles as fn does, or rejects with the policy's
+ * expected failure. Anything with such an execute method composes with wrap().
+ *
+ * @example
+ * const logged: Policy = {
+ *   async execute(fn, cancel) {
+ *     const t0 = performance.now();
+ *     try { return await wrap().execute(fn, cancel); } finally { log(performance.now() - t0); }
+ *   },
+ * };
+ * await wrap(retry, logged, breaker).execute((ctx) => call(ctx));
+ */
 export interface Policy {
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T>;
 }

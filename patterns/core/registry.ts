@@ -28,6 +28,16 @@ export interface GlobalMetrics {
   readonly byName: Readonly<Record<string, PatternMetrics>>;
 }
 
+/**
+ * PatternRegistry keeps patterns by name for global monitoring (getGlobalMetrics sums their metrics) and one-call
+ * shutdown (shutdownAll). A second pattern under a registered name is a DuplicatePatternError.
+ *
+ * @example
+ * const registry = new PatternRegistry('api');
+ * registry.register(pool);
+ * registry.register(pipeline);
+ * process.on('SIGTERM', () => void registry.shutdownAll());
+ */
 export class PatternRegistry {
   readonly #patterns = new Map<string, BasePattern>();
 

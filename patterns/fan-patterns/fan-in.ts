@@ -57,6 +57,16 @@ export interface FanInMetrics extends PatternMetrics {
 /** FAN_IN_KEYS are the keys of FanInConfig. */
 const FAN_IN_KEYS: readonly string[] = Object.freeze([...PATTERN_KEYS, 'bufferSize', 'mergeStrategy']);
 
+/**
+ * FanIn is Go's merge: it combines input channels (or async iterables) into one channel, in arrival order, round
+ * robin, by priority, or by a strategy of your own; the output closes when every input has, or at the cancel.
+ *
+ * @example
+ * const fanIn = new FanIn<Event>();
+ * fanIn.addInput(clicks);
+ * fanIn.addInput(keys, { priority: 1 });
+ * for await (const e of fanIn.merge(ctx)) handle(e);
+ */
 export class FanIn<T> extends BasePattern {
   readonly #bufferSize: number;
   readonly #strategy: MergeStrategyOption<T>;

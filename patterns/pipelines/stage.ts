@@ -30,6 +30,12 @@ import { runStages } from './run.js';
 
 /** DROP is what a processor returns to drop its item silently (how addFilter's stages filter). */
 export const DROP: unique symbol = Symbol('gocsp.pipeline.drop');
+/**
+ * Drop is the type of DROP, the value a stage's processor returns to drop its item.
+ *
+ * @example
+ * const evens = (n: number): number | Drop => (n % 2 === 0 ? n : DROP);
+ */
 export type Drop = typeof DROP;
 
 /** Processor turns one item into the next stage's item; `ctx` is canceled when the run ends or the attempt times out. */

@@ -37,6 +37,17 @@ interface Entry<K, L> {
   next: Entry<K, L> | null;
 }
 
+/**
+ * KeyedRateLimiter keeps one limiter per key (a client, an API key, an IP), made by `factory` on first use and
+ * evicted after idleTimeout ms unused (and beyond maxKeys, least recently used first).
+ *
+ * @example
+ * const perClient = new KeyedRateLimiter<string, TokenBucketRateLimiter>({
+ *   factory: () => new TokenBucketRateLimiter({ capacity: 10, refillRate: 5 }),
+ *   idleTimeout: 10 * Minute,
+ * });
+ * if (!perClient.get(req.ip).tryAcquire()) return res.status(429).end();
+ */
 export class KeyedRateLimiter<K, L> {
   readonly #factory: (key: K) => L;
   /** #idle is idleTimeout in ns. */

@@ -43,6 +43,16 @@ export interface LeakyBucketConfig {
   leakInterval?: number;
 }
 
+/**
+ * LeakyBucketRateLimiter smooths a bursty flow: items enqueued into a bucket of `capacity` leave on `output` one
+ * at a time, `leakRate` per `leakInterval` ms, whatever the producers do. enqueue waits while the bucket is full,
+ * tryEnqueue refuses; close() lets the rest leak, then closes output.
+ *
+ * @example
+ * const bucket = new LeakyBucketRateLimiter<Request>({ capacity: 50, leakRate: 5, leakInterval: 100 });
+ * go(async () => { for await (const r of bucket.output) await handle(r); });
+ * await bucket.enqueue(request);
+ */
 export class LeakyBucketRateLimiter<T = unknown> {
   /**
    * output receives the items as they leak, in enqueue order; it is closed once the bucket is closed and drained, or

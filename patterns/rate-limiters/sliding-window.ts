@@ -47,6 +47,15 @@ export interface SlidingWindowConfig {
   maxWait?: number;
 }
 
+/**
+ * SlidingWindowRateLimiter admits at most maxRequests in any windowSize ms: exactly, from a log of admission
+ * times (mode 'exact', the default), or approximately with counters ('approximate'). tryRequest never waits, request
+ * waits (cancelable), and execute is its Policy face.
+ *
+ * @example
+ * const perMinute = new SlidingWindowRateLimiter({ windowSize: Minute, maxRequests: 60 });
+ * if (!perMinute.tryRequest()) throw new TooManyRequests();
+ */
 export class SlidingWindowRateLimiter implements Policy {
   /** #window is windowSize in ns. */
   readonly #window: number;

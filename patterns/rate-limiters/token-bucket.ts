@@ -52,6 +52,16 @@ export interface TokenBucketConfig {
   maxWait?: number;
 }
 
+/**
+ * TokenBucketRateLimiter admits requests while its bucket holds tokens: `capacity` tokens, refilled at
+ * `refillRate` per `refillInterval` ms, exactly on the runtime's clock. tryAcquire never waits; acquire waits in a
+ * FIFO line (cancelable); as a Policy, execute waits at most maxWait ms, else rejects with RateLimitedError.
+ *
+ * @example
+ * const limiter = new TokenBucketRateLimiter({ capacity: 100, refillRate: 10, refillInterval: 1000 });
+ * if (!limiter.tryAcquire()) return res.status(429).end();
+ * await limiter.acquire(1, req.signal); // or wait for a token
+ */
 export class TokenBucketRateLimiter implements Policy {
   readonly #capacity: number;
   /** #rate is refillRate: credits per ns. */

@@ -19,6 +19,15 @@ import { positiveInt } from '../core/config.js';
 import { resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';
 
+/**
+ * DynamicWorkerPool is a worker pool that grows from minWorkers to maxWorkers while its queue backs up
+ * (enableAutoScaling) and shrinks back after idleTimeout; workers run an async `worker` on this thread or a `task` on
+ * worker threads. See WorkerPool for submit and stop.
+ *
+ * @example
+ * const pool = new DynamicWorkerPool<string, Buffer>({ minWorkers: 2, maxWorkers: 16, worker: (url, ctx) => download(url, ctx) });
+ * const file = await pool.submit(url, { signal: req.signal });
+ */
 export class DynamicWorkerPool<TIn, TOut> extends WorkerPool<TIn, TOut> {
   constructor(config: Partial<WorkerPoolConfig<TIn, TOut>>) {
     super(config, resolvePoolConfig<TIn, TOut>('DynamicWorkerPool', config));

@@ -13,6 +13,16 @@ import { options, positiveInt } from '../core/config.js';
 import { POOL_KEYS, resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';
 
+/**
+ * FixedWorkerPool is a worker pool of exactly `workerCount` workers (goroutines ranging over a bounded jobs
+ * channel), running an async `worker` on this thread or a `task` on worker threads. See WorkerPool for submit and
+ * stop.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<string, number>(4, { task: heavyComputation });
+ * const results = await pool.submitBatch(['a', 'b', 'c']); // in input order
+ * await pool.stop();
+ */
 export class FixedWorkerPool<TIn, TOut> extends WorkerPool<TIn, TOut> {
   readonly #workerCount: number;
 

@@ -17,6 +17,13 @@ export interface WorkerHealth {
   readonly stuck: boolean;
 }
 
+/**
+ * HealthStatus is what getHealthStatus returns: healthy unless a worker is stuck (busy for longer than
+ * stuckAfter), with each worker's state.
+ *
+ * @example
+ * if (!pool.getHealthStatus().healthy) await pool.restartUnhealthyWorkers();
+ */
 export interface HealthStatus {
   /** healthy is true when no worker is stuck. */
   readonly healthy: boolean;

@@ -14,9 +14,29 @@ export type WorkerFn<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | 
 /** TaskFn is CPU-bound work: a task (runtime task()) that each pool worker runs on a worker thread with goThread. */
 export type TaskFn<TIn, TOut> = (input: TIn) => Promise<TOut> | TOut;
 
+/**
+ * OnFull is what submit does when the jobs queue is full: 'wait' for room (backpressure, the default) or 'reject'
+ * with PoolFullError.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<Job, void>(4, { worker: run, queueSize: 10, onFull: 'reject' });
+ */
 export type OnFull = 'wait' | 'reject';
+/**
+ * LoadBalancing is how a job picks its worker: 'least-loaded' (the default) or 'round-robin'.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<Job, void>(4, { worker: run, loadBalancing: 'round-robin' });
+ */
 export type LoadBalancing = 'least-loaded' | 'round-robin';
 
+/**
+ * WorkerPoolConfig is a worker pool's options (PatternConfig's too); each is optional, with its default given,
+ * except the work: a `worker` (an async function on this thread) or a `task` (on worker threads).
+ *
+ * @example
+ * const config: Partial<WorkerPoolConfig<Job, Result>> = { worker: runJob, queueSize: 100, onFull: 'reject', taskTimeout: 30 * Second };
+ */
 export interface WorkerPoolConfig<TIn = unknown, TOut = unknown> extends PatternConfig {
   /** minWorkers: workers kept however idle (default 1). */
   minWorkers: number;

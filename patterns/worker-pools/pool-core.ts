@@ -30,6 +30,13 @@ import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';
 import type { HealthStatus, WorkerHealth } from './health.js';
 
+/**
+ * StopMode is how stop ends a pool: 'drain' (the default: queued and running jobs finish) or 'cancel' (they are
+ * canceled).
+ *
+ * @example
+ * await pool.stop({ mode: 'cancel' });
+ */
 export type StopMode = 'drain' | 'cancel';
 
 /** WINDOW is the most thread-task jobs a worker runs at once (see window). */

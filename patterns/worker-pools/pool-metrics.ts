@@ -5,6 +5,14 @@
  */
 import type { LatencySummary, PatternMetrics } from '../core/metrics.js';
 
+/**
+ * PoolMetrics is what a pool's getMetrics returns: jobs by outcome (submitted = completed + failed + canceled +
+ * rejected once idle), workers, busy workers, queue length, utilisation, and queue-wait and run-time percentiles.
+ *
+ * @example
+ * const m = pool.getMetrics();
+ * console.log(`${m.busyWorkers}/${m.workers} busy, ${m.queueLength} queued, p99 ${m.runTime.p99} ms`);
+ */
 export interface PoolMetrics extends PatternMetrics {
   /**
    * submitted counts every submit call, accepted or not. Every one ends in exactly one of completed, failed,

@@ -21,6 +21,12 @@ import { newTimer, type Timer } from '../../runtime/time/timer.js';
 import { nowMillis } from '../../runtime/time/sleep.js';
 import type { Job, TaskRunner } from './job.js';
 
+/**
+ * WorkerState is a pool worker's state in HealthStatus: 'idle', 'busy' (running a job) or 'exited'.
+ *
+ * @example
+ * const busy = pool.getHealthStatus().workers.filter((w) => w.state === 'busy').length;
+ */
 export type WorkerState = 'idle' | 'busy' | 'exited';
 
 /** WorkerHost is what a worker needs from its pool. */

@@ -24,6 +24,16 @@ export interface StopOptions {
   mode?: StopMode;
 }
 
+/**
+ * WorkerPool is what FixedWorkerPool and DynamicWorkerPool share: submit (with backpressure: wait or
+ * PoolFullError, per-submit cancel and timeout), submitBatch, queue and worker counts, health, metrics and stop
+ * (drain or cancel).
+ *
+ * @example
+ * async function process(pool: WorkerPool<Job, Result>, jobs: Job[]): Promise<Result[]> {
+ *   return pool.submitBatch(jobs);
+ * }
+ */
 export abstract class WorkerPool<TIn, TOut> extends BasePattern {
   protected readonly core: PoolCore<TIn, TOut>;
   protected readonly poolConfig: ResolvedPoolConfig<TIn, TOut>;

@@ -16,4 +16,13 @@ import { bigint64, bool, float64, int32, uint32 } from './codecs/scalars.js';
 import { string } from './codecs/string.js';
 import { structured } from './codecs/structured.js';
 
+/**
+ * codec holds the codecs a shared channel stores its values with: int32, uint32, float64, bigint64 and bool
+ * (fixed-size numbers), string, bytes, json and structured (length-prefixed, `{ maxBytes }` a performance hint), and
+ * record (a fixed layout of named fields).
+ *
+ * @example
+ * const jobs = sharedChan(codec.json<Job>({ maxBytes: 4096 }), 128);
+ * const points = sharedChan(codec.record({ fields: { x: 'float64', y: 'float64' } }), 1024);
+ */
 export const codec = Object.freeze({ int32, uint32, float64, bigint64, bool, string, bytes, json, structured, record });

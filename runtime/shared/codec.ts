@@ -23,6 +23,17 @@ export interface CodecWire {
   readonly [option: string]: unknown;
 }
 
+/**
+ * Codec is how a shared channel stores values of type T in fixed-size slots of shared memory: slotBytes, encode
+ * (which throws EncodeError or ValueTooLargeError before writing anything) and decode, plus `wire`, the plain data
+ * that rebuilds it on another thread. Use the ones in `codec`; write one only for a layout of your own.
+ *
+ * @example
+ * const c: Codec<number> = codec.int32;
+ * const slot = new Uint8Array(c.slotBytes);
+ * c.encode(42, slot);
+ * c.decode(slot); // 42
+ */
 export interface Codec<T> {
   /** kind names the codec: 'int32', 'uint32', 'float64', 'bigint64', 'bool', 'string', 'bytes', 'json', 'structured', 'record'. */
   readonly kind: string;

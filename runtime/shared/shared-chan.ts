@@ -55,6 +55,17 @@ function received(mode: Mode, v: unknown): unknown {
   return v === CLOSED_V ? DONE : { value: v, done: false };
 }
 
+/**
+ * SharedChan is a channel in SharedArrayBuffer, made by sharedChan(codec, capacity): the Chan interface (send,
+ * recv, close, select cases, for await) usable from every thread that has it. Pass it to a task as an argument; it is
+ * rebuilt on the other side from its buffers. Values are typed by its codec; one the codec cannot carry is an
+ * EncodeError at the send.
+ *
+ * @example
+ * const results = sharedChan(codec.int32, 64);
+ * go(countPrimes, 0, 1e6, results); // a task on a worker thread
+ * console.log(await results.recv());
+ */
 export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spinnable {
   readonly #sab: SharedArrayBuffer;
   readonly #w: Int32Array;

@@ -21,6 +21,18 @@ import { WaitQueue } from '../sched/wait-queue.js';
 
 const WAIT = 'sync.Cond.Wait';
 
+/**
+ * Cond is Go's sync.Cond: goroutines wait() (unlocking its Locker, relocking it before wait resolves) until
+ * another signals one of them or broadcasts to all. Check the condition in a loop, as in Go.
+ *
+ * @example
+ * const mu = new Mutex();
+ * const ready = new Cond(mu);
+ * await mu.lock();
+ * while (queue.length === 0) await ready.wait();
+ * const item = queue.shift();
+ * mu.unlock();
+ */
 export class Cond {
   /** l is the Locker that wait() unlocks and relocks, and that callers hold while they check the condition. */
   readonly l: Locker;

@@ -19,6 +19,16 @@ import { park, type SyncWaiter } from './sync-waiter.js';
 const RESOLVED: Promise<void> = Promise.resolve();
 const LOCK = 'sync.Mutex.Lock';
 
+/**
+ * Mutex is Go's sync.Mutex for goroutines of one thread: lock() resolves once the caller holds the lock, unlock()
+ * hands it to the first waiter (strict FIFO, no barging). unlock of an unlocked Mutex throws SyncMisuseError
+ * `sync: unlock of unlocked mutex`. Across threads, use SharedMutex.
+ *
+ * @example
+ * const mu = new Mutex();
+ * await mu.lock();
+ * try { balance += amount; } finally { mu.unlock(); }
+ */
 export class Mutex implements Locker {
   #locked = false;
   readonly #waiters = new WaitQueue<SyncWaiter>();

@@ -18,6 +18,14 @@ const IDLE = 0;
 const RUNNING = 1;
 const DONE = 2;
 
+/**
+ * Once is Go's sync.Once: do(fn) runs fn the first time it is called and never again; every call resolves once that
+ * first fn has returned (or its promise settled), and a fn that threw still counts as done.
+ *
+ * @example
+ * const init = new Once();
+ * await init.do(() => connectToDatabase()); // later calls wait for the first, then return
+ */
 export class Once {
   #state: typeof IDLE | typeof RUNNING | typeof DONE = IDLE;
   readonly #waiters = new Broadcast();

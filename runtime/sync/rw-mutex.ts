@@ -25,6 +25,16 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const RLOCK = 'sync.RWMutex.RLock';
 const LOCK = 'sync.RWMutex.Lock';
 
+/**
+ * RWMutex is Go's sync.RWMutex for one thread: any number of readers (rLock/rUnlock) or one writer (lock/unlock),
+ * with Go's fairness: a waiting writer stops new readers, and the readers that queued behind it go before the next
+ * writer. Misuse throws SyncMisuseError with Go's message.
+ *
+ * @example
+ * const rw = new RWMutex();
+ * await rw.rLock();
+ * try { return cache.get(key); } finally { rw.rUnlock(); }
+ */
 export class RWMutex implements Locker {
   #readers = 0;
   #writer = false;

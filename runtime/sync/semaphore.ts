@@ -41,6 +41,16 @@ export class SemaphoreWaiter extends SyncWaiter {
   }
 }
 
+/**
+ * Semaphore is golang.org/x/sync/semaphore's Weighted: acquire(ctx, n) waits, in strict FIFO order, until weight n
+ * is free (or rejects with the context's error), release(n) frees it; tryAcquire never waits. Releasing more than is
+ * held throws SyncMisuseError. Across threads, use SharedSemaphore.
+ *
+ * @example
+ * const sem = new Semaphore(4); // at most 4 downloads at once
+ * await sem.acquire(ctx);
+ * try { await download(url); } finally { sem.release(); }
+ */
 export class Semaphore {
   readonly #size: number;
   #cur = 0;

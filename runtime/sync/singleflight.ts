@@ -55,6 +55,15 @@ class Call<T> {
   }
 }
 
+/**
+ * SingleflightGroup is golang.org/x/sync/singleflight's Group: while a call for a key is in flight, do(key, fn)
+ * from other callers joins it and gets its outcome (`shared: true`) instead of calling fn again. forget(key) lets the
+ * next caller start a new call.
+ *
+ * @example
+ * const group = new SingleflightGroup<User>();
+ * const { value, shared } = await group.do(`user:${id}`, () => db.loadUser(id));
+ */
 export class SingleflightGroup<T = unknown> {
   readonly #calls = new Map<string, Call<T>>();
 

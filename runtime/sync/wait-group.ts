@@ -19,6 +19,16 @@ import { negativeWaitGroupCounter, waitGroupReused } from './errors.js';
 const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';
 
+/**
+ * WaitGroup is Go's sync.WaitGroup: add(n) counts tasks, done() marks one finished, wait() resolves when the count
+ * is zero. A negative count throws SyncMisuseError `sync: negative WaitGroup counter`; restarting the group under a
+ * waiter rejects that waiter, as Go panics on reuse.
+ *
+ * @example
+ * const wg = new WaitGroup();
+ * for (const job of jobs) wg.go(() => run(job)); // wg.add(1) + go + wg.done()
+ * await wg.wait();
+ */
 export class WaitGroup {
   #count = 0;
   readonly #waiters = new Broadcast();

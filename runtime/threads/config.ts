@@ -2,6 +2,8 @@
  * The scheduler's options, with their defaults, and their validation.
  */
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
 import { MAX_THREADS } from '../shared/registry.js';
@@ -21,6 +23,17 @@ export interface ThreadsOptions {
   readonly goroutinesPerThread?: number;
   /** resourceLimits are passed to each Worker (maxOldGenerationSizeMb, ...). Default: none (Node's defaults). */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * workerEntry is the file a worker thread starts with, as a file: URL or a path: the program itself, bundled
+   * (esbuild, Rollup, Vite), whose copy of gocsp then runs the worker side. Default: gocsp's own worker entry
+   * (worker-entry.mjs, next to the runtime), or, when that file is not there because gocsp was bundled into the
+   * program, the bundle file that holds gocsp's code. Set it when that guess is wrong (the runtime landed in a chunk
+   * of its own).
+   *
+   * @example
+   * configureThreads({ workerEntry: import.meta.url }); // in the bundle's entry module
+   */
+  readonly workerEntry?: string | URL;
 }
 
 /** ThreadsConfig is the options with every default applied. */
@@ -28,6 +41,8 @@ export interface ThreadsConfig {
   readonly threads: number;
   readonly goroutinesPerThread: number;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** workerEntry is the file the workers start with when it is not gocsp's worker-entry.mjs, else null. */
+  readonly workerEntry: URL | null;
 }
 
 /**
@@ -37,14 +52,19 @@ export interface ThreadsConfig {
 export const MAX_WORKERS = MAX_THREADS - 1;
 
 /** OPTIONS are the keys of ThreadsOptions. */
-const OPTIONS = ['threads', 'goroutinesPerThread', 'resourceLimits'];
+const OPTIONS = ['threads', 'goroutinesPerThread', 'resourceLimits', 'workerEntry'];
 
 /** LIMITS are the keys of Node's Worker resourceLimits. */
 const LIMITS = new Set(['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']);
 
 /** defaultConfig is the configuration when configureThreads was never called. */
 export function defaultConfig(): ThreadsConfig {
-  return { threads: Math.min(availableParallelism(), MAX_WORKERS), goroutinesPerThread: Infinity, resourceLimits: undefined };
+  return {
+    threads: Math.min(availableParallelism(), MAX_WORKERS),
+    goroutinesPerThread: Infinity,
+    resourceLimits: undefined,
+    workerEntry: null,
+  };
 }
 
 /** resolveConfig validates `o` and applies the defaults; it throws InvalidArgumentError naming a bad option. */
@@ -81,5 +101,18 @@ export function resolveConfig(o: ThreadsOptions): ThreadsConfig {
       );
     }
   }
-  return { threads, goroutinesPerThread: gpt, resourceLimits: limits };
+  return { threads, goroutinesPerThread: gpt, resourceLimits: limits, workerEntry: entryUrl(o.workerEntry) };
+}
+
+/** entryUrl validates the workerEntry option: a file: URL (a string or a URL) or a path, made a file: URL. */
+function entryUrl(v: unknown): URL | null {
+  if (v === undefined) return null;
+  let url: URL | null = null;
+  if (v instanceof URL) url = v;
+  else if (typeof v === 'string' && v.startsWith('file:') && URL.canParse(v)) url = new URL(v);
+  else if (typeof v === 'string' && (isAbsolute(v) || v.startsWith('.'))) url = pathToFileURL(v);
+  if (url === null || url.protocol !== 'file:') {
+    throw new InvalidArgumentError(`configureThreads: workerEntry must be a file: URL or a path, got ${describe(v)}`);
+  }
+  return url;
 }

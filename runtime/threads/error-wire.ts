@@ -2,7 +2,7 @@
  * Errors crossing threads. A custom Error subclass posted through a MessagePort arrives as a plain Error with its
  * name and code lost, so a thrown value crosses as plain data instead and is rebuilt into the right class:
  *
- *   { name, code?, message, stack?, fatal?, cause? }   an Error (cause: the same shape, recursively)
+ *   { name, code?, message, stack?, fatal?, cause?, fields? }   an Error (cause: the same shape, recursively)
  *   { value }                                          any other thrown value (`throw 'boom'`, `throw { code: 42 }`)
  *
  * A thrown value that is not an Error crosses as a structured clone, so it arrives equal to what was thrown (a
@@ -12,18 +12,23 @@
  * errorFromWire rebuilds, in this order: a class registered for the code (the PanicError subclasses of
  * runtime/errors.ts, ThreadDiedError, TaskModuleError; registerErrorCode adds more); a built-in class by name
  * (TypeError, RangeError, ...); else an Error with the original name and code set. The stack is the one captured where the
- * error was made, on the thread that threw.
+ * error was made, on the thread that threw. `fields` are the error's other own enumerable properties whose values
+ * are strings, numbers or booleans (EncodeError's `codec`, ValueTooLargeError's `size` and `limit`, an HTTP error's
+ * `status`); they are set again on the rebuilt error, so the rebuild of a class need not know them.
  */
 import {
   ChannelClosedError,
   CloseOfClosedChannelError,
   CloseOfNilChannelError,
   DeadlockError,
+  DecodeError,
+  EncodeError,
   InvalidArgumentError,
   PanicError,
   SharedMemoryError,
   TooManyParkedError,
   SyncMisuseError,
+  ValueTooLargeError,
 } from '../errors.js';
 import { TaskModuleError, ThreadDiedError } from './errors.js';
 
@@ -36,8 +41,15 @@ export type ErrorWire =
       readonly stack?: string;
       readonly fatal?: boolean;
       readonly cause?: ErrorWire;
+      readonly fields?: Readonly<Record<string, Field>>;
     }
   | { readonly value: unknown };
+
+/** Field is the type of an error's own property that crosses with it. */
+type Field = string | number | boolean;
+
+/** OWN are the properties the wire carries by name, never as fields. */
+const OWN = new Set(['name', 'message', 'code', 'stack', 'fatal', 'cause']);
 
 /** Rebuild makes an error of a known code from its wire form (stack, cause and name are set afterwards). */
 export type Rebuild = (w: { readonly message: string; readonly code: string; readonly fatal?: boolean }) => Error;
@@ -55,6 +67,10 @@ const byCode = new Map<string, Rebuild>([
   ['ERR_TASK_MODULE', (w) => new TaskModuleError(w.message)],
   ['ERR_SHARED_MEMORY', (w) => new SharedMemoryError(w.message)],
   ['ERR_TOO_MANY_PARKED', (w) => new TooManyParkedError(w.message)],
+  // Their message is set from the wire and their codec, size and limit from its fields.
+  ['ERR_CODEC_ENCODE', () => new EncodeError('', '', '')],
+  ['ERR_CODEC_DECODE', () => new DecodeError('', '')],
+  ['ERR_VALUE_TOO_LARGE', () => new ValueTooLargeError('', 0, 0)],
 ]);
 
 const builtins: Record<string, new (message: string) => Error> = {
@@ -86,12 +102,27 @@ export function errorToWire(e: unknown, depth = 0): ErrorWire {
     stack?: string;
     fatal?: boolean;
     cause?: ErrorWire;
+    fields?: Record<string, Field>;
   } = { name: String(e.name), message: String(e.message) };
   if (typeof code === 'string' || typeof code === 'number') w.code = code;
   if (typeof e.stack === 'string') w.stack = e.stack;
   if (typeof fatal === 'boolean') w.fatal = fatal;
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH) w.cause = errorToWire(cause, depth + 1);
+  const fields = fieldsOf(e);
+  if (fields !== null) w.fields = fields;
   return w;
+}
+
+/** fieldsOf collects the own enumerable string, number and boolean properties of `e` not carried by name, or null. */
+function fieldsOf(e: Error): Record<string, Field> | null {
+  let out: Record<string, Field> | null = null;
+  for (const k of Object.keys(e)) {
+    if (OWN.has(k)) continue;
+    const v: unknown = (e as unknown as Record<string, unknown>)[k];
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
+    (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 /** errorFromWire rebuilds a thrown value from its wire description. */
@@ -114,6 +145,11 @@ export function errorFromWire(w: ErrorWire): unknown {
   if (e instanceof PanicError && e.name !== w.name) setProp(e, 'name', w.name);
   if (w.stack !== undefined) setProp(e, 'stack', w.stack);
   if (w.cause !== undefined) setProp(e, 'cause', errorFromWire(w.cause));
+  if (w.fields !== undefined) {
+    for (const [k, v] of Object.entries(w.fields)) {
+      if (!OWN.has(k)) Object.defineProperty(e, k, { value: v, writable: true, configurable: true, enumerable: true });
+    }
+  }
   return e;
 }
 

@@ -22,7 +22,9 @@ let early: Job[] = [];
  * - `threads`: worker threads, from 1 to 63 (64 threads at once in a program, main included), default
  *   os.availableParallelism() (at most 63);
  * - `goroutinesPerThread`: task goroutines running at once per worker, default Infinity (no cap);
- * - `resourceLimits`: Node's Worker resourceLimits, default none.
+ * - `resourceLimits`: Node's Worker resourceLimits, default none;
+ * - `workerEntry`: the file workers start with (a bundled program's entry), default gocsp's worker-entry.mjs, or
+ *   the bundle holding gocsp's code when that file is not there (README, "Bundlers").
  *
  * It throws InvalidArgumentError naming a bad option or an unknown one, or if threads are running.
  *

@@ -79,6 +79,12 @@ export interface WorkerInit {
    * main()), the worker tracks its goroutines the same way and publishes its idleness (shared/idle.ts).
    */
   readonly tracking: number;
+  /**
+   * bundled is set when the worker was started on the program itself (a bundle, see worker-boot.ts) instead of
+   * gocsp's worker-entry.mjs: the program's copy of gocsp then starts the worker side, and a task its bundle does not
+   * export is found through task()'s registry.
+   */
+  readonly bundled: boolean;
 }
 
 /**

@@ -96,7 +96,21 @@ export function task<F extends (...args: never[]) => unknown>(urlOrFn: string | 
   }
   const ref: TaskRef = Object.freeze({ url: moduleUrl, name: fn.name });
   Object.defineProperty(fn, TASK, { value: ref, enumerable: false, writable: false, configurable: false });
+  let byName = registered.get(moduleUrl);
+  if (byName === undefined) registered.set(moduleUrl, (byName = new Map()));
+  byName.set(fn.name, fn);
   return fn;
+}
+
+/**
+ * registered holds every task marked on this thread, by module URL then name. A worker started on a bundled program
+ * finds its tasks here: the bundle exports none of them (see worker-boot.ts). Other workers look only at exports.
+ */
+const registered = new Map<string, Map<string, (...args: never[]) => unknown>>();
+
+/** registeredTask returns the task `name` that module `url` marked on this thread, or undefined. */
+export function registeredTask(url: string, name: string): ((...args: never[]) => unknown) | undefined {
+  return registered.get(url)?.get(name);
 }
 
 /**

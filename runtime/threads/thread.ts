@@ -7,6 +7,7 @@
  * thread may still wake another: threads/deadlock.ts). 'error' (an uncaught throw in the worker, or running out of memory) is
  * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
  */
+import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
 import { markDead, registry, reserveSlot } from '../shared/registry.js';
 import { publishing, wokeUp } from '../shared/idle.js';
@@ -36,6 +37,18 @@ export interface ThreadEvents {
 
 /** ENTRY is the worker's entry file: a plain .mjs, runnable with no loader (see worker-entry.mjs). */
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+/**
+ * entryOf is the file a worker starts with, and whether it is the program itself (bundled): the configured
+ * workerEntry; else gocsp's worker-entry.mjs; else, when that file is not next to this code because a bundler put
+ * gocsp into the program's bundle, the bundle file holding this code (see worker-boot.ts). It is looked up once.
+ */
+function entryOf(config: ThreadsConfig): [entry: URL, bundled: boolean] {
+  if (config.workerEntry !== null) return [config.workerEntry, true];
+  bundleEntry ??= existsSync(ENTRY) ? null : new URL(import.meta.url);
+  return bundleEntry === null ? [ENTRY, false] : [bundleEntry, true];
+}
+let bundleEntry: URL | null | undefined;
 
 export class Thread {
   readonly slot: number;
@@ -67,6 +80,7 @@ export class Thread {
     const { port1, port2 } = new MessageChannel();
     const registrySlot = reserveSlot();
     this.registrySlot = registrySlot;
+    const [entry, bundled] = entryOf(config);
     const init: WorkerInit = {
       kind: WORKER_KIND,
       slot,
@@ -76,8 +90,9 @@ export class Thread {
       registrySlot,
       claims: this.#claims.buffer,
       tracking: level,
+      bundled,
     };
-    this.#worker = startWorker({
+    this.#worker = startWorker(entry, {
       workerData: init,
       transferList: [port2],
       ...(config.resourceLimits !== undefined ? { resourceLimits: config.resourceLimits } : {}),
@@ -242,16 +257,16 @@ export class Thread {
  * about the main entry point they are left out, and so are the process-wide flags that Node refuses in a worker's
  * own execArgv (`--expose-gc`, `--max-old-space-size`: V8 applies them to the whole process anyway).
  */
-function startWorker(options: WorkerOptions): Worker {
+function startWorker(entry: URL, options: WorkerOptions): Worker {
   const execArgv = workerExecArgv(process.execArgv);
-  if (execArgv.length === process.execArgv.length) return new Worker(ENTRY, options);
+  if (execArgv.length === process.execArgv.length) return new Worker(entry, options);
   try {
-    return new Worker(ENTRY, { ...options, execArgv });
+    return new Worker(entry, { ...options, execArgv });
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
     // "Initiated Worker with invalid execArgv flags: --expose-gc, --stack-size=2000"
     const refused = new Set((e as Error).message.slice((e as Error).message.indexOf(': ') + 2).split(', '));
-    return new Worker(ENTRY, { ...options, execArgv: execArgv.filter((a) => !refused.has(a)) });
+    return new Worker(entry, { ...options, execArgv: execArgv.filter((a) => !refused.has(a)) });
   }
 }
 

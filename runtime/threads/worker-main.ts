@@ -41,7 +41,7 @@ import {
   type ToWorker,
 } from './protocol.js';
 import { workerInit } from './slot.js';
-import { checkModuleUrl, taskRef } from './task.js';
+import { checkModuleUrl, registeredTask, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
 import { nameTaskGoroutine, runTaskGoroutine } from './task-goroutine.js';
 import { answerMain, drained, publishWorkerIdleness } from './worker-idle.js';
@@ -281,6 +281,8 @@ async function findTask(url: string, name: string): Promise<TaskFn> {
     found = v as TaskFn;
     if (ref.url === url) break;
   }
+  // A bundle exports none of its tasks; its top level, run by this worker, marked them (worker-boot.ts).
+  if (found === undefined && workerInit!.bundled) found = registeredTask(url, name) as TaskFn | undefined;
   if (found === undefined) {
     throw new InvalidArgumentError(
       `go: ${url} exports no task ${name} (a task must be exported by the module that calls task(fn), or the one ` +

@@ -17,6 +17,16 @@ import type { Clock } from './clock.js';
 import { toNanos } from './duration.js';
 import { newEntry, type TimerEntry } from './heap.js';
 
+/**
+ * AfterFuncTimer is the timer of Go's time.AfterFunc, made by Timer.afterFunc: no channel; when it fires, its
+ * function starts in a goroutine of its own. stop and reset report whether it was pending. A pending one keeps the
+ * process alive.
+ *
+ * @example
+ * const t = Timer.afterFunc(30 * Second, () => console.warn('still waiting for the reply'));
+ * await reply;
+ * t.stop(); // true: it had not fired
+ */
 export class AfterFuncTimer {
   readonly #clock: Clock;
   readonly #entry: TimerEntry;

@@ -86,6 +86,17 @@ function ringSize(max: number): number {
   return r;
 }
 
+/**
+ * SharedCond is Go's sync.Cond over shared memory: goroutines on any threads wait() on a shared Locker (SharedMutex,
+ * SharedRWMutex or its rLocker()) until another thread signals or broadcasts. Check the condition in a loop.
+ *
+ * @example
+ * const mu = new SharedMutex();
+ * const nonEmpty = new SharedCond(mu);
+ * await mu.lock();
+ * while (Atomics.load(count, 0) === 0) await nonEmpty.wait();
+ * mu.unlock();
+ */
 export class SharedCond implements Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

@@ -56,6 +56,17 @@ const WAIT = 'sync.Mutex.Lock';
 export const SHARED_MUTEX_KIND = 'gocsp.sharedMutex';
 const KIND: SyncKind = { name: 'SharedMutex', wire: SHARED_MUTEX_KIND, code: MUTEX };
 
+/**
+ * SharedMutex is Go's sync.Mutex over shared memory: lock, tryLock and unlock from goroutines on any thread that
+ * has it (pass it to a task as an argument), with FIFO hand-off and the one-thread Mutex's panics. A mutex held by a
+ * thread that dies is recovered for the next locker.
+ *
+ * @example
+ * const mu = new SharedMutex();
+ * go(addToTotal, mu, total, 5); // a task: await mu.lock(); try { ... } finally { mu.unlock(); }
+ * await mu.lock();
+ * try { console.log(total[0]); } finally { mu.unlock(); }
+ */
 export class SharedMutex implements Locker, Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

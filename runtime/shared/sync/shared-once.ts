@@ -49,6 +49,15 @@ const WAIT = 'sync.Mutex.Lock';
 export const SHARED_ONCE_KIND = 'gocsp.sharedOnce';
 const KIND: SyncKind = { name: 'SharedOnce', wire: SHARED_ONCE_KIND, code: ONCE };
 
+/**
+ * SharedOnce is Go's sync.Once over shared memory: do(fn) runs fn once across every thread that shares it; callers
+ * on any thread that arrive while it runs wait until it has completed.
+ *
+ * @example
+ * const init = new SharedOnce();
+ * // in each task: await init.do(() => buildLookupTable(shared));
+ * go(useTable, init, shared);
+ */
 export class SharedOnce implements Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

@@ -77,6 +77,15 @@ const WLOCK = 'sync.RWMutex.Lock';
 export const SHARED_RW_MUTEX_KIND = 'gocsp.sharedRWMutex';
 const KIND: SyncKind = { name: 'SharedRWMutex', wire: SHARED_RW_MUTEX_KIND, code: RW_MUTEX };
 
+/**
+ * SharedRWMutex is Go's sync.RWMutex over shared memory: many readers or one writer, on any threads, with Go's
+ * writer preference and the one-thread RWMutex's API and panics; rLocker() is its read half as a Locker.
+ *
+ * @example
+ * const rw = new SharedRWMutex();
+ * await rw.rLock();
+ * try { return table.lookup(key); } finally { rw.rUnlock(); }
+ */
 export class SharedRWMutex implements Locker, Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

@@ -66,6 +66,14 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export const SHARED_SEMAPHORE_KIND = 'gocsp.sharedSemaphore';
 const KIND: SyncKind = { name: 'SharedSemaphore', wire: SHARED_SEMAPHORE_KIND, code: SEMAPHORE };
 
+/**
+ * SharedSemaphore is golang.org/x/sync/semaphore's Weighted over shared memory: acquire(ctx, n), tryAcquire and
+ * release from goroutines on any threads, FIFO across threads, with the one-thread Semaphore's API and panics.
+ *
+ * @example
+ * const gpu = new SharedSemaphore(2); // two renders at once, program-wide
+ * go(render, frame, gpu); // the task: await gpu.acquire(background()); try { ... } finally { gpu.release(); }
+ */
 export class SharedSemaphore implements Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

@@ -54,6 +54,16 @@ const WAIT = 'sync.WaitGroup.Wait';
 export const SHARED_WAIT_GROUP_KIND = 'gocsp.sharedWaitGroup';
 const KIND: SyncKind = { name: 'SharedWaitGroup', wire: SHARED_WAIT_GROUP_KIND, code: WAIT_GROUP };
 
+/**
+ * SharedWaitGroup is Go's sync.WaitGroup over shared memory: add, done and wait from goroutines on any threads,
+ * with the one-thread WaitGroup's panics.
+ *
+ * @example
+ * const wg = new SharedWaitGroup();
+ * wg.add(4);
+ * for (let i = 0; i < 4; i++) go(work, i, wg); // each task calls wg.done() when it ends
+ * await wg.wait();
+ */
 export class SharedWaitGroup implements Wireable, Source {
   readonly #o: SyncObject;
   readonly #w: Int32Array;

@@ -13,13 +13,14 @@ import {
   isCircuitHalfOpenError,
   isCircuitRejection,
 } from '../../../patterns/circuit-breakers/errors.js';
+import type { CircuitBreakerConfig } from '../../../patterns/circuit-breakers/breaker-config.js';
 import { wrap } from '../../../patterns/core/policy.js';
 import { boom, caught, ok, outcome, slow, times } from './helpers.js';
 
 const RT = 1000; // recoveryTimeout used throughout
 
 /** tripped makes a breaker and opens it with `failureThreshold` failures; it returns the breaker and the instant. */
-async function tripped(config: ConstructorParameters<typeof CircuitBreaker>[0] = {}): Promise<[CircuitBreaker, number]> {
+async function tripped(config: Partial<CircuitBreakerConfig> = {}): Promise<[CircuitBreaker, number]> {
   const b = new CircuitBreaker({ failureThreshold: 3, recoveryTimeout: RT, ...config });
   await times(3, () => b.call(boom));
   expect(b.getState()).toBe('open');

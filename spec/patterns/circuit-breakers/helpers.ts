@@ -1,6 +1,6 @@
 /**
  * Helpers for the circuit-breaker specs. Every timing spec runs inside synctest.run, where `sleep` advances the
- * virtual clock exactly and `nowMillis` reads it.
+ * virtual clock exactly (the breaker reads it as nanotime and reports Unix ms, as `nowMillis` does).
  */
 import { chan } from '../../../runtime/chan/local-chan.js';
 import { sleep } from '../../../runtime/time/sleep.js';

@@ -35,14 +35,18 @@ describe('error wire', () => {
     expect(back.fatal).toBe((e as { fatal?: unknown }).fatal);
   });
 
-  it('rebuilds an unknown class as an Error with its name and code', () => {
+  it('rebuilds an unknown class as an Error with its name, code and primitive fields', () => {
     class AppError extends Error {
       override name = 'AppError';
       code = 'E_APP';
+      status = 503;
+      retryable = true;
+      headers = { a: 1 }; // not a primitive: left behind
     }
-    const back = cross(new AppError('nope', { cause: new TypeError('inner') })) as Error & { code: string };
+    const back = cross(new AppError('nope', { cause: new TypeError('inner') })) as AppError;
     expect(back.constructor).toBe(Error);
-    expect([back.name, back.code, back.message]).toEqual(['AppError', 'E_APP', 'nope']);
+    expect([back.name, back.code, back.message, back.status, back.retryable]).toEqual(['AppError', 'E_APP', 'nope', 503, true]);
+    expect(back.headers).toBeUndefined();
     expect(String(back)).toBe('AppError: nope');
     expect(back.cause).toBeInstanceOf(TypeError);
   });

@@ -253,10 +253,13 @@ describe('configureThreads', () => {
     [{ threads: 1.5 }, 'configureThreads: threads must be an integer from 1 to 63, got 1.5'],
     // 64 threads at once in a program (the registry's slots), the main thread included: 63 workers at most.
     [{ threads: 64 }, 'configureThreads: threads must be an integer from 1 to 63, got 64'],
-    [{ thread: 2 }, 'configureThreads: unknown option "thread" (known: "threads", "goroutinesPerThread", "resourceLimits")'],
+    [{ thread: 2 }, 'configureThreads: unknown option "thread" (known: "threads", "goroutinesPerThread", "resourceLimits", "workerEntry")'],
     [{ goroutinesPerThread: 0 }, 'configureThreads: goroutinesPerThread must be an integer >= 1 or Infinity, got 0'],
     [{ resourceLimits: { maxOldGenerationSizeMb: 'big' } }, 'configureThreads: resourceLimits.maxOldGenerationSizeMb must be a positive number, got "big"'],
     [{ resourceLimits: { heapMb: 1 } }, 'configureThreads: resourceLimits.heapMb is not a Worker resource limit'],
+    [{ workerEntry: 'data:text/javascript,1' }, 'configureThreads: workerEntry must be a file: URL or a path, got "data:text/javascript,1"'],
+    [{ workerEntry: new URL('https://example.com/app.mjs') }, 'configureThreads: workerEntry must be a file: URL or a path, got '],
+    [{ workerEntry: 42 }, 'configureThreads: workerEntry must be a file: URL or a path, got 42'],
   ])('refuses %o, naming the option and the value', (options, message) => {
     expect(() => configureThreads(options as never)).toThrow(message);
   });
