@@ -18,7 +18,7 @@ import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { isChannelClosedError } from '../../runtime/errors.js';
+import { ChannelClosedError, isChannelClosedError } from '../../runtime/errors.js';
 import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
@@ -79,6 +79,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   #inFlight = 0;
   readonly #watch = new PoolWatch();
   #paused = false;
+  /** #stopping is set from stop() until the next start(): a pause then does nothing (a stop must drain). */
+  #stopping = false;
   /** #gate is closed whenever the pause flips; a fresh one replaces it (workers wake on it to look again). */
   #gate: Chan<void> = chan<void>();
   readonly #workers = new Map<number, PoolWorker<TIn, TOut>>();
@@ -89,6 +91,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   #helpers = new WaitGroup();
   #nextId = 0;
   #rr = 0;
+  /** #dispatching: the round-robin dispatcher runs (a worker spawned after it ended gets a closed inbox). */
+  #dispatching = false;
   /** #held is 1 while the dispatcher holds a job it has taken from #jobs but not yet placed in an inbox. */
   #held = 0;
   /**
@@ -150,10 +154,12 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       this.#source = this.#jobs;
     }
     this.#watch.started();
+    this.#stopping = false;
     [this.#ctx, this.#cancel] = withCancelCause(background());
     this.#quit = chan<void>();
     this.#wg = new WaitGroup();
     this.#helpers = new WaitGroup();
+    this.#dispatching = this.#cfg.loadBalancing === 'round-robin';
     this.spawn(this.#cfg.minWorkers);
     const pq = this.#pq;
     if (pq !== null) this.#helper(() => pq.feed());
@@ -168,6 +174,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    */
   async stop(mode: StopMode): Promise<void> {
     if (mode === 'cancel') this.#cancel(this.#hooks.stoppedError());
+    this.#stopping = true;
     this.resume(); // a paused pool could not drain
     this.#quit.close();
     this.#jobs.close();
@@ -178,9 +185,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     this.#watch.stopped();
   }
 
-  /** pause stops workers taking jobs (running ones go on); submits are still queued. Idempotent. */
+  /** pause stops workers taking jobs (running ones go on); submits are still queued. Idempotent; no-op while stopping. */
   pause(): void {
-    if (this.#paused) return;
+    if (this.#paused || this.#stopping) return;
     this.#paused = true;
     this.#flip();
   }
@@ -282,13 +289,14 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    * to reject with (PatternStoppedError: the pool is stopping), counted as rejected.
    */
   #queueNow(job: Job<TIn, TOut>, priority: number): boolean | Error {
-    if (this.#workers.size === 0) this.spawn(1);
     try {
+      // Stopping: refused here, before a spawn (a worker started now would miss the stop). A map's feeder gets here
+      // without WorkerPool's lifecycle check.
+      if (this.#stopping) throw new ChannelClosedError();
+      if (this.#workers.size === 0) this.spawn(1);
       if (!this.#tryQueue(job, priority)) return false;
     } catch (e) {
-      this.counters.rejected++; // the pool is stopping: never queued
-      this.#ended();
-      return isChannelClosedError(e) ? this.#hooks.stoppedError() : (e as Error);
+      return this.#refuse(job, isChannelClosedError(e) ? this.#hooks.stoppedError() : (e as Error)); // never queued
     }
     this.#changed();
     return true;
@@ -303,11 +311,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     const q = this.#queueNow(job, priority);
     if (q === true) return;
     if (q !== false) throw q;
-    if (this.#cfg.onFull === 'reject') {
-      this.counters.rejected++;
-      this.#ended();
-      throw new PoolFullError(this.#hooks.owner, this.#cfg.queueSize);
-    }
+    if (this.#cfg.onFull === 'reject') throw this.#refuse(job, new PoolFullError(this.#hooks.owner, this.#cfg.queueSize));
     const pq = this.#pq;
     const done = ctx.done();
     try {
@@ -324,9 +328,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     } catch (e) {
       // a send on the closed queue: the pool stopped while this submit waited for room (never queued)
       if (!isChannelClosedError(e)) throw e;
-      this.counters.rejected++;
-      this.#ended();
-      throw this.#hooks.stoppedError();
+      throw this.#refuse(job, this.#hooks.stoppedError());
     }
     this.#changed();
   }
@@ -347,6 +349,18 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     } finally {
       release();
     }
+  }
+
+  /**
+   * #refuse settles a job that was never queued with `error` and counts it as rejected, unless it has settled
+   * already (a map gave it up while it waited for room: counted canceled then); it returns `error`.
+   */
+  #refuse(job: Job<TIn, TOut>, error: Error): Error {
+    if (job.finish(false, error)) {
+      this.counters.rejected++;
+      this.#ended();
+    }
+    return error;
   }
 
   /** #gaveUp settles a job whose submitter's cancel fired (a queued job then never runs) and returns the cause. */
@@ -386,6 +400,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       const id = ++this.#nextId;
       const inbox = this.#cfg.loadBalancing === 'round-robin' ? chan<Job<TIn, TOut>>(1) : null;
       const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#source, inbox);
+      // Spawned during a stop after the dispatcher closed the inboxes (restartUnhealthyWorkers): nothing will come.
+      if (inbox !== null && !this.#dispatching) w.closeInbox();
       this.#workers.set(id, w);
       this.#wg.add(1);
       go(() => w.loop(this));
@@ -502,6 +518,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       await this.#place(job);
       this.#held = 0;
     }
+    this.#dispatching = false;
     for (const w of this.#workers.values()) w.closeInbox();
   }
 

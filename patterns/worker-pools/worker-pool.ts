@@ -206,7 +206,11 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
     return progressChan(this.core.watch, () => this.#snapshot(), cancel);
   }
 
-  /** pause stops workers taking queued jobs; running jobs go on, and submits are still queued. Idempotent. */
+  /**
+   * pause stops workers taking queued jobs; running jobs go on, and submits are still queued (up to queueSize, then
+   * onFull applies). Idempotent. A pause before the pool starts holds from its start; a pause while it stops does
+   * nothing (a stop drains), and stop() resumes a paused pool.
+   */
   pause(): void {
     this.core.pause();
   }
