@@ -173,6 +173,9 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
   /**
    * onEmpty resolves once no job is queued (getQueueLength() === 0; some may still run), at once if none is now.
    * It rejects with the cancel's reason.
+   *
+   * @example
+   * await pool.onEmpty({ signal: AbortSignal.timeout(10_000) }); // every job has been taken by a worker
    */
   onEmpty(opts?: WaitOptions): Promise<void> {
     return this.#until(() => this.core.queueLength() === 0, opts);
@@ -182,6 +185,9 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    * onSizeLessThan resolves once fewer than `limit` jobs are queued (getQueueLength() < limit), at once if that
    * holds now; running jobs do not count. It rejects with the cancel's reason, or InvalidArgumentError for a
    * `limit` that is not an integer >= 0.
+   *
+   * @example
+   * await pool.onSizeLessThan(100); // p-queue's recipe for backpressure (enqueue does it in one call)
    */
   onSizeLessThan(limit: number, opts?: WaitOptions): Promise<void> {
     try {
@@ -210,6 +216,10 @@ export abstract class WorkerPool<TIn, TOut> extends BasePattern {
    * pause stops workers taking queued jobs; running jobs go on, and submits are still queued (up to queueSize, then
    * onFull applies). Idempotent. A pause before the pool starts holds from its start; a pause while it stops does
    * nothing (a stop drains), and stop() resumes a paused pool.
+   *
+   * @example
+   * pool.pause(); // e.g. while a downstream service is in maintenance
+   * setTimeout(() => pool.resume(), 60_000);
    */
   pause(): void {
     this.core.pause();
