@@ -203,15 +203,25 @@ export async function runJob<TIn, TOut>(
     stopTimer = c;
   }
   job.cancelRun = cancelRun;
+  // Every way out releases the run's Context: it is registered in the pool's until canceled (Go's defer cancel()).
+  const release = (): void => {
+    job.cancelRun = null;
+    stopTimer?.();
+    cancelRun();
+  };
   const fn = cfg.worker;
   try {
     const r = fn(input, ctx);
-    if (!isThenable(r)) return { ok: true, value: r }; // synchronous work: no wait, no select
+    if (!isThenable(r)) {
+      release();
+      return { ok: true, value: r }; // synchronous work: no wait, no select
+    }
     r.then(
       (value) => out.trySend({ ok: true, value }),
       (error: unknown) => out.trySend({ ok: false, error }),
     );
   } catch (error) {
+    release();
     return { ok: false, error };
   }
   try {
@@ -220,9 +230,7 @@ export async function runJob<TIn, TOut>(
       recvCase(ctx.done(), (): Outcome<TOut> => ({ ok: false, error: cause(ctx) ?? ctx.err() })),
     ]);
   } finally {
-    job.cancelRun = null;
-    stopTimer?.();
-    cancelRun();
+    release();
   }
 }
 

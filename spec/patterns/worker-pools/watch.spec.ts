@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withCancelCause } from '../../../runtime/context/cancel-ctx.js';
+import type { Context } from '../../../runtime/context/context.js';
 import { background } from '../../../runtime/context/background.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
@@ -194,6 +195,25 @@ describe('enqueue', () => {
       expect(isPatternStoppedError(await pool.enqueue(1).catch((e: unknown) => e))).toBe(true);
       const m = pool.getMetrics();
       expect([m.submitted, m.completed, m.rejected]).toEqual([4, 2, 2]);
+    }));
+
+  it("releases a job's Context when its work ends, synchronous or throwing work included (nothing kept per job)", () =>
+    synctest.run(async () => {
+      const seen: Context[] = [];
+      const pool = new FixedWorkerPool<number, number>(1, {
+        worker: (x, ctx) => {
+          seen.push(ctx);
+          if (x < 0) throw new RangeError('bad');
+          return x;
+        },
+      });
+      await pool.enqueue(1);
+      await pool.enqueue(-1);
+      expect(await pool.submit(2)).toBe(2);
+      await pool.onIdle();
+      expect(seen.length).toBe(3);
+      for (const ctx of seen) expect(ctx.err()).not.toBe(null); // canceled: unregistered from the pool's Context
+      await pool.stop();
     }));
 
   it('streams 10,000 jobs through a small queue holding nothing per finished job', () =>
