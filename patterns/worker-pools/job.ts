@@ -204,16 +204,11 @@ export async function runJob<TIn, TOut>(
   }
   job.cancelRun = cancelRun;
   // Every way out releases the run's Context: it is registered in the pool's until canceled (Go's defer cancel()).
-  const release = (): void => {
-    job.cancelRun = null;
-    stopTimer?.();
-    cancelRun();
-  };
   const fn = cfg.worker;
   try {
     const r = fn(input, ctx);
     if (!isThenable(r)) {
-      release();
+      release(job, stopTimer, cancelRun);
       return { ok: true, value: r }; // synchronous work: no wait, no select
     }
     r.then(
@@ -221,7 +216,7 @@ export async function runJob<TIn, TOut>(
       (error: unknown) => out.trySend({ ok: false, error }),
     );
   } catch (error) {
-    release();
+    release(job, stopTimer, cancelRun);
     return { ok: false, error };
   }
   try {
@@ -230,8 +225,15 @@ export async function runJob<TIn, TOut>(
       recvCase(ctx.done(), (): Outcome<TOut> => ({ ok: false, error: cause(ctx) ?? ctx.err() })),
     ]);
   } finally {
-    release();
+    release(job, stopTimer, cancelRun);
   }
+}
+
+/** release ends a job's run in worker mode: its timeout timer stopped, its Context canceled and unregistered. */
+function release<TIn, TOut>(job: Job<TIn, TOut>, stopTimer: (() => void) | null, cancelRun: CancelCauseFunc): void {
+  job.cancelRun = null;
+  stopTimer?.();
+  cancelRun();
 }
 
 function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {

@@ -78,12 +78,15 @@ export class PoolMap<TIn, TOut> implements AsyncIterableIterator<TOut> {
   readonly #wake: Chan<void> = chan<void>(1);
   readonly #room: Chan<void> = chan<void>(1);
   readonly #timed: boolean;
+  /** #refill: the feeder waiting for room is woken when #outstanding is down to this (hysteresis: batches). */
+  readonly #refill: number;
 
   constructor(core: PoolCore<TIn, TOut>, inputs: AsyncIterable<TIn> | Iterable<TIn | PromiseLike<TIn>>, s: MapSettings, timed: boolean) {
     this.#core = core;
     this.#inputs = inputs;
     this.#s = s;
     this.#timed = timed;
+    this.#refill = s.concurrency - Math.max(1, s.concurrency >> 2);
     const [parent, release] = toContext(s.cancel);
     this.#release = release;
     [this.#ctx, this.#cancel] = withCancelCause(parent);
@@ -119,8 +122,8 @@ export class PoolMap<TIn, TOut> implements AsyncIterableIterator<TOut> {
       if (j !== null && j.done) {
         this.#head = j.next;
         if (this.#head === null) this.#tail = null;
-        this.#outstanding--;
-        this.#room.trySend();
+        // The feeder is woken once a quarter of the window is free, not at each delivery: it then admits a batch.
+        if (--this.#outstanding <= this.#refill) this.#room.trySend();
         if (j.ok) return { value: j.out as TOut, done: false };
         if (this.#s.stopOnError) this.#fail(j.out);
         else this.#errors.push(j.out);

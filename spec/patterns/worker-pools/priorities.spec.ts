@@ -66,6 +66,7 @@ describe('priorities', () => {
       const { order, worker } = recorder(10);
       const pool = new FixedWorkerPool<string, string>(1, { worker, priorities: true });
       await pool.enqueue('e0');
+      await synctest.wait(); // the worker has taken it (when a goroutine starts is the scheduler's business)
       await pool.enqueue('e-low', { priority: -5 });
       const mapped = pool.map(['m1', 'm2'], { priority: 3 });
       await pool.enqueue('e-high', { priority: 4 });
@@ -73,9 +74,7 @@ describe('priorities', () => {
       for await (const v of mapped) got.push(v);
       await pool.onIdle();
       expect(got).toEqual(['m1', 'm2']);
-      expect(order[0]).toBe('e0');
-      expect(order.at(-1)).toBe('e-low');
-      expect(order.indexOf('e-high')).toBeLessThan(order.indexOf('m2'));
+      expect(order).toEqual(['e0', 'e-high', 'm1', 'm2', 'e-low']);
       await pool.stop();
       const m = pool.getMetrics();
       expect([m.submitted, m.completed]).toEqual([5, 5]);
