@@ -124,7 +124,14 @@ export {
 // worker-pools
 export { DynamicWorkerPool } from './worker-pools/dynamic-pool.js';
 export { FixedWorkerPool } from './worker-pools/fixed-pool.js';
-export { WorkerPool, type SubmitOptions, type StopOptions } from './worker-pools/worker-pool.js';
+export {
+  WorkerPool,
+  type SubmitOptions,
+  type StopOptions,
+  type WaitOptions,
+  type MapOptions,
+} from './worker-pools/worker-pool.js';
+export type { PoolProgress } from './worker-pools/pool-progress.js';
 export type {
   WorkerPoolConfig,
   WorkerFn,

@@ -203,15 +203,20 @@ export async function runJob<TIn, TOut>(
     stopTimer = c;
   }
   job.cancelRun = cancelRun;
+  // Every way out releases the run's Context: it is registered in the pool's until canceled (Go's defer cancel()).
   const fn = cfg.worker;
   try {
     const r = fn(input, ctx);
-    if (!isThenable(r)) return { ok: true, value: r }; // synchronous work: no wait, no select
+    if (!isThenable(r)) {
+      release(job, stopTimer, cancelRun);
+      return { ok: true, value: r }; // synchronous work: no wait, no select
+    }
     r.then(
       (value) => out.trySend({ ok: true, value }),
       (error: unknown) => out.trySend({ ok: false, error }),
     );
   } catch (error) {
+    release(job, stopTimer, cancelRun);
     return { ok: false, error };
   }
   try {
@@ -220,10 +225,15 @@ export async function runJob<TIn, TOut>(
       recvCase(ctx.done(), (): Outcome<TOut> => ({ ok: false, error: cause(ctx) ?? ctx.err() })),
     ]);
   } finally {
-    job.cancelRun = null;
-    stopTimer?.();
-    cancelRun();
+    release(job, stopTimer, cancelRun);
   }
+}
+
+/** release ends a job's run in worker mode: its timeout timer stopped, its Context canceled and unregistered. */
+function release<TIn, TOut>(job: Job<TIn, TOut>, stopTimer: (() => void) | null, cancelRun: CancelCauseFunc): void {
+  job.cancelRun = null;
+  stopTimer?.();
+  cancelRun();
 }
 
 function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {

@@ -66,6 +66,11 @@ export interface WorkerPoolConfig<TIn = unknown, TOut = unknown> extends Pattern
   heartbeatInterval: number;
   /** stuckAfter: ms a worker may go without a heartbeat (one job's run) before it is reported stuck (default 60000). */
   stuckAfter: number;
+  /**
+   * priorities: queue jobs by the `priority` given to submit, enqueue and map (higher first, FIFO within a
+   * priority) instead of first come first served (default false). Requires queueSize >= 1 and 'least-loaded'.
+   */
+  priorities: boolean;
 }
 
 /** ResolvedPoolConfig is a validated config with every default filled in. */
@@ -93,6 +98,7 @@ export const POOL_KEYS: readonly string[] = Object.freeze([
   'loadBalancing',
   'heartbeatInterval',
   'stuckAfter',
+  'priorities',
 ]);
 
 function durationOrInfinity(owner: string, option: string, v: unknown): number {
@@ -124,6 +130,15 @@ export function resolvePoolConfig<TIn, TOut>(
       `${owner}: task must be a task (made with task(import.meta.url, fn)), got ${show(o.task)}`,
     );
   }
+  const priorities = bool(owner, 'priorities', o.priorities ?? false);
+  const queueSize = nonNegativeInt(owner, 'queueSize', o.queueSize ?? 1024);
+  const loadBalancing = oneOf(owner, 'loadBalancing', ['least-loaded', 'round-robin'] as const, o.loadBalancing ?? 'least-loaded');
+  if (priorities && queueSize === 0) {
+    throw new InvalidArgumentError(`${owner}: priorities need a queue: queueSize must be >= 1, got 0`);
+  }
+  if (priorities && loadBalancing === 'round-robin') {
+    throw new InvalidArgumentError(`${owner}: priorities need loadBalancing 'least-loaded', got 'round-robin'`);
+  }
   const threshold = fraction(owner, 'scalingThreshold', o.scalingThreshold ?? 0.8);
   if (threshold === 0) throw new InvalidArgumentError(`${owner}: scalingThreshold must be > 0, got 0`);
   return {
@@ -138,11 +153,12 @@ export function resolvePoolConfig<TIn, TOut>(
     worker: o.worker ?? unused,
     task: o.task ?? unused,
     mode: hasWorker ? 'worker' : 'task',
-    queueSize: nonNegativeInt(owner, 'queueSize', o.queueSize ?? 1024),
+    queueSize,
     onFull: oneOf(owner, 'onFull', ['wait', 'reject'] as const, o.onFull ?? 'wait'),
-    loadBalancing: oneOf(owner, 'loadBalancing', ['least-loaded', 'round-robin'] as const, o.loadBalancing ?? 'least-loaded'),
+    loadBalancing,
     heartbeatInterval: positive(owner, 'heartbeatInterval', o.heartbeatInterval ?? 1000),
     stuckAfter: positive(owner, 'stuckAfter', o.stuckAfter ?? 60_000),
+    priorities,
   };
 }
 

@@ -5,16 +5,20 @@
  *
  *   submit ──► jobs (chan, cap queueSize) ──► worker 1..n   (least-loaded: whichever worker is idle takes the next)
  *                                       └─► dispatcher ──► inbox 1..n ──► worker 1..n   (round-robin)
+ *   submit ──► PriorityJobQueue (heap + feeder) ──► out (chan 0) ──► worker 1..n   (priorities: true)
  *
  * Invariants: a job is settled exactly once (job.ts settle); a worker is in #workers from its spawn until its
- * goroutine returns, or until restartUnhealthyWorkers replaces it; #wg counts live worker goroutines.
+ * goroutine returns, or until restartUnhealthyWorkers replaces it; #wg counts live worker goroutines; #inFlight
+ * counts the submits (submit, enqueue, map) that have been counted in submitted and not yet in one of completed,
+ * failed, canceled and rejected (0: the pool is idle, onIdle); every change of the queue, the running jobs, the
+ * counts or the pause is told to #watch (only while someone watches).
  */
 import { background } from '../../runtime/context/background.js';
 import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { isChannelClosedError } from '../../runtime/errors.js';
+import { ChannelClosedError, isChannelClosedError } from '../../runtime/errors.js';
 import { go } from '../../runtime/go.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 import { WaitGroup } from '../../runtime/sync/wait-group.js';
@@ -29,6 +33,8 @@ import { Job, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';
 import type { HealthStatus, WorkerHealth } from './health.js';
+import { PoolWatch } from './pool-watch.js';
+import { PriorityJobQueue } from './priority-queue.js';
 
 /**
  * StopMode is how stop ends a pool: 'drain' (the default: queued and running jobs finish) or 'cancel' (they are
@@ -72,6 +78,18 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   readonly #cfg: ResolvedPoolConfig<TIn, TOut>;
   readonly #hooks: PoolHooks;
   #jobs: Chan<Job<TIn, TOut>> = chan(0);
+  /** #pq is the queue of a pool with priorities (#jobs is then unused), or null. */
+  #pq: PriorityJobQueue<Job<TIn, TOut>> | null = null;
+  /** #source is what workers (or the round-robin dispatcher) receive jobs from: #jobs, or #pq's out. */
+  #source: RecvChan<Job<TIn, TOut>> = this.#jobs;
+  /** #inFlight: submits counted in submitted and not yet ended (see the invariants above). */
+  #inFlight = 0;
+  readonly #watch = new PoolWatch();
+  #paused = false;
+  /** #stopping is set from stop() until the next start(): a pause then does nothing (a stop must drain). */
+  #stopping = false;
+  /** #gate is closed whenever the pause flips; a fresh one replaces it (workers wake on it to look again). */
+  #gate: Chan<void> = chan<void>();
   readonly #workers = new Map<number, PoolWorker<TIn, TOut>>();
   #ctx: Context = background();
   #cancel: CancelCauseFunc = () => {};
@@ -80,6 +98,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   #helpers = new WaitGroup();
   #nextId = 0;
   #rr = 0;
+  /** #dispatching: the round-robin dispatcher runs (a worker spawned after it ended gets a closed inbox). */
+  #dispatching = false;
   /** #held is 1 while the dispatcher holds a job it has taken from #jobs but not yet placed in an inbox. */
   #held = 0;
   /**
@@ -102,6 +122,26 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     return this.#ctx.done();
   }
 
+  /** paused reports whether workers must not take jobs (WorkerHost). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** gate is closed at the next pause or resume (WorkerHost). */
+  get gate(): RecvChan<void> {
+    return this.#gate;
+  }
+
+  /** watch is the pool's PoolWatch (onIdle, onEmpty, onSizeLessThan, progress). */
+  get watch(): PoolWatch {
+    return this.#watch;
+  }
+
+  /** inFlight is the number of submits not yet ended (queued, running, or waiting for room). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   get idleTimeout(): number {
     return this.#cfg.maxWorkers > this.#cfg.minWorkers ? this.#cfg.idleTimeout : Infinity;
   }
@@ -112,12 +152,24 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   /** start makes the channels and contexts and starts minWorkers workers, the dispatcher and the supervisor. */
   start(): void {
-    this.#jobs = chan(this.#cfg.queueSize);
+    if (this.#cfg.priorities) {
+      this.#pq = new PriorityJobQueue(this.#cfg.queueSize);
+      this.#jobs = chan(0); // unused: admission goes through #pq
+      this.#source = this.#pq.out;
+    } else {
+      this.#jobs = chan(this.#cfg.queueSize);
+      this.#source = this.#jobs;
+    }
+    this.#watch.started();
+    this.#stopping = false;
     [this.#ctx, this.#cancel] = withCancelCause(background());
     this.#quit = chan<void>();
     this.#wg = new WaitGroup();
     this.#helpers = new WaitGroup();
+    this.#dispatching = this.#cfg.loadBalancing === 'round-robin';
     this.spawn(this.#cfg.minWorkers);
+    const pq = this.#pq;
+    if (pq !== null) this.#helper(() => pq.feed());
     if (this.#cfg.loadBalancing === 'round-robin') this.#helper(() => this.#dispatch());
     if (this.#cfg.enableAutoScaling) this.#helper(() => this.#supervise());
     this.#helper(() => this.#heartbeat());
@@ -129,11 +181,61 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    */
   async stop(mode: StopMode): Promise<void> {
     if (mode === 'cancel') this.#cancel(this.#hooks.stoppedError());
+    this.#stopping = true;
+    this.resume(); // a paused pool could not drain
     this.#quit.close();
     this.#jobs.close();
+    this.#pq?.close();
     await this.#helpers.wait();
     await this.#wg.wait();
     this.#cancel(this.#hooks.stoppedError());
+    this.#watch.stopped();
+  }
+
+  /** pause stops workers taking jobs (running ones go on); submits are still queued. Idempotent; no-op while stopping. */
+  pause(): void {
+    if (this.#paused || this.#stopping) return;
+    this.#paused = true;
+    this.#flip();
+  }
+
+  /** resume lets workers take jobs again. Idempotent. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#flip();
+  }
+
+  #flip(): void {
+    const g = this.#gate;
+    this.#gate = chan<void>();
+    g.close();
+    if (this.#watch.active) this.#watch.changed();
+  }
+
+  /** #changed tells the watch that the pool's state changed, if anyone watches. */
+  #changed(): void {
+    if (this.#watch.active) this.#watch.changed();
+  }
+
+  /** #ended is told once per submit as it is counted in completed, failed, canceled or rejected. */
+  #ended(): void {
+    this.#inFlight--;
+    if (this.#watch.active) this.#watch.changed();
+  }
+
+  /** #stamp is the enqueue time of a new job (0 when queue waits are not recorded). */
+  #stamp(): number {
+    return this.#timed ? nowMillis() : 0;
+  }
+
+  /**
+   * #tryQueue queues `job` if that completes at once and reports whether it did; it throws ChannelClosedError once
+   * the pool is stopping.
+   */
+  #tryQueue(job: Job<TIn, TOut>, priority: number): boolean {
+    const pq = this.#pq;
+    return pq === null ? this.#jobs.trySend(job) : pq.trySend(job, priority);
   }
 
   /**
@@ -142,44 +244,107 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    * whoever settles the job. Otherwise (submitWaiting) the waits for room and for the outcome, on the job's reply
    * channel, select against the submitter's cancel.
    */
-  submit(input: TIn, cancel: Cancel): Promise<TOut> {
+  submit(input: TIn, cancel: Cancel, priority = 0): Promise<TOut> {
     this.counters.submitted++;
-    const job = new Job<TIn, TOut>(input, this.#timed ? nowMillis() : 0);
+    this.#inFlight++;
+    const job = new Job<TIn, TOut>(input, this.#stamp());
     if (cancel === undefined) {
-      if (this.#workers.size === 0) this.spawn(1);
-      let queued: boolean;
-      try {
-        queued = this.#jobs.trySend(job);
-      } catch (e) {
-        if (!isChannelClosedError(e)) return Promise.reject(e);
-        this.counters.rejected++; // the pool is stopping: never queued
-        return Promise.reject(this.#hooks.stoppedError());
-      }
-      if (queued) return job.wait();
+      const q = this.#queueNow(job, priority);
+      if (q === true) return job.wait();
+      if (q !== false) return Promise.reject(q);
     }
     job.reply = chan(1);
-    return this.#submitWaiting(job, cancel);
+    return this.#submitWaiting(job, cancel, priority);
   }
 
-  async #submitWaiting(job: Job<TIn, TOut>, cancel: Cancel): Promise<TOut> {
+  /**
+   * enqueue is submit without the outcome (see WorkerPool.enqueue): it resolves once the job is queued, and the job
+   * then lives on its own (its failure goes to the error handler and the counts). `cancel` bounds the wait for room.
+   */
+  enqueue(input: TIn, cancel: Cancel, priority = 0): Promise<void> {
+    return this.admit(new Job<TIn, TOut>(input, this.#stamp()), cancel, priority);
+  }
+
+  /**
+   * admit counts `job` as submitted and queues it, resolving once it is queued: it waits for room (onFull 'wait'),
+   * or rejects with PoolFullError ('reject'), PatternStoppedError (the pool is stopping) or the cancel's reason,
+   * each counted (rejected, or canceled for the cancel). The job's outcome goes where `job` sends it (its finish).
+   */
+  admit(job: Job<TIn, TOut>, cancel: Cancel, priority = 0): Promise<void> {
+    this.counters.submitted++;
+    this.#inFlight++;
+    // The cancel only bounds the wait for room: a job that can be queued at once is, unless it is canceled already.
+    if (!isCanceled(cancel)) {
+      const q = this.#queueNow(job, priority);
+      if (q === true) return QUEUED;
+      if (q !== false) return Promise.reject(q);
+    }
+    return this.#admitWaiting(job, cancel, priority);
+  }
+
+  async #admitWaiting(job: Job<TIn, TOut>, cancel: Cancel, priority: number): Promise<void> {
+    const [ctx, release] = toContext(cancel);
+    try {
+      await this.#queue(job, ctx, priority);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * #queueNow queues `job` if it can at once without a wait: true; false if it would wait for room; or the error
+   * to reject with (PatternStoppedError: the pool is stopping), counted as rejected.
+   */
+  #queueNow(job: Job<TIn, TOut>, priority: number): boolean | Error {
+    try {
+      // Stopping: refused here, before a spawn (a worker started now would miss the stop). A map's feeder gets here
+      // without WorkerPool's lifecycle check.
+      if (this.#stopping) throw new ChannelClosedError();
+      if (this.#workers.size === 0) this.spawn(1);
+      if (!this.#tryQueue(job, priority)) return false;
+    } catch (e) {
+      return this.#refuse(job, isChannelClosedError(e) ? this.#hooks.stoppedError() : (e as Error)); // never queued
+    }
+    this.#changed();
+    return true;
+  }
+
+  /**
+   * #queue queues `job`, waiting for room while onFull is 'wait', with `ctx` as the submitter's cancel. It throws
+   * (each counted) the cancel's reason, PoolFullError, or PatternStoppedError if the pool stopped meanwhile.
+   */
+  async #queue(job: Job<TIn, TOut>, ctx: Context, priority: number): Promise<void> {
+    if (ctx.err() !== null) throw this.#gaveUp(job, ctx);
+    const q = this.#queueNow(job, priority);
+    if (q === true) return;
+    if (q !== false) throw q;
+    if (this.#cfg.onFull === 'reject') throw this.#refuse(job, new PoolFullError(this.#hooks.owner, this.#cfg.queueSize));
+    const pq = this.#pq;
+    const done = ctx.done();
+    try {
+      if (pq !== null) {
+        const e = { job, priority, seq: 0 };
+        const sent = await select([sendCase(pq.admit, e, () => true), recvCase(done, () => false)]);
+        if (!sent) throw this.#gaveUp(job, ctx);
+      } else if (done === null) {
+        await this.#jobs.send(job); // nothing to select against: a plain send parks for less
+      } else {
+        const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(done, () => false)]);
+        if (!sent) throw this.#gaveUp(job, ctx);
+      }
+    } catch (e) {
+      // a send on the closed queue: the pool stopped while this submit waited for room (never queued)
+      if (!isChannelClosedError(e)) throw e;
+      throw this.#refuse(job, this.#hooks.stoppedError());
+    }
+    this.#changed();
+  }
+
+  async #submitWaiting(job: Job<TIn, TOut>, cancel: Cancel, priority: number): Promise<TOut> {
     const reply = job.reply!;
     const [ctx, release] = cancel === undefined ? NO_CANCEL : toContext(cancel);
     try {
-      if (ctx.err() !== null) throw this.#gaveUp(job, ctx);
-      if (this.#workers.size === 0) this.spawn(1);
-      if (!this.#jobs.trySend(job)) {
-        if (this.#cfg.onFull === 'reject') {
-          this.counters.rejected++;
-          throw new PoolFullError(this.#hooks.owner, this.#cfg.queueSize);
-        }
-        const done = ctx.done();
-        if (done === null) {
-          await this.#jobs.send(job); // nothing to select against: a plain send parks for less
-        } else {
-          const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(done, () => false)]);
-          if (!sent) throw this.#gaveUp(job, ctx);
-        }
-      }
+      await this.#queue(job, ctx, priority);
       const done = ctx.done();
       const o =
         done === null
@@ -188,27 +353,40 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       if (o === null) throw this.#gaveUp(job, ctx);
       if (o.ok) return o.value;
       throw o.error;
-    } catch (e) {
-      // a send on the closed queue: the pool stopped while this submit waited for room (never queued)
-      if (isChannelClosedError(e)) {
-        this.counters.rejected++;
-        throw this.#hooks.stoppedError();
-      }
-      throw e;
     } finally {
       release();
     }
   }
 
+  /**
+   * #refuse settles a job that was never queued with `error` and counts it as rejected, unless it has settled
+   * already (a map gave it up while it waited for room: counted canceled then); it returns `error`.
+   */
+  #refuse(job: Job<TIn, TOut>, error: Error): Error {
+    if (job.finish(false, error)) {
+      this.counters.rejected++;
+      this.#ended();
+    }
+    return error;
+  }
+
   /** #gaveUp settles a job whose submitter's cancel fired (a queued job then never runs) and returns the cause. */
   #gaveUp(job: Job<TIn, TOut>, ctx: Context): unknown {
     const c = cause(ctx);
-    if (!job.settled) {
-      job.settled = true;
-      job.cancel(c);
-      this.counters.canceled++;
-    }
+    this.giveUp(job, c);
     return c;
+  }
+
+  /**
+   * giveUp ends an accepted job for its submitter with `c` (a queued job then never runs, a running one is
+   * canceled) and counts it as canceled, unless it has settled already.
+   */
+  giveUp(job: Job<TIn, TOut>, c: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.cancel(c);
+    this.counters.canceled++;
+    this.#ended();
   }
 
   /**
@@ -217,7 +395,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    * has settled already.
    */
   #cancelJob(job: Job<TIn, TOut>, error: unknown): void {
-    if (settle(job, { ok: false, error })) this.counters.canceled++;
+    if (!settle(job, { ok: false, error })) return;
+    this.counters.canceled++;
+    this.#ended();
   }
 
   /** spawn starts up to `n` workers (never past maxWorkers) and returns how many it started. */
@@ -226,7 +406,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     for (let i = 0; i < k; i++) {
       const id = ++this.#nextId;
       const inbox = this.#cfg.loadBalancing === 'round-robin' ? chan<Job<TIn, TOut>>(1) : null;
-      const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#jobs, inbox);
+      const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#source, inbox);
+      // Spawned during a stop after the dispatcher closed the inboxes (restartUnhealthyWorkers): nothing will come.
+      if (inbox !== null && !this.#dispatching) w.closeInbox();
       this.#workers.set(id, w);
       this.#wg.add(1);
       go(() => w.loop(this));
@@ -253,6 +435,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   /** handle runs one job taken by worker `w` (WorkerHost). */
   async handle(job: Job<TIn, TOut>): Promise<void> {
+    this.#changed(); // taken off the queue
     if (job.settled) return; // canceled while queued: never runs
     if (this.#ctx.err() !== null) {
       this.#cancelJob(job, cause(this.#ctx));
@@ -270,6 +453,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    * alone (its submitter's cancel, a restart or the pool's cancel-stop abandons its task).
    */
   startJob(w: PoolWorker<TIn, TOut>, job: Job<TIn, TOut>): void {
+    this.#changed(); // taken off the queue
     if (job.settled) return; // canceled while queued: never runs
     if (this.#ctx.err() !== null) {
       this.#cancelJob(job, cause(this.#ctx));
@@ -308,9 +492,11 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     if (!job.finish(ok, v)) return;
     if (!ok && this.#ctx.err() !== null && v === cause(this.#ctx)) {
       this.counters.canceled++; // ended by stop({ mode: 'cancel' }), as a queued job is
+      this.#ended();
       return;
     }
     this.#hooks.record(ok, now - startedAt);
+    this.#ended();
     if (!ok) {
       const code = (v as { code?: unknown } | null)?.code;
       if (code === 'ERR_TASK_TIMEOUT') this.counters.timedOut++;
@@ -334,11 +520,12 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   // Round-robin: the dispatcher takes each job off the queue and places it in the next worker's inbox, skipping
   // workers whose inbox is full (busy); when every inbox is full it waits for the first with room.
   async #dispatch(): Promise<void> {
-    for await (const job of this.#jobs) {
+    for await (const job of this.#source) {
       this.#held = 1;
       await this.#place(job);
       this.#held = 0;
     }
+    this.#dispatching = false;
     for (const w of this.#workers.values()) w.closeInbox();
   }
 
@@ -388,6 +575,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       for (;;) {
         const tick = await select([recvCase(t.c, () => true), recvCase(this.#quit, () => false)]);
         if (!tick) return;
+        if (this.#paused) continue; // the queue grows by design: more workers would not take from it
         const n = this.#workers.size;
         const demand = this.busyWorkers() + this.queueLength();
         if (n < this.#cfg.maxWorkers && (n === 0 ? demand > 0 : demand / n >= this.#cfg.scalingThreshold)) {
@@ -435,8 +623,15 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     return n;
   }
 
+  /** runningJobs is the number of jobs started and not yet ended (a window counts each of its jobs). */
+  runningJobs(): number {
+    let n = 0;
+    for (const w of this.#workers.values()) n += w.running.size;
+    return n;
+  }
+
   queueLength(): number {
-    let n = this.#jobs.len() + this.#held;
+    let n = (this.#pq === null ? this.#jobs.len() : this.#pq.len()) + this.#held;
     for (const w of this.#workers.values()) n += w.inbox?.len() ?? 0;
     return n;
   }
@@ -476,3 +671,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 }
 
 const NO_CANCEL: [Context, () => void] = [background(), () => {}];
+const QUEUED: Promise<void> = Promise.resolve();
+
+function isCanceled(c: Cancel): boolean {
+  if (c === undefined) return false;
+  return c instanceof AbortSignal ? c.aborted : c.err() !== null;
+}

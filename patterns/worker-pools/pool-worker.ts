@@ -9,7 +9,9 @@
  *   - its quit channel: closed by scaleDown or restartUnhealthyWorkers, exit;
  *   - an idle timer (only when the pool may shrink): idleTimeout passed with no job, exit if above minWorkers;
  *   - its ping channel: the pool's heartbeat ticker pings idle workers every heartbeatInterval, and the worker
- *     answers by recording that it is alive (one pool ticker, not one timer per worker in every idle select).
+ *     answers by recording that it is alive (one pool ticker, not one timer per worker in every idle select);
+ *   - the pool's gate: closed when the pool is paused or resumed. While paused, the jobs case is nil (Go's way to
+ *     turn a select case off) and the worker takes nothing until the gate closes again at resume.
  *
  * It also beats when it starts a job and when it finishes one, so a worker whose lastBeat is older than stuckAfter
  * is one that has been running a single job (or a window in which no job finished) that long: stuck.
@@ -37,6 +39,10 @@ export interface WorkerHost<TIn, TOut> {
   readonly window: number;
   /** done is the pool's cancel-stop channel (closed when running jobs must end at once), or null. */
   readonly done: RecvChan<void> | null;
+  /** paused: take no job (running ones go on) until the gate closes. */
+  readonly paused: boolean;
+  /** gate is closed at the next pause or resume. */
+  readonly gate: RecvChan<void>;
   /** mayShrink reports whether a worker that idled for idleTimeout should exit (the pool is above minWorkers). */
   mayShrink(): boolean;
   /** handle runs or rejects one job taken by `w`. */
@@ -58,6 +64,7 @@ export interface WorkerHost<TIn, TOut> {
 const QUIT = 'quit' as const;
 const IDLE = 'idle' as const;
 const BEAT = 'beat' as const;
+const GATE = 'gate' as const;
 
 export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
   state: WorkerState = 'idle';
@@ -130,7 +137,7 @@ export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
     let open = true;
     for (;;) {
       // pass 1 - fill the window with what is queued (taken without a select)
-      while (open && !this.retired && this.running.size < window) {
+      while (open && !this.retired && !host.paused && this.running.size < window) {
         const r = this.source.tryRecv();
         if (r === undefined) break;
         if (!r.ok) open = false;
@@ -140,8 +147,12 @@ export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
         }
       }
       if (this.running.size === 0) return;
-      // pass 2 - wait until some of the window ends
-      const stop = await select([recvCase(this.freed, () => false), recvCase(host.done, () => true)]);
+      // pass 2 - wait until some of the window ends (or a resume: then fill again)
+      const stop = await select([
+        recvCase(this.freed, () => false),
+        recvCase(host.done, () => true),
+        recvCase(host.paused ? host.gate : null, () => false),
+      ]);
       if (stop) {
         host.cancelRunning(this);
         return;
@@ -156,8 +167,9 @@ export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
     try {
       while (!this.retired) {
         // Fast path: a queued job is taken without a select or a timer.
-        const r = this.source.tryRecv();
-        let ev: Job<TIn, TOut> | undefined | typeof QUIT | typeof IDLE | typeof BEAT;
+        const paused = host.paused;
+        const r = paused ? undefined : this.source.tryRecv();
+        let ev: Job<TIn, TOut> | undefined | typeof QUIT | typeof IDLE | typeof BEAT | typeof GATE;
         if (r !== undefined) ev = r.ok ? r.value : undefined;
         else {
           if (host.idleTimeout !== Infinity) {
@@ -165,13 +177,15 @@ export class PoolWorker<TIn, TOut> implements TaskRunner<TIn, TOut> {
             else idle.reset(host.idleTimeout);
           }
           ev = await select([
-            recvCase(this.source, (v, ok) => (ok ? v : undefined)),
+            recvCase(paused ? null : this.source, (v, ok) => (ok ? v : undefined)),
             recvCase(this.quit, (): typeof QUIT => QUIT),
             recvCase(idle === null ? null : idle.c, (): typeof IDLE => IDLE),
             recvCase(this.ping, (): typeof BEAT => BEAT),
+            recvCase(host.gate, (): typeof GATE => GATE),
           ]);
         }
         if (ev === undefined || ev === QUIT) break;
+        if (ev === GATE) continue; // paused or resumed: look again
         if (ev === BEAT) {
           this.lastBeat = nowMillis();
           continue;

@@ -14,6 +14,7 @@ import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
 import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
 import { isPoolFullError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
 import type { PoolMetrics } from '../../../patterns/worker-pools/pool-metrics.js';
+import type { PoolProgress } from '../../../patterns/worker-pools/pool-progress.js';
 import { rng } from '../../prng.js';
 
 /** work sleeps |input| ms (virtual time), honouring its Context; a negative input fails after its sleep. */
@@ -127,6 +128,86 @@ describe('pool metrics', () => {
         expect(m.failed).toBe(seen.filter((o) => o === 'failed').length);
         expect(m.rejected).toBeGreaterThanOrEqual(seen.filter((o) => o === 'full').length);
         expect(m.canceled + m.rejected).toBe(seen.filter((o) => o === 'other' || o === 'full').length);
+      }));
+  }
+
+  // The same over the paths added for streaming: enqueue (admission only), map (given up on its first error, its
+  // cancel or stop()), pause and resume, and pools with priorities. Every submit of any kind still ends in exactly one
+  // count, the pool is idle once stopped, and progress's last snapshot agrees with getMetrics.
+  for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
+    it(`add up over a random schedule with enqueue, map, pause and priorities (seed ${seed})`, () =>
+      synctest.run(async () => {
+        const r = rng(seed);
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+        const priorities = r() < 0.5;
+        const cfg = {
+          worker: work,
+          queueSize: pick([1, 3, 16]),
+          onFull: pick(['wait', 'reject'] as const),
+          loadBalancing: priorities ? ('least-loaded' as const) : pick(['least-loaded', 'round-robin'] as const),
+          priorities,
+          stuckAfter: 30,
+        };
+        const pool = r() < 0.5 ? new FixedWorkerPool<number, number>(pick([1, 2, 3]), cfg) : new DynamicWorkerPool<number, number>({ ...cfg, minWorkers: 1, maxWorkers: 3 });
+        const ends: Promise<unknown>[] = [];
+        const aborts: AbortController[] = [];
+        const maps: { stop(): void }[] = [];
+        const input = (): number => (r() < 0.15 ? -1 : 1) * (1 + Math.floor(r() * 50));
+        const prio = (): { priority?: number } => (priorities ? { priority: Math.floor(r() * 3) } : {});
+        for (let step = 0; step < 60; step++) {
+          const x = r();
+          if (x < 0.2) {
+            const ac = r() < 0.3 ? new AbortController() : null;
+            if (ac !== null) aborts.push(ac);
+            ends.push(pool.submit(input(), { ...prio(), ...(ac === null ? {} : { signal: ac.signal }) }).catch(() => undefined));
+          } else if (x < 0.4) {
+            const ac = r() < 0.3 ? new AbortController() : null;
+            if (ac !== null) aborts.push(ac);
+            ends.push(pool.enqueue(input(), { ...prio(), ...(ac === null ? {} : { signal: ac.signal }) }).catch(() => undefined));
+          } else if (x < 0.46) {
+            const ac = new AbortController();
+            aborts.push(ac);
+            const out = pool.map(Array.from({ length: 1 + Math.floor(r() * 6) }, input), {
+              ...prio(),
+              signal: ac.signal,
+              ordered: r() < 0.5,
+              stopOnError: r() < 0.7,
+              concurrency: 1 + Math.floor(r() * 4),
+            });
+            maps.push(out);
+            ends.push((async () => { for await (const _ of out); })().catch(() => undefined));
+          } else if (x < 0.52 && aborts.length > 0) {
+            aborts.splice(Math.floor(r() * aborts.length), 1)[0]!.abort(new Error('changed my mind'));
+          } else if (x < 0.55 && maps.length > 0) {
+            pick(maps).stop();
+          } else if (x < 0.6) {
+            if (pool.isPaused()) pool.resume();
+            else pool.pause();
+          } else if (x < 0.62) {
+            await pool.restartUnhealthyWorkers();
+          } else if (x < 0.66) {
+            const stopping = pool.stop({ mode: pick(['drain', 'cancel'] as const) });
+            if (r() < 0.5) await stopping;
+            else void stopping;
+          } else if (x < 0.7) {
+            await pool.start().catch(() => undefined);
+          } else {
+            await sleep(Math.floor(r() * 40));
+          }
+          const m = pool.getMetrics();
+          expect(sum(m)).toBeLessThanOrEqual(m.submitted);
+        }
+        for (const ac of aborts) ac.abort(new Error('the end'));
+        await pool.start().catch(() => undefined); // progress follows one run of the pool: until its stop
+        const progress = pool.progress();
+        await pool.stop({ mode: pick(['drain', 'cancel'] as const) });
+        await Promise.all(ends);
+        await pool.onIdle(); // at once: nothing is left in flight
+        const m = pool.getMetrics();
+        expect(sum(m)).toBe(m.submitted);
+        let last: PoolProgress | undefined;
+        for await (const p of progress) last = p;
+        expect(last).toMatchObject({ submitted: m.submitted, completed: m.completed, failed: m.failed, canceled: m.canceled, rejected: m.rejected, idle: true });
       }));
   }
 });

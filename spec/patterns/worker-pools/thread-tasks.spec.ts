@@ -41,6 +41,23 @@ describe('worker pools with thread tasks', () => {
     expect(pool.getMetrics().completed).toBe(5);
   });
 
+  it('map, enqueue, onIdle and priorities work with thread tasks (windows, and one job at a time)', async () => {
+    const windowed = new FixedWorkerPool<number, number>(2, { task: double });
+    const timed = new FixedWorkerPool<number, number>(2, { task: double, taskTimeout: 60_000, priorities: true });
+    pools.push(windowed, timed);
+    const inputs = Array.from({ length: 300 }, (_, i) => i);
+    for (const pool of [windowed, timed]) {
+      const out: number[] = [];
+      for await (const v of pool.map(inputs, { concurrency: 50 })) out.push(v);
+      expect(out).toEqual(inputs.map((i) => i * 2));
+      for (const i of inputs) await pool.enqueue(i);
+      await pool.onIdle();
+      const m = pool.getMetrics();
+      expect([m.submitted, m.completed, m.failed]).toEqual([600, 600, 0]);
+    }
+    expect(await timed.submit(4, { priority: 1 })).toBe(8);
+  });
+
   it("rejects with the task's error rebuilt in its class, and keeps serving", async () => {
     const pool = new FixedWorkerPool<string, never>(1, { task: fail });
     pools.push(pool);
