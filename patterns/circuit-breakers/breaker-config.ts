@@ -3,8 +3,7 @@
  * InvalidArgumentError naming the option and the value ("CircuitBreaker: recoveryTimeout must be a finite number > 0,
  * got -1"), thrown by the constructor before anything is built.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { isCanceled } from '../../runtime/context/errors.js';
+import { InvalidArgumentError, isCanceled } from '../../runtime/index.js';
 import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
 

@@ -18,7 +18,7 @@
  * - onOk / onErr are the settle handlers of the current generation, re-armed at every bump, so that the closed hot
  *   path can settle a call with `promise.then(onOk, onErr)` and no closure of its own.
  */
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { nowMillis } from '../../runtime/index.js';
 import type { ResolvedConfig } from './breaker-config.js';
 import { BreakerCounters } from './breaker-metrics.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';

@@ -9,7 +9,7 @@
  * parseSnapshot validates one: anything malformed is an InvalidArgumentError naming the field ("CircuitBreaker:
  * state.openedAt must be a finite number, got null").
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import { nonNegativeInt, oneOf, positive, positiveInt, show } from '../core/config.js';
 import { isOutcomes } from './count-window.js';
 import type { WindowSnapshot } from './sliding-window.js';

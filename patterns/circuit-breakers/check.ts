@@ -4,7 +4,7 @@
  * before a probe slot or a permit is taken (a TypeError from calling a non-function would otherwise count as a
  * failure of the dependency).
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import { show } from '../core/config.js';
 
 /** fnError is the error for an `fn` that is not a function, or null. */

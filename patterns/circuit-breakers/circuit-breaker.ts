@@ -10,10 +10,7 @@
  * The closed hot path reads no clock (unless slow calls or a time window need it) and allocates nothing of its own:
  * the call's promise is settled through the machine's pre-armed handlers, `fn(ctx).then(onOk, onErr)`.
  */
-import { background } from '../../runtime/context/background.js';
-import type { Context } from '../../runtime/context/context.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
-import type { RecvChan } from '../../runtime/chan/types.js';
+import { background, type Context, nowMillis, type RecvChan } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';

@@ -15,7 +15,7 @@ import { RetryPolicy } from '../retry/retry-policy.js';
 import { bool, func, nonNegativeInt, options, positive, positiveInt } from './config.js';
 import { Lifecycle } from './lifecycle.js';
 import { Counters, type PatternMetrics } from './metrics.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 
 /** ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes). */
 export type ErrorHandler = (error: Error) => void;

@@ -1,7 +1,7 @@
 /**
  * PatternRegistry keeps patterns by name, for global monitoring and one-call shutdown.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import type { BasePattern } from './base-pattern.js';
 import { PatternError, hasCode } from './errors.js';
 import type { PatternMetrics } from './metrics.js';

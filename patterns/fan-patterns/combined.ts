@@ -9,14 +9,19 @@
  * token channel bounds how many it can hold (the feeder takes a token per item, the consumer gives it back when the
  * item is emitted), so memory stays bounded whatever the processors' speed.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { SendChan } from '../../runtime/chan/types.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import {
+  chan,
+  type SendChan,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  InvalidArgumentError,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  WaitGroup,
+} from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
 import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';

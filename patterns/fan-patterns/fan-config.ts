@@ -4,7 +4,7 @@
  */
 import { PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
 import { bool, oneOf, options, positiveInt, show } from '../core/config.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import { leastLoaded, type LoadBalancer } from './load-balancer.js';
 
 /**

@@ -4,9 +4,7 @@
  * ('priority', a custom MergeStrategy), a merger goroutine that chooses among the inputs' ready values. See
  * merge-run.ts for the goroutines and their invariants.
  */
-import type { RecvChan } from '../../runtime/chan/types.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { type RecvChan, chan, InvalidArgumentError } from '../../runtime/index.js';
 import { BasePattern, PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
 import { toContext, type Cancel } from '../core/cancel.js';
 import { nonNegativeInt, options, show } from '../core/config.js';

@@ -4,9 +4,7 @@
  * its own slots of the result array, as Go workers write into a preallocated slice. This file is the typed face:
  * per-item work, errors, metrics and lifecycle.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { type Context, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
 import { func, show } from '../core/config.js';

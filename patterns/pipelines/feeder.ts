@@ -4,9 +4,8 @@
  * first channel and the token channel (it is the only sender on both), and calls the source iterator's return() if
  * the source did not end by itself (a Readable source is destroyed).
  */
-import type { Chan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
-import { isReadable, ReadableIterator } from '../../runtime/streams/readable-iterator.js';
+import type { Chan, Context } from '../../runtime/index.js';
+import { isReadable, ReadableIterator } from '../../runtime/internal.js';
 
 /** Envelope carries one item through a run: its sequence number, its current value, and whether it is still live. */
 export interface Envelope {

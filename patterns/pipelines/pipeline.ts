@@ -14,10 +14,7 @@
  *   enableMetrics, errorHandler  as BasePattern (errorHandler gets every failed item's error)
  */
 import type { Readable } from 'node:stream';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { chan, type Chan, type RecvChan, type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
 import { bool, func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';

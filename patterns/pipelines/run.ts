@@ -22,13 +22,19 @@
  *   on an empty one. Sends and receives are plain channel operations (try* first), which is what keeps a stage hop
  *   cheap.
  */
-import type { Chan, RecvChan, RecvResult } from '../../runtime/chan/types.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import { afterFunc } from '../../runtime/context/after-func.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { go } from '../../runtime/go.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import {
+  type Chan,
+  type RecvChan,
+  type RecvResult,
+  chan,
+  afterFunc,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  go,
+  WaitGroup,
+} from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { type DeadLetter, PipelineStageError } from './errors.js';
 import { type Envelope, Feeder } from './feeder.js';

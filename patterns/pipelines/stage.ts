@@ -14,11 +14,7 @@
  *   enableMetrics   record latency samples                                default true
  *   errorHandler    receives every error of an item that failed           default none
  */
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { withTimeout } from '../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { cause, type Context, withTimeout, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';

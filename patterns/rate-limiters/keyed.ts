@@ -11,7 +11,7 @@
  * bucket's capacity / rate, a sliding window's windowSize), and the eviction changes nothing a client could notice.
  * maxKeys bounds memory at the cost of that guarantee for the least recently used keys.
  */
-import { nanotime } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/index.js';
 import { func, options, positive, positiveInt } from '../core/config.js';
 
 const OWNER = 'KeyedRateLimiter';

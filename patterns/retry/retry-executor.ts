@@ -14,13 +14,17 @@
  * Nothing runs in the background: an execution is the caller's own async call, with no goroutine, timer or
  * listener left behind when it settles.
  */
-import { background } from '../../runtime/context/background.js';
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { newTimer } from '../../runtime/time/timer.js';
-import { nanotime, nowMillis } from '../../runtime/time/sleep.js';
+import {
+  background,
+  cause,
+  type Context,
+  InvalidArgumentError,
+  recvCase,
+  select,
+  newTimer,
+  nanotime,
+  nowMillis,
+} from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { func, options, show } from '../core/config.js';
 import type { Policy } from '../core/policy.js';

@@ -8,7 +8,7 @@
  * - then jitter (jitter.ts), which keeps it in [0, maxDelay].
  * No setting and no attempt number yields NaN, Infinity or a delay above maxDelay.
  */
-import { InvalidArgumentError, PanicError } from '../../runtime/errors.js';
+import { InvalidArgumentError, PanicError } from '../../runtime/index.js';
 import { func, nonNegative, options, positiveInt, show } from '../core/config.js';
 import {
   type BackoffParams,

@@ -8,7 +8,7 @@
  * const f = await pool.submit(30);
  * await pool.stop();
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import { options, positiveInt } from '../core/config.js';
 import { POOL_KEYS, resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';

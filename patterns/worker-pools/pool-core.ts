@@ -9,22 +9,29 @@
  * Invariants: a job is settled exactly once (job.ts settle); a worker is in #workers from its spawn until its
  * goroutine returns, or until restartUnhealthyWorkers replaces it; #wg counts live worker goroutines.
  */
-import { background } from '../../runtime/context/background.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { isChannelClosedError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
-import { newTicker } from '../../runtime/time/timer.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import {
+  background,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  chan,
+  type Chan,
+  type RecvChan,
+  isChannelClosedError,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  WaitGroup,
+  newTicker,
+  nowMillis,
+} from '../../runtime/index.js';
+import { goThreadSettled } from '../../runtime/internal.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { Samples } from '../core/metrics.js';
 import { PoolFullError, WorkerRestartedError } from './errors.js';
-import { goThreadSettled } from '../../runtime/threads/go-thread-cancelable.js';
 import { Job, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';

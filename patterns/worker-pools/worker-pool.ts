@@ -7,7 +7,7 @@ import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
 import { oneOf, options } from '../core/config.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import type { HealthStatus } from './health.js';
 import { POOL_KEYS, type ResolvedPoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { PoolCore, type StopMode } from './pool-core.js';

@@ -7,9 +7,9 @@ import {
   PanicError,
   SharedMemoryError,
   SyncMisuseError,
-} from '../../../runtime/errors.js';
+  ThreadDiedError,
+} from '../../../runtime/index.js';
 import { errorFromWire, errorToWire, registerErrorCode } from '../../../runtime/threads/error-wire.js';
-import { ThreadDiedError } from '../../../runtime/threads/errors.js';
 
 /** cross sends an error the way the scheduler does: as plain data through structured clone. */
 const cross = (e: unknown): unknown => errorFromWire(structuredClone(errorToWire(e)));
