@@ -76,11 +76,9 @@ export { Lifecycle, PatternStoppedError, isPatternStoppedError, type LifecycleSt
 export { Samples, Counters, type PatternMetrics, type LatencySummary } from './core/metrics.js';
 // pipelines
 export { Pipeline, type PipelineConfig, type PipelineMetrics } from './pipelines/pipeline.js';
+export { DROP, type Drop, type Processor } from './pipelines/processor.js';
 export {
   PipelineStage,
-  DROP,
-  type Drop,
-  type Processor,
   type StageOptions,
   type PipelineStageConfig,
   type StageMetrics,

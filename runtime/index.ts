@@ -79,7 +79,7 @@ export { goThreadWith } from './threads/go-thread-with.js';
 export type { GoThreadOptions } from './threads/go-thread-with.js';
 export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
 export type { ThreadsOptions } from './threads/config.js';
-export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './threads/errors.js';
+export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './errors.js';
 // shared memory
 export { sharedChan, type SharedChan } from './shared/shared-chan.js';
 export { codec } from './shared/codec-set.js';

@@ -22,9 +22,8 @@ import type { PatternMetrics } from '../core/metrics.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { type DeadLetter, PipelineFilteredError } from './errors.js';
 import { type Run, runStages } from './run.js';
+import { DROP, type Drop } from './processor.js';
 import {
-  DROP,
-  type Drop,
   PipelineStage,
   type PipelineStageConfig,
   STAGE_KEYS,

@@ -38,7 +38,7 @@ import {
 import { type Cancel, toContext } from '../core/cancel.js';
 import { type DeadLetter, PipelineStageError } from './errors.js';
 import { type Envelope, Feeder } from './feeder.js';
-import { DROP, type PipelineStage } from './stage.js';
+import { DROP } from './processor.js';
 
 
 /** RunOptions say how a run treats order and failures. */
@@ -59,7 +59,26 @@ export interface RunOptions {
 /** CONSUMER_DONE is the cause of a run whose consumer stopped iterating: not an error. */
 const CONSUMER_DONE = Object.freeze(new Error('pipeline: consumer stopped'));
 
-type Stages = readonly PipelineStage<unknown, unknown>[];
+/**
+ * RunStage is what a run needs of a stage (PipelineStage is one): its shape, and the accounting and call of one item
+ * (begin, then call, then end or fail).
+ */
+export interface RunStage {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly bufferSize: number;
+  begin(): number;
+  call(input: never, ctx: Context): unknown;
+  end(t0: number): void;
+  fail(t0: number, e: unknown, ctx: Context): void;
+}
+
+/** Stage is a RunStage as the run drives it: with the items of its input channel. */
+interface Stage extends Omit<RunStage, 'call'> {
+  call(input: unknown, ctx: Context): unknown;
+}
+
+type Stages = readonly Stage[];
 
 /**
  * Run is one pass over a source: an AsyncIterator of outputs. next blocks until the next output (in source order when
@@ -253,7 +272,7 @@ export class Run<O> implements AsyncIterableIterator<O> {
   }
 
   /** work is one of a stage's goroutines: receive, process, send on, until the input closes or the run is canceled. */
-  async #work(stage: PipelineStage<unknown, unknown>, input: Chan<Envelope>, output: Chan<Envelope>): Promise<void> {
+  async #work(stage: Stage, input: Chan<Envelope>, output: Chan<Envelope>): Promise<void> {
     const ctx = this.ctx;
     for (;;) {
       const r = input.tryRecv() ?? (await input.recvOk());
@@ -286,6 +305,6 @@ export class Run<O> implements AsyncIterableIterator<O> {
 }
 
 /** runStages starts a run of `source` through `stages`. */
-export function runStages<O>(stages: readonly PipelineStage<never, unknown>[], source: Iterable<unknown> | AsyncIterable<unknown>, opts: RunOptions): Run<O> {
+export function runStages<O>(stages: readonly RunStage[], source: Iterable<unknown> | AsyncIterable<unknown>, opts: RunOptions): Run<O> {
   return new Run<O>(stages as unknown as Stages, source, opts);
 }

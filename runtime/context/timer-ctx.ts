@@ -10,7 +10,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { clockNanos, currentClock, unixMillis, type Clock } from '../time/clock.js';
 import { toNanos } from '../time/duration.js';
-import { newEntry, type TimerEntry } from '../time/heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 import { checkDuration, describe } from '../validate.js';
 import { CancelCtx, type Expiry } from './cancel-ctx.js';
 import type { CancelableContext, CancelFunc, Context } from './context.js';

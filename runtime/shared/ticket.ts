@@ -1,7 +1,9 @@
 /**
  * Ticket is a parked operation's claim word in the thread registry (see registry.ts): whoever completes the
- * operation, on whatever thread, first claims it, so the operation completes exactly once.
+ * operation, on whatever thread, first claims it, so the operation completes exactly once. A select's ticket is one
+ * of these, made through chan/select-ticket.ts (installed below): the select does not import shared memory.
  */
+import { setSelectTickets } from '../chan/select-ticket.js';
 import { claim, releaseTicket, takeTicket, ticketSlot, ticketWord, unclaim } from './registry.js';
 
 export class Ticket {
@@ -44,3 +46,5 @@ export class Ticket {
 export function claimTicket(t: number, gen: number): boolean {
   return claim(t, gen);
 }
+
+setSelectTickets(() => new Ticket());

@@ -24,7 +24,7 @@ import { InvalidArgumentError, isPanicError } from '../errors.js';
 import { go } from '../go.js';
 import { checkFunction, describe } from '../validate.js';
 import { Broadcast } from './broadcast.js';
-import { isThenable } from './run-finally.js';
+import { isThenable } from '../thenable.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';

@@ -23,8 +23,9 @@ import {
   PanicError,
   SharedMemoryError,
   SyncMisuseError,
+  TaskModuleError,
+  ThreadDiedError,
 } from '../errors.js';
-import { TaskModuleError, ThreadDiedError } from './errors.js';
 
 /** ErrorWire is a thrown value as plain, structured-clonable data. */
 export type ErrorWire =

@@ -28,13 +28,12 @@
  * above. Goroutines a terminated or dead worker held without starting them go back to the front of the queue.
  */
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, ThreadDiedError } from '../errors.js';
 import { panicMessage, panicked } from '../sched/panic.js';
 import { decode } from './args.js';
 import type { ThreadsConfig } from './config.js';
 import { errorFromWire } from './error-wire.js';
-import { ThreadDiedError } from './errors.js';
-import { threadExited } from './exit-hooks.js';
+import { threadExited } from '../shared/exit-hooks.js';
 import { fail, succeed, type Job } from './job.js';
 import { BATCH_MAX, type FromWorker, type ReportMsg } from './protocol.js';
 import { ArrayRunQueue, type RunQueue } from './run-queue.js';

@@ -37,7 +37,12 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorWire } from './error-wire.js';
-import type { TaskRef } from './task.js';
+
+/** TaskRef is how a worker finds a task (see task.ts): the URL of its module and the function's name. */
+export interface TaskRef {
+  readonly url: string;
+  readonly name: string;
+}
 
 /** BATCH_MAX is the most goroutines a worker asks for at once. */
 export const BATCH_MAX = 128;

@@ -11,8 +11,15 @@ import { markDead, registry, reserveSlot } from '../shared/registry.js';
 import { ClaimRing } from './claim-ring.js';
 import type { ThreadsConfig } from './config.js';
 import type { Job } from './job.js';
-import { FLAG_REPLY, FLAG_WIRED, WORKER_KIND, type FromWorker, type RunMsg, type WorkerInit } from './protocol.js';
-import type { TaskRef } from './task.js';
+import {
+  FLAG_REPLY,
+  FLAG_WIRED,
+  WORKER_KIND,
+  type FromWorker,
+  type RunMsg,
+  type TaskRef,
+  type WorkerInit,
+} from './protocol.js';
 
 /** ThreadEvents is how a Thread reports to its pool. */
 export interface ThreadEvents {

@@ -15,7 +15,7 @@ import { go } from '../go.js';
 import { checkDuration } from '../validate.js';
 import type { Clock } from './clock.js';
 import { toNanos } from './duration.js';
-import { newEntry, type TimerEntry } from './heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 
 export class AfterFuncTimer {
   readonly #clock: Clock;

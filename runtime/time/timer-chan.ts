@@ -17,7 +17,7 @@ import type { RecvChan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Clock, unixMillis } from './clock.js';
-import { newEntry, type TimerEntry } from './heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 
 export class TimerChan implements RecvChan<Date>, Selectable {
   readonly #clock: Clock;
