@@ -5,7 +5,7 @@
 // core
 export { wrap, type Policy } from './core/policy.js';
 export type { Cancel } from './core/cancel.js';
-export { PatternError, hasCode } from './core/errors.js';
+export { PatternError, hasCode } from './core/pattern-error.js';
 // retry
 export {
   RetryPolicy,
@@ -25,7 +25,7 @@ export {
   isRetryExhaustedError,
   isPermanentError,
   type GiveUpReason,
-} from './retry/errors.js';
+} from './retry/retry-errors.js';
 export {
   fixedBackoff,
   exponentialBackoff,
@@ -42,7 +42,7 @@ export type { CircuitBreakerConfig, TripPolicy, WindowType } from './circuit-bre
 export type { CircuitBreakerMetrics } from './circuit-breakers/breaker-metrics.js';
 export type { CircuitBreakerSnapshot } from './circuit-breakers/breaker-snapshot.js';
 export type { CircuitState, StateChange, TransitionReason } from './circuit-breakers/state-events.js';
-export type { WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot } from './circuit-breakers/sliding-window.js';
+export type { WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot } from './circuit-breakers/breaker-window.js';
 export {
   BulkheadCircuitBreaker,
   type BulkheadConfig,
@@ -57,7 +57,7 @@ export {
   isCircuitRejection,
   isBulkheadRejectedError,
   type BulkheadRejectReason,
-} from './circuit-breakers/errors.js';
+} from './circuit-breakers/breaker-errors.js';
 // rate-limiters
 export { TokenBucketRateLimiter, type TokenBucketConfig } from './rate-limiters/token-bucket.js';
 export { LeakyBucketRateLimiter, type LeakyBucketConfig } from './rate-limiters/leaky-bucket.js';
@@ -68,10 +68,10 @@ export {
   RateLimiterClosedError,
   isRateLimitedError,
   isRateLimiterClosedError,
-} from './rate-limiters/errors.js';
+} from './rate-limiters/limiter-errors.js';
 // pattern infrastructure
 export { BasePattern, resolvePatternConfig, type PatternConfig, type ErrorHandler } from './core/base-pattern.js';
-export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/registry.js';
+export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/pattern-registry.js';
 export { Lifecycle, PatternStoppedError, isPatternStoppedError, type LifecycleState } from './core/lifecycle.js';
 export { Samples, Counters, type PatternMetrics, type LatencySummary } from './core/metrics.js';
 // pipelines
@@ -89,11 +89,11 @@ export {
   isPipelineStageError,
   isPipelineFilteredError,
   type DeadLetter,
-} from './pipelines/errors.js';
+} from './pipelines/pipeline-errors.js';
 // fan-patterns
 export { FanOut, type FanOutMetrics, type BatchProcessor } from './fan-patterns/fan-out.js';
 export { FanIn, type FanInConfig, type FanInMetrics, type MergeStrategyOption } from './fan-patterns/fan-in.js';
-export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/combined.js';
+export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/fan-pattern.js';
 export type { FanOutConfig, ErrorMode as FanErrorMode } from './fan-patterns/fan-config.js';
 export { roundRobin, leastLoaded, type LoadBalancer } from './fan-patterns/load-balancer.js';
 export {
@@ -113,7 +113,7 @@ export {
   isFanOutError,
   isFanTimeoutError,
   isFanInTimeoutError,
-} from './fan-patterns/errors.js';
+} from './fan-patterns/fan-errors.js';
 // worker-pools
 export { DynamicWorkerPool } from './worker-pools/dynamic-pool.js';
 export { FixedWorkerPool } from './worker-pools/fixed-pool.js';
@@ -136,4 +136,4 @@ export {
   isPoolFullError,
   isTaskTimeoutError,
   isWorkerRestartedError,
-} from './worker-pools/errors.js';
+} from './worker-pools/pool-errors.js';

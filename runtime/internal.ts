@@ -15,13 +15,8 @@ export { isReadable, ReadableIterator } from './streams/readable-iterator.js';
 
 // A worker pool starts one thread task per job: goThreadSettled tells the job itself (no promise per task), and
 // abandonTask or goThreadAbandonable's abandon() terminate the thread of a task that timed out or was canceled.
-export {
-  goThreadAbandonable,
-  goThreadSettled,
-  abandonTask,
-  type Settle,
-  type StartedTask,
-} from './threads/go-thread-cancelable.js';
+export { goThreadAbandonable, goThreadSettled, abandonTask } from './threads/go-thread-cancelable.js';
+export type { Settle, TaskGoroutine } from './threads/task-goroutine.js';
 
 // A pool's submit that awaits its job's own promise (no channel) is parked as a channel receive would be: parkStart
 // and parkEnd tell a synctest bubble and the deadlock report, hold and unhold keep it in main()'s goroutine dump.

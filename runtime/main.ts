@@ -3,7 +3,7 @@ import { MAIN_GOROUTINE, spawn } from './go.js';
 import { goroutineEntries, notListed, renderEntries, unlisted } from './sched/dump.js';
 import { NAMES, setLevel, STACKS } from './sched/tracking.js';
 import { checkFunction, checkOptions, describe } from './validate.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 import { mainOnWorker } from './threads/main-on-worker.js';
 
 /**

@@ -20,7 +20,7 @@
  *   With a default it is synchronous and throws at the call.
  * The chosen case's callback runs in the selecting goroutine and its result is select's result.
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 import { describe } from './validate.js';
 import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';

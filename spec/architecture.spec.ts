@@ -32,7 +32,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
  */
 const LAYERS: readonly (readonly string[])[] = [
   // the runtime: errors and argument checks, then the one-thread runtime, then shared memory and threads
-  ['runtime/errors.ts', 'runtime/thenable.ts'],
+  ['runtime/panics.ts', 'runtime/thenable.ts'],
   ['runtime/validate.ts'],
   ['runtime/sched/'], // goroutine bookkeeping: parking, tracking, panics, the clocks and synctest bubbles
   ['runtime/chan/'], // channels, the Selectable protocol and the select's ticket

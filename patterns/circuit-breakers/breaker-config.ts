@@ -4,7 +4,7 @@
  * got -1"), thrown by the constructor before anything is built.
  */
 import { InvalidArgumentError, isCanceled } from '../../runtime/index.js';
-import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
 
 /** TripPolicy: trip on `failureThreshold` consecutive failures, or on the failure rate over the sliding window. */

@@ -23,8 +23,8 @@ import type { ResolvedConfig } from './breaker-config.js';
 import { BreakerCounters } from './breaker-metrics.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
 import { CountWindow } from './count-window.js';
-import { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
-import type { SlidingWindow } from './sliding-window.js';
+import { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
+import type { SlidingWindow } from './breaker-window.js';
 import type { CircuitState, StateChange, StateEvents, TransitionReason } from './state-events.js';
 import { TimeWindow } from './time-window.js';
 

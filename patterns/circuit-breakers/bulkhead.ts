@@ -32,10 +32,10 @@ import {
   newTimer,
 } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/config.js';
+import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { cancelError, fnError } from './check.js';
-import { BulkheadRejectedError } from './errors.js';
+import { BulkheadRejectedError } from './breaker-errors.js';
 
 export interface BulkheadConfig {
   /** maxConcurrentCalls: calls allowed to run at once. Default 10. */

@@ -5,7 +5,7 @@
  * failure of the dependency).
  */
 import { InvalidArgumentError } from '../../runtime/index.js';
-import { show } from '../core/config.js';
+import { show } from '../core/option-checks.js';
 
 /** fnError is the error for an `fn` that is not a function, or null. */
 export function fnError(method: string, fn: unknown): InvalidArgumentError | null {

@@ -14,7 +14,7 @@ import { background, type Context, nowMillis, type RecvChan } from '../../runtim
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, resolveConfig } from './breaker-config.js';
-import { options } from '../core/config.js';
+import { options } from '../core/option-checks.js';
 import { BreakerMachine } from './breaker-machine.js';
 import { cancelError, fnError } from './check.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';

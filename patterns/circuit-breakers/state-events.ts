@@ -10,7 +10,7 @@
  */
 import { chan, type Chan, type RecvChan, afterFunc, go } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, positiveInt } from '../core/config.js';
+import { func, positiveInt } from '../core/option-checks.js';
 
 /** CircuitState is a breaker's state; 'forced-open' is the state forceOpen puts it in, which no timeout ends. */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'forced-open';

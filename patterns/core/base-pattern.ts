@@ -10,7 +10,7 @@
  *   enableMetrics   record latency samples                       default: true
  *   errorHandler    receives every error the pattern handles     default: none
  */
-import { bool, func, nonNegativeInt, options, positive, positiveInt } from './config.js';
+import { bool, func, nonNegativeInt, options, positive, positiveInt } from './option-checks.js';
 import { Lifecycle } from './lifecycle.js';
 import { Counters, type PatternMetrics } from './metrics.js';
 import { InvalidArgumentError } from '../../runtime/index.js';

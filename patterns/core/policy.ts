@@ -9,7 +9,7 @@
  */
 import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, toContext } from './cancel.js';
-import { show } from './config.js';
+import { show } from './option-checks.js';
 
 export interface Policy {
   execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T>;

@@ -25,7 +25,7 @@ import {
   WaitGroup,
 } from '../../runtime/index.js';
 import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
-import { show } from '../core/config.js';
+import { show } from '../core/option-checks.js';
 import type { LoadBalancer } from './load-balancer.js';
 
 /** Job is one batch of item indices [start, end). */

@@ -7,12 +7,12 @@
 import { type Context, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { func, show } from '../core/config.js';
+import { func, show } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { RetryExecutor } from '../retry/retry-executor.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
-import { FanItemError, FanOutError, isFanTimeoutError } from './errors.js';
+import { FanItemError, FanOutError, isFanTimeoutError } from './fan-errors.js';
 import { fanJobs, type Call, type Work } from './fan-engine.js';
 import { checkBalancer, FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import type { LoadBalancer } from './load-balancer.js';

@@ -27,8 +27,8 @@ import {
   newTimer,
 } from '../../runtime/index.js';
 import { cancelReason } from '../core/cancel.js';
-import { show } from '../core/config.js';
-import { FanInTimeoutError } from './errors.js';
+import { show } from '../core/option-checks.js';
+import { FanInTimeoutError } from './fan-errors.js';
 import type { FanInInput, MergeCandidate, MergeStrategy } from './merge-strategy.js';
 import { untilDone } from './run-item.js';
 

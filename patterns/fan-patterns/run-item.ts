@@ -5,7 +5,7 @@
  * its second argument, so a processor that honours `ctx.signal` really stops.
  */
 import { chan, cause, type Context, withTimeoutCause, recvCase, select } from '../../runtime/index.js';
-import { FanTimeoutError } from './errors.js';
+import { FanTimeoutError } from './fan-errors.js';
 
 /** Processor is the per-item function: it receives the item and a context that ends on cancel or timeout. */
 export type Processor<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;

@@ -36,7 +36,7 @@ import {
   WaitGroup,
 } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { type DeadLetter, PipelineStageError } from './errors.js';
+import { type DeadLetter, PipelineStageError } from './pipeline-errors.js';
 import { type Envelope, Feeder } from './feeder.js';
 import { DROP } from './processor.js';
 

@@ -17,11 +17,11 @@
 import { cause, type Context, withTimeout, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/option-checks.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { RetryExecutor } from '../retry/retry-executor.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
-import { PipelineFilteredError } from './errors.js';
+import { PipelineFilteredError } from './pipeline-errors.js';
 import { DROP, type Drop, type Processor } from './processor.js';
 import { runStages, type RunStage } from './run.js';
 

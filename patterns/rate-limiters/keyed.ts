@@ -12,7 +12,7 @@
  * maxKeys bounds memory at the cost of that guarantee for the least recently used keys.
  */
 import { nanotime } from '../../runtime/index.js';
-import { func, options, positive, positiveInt } from '../core/config.js';
+import { func, options, positive, positiveInt } from '../core/option-checks.js';
 
 const OWNER = 'KeyedRateLimiter';
 

@@ -31,8 +31,8 @@ import {
   newTimer,
 } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { options, positive, positiveInt } from '../core/config.js';
-import { RateLimiterClosedError } from './errors.js';
+import { options, positive, positiveInt } from '../core/option-checks.js';
+import { RateLimiterClosedError } from './limiter-errors.js';
 import { checkCancel } from './permit.js';
 
 const OWNER = 'LeakyBucketRateLimiter';

@@ -4,8 +4,8 @@
  */
 import { type Context, isDeadlineExceeded, withTimeout, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { show } from '../core/config.js';
-import { RateLimitedError } from './errors.js';
+import { show } from '../core/option-checks.js';
+import { RateLimitedError } from './limiter-errors.js';
 
 /**
  * checkCancel requires a Cancel (a Context, an AbortSignal or undefined) and returns what to fail with at once if it

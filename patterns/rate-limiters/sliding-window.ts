@@ -14,7 +14,7 @@
  */
 import { type Context, InvalidArgumentError, Nanosecond, nanotime, nowMillis } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { func, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait, executeWithPermit, type Permits } from './permit.js';
 import { sampleTurn, turn } from './turn-clock.js';

@@ -10,7 +10,7 @@
  * ten thousand times does not drift.
  */
 import { InvalidArgumentError } from '../../runtime/index.js';
-import { options, show } from '../core/config.js';
+import { options, show } from '../core/option-checks.js';
 
 const OWNER = 'RetryBudget';
 const SCALE = 1000;

@@ -26,9 +26,9 @@ import {
   nowMillis,
 } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, options, show } from '../core/config.js';
+import { func, options, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
-import { isPermanentError, RetryExhaustedError, type GiveUpReason } from './errors.js';
+import { isPermanentError, RetryExhaustedError, type GiveUpReason } from './retry-errors.js';
 import { RetryBudget } from './retry-budget.js';
 import { AttemptContext, type RetryContext } from './retry-context.js';
 import { MetricsRecorder, type Outcome, type RetryMetrics } from './retry-metrics.js';

@@ -26,7 +26,7 @@ import {
   abandonTask,
   goThreadAbandonable,
   type Settle,
-  type StartedTask,
+  type TaskGoroutine,
   parkEnd,
   parkStart,
   type Park,
@@ -34,7 +34,7 @@ import {
   unhold,
   type Holder,
 } from '../../runtime/internal.js';
-import { TaskTimeoutError } from './errors.js';
+import { TaskTimeoutError } from './pool-errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -62,7 +62,7 @@ export class Job<TIn, TOut> implements Settle {
   /** reply carries the outcome to a submitter that selects on it (one slot: the settler never blocks), or null. */
   reply: Chan<Outcome<TOut>> | null = null;
   /** task is the job's running thread task in a window (null otherwise), for cancel. */
-  task: StartedTask | null = null;
+  task: TaskGoroutine | null = null;
   /** runner is told when that task ends (this job is the task's Settle); startedAt is when it started. */
   runner: TaskRunner<TIn, TOut> | null = null;
   startedAt = 0;

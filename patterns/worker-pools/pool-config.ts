@@ -5,7 +5,7 @@
  */
 import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { PATTERN_KEYS, type PatternConfig, resolvePatternConfig } from '../core/base-pattern.js';
-import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 
 /** WorkerFn is I/O-bound work run by a pool worker goroutine on this thread; `ctx` is canceled on timeout, abort or stop. */
 export type WorkerFn<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;

@@ -31,7 +31,7 @@ import { goThreadSettled } from '../../runtime/internal.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { Samples } from '../core/metrics.js';
-import { PoolFullError, WorkerRestartedError } from './errors.js';
+import { PoolFullError, WorkerRestartedError } from './pool-errors.js';
 import { Job, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';

@@ -5,7 +5,7 @@
  */
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { oneOf, options } from '../core/config.js';
+import { oneOf, options } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import { InvalidArgumentError } from '../../runtime/index.js';
 import type { HealthStatus } from './health.js';

@@ -18,7 +18,7 @@
  * Only one bubble is active at a time in a thread: the runtime reads the active bubble from a module variable, not
  * from an async context.
  */
-import { DeadlockError } from '../errors.js';
+import { DeadlockError } from '../panics.js';
 import type { Clock } from './real-clock.js';
 import { TimerHeap } from './timer-heap.js';
 

@@ -28,7 +28,7 @@
  * completion, so a select parked on several channels (local and shared) completes exactly once. A ticket is reused
  * with the next generation, so a stale reference to its previous use can never claim it.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 
 /** MAX_THREADS is how many threads a program's registry can hold at once (a dead thread's slot is reused). */

@@ -35,7 +35,7 @@
  * loads before they are reported.
  */
 
-import { SharedMemoryError } from '../errors.js';
+import { SharedMemoryError } from '../panics.js';
 import { isOwnerAlive, MAX_THREADS } from './registry.js';
 import { SPIN_CHECK_EVERY, spinCheck } from './spin-limit.js';
 

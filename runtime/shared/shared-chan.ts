@@ -29,7 +29,7 @@
  * Invariant: every completion of a parked operation first claims its waiter (Waiter.claim / its ticket). Every change
  * that may let a parked operation of another thread proceed is followed by a wake of that thread.
  */
-import { ChannelClosedError, CloseOfClosedChannelError, InvalidArgumentError, isSharedMemoryError } from '../errors.js';
+import { ChannelClosedError, CloseOfClosedChannelError, InvalidArgumentError, isSharedMemoryError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { Chan, RecvResult } from '../chan/types.js';

@@ -20,7 +20,7 @@
  */
 import { LocalChan } from '../chan/local-chan.js';
 import type { RecvChan } from '../chan/types.js';
-import { InvalidArgumentError, isPanicError } from '../errors.js';
+import { InvalidArgumentError, isPanicError } from '../panics.js';
 import { go } from '../go.js';
 import { checkFunction, describe } from '../validate.js';
 import { Broadcast } from './broadcast.js';

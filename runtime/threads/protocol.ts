@@ -1,6 +1,6 @@
 /**
- * The scheduler's message protocol, imported by both sides: the main thread's pool (pool.ts, thread.ts) and the
- * worker (worker-main.ts). Every message travels on a MessagePort of its own per worker (not the worker's
+ * The scheduler's message protocol, imported by both sides: the main thread's scheduler (scheduler.ts, thread.ts) and
+ * the worker (worker-main.ts). Every message travels on a MessagePort of its own per worker (not the worker's
  * parentPort, which stays free for user code), handed over in workerData.
  *
  * Dispatch is pull-based, with credit:

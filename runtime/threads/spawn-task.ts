@@ -5,7 +5,7 @@
  */
 import { TASK, type Task } from '../go.js';
 import { encodeArgs } from './args.js';
-import { submit } from './lifecycle.js';
+import { submit } from './threads-lifecycle.js';
 import type { TaskRef } from './protocol.js';
 import { workerInit } from './slot.js';
 

@@ -7,7 +7,7 @@
  * function's name. A registered symbol is the same in every module instance and on every thread, so the worker, which
  * imports the module afresh, recognises the marker that the module's own `task()` call set there.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { setTaskStarter, TASK } from '../go.js';
 import { checkFunction, describe } from '../validate.js';
 import { callerUrl } from './caller-url.js';

@@ -21,7 +21,7 @@
  * console.log is flushed to the main thread before the report that follows it, so it is not lost if main then exits.
  */
 import { go } from '../go.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { setPanicHandler } from '../sched/panic.js';
 import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';

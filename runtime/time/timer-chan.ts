@@ -15,7 +15,7 @@ import { parkStart } from '../sched/park.js';
 import { EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter, WaitQueue } from '../chan/waiter.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { type Clock, unixMillis } from './clock.js';
 import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 

@@ -11,7 +11,7 @@
  * (measured; plain ESM inlines it, but the hot path should not depend on the loader); and one factory would make
  * every call site polymorphic.
  */
-import { EncodeError } from '../../errors.js';
+import { EncodeError } from '../../panics.js';
 import type { FixedCodec } from '../codec.js';
 import { badSlot, describeValue } from './options.js';
 

@@ -18,7 +18,7 @@
  * and done once the lock is released (flushWakes), so a promise reaction or a re-entrant call can never spin on a
  * lock its own thread holds.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import { adopt, nextObjectId, ownerToken, registry, slot, wake } from '../registry.js';
 import { registerWireKind, WIRE_KIND, type Wire } from '../wire.js';

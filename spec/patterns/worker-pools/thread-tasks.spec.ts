@@ -11,7 +11,7 @@ import {
   isWorkerRestartedError,
   isPatternStoppedError,
 } from '../../../patterns/index.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { die, double, fail, loopOrDouble, meet, spin } from './tasks/work.js';
 
 describe('worker pools with thread tasks', () => {

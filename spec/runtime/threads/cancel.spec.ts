@@ -19,7 +19,7 @@ import {
   goThreadCancelable,
   goThreadSettled,
 } from '../../../runtime/threads/go-thread-cancelable.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, fail, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 import { expectRejection } from '../../rejection.js';

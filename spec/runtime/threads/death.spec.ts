@@ -14,7 +14,7 @@ import {
 } from '../../../runtime/index.js';
 import { nextGoroutineId } from '../../../runtime/go.js';
 import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, forever } from './tasks/basic.js';
 import { exitWith, hog, throwOutside } from './tasks/deaths.js';
 import { collectPanics, until, useThreads } from './use-threads.js';

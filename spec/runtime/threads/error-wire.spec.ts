@@ -92,7 +92,7 @@ describe('error wire', () => {
 
 describe('isPanicError', () => {
   it('recognises a ThreadDiedError by its code, as it arrives from another thread', async () => {
-    const { isPanicError } = await import('../../../runtime/errors.js');
+    const { isPanicError } = await import('../../../runtime/panics.js');
     expect(isPanicError({ name: 'ThreadDiedError', code: 'ERR_THREAD_DIED', message: 'thread 1 died' })).toBe(true);
   });
 });

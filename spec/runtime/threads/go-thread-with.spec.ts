@@ -20,7 +20,7 @@ import {
   goThreadWith,
   configureThreads,
 } from '../../../runtime/index.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, block, forever, mark, release, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 

@@ -16,7 +16,7 @@ import {
   task,
 } from '../../../runtime/index.js';
 import { nextGoroutineId } from '../../../runtime/go.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { double } from './tasks/js-task.mjs';
 import { add, badResult, echo, fail, makeHidden, nap, nested, spawnPanic, where } from './tasks/basic.js';
 import { bump, SharedCounter } from './tasks/shared.js';

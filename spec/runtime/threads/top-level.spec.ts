@@ -13,7 +13,7 @@ import {
   task,
 } from '../../../runtime/index.js';
 import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { taskRef } from '../../../runtime/threads/task.js';
 import { add } from './tasks/basic.js';
 import { afterMain, cube } from './tasks/implicit.js';

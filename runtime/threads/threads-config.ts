@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { MAX_THREADS } from '../shared/registry.js';
 import { checkOptions, describe } from '../validate.js';
 

@@ -24,10 +24,10 @@ import {
 } from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
-import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';
+import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
-import { FanItemError } from './errors.js';
+import { FanItemError } from './fan-errors.js';
 import { FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import { FanIn } from './fan-in.js';
 import { FanOut, type FanOutMetrics } from './fan-out.js';

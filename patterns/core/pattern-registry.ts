@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError } from '../../runtime/index.js';
 import type { BasePattern } from './base-pattern.js';
-import { PatternError, hasCode } from './errors.js';
+import { PatternError, hasCode } from './pattern-error.js';
 import type { PatternMetrics } from './metrics.js';
 
 /** DuplicatePatternError is a register() of a name that is already registered. */

@@ -7,7 +7,7 @@
  * state woke (a sender parked on a channel that gets closed).
  *
  * Expected failures (a canceled context, a passed deadline) live beside the feature that raises them
- * (runtime/context/errors.ts).
+ * (runtime/context/cancel-errors.ts).
  *
  * Class identity does not survive crossing a thread, so every class has a guard that checks `code` instead.
  */
