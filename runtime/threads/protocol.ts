@@ -18,8 +18,8 @@
  * is left of it should take less than PREFETCH_US (judged by how long its tasks have been running), so that the
  * next batch is there when this one ends instead of a round trip later. A worker busy with long computations thus
  * asks for nothing and an idle one takes the queue; a worker never has more than one ask outstanding, so main
- * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs ~100 us here:
- * one per batch, not per task).
+ * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs more than many
+ * small tasks, see bench/RESULTS.md: one per batch, not per task).
  *
  * Claims: a batch never holds a goroutine hostage behind a long one. Each goroutine posted to a worker has a claim
  * word in that worker's claim ring (a SharedArrayBuffer, CLAIM_SLOTS int32 words; goroutine i of a batch uses word
@@ -49,7 +49,8 @@ export const BATCH_MAX = 128;
 
 /**
  * PREFETCH_US is how long before the end of its batch (estimated from how long its tasks run) a worker asks for the
- * next one: about a round trip to main and back (a cross-thread wake-up costs ~100 us each way here).
+ * next one: about a round trip to main and back, a cross-thread wake-up each way (their cost on the machines
+ * measured is in bench/RESULTS.md).
  */
 export const PREFETCH_US = 250;
 
