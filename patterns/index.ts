@@ -7,7 +7,7 @@ import '../runtime/threads/worker-boot.js';
 // core
 export { wrap, type Policy } from './core/policy.js';
 export type { Cancel } from './core/cancel.js';
-export { PatternError, hasCode } from './core/errors.js';
+export { PatternError, hasCode } from './core/pattern-error.js';
 // retry
 export {
   RetryPolicy,
@@ -27,7 +27,7 @@ export {
   isRetryExhaustedError,
   isPermanentError,
   type GiveUpReason,
-} from './retry/errors.js';
+} from './retry/retry-errors.js';
 export {
   fixedBackoff,
   exponentialBackoff,
@@ -47,7 +47,7 @@ export type { CircuitBreakerConfig, Fallback, TripPolicy, WindowType } from './c
 export type { CircuitBreakerMetrics } from './circuit-breakers/breaker-metrics.js';
 export type { CircuitBreakerSnapshot } from './circuit-breakers/breaker-snapshot.js';
 export type { CircuitState, StateChange, TransitionReason } from './circuit-breakers/state-events.js';
-export type { WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot } from './circuit-breakers/sliding-window.js';
+export type { WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot } from './circuit-breakers/breaker-window.js';
 export {
   BulkheadCircuitBreaker,
   type BulkheadConfig,
@@ -62,7 +62,7 @@ export {
   isCircuitRejection,
   isBulkheadRejectedError,
   type BulkheadRejectReason,
-} from './circuit-breakers/errors.js';
+} from './circuit-breakers/breaker-errors.js';
 // rate-limiters
 export { TokenBucketRateLimiter, type TokenBucketConfig } from './rate-limiters/token-bucket.js';
 export { LeakyBucketRateLimiter, type LeakyBucketConfig } from './rate-limiters/leaky-bucket.js';
@@ -73,19 +73,17 @@ export {
   RateLimiterClosedError,
   isRateLimitedError,
   isRateLimiterClosedError,
-} from './rate-limiters/errors.js';
+} from './rate-limiters/limiter-errors.js';
 // pattern infrastructure
 export { BasePattern, resolvePatternConfig, type PatternConfig, type ErrorHandler } from './core/base-pattern.js';
-export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/registry.js';
+export { PatternRegistry, DuplicatePatternError, isDuplicatePatternError, type GlobalMetrics } from './core/pattern-registry.js';
 export { Lifecycle, PatternStoppedError, isPatternStoppedError, type LifecycleState } from './core/lifecycle.js';
 export { Samples, Counters, type PatternMetrics, type LatencySummary } from './core/metrics.js';
 // pipelines
 export { Pipeline, type PipelineConfig, type PipelineMetrics } from './pipelines/pipeline.js';
+export { DROP, type Drop, type Processor } from './pipelines/processor.js';
 export {
   PipelineStage,
-  DROP,
-  type Drop,
-  type Processor,
   type StageOptions,
   type PipelineStageConfig,
   type StageMetrics,
@@ -96,11 +94,11 @@ export {
   isPipelineStageError,
   isPipelineFilteredError,
   type DeadLetter,
-} from './pipelines/errors.js';
+} from './pipelines/pipeline-errors.js';
 // fan-patterns
 export { FanOut, type FanOutMetrics, type BatchProcessor } from './fan-patterns/fan-out.js';
 export { FanIn, type FanInConfig, type FanInMetrics, type MergeStrategyOption } from './fan-patterns/fan-in.js';
-export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/combined.js';
+export { FanPattern, type FanPatternConfig, type FanPatternMetrics } from './fan-patterns/fan-pattern.js';
 export type { FanOutConfig, ErrorMode as FanErrorMode } from './fan-patterns/fan-config.js';
 export { roundRobin, leastLoaded, type LoadBalancer } from './fan-patterns/load-balancer.js';
 export {
@@ -120,7 +118,7 @@ export {
   isFanOutError,
   isFanTimeoutError,
   isFanInTimeoutError,
-} from './fan-patterns/errors.js';
+} from './fan-patterns/fan-errors.js';
 // worker-pools
 export { DynamicWorkerPool } from './worker-pools/dynamic-pool.js';
 export { FixedWorkerPool } from './worker-pools/fixed-pool.js';
@@ -150,4 +148,4 @@ export {
   isPoolFullError,
   isTaskTimeoutError,
   isWorkerRestartedError,
-} from './worker-pools/errors.js';
+} from './worker-pools/pool-errors.js';

@@ -16,13 +16,13 @@
  * errgroup does not turn panics into errors: it is rethrown in its goroutine, after the goroutine counts as done.
  */
 import { go } from './go.js';
-import { isPanicError, SyncMisuseError } from './errors.js';
+import { isPanicError, SyncMisuseError } from './panics.js';
 import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';
 import { badFunction, checkFunction, checkInteger } from './validate.js';
 import { CancelCtx } from './context/cancel-ctx.js';
 import type { CancelableContext, CancelCauseFunc, Context } from './context/context.js';
-import { Canceled } from './context/errors.js';
+import { Canceled } from './context/cancel-errors.js';
 import { checkParent } from './context/parent.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();

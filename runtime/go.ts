@@ -18,10 +18,30 @@
 import { activeBubble, type Bubble } from './sched/bubble.js';
 import { panicked } from './sched/panic.js';
 import { GOROUTINE_TAG, Goroutine, goroutines, level, live, NAMES, tracker } from './sched/tracking.js';
-import { goTask } from './threads/spawn-task.js';
-import { TASK, type Marked } from './threads/task.js';
 import { checkFunction } from './validate.js';
-import { isThenable } from './sync/run-finally.js';
+import { isThenable } from './thenable.js';
+
+/**
+ * TASK is the property that marks a task: a function that go() hands to the thread scheduler instead of running it
+ * on this thread. threads/task.ts sets it (under a registered symbol, the same on every thread) and, when loaded,
+ * installs the scheduler's entry with setTaskStarter: the scheduler sits above go() and go() does not import it.
+ */
+export const TASK: unique symbol = Symbol.for('gocsp.task');
+
+/** Task is a function carrying a task marker (its value is the scheduler's). */
+export interface Task {
+  readonly [TASK]: unknown;
+}
+
+/** TaskStarter queues task `fn` as goroutine `id` for a worker thread; false if go() should run it here instead. */
+export type TaskStarter = (id: number, fn: Task, args: readonly unknown[]) => boolean;
+
+let startTask: TaskStarter | null = null;
+
+/** setTaskStarter installs the scheduler's entry for tasks (threads/task.ts does, once). */
+export function setTaskStarter(f: TaskStarter): void {
+  startTask = f;
+}
 
 /** MAIN_GOROUTINE is the id of the goroutine run by main(); go() numbers the others from 2 up. */
 export const MAIN_GOROUTINE = 1;
@@ -40,8 +60,10 @@ let lastId = MAIN_GOROUTINE;
 export function go<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void {
   checkFunction('go', 'fn', fn);
   const id = ++lastId;
-  // The one check plain goroutines pay: a task goes to the scheduler (loaded on first use).
-  if ((fn as Partial<Marked>)[TASK] !== undefined && goTask(id, fn as unknown as Marked, args)) return;
+  // The one check plain goroutines pay: a task goes to the scheduler (whose pool is loaded on first use).
+  if ((fn as Partial<Task>)[TASK] !== undefined && startTask !== null && startTask(id, fn as unknown as Task, args)) {
+    return;
+  }
   spawn(id, fn, args);
 }
 

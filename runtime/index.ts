@@ -31,7 +31,7 @@ export {
   isInvalidArgumentError,
   isDeadlockError,
   isSyncMisuseError,
-} from './errors.js';
+} from './panics.js';
 // context
 export type {
   Context,
@@ -54,7 +54,7 @@ export {
   DeadlineExceededError,
   isCanceled,
   isDeadlineExceeded,
-} from './context/errors.js';
+} from './context/cancel-errors.js';
 // streams and iterables
 export type { SourceChan } from './streams/source-chan.js';
 export type { CancelOptions } from './streams/cancel-options.js';
@@ -78,11 +78,11 @@ export { task } from './threads/task.js';
 export { goThread } from './threads/go-thread.js';
 export { goThreadWith } from './threads/go-thread-with.js';
 export type { GoThreadOptions } from './threads/go-thread-with.js';
-export { configureThreads, shutdownThreads } from './threads/lifecycle.js';
+export { configureThreads, shutdownThreads } from './threads/threads-lifecycle.js';
 // A bundled program is its own worker entry: on such a worker, this starts the worker side (see worker-boot.ts).
 import './threads/worker-boot.js';
-export type { ThreadsOptions } from './threads/config.js';
-export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './threads/errors.js';
+export type { ThreadsOptions } from './threads/threads-config.js';
+export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './panics.js';
 // shared memory
 export { sharedChan, type SharedChan } from './shared/shared-chan.js';
 export { codec } from './shared/codec-set.js';
@@ -99,7 +99,7 @@ export {
   isDecodeError,
   isSharedMemoryError,
   isTooManyParkedError,
-} from './errors.js';
+} from './panics.js';
 // shared sync
 export { SharedMutex } from './shared/sync/shared-mutex.js';
 export { SharedRWMutex } from './shared/sync/shared-rw-mutex.js';

@@ -5,7 +5,7 @@ import { NAMES, setLevel, STACKS } from './sched/tracking.js';
 import { mainIdle, watchThreads } from './threads/deadlock.js';
 import { ACK_TIMEOUT_MS, workersDump } from './threads/dump-all.js';
 import { checkFunction, checkOptions, describe } from './validate.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 import { mainOnWorker } from './threads/main-on-worker.js';
 
 /**

@@ -20,14 +20,14 @@
  *   With a default it is synchronous and throws at the call.
  * The chosen case's callback runs in the selecting goroutine and its result is select's result.
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 import { describe } from './validate.js';
 import { hold, unhold, type Holder } from './sched/held.js';
 import { parkEnd, parkStart, type Park } from './sched/park.js';
 import { CLOSED, EMPTY, isSelectable, type Selectable } from './chan/selectable.js';
 import type { RecvChan, SendChan } from './chan/types.js';
 import { SELECT, Waiter, type Selection } from './chan/waiter.js';
-import { Ticket } from './shared/ticket.js';
+import { newSelectTicket, type SelectTicket } from './chan/select-ticket.js';
 
 declare const resultType: unique symbol;
 
@@ -159,7 +159,7 @@ class ParkedSelect implements Selection, Holder {
   #ok = false;
   #claimed = false;
   /** #ticket makes the completion exactly-once across threads; allocated only if a case is a shared channel. */
-  #ticket: Ticket | null = null;
+  #ticket: SelectTicket | null = null;
 
   /**
    * `order` is pass 1's random poll order (the shared scratch buffer: read here synchronously, before any other
@@ -206,8 +206,8 @@ class ParkedSelect implements Selection, Holder {
     this.#ticket?.unclaim();
   }
 
-  sharedTicket(): Ticket {
-    return (this.#ticket ??= new Ticket());
+  sharedTicket(): SelectTicket {
+    return (this.#ticket ??= newSelectTicket());
   }
 
   won(w: Waiter, value: unknown, ok: boolean): void {

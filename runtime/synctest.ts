@@ -21,7 +21,7 @@
  *   assert(since(t0) === 5000); // exactly, and instantly
  * });
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 import { nextGoroutineId, spawn } from './go.js';
 import { activeBubble, Bubble, setActiveBubble } from './sched/bubble.js';
 import { describe } from './validate.js';

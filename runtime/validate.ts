@@ -2,7 +2,7 @@
  * Argument checks shared by every public entry point. Each throws InvalidArgumentError naming the function, the
  * argument and the bad value, before anything has been changed.
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './panics.js';
 
 /** describe renders a bad value for an error message: strings quoted, everything else as JS would print it. */
 export function describe(v: unknown): string {
@@ -50,7 +50,7 @@ export function checkDuration(fn: string, arg: string, v: unknown): number {
  * the default. `arg` names the object in the not-an-object error ("options", or "config" for the patterns).
  *
  * Every options object of every public function and constructor goes through it (the patterns through
- * patterns/core/config.ts options()).
+ * patterns/core/option-checks.ts options()).
  *
  * @example
  * const o = checkOptions('main', options, ['traceback']);

@@ -1,7 +1,7 @@
 /**
  * Every options object of every public function and constructor, runtime and patterns, refuses a key it does not
  * know with an InvalidArgumentError naming the key and listing the known ones (runtime/validate.ts checkOptions,
- * patterns/core/config.ts options): `configureThreads({ thread: 2 })` or `new RetryPolicy({ maxAttempt: 3 })` used to
+ * patterns/core/option-checks.ts options): `configureThreads({ thread: 2 })` or `new RetryPolicy({ maxAttempt: 3 })` used to
  * run with the defaults. A new option-taking API belongs in this list.
  */
 import { afterAll, describe, expect, it } from 'vitest';

@@ -27,7 +27,7 @@ import { go } from '../../runtime/go.js';
 import { sharedChan, type SharedChan } from '../../runtime/shared/shared-chan.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { shutdownThreads } from '../../runtime/threads/lifecycle.js';
+import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report } from '../lib/harness.js';
 import { parkOn, pinger, ponger, type PingResult } from './tasks/channels.js';
 import { atomicPonger, PING, PONG, PP_SLEEP, STOP, wakeIfSleeping } from './tasks/raw.js';

@@ -21,7 +21,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { sharedChan } from '../../runtime/shared/shared-chan.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { shutdownThreads } from '../../runtime/threads/lifecycle.js';
+import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo } from '../lib/harness.js';
 import { consume, produce, type Mode } from './tasks/channels.js';
 import { RING_CAP, RING_WORDS, ringConsume, ringProduce } from './tasks/raw.js';

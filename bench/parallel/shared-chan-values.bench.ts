@@ -22,7 +22,7 @@ import type { Codec } from '../../runtime/shared/codec.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { sharedChan } from '../../runtime/shared/shared-chan.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { shutdownThreads } from '../../runtime/threads/lifecycle.js';
+import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo } from '../lib/harness.js';
 import { placement, selfTimed, selfTimedSink, startScheduler, type Timed } from './lib/env.js';
 import { consumeValues, make, produceValues, type Shape, type Value } from './tasks/values.js';

@@ -21,7 +21,7 @@ import { go } from '../../runtime/go.js';
 import { sharedChan } from '../../runtime/shared/shared-chan.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { shutdownThreads } from '../../runtime/threads/lifecycle.js';
+import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo, timed } from '../lib/harness.js';
 import { add, addTo, burn, BURN_ITERS, burnLoop, burnTo } from './tasks/work.js';
 import { placement, startScheduler, THREADS } from './lib/env.js';

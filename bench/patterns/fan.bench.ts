@@ -17,7 +17,7 @@
 import pLimit from 'p-limit';
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan } from '../../runtime/chan/types.js';
-import { FanPattern } from '../../patterns/fan-patterns/combined.js';
+import { FanPattern } from '../../patterns/fan-patterns/fan-pattern.js';
 import { FanIn } from '../../patterns/fan-patterns/fan-in.js';
 import { FanOut } from '../../patterns/fan-patterns/fan-out.js';
 import { newBench, report, sumTo, timed } from '../lib/harness.js';

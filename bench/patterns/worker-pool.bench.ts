@@ -16,7 +16,7 @@
  */
 import { Piscina } from 'piscina';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { configureThreads, shutdownThreads } from '../../runtime/threads/lifecycle.js';
+import { configureThreads, shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { FixedWorkerPool } from '../../patterns/worker-pools/fixed-pool.js';
 import { newBench, report, sumTo, timed } from '../lib/harness.js';
 import { addOne, burn, burnLoop } from './tasks/pool-work.js';

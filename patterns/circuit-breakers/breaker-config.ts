@@ -3,11 +3,10 @@
  * InvalidArgumentError naming the option and the value ("CircuitBreaker: recoveryTimeout must be a finite number > 0,
  * got -1"), thrown by the constructor before anything is built.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { isCanceled } from '../../runtime/context/errors.js';
-import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { InvalidArgumentError, isCanceled } from '../../runtime/index.js';
+import { bool, func, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
-import type { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
+import type { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
 
 /** TripPolicy: trip on `failureThreshold` consecutive failures, or on the failure rate over the sliding window. */
 export type TripPolicy = 'consecutive' | 'rate';

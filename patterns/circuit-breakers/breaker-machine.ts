@@ -22,15 +22,14 @@
  * - onOk / onErr are the settle handlers of the current generation, re-armed at every bump, so that the closed hot
  *   path can settle a call with `promise.then(onOk, onErr)` and no closure of its own.
  */
-import { clockNanos, currentClock, unixMillis } from '../../runtime/time/clock.js';
-import { toNanos } from '../../runtime/time/duration.js';
-import { nanotime } from '../../runtime/time/sleep.js';
+import { nanotime } from '../../runtime/index.js';
+import { clockNanos, currentClock, toNanos, unixMillis } from '../../runtime/internal.js';
 import type { ResolvedConfig } from './breaker-config.js';
 import { BreakerCounters } from './breaker-metrics.js';
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
 import { CountWindow } from './count-window.js';
-import { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
-import type { SlidingWindow } from './sliding-window.js';
+import { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
+import type { SlidingWindow } from './breaker-window.js';
 import type { CircuitState, StateChange, StateEvents, TransitionReason } from './state-events.js';
 import { TimeWindow } from './time-window.js';
 

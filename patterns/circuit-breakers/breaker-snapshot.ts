@@ -9,10 +9,10 @@
  * parseSnapshot validates one: anything malformed is an InvalidArgumentError naming the field ("CircuitBreaker:
  * state.openedAt must be a finite number, got null").
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nonNegativeInt, oneOf, positive, positiveInt, show } from '../core/config.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
+import { nonNegativeInt, oneOf, positive, positiveInt, show } from '../core/option-checks.js';
 import { isOutcomes } from './count-window.js';
-import type { WindowSnapshot } from './sliding-window.js';
+import type { WindowSnapshot } from './breaker-window.js';
 import type { CircuitState } from './state-events.js';
 
 /**

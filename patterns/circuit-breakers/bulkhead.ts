@@ -20,18 +20,22 @@
  * The permit is released when `fn` settles, whether it resolves or throws, and only then: a caller that cancels
  * while `fn` runs does not free the slot early, because `fn` is still using the resource.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import { background } from '../../runtime/context/background.js';
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { newTimer } from '../../runtime/time/timer.js';
+import {
+  chan,
+  type Chan,
+  background,
+  type Context,
+  InvalidArgumentError,
+  recvCase,
+  select,
+  sendCase,
+  newTimer,
+} from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/config.js';
+import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { cancelError, fnError } from './check.js';
-import { BulkheadRejectedError } from './errors.js';
+import { BulkheadRejectedError } from './breaker-errors.js';
 
 /**
  * BulkheadConfig configures a BulkheadCircuitBreaker; every option is optional, with the default given.

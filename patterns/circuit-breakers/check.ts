@@ -4,8 +4,8 @@
  * before a probe slot or a permit is taken (a TypeError from calling a non-function would otherwise count as a
  * failure of the dependency).
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { show } from '../core/config.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
+import { show } from '../core/option-checks.js';
 
 /** fnError is the error for an `fn` that is not a function, or null. */
 export function fnError(method: string, fn: unknown): InvalidArgumentError | null {

@@ -10,17 +10,14 @@
  * The closed hot path reads no clock (unless slow calls or a time window need it) and allocates nothing of its own:
  * the call's promise is settled through the machine's pre-armed handlers, `fn(ctx).then(onOk, onErr)`.
  */
-import { background } from '../../runtime/context/background.js';
-import type { Context } from '../../runtime/context/context.js';
-import { nanotime } from '../../runtime/time/sleep.js';
-import type { RecvChan } from '../../runtime/chan/types.js';
+import { background, type Context, nanotime, type RecvChan } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, type Fallback, resolveConfig } from './breaker-config.js';
-import { options } from '../core/config.js';
+import { options } from '../core/option-checks.js';
 import { BreakerMachine, epoch } from './breaker-machine.js';
 import { cancelError, fnError } from './check.js';
-import type { BrokenCircuitError, CircuitHalfOpenError } from './errors.js';
+import type { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';
 import { type CircuitState, type StateChange, StateEvents } from './state-events.js';

@@ -4,7 +4,7 @@
  *   ring[next] is where the next call goes; once `calls === size` it holds the oldest call, which is evicted first.
  *   calls, failures, slow are kept equal to the sums over the live entries, so reading them costs nothing.
  */
-import type { CountWindowSnapshot, SlidingWindow, WindowSnapshot } from './sliding-window.js';
+import type { CountWindowSnapshot, SlidingWindow, WindowSnapshot } from './breaker-window.js';
 
 const FAILED = 1;
 const SLOW = 2;

@@ -8,12 +8,9 @@
  * A channel subscriber that falls behind loses the oldest changes it has not received: when its buffer is full, the
  * oldest pending change is dropped to make room, so the latest change is always delivered and the breaker never waits.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { afterFunc } from '../../runtime/context/after-func.js';
-import { go } from '../../runtime/go.js';
+import { chan, type Chan, type RecvChan, afterFunc, go } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, positiveInt } from '../core/config.js';
+import { func, positiveInt } from '../core/option-checks.js';
 
 /** CircuitState is a breaker's state; 'forced-open' is the state forceOpen puts it in, which no timeout ends. */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'forced-open';

@@ -11,7 +11,7 @@
  *   monotonic), so head only grows.
  *   calls, failures, slow equal the sums over the live buckets.
  */
-import type { SlidingWindow, TimeWindowSnapshot, WindowSnapshot } from './sliding-window.js';
+import type { SlidingWindow, TimeWindowSnapshot, WindowSnapshot } from './breaker-window.js';
 
 export class TimeWindow implements SlidingWindow {
   readonly duration: number;

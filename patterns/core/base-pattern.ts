@@ -6,16 +6,14 @@
  *   name            unique name in a PatternRegistry             default: `<ClassName>-<n>`
  *   maxConcurrency  work items at once                           default: Infinity
  *   timeout         ms one work item may take                    default: Infinity
- *   retryAttempts   retries after a failed attempt (retry())     default: 0
+ *   retryAttempts   retries after a failed attempt               default: 0 (the pattern retries)
  *   enableMetrics   record latency samples                       default: true
  *   errorHandler    receives every error the pattern handles     default: none
  */
-import { RetryExecutor } from '../retry/retry-executor.js';
-import { RetryPolicy } from '../retry/retry-policy.js';
-import { bool, func, nonNegativeInt, options, positive, positiveInt } from './config.js';
+import { bool, func, nonNegativeInt, options, positive, positiveInt } from './option-checks.js';
 import { Lifecycle } from './lifecycle.js';
 import { Counters, type PatternMetrics } from './metrics.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 
 /** ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes). */
 export type ErrorHandler = (error: Error) => void;
@@ -97,7 +95,6 @@ export abstract class BasePattern {
   protected readonly config: PatternConfig;
   protected readonly counters = new Counters();
   protected readonly lifecycle: Lifecycle;
-  readonly #retry: RetryExecutor;
 
   /**
    * BasePattern validates `config` (see the file comment): a bad option or one not in `known` is an
@@ -110,10 +107,6 @@ export abstract class BasePattern {
       this.config.name,
       () => this.onStart(),
       () => this.onStop(),
-    );
-    this.#retry = new RetryExecutor(
-      new RetryPolicy({ maxAttempts: this.config.retryAttempts + 1, backoffStrategy: 'exponential', jitter: 'full' }),
-      { rethrowLastError: true },
     );
   }
 
@@ -168,11 +161,6 @@ export abstract class BasePattern {
     } catch {
       /* the handler's own failure must not take the pattern down */
     }
-  }
-
-  /** retry runs `fn` with up to config.retryAttempts retries (exponential backoff, full jitter). */
-  protected retry<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#retry.execute(() => fn());
   }
 
   /** record counts one finished work item that took `ms` (if metrics are enabled). */

@@ -2,10 +2,7 @@
  * Cancellation input for the patterns' waiting calls: a gocsp Context or a web AbortSignal, or nothing, and the one
  * rule for what a call stopped by it rejects with (cancelReason).
  */
-import { background } from '../../runtime/context/background.js';
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { fromSignal } from '../../runtime/context/signal.js';
+import { background, cause, type Context, fromSignal } from '../../runtime/index.js';
 
 /** Cancel is what a waiting call accepts to be stopped early: a Context, an AbortSignal, or undefined. */
 export type Cancel = Context | AbortSignal | undefined;

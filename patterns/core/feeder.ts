@@ -12,12 +12,10 @@
  * so the feeder never stays parked on them.
  *
  * Imports: ReadableIterator is not part of the runtime's public entry (runtime/index.ts exports fromReadable, a pump
- * goroutine that reads one value ahead); the feeder needs the on-demand iterator, so it imports the streams file.
+ * goroutine that reads one value ahead); the feeder needs the on-demand iterator, which runtime/internal.ts lends it.
  */
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { isReadable, ReadableIterator } from '../../runtime/streams/readable-iterator.js';
+import { type Chan, type Context, type RecvChan, recvCase, select } from '../../runtime/index.js';
+import { isReadable, ReadableIterator } from '../../runtime/internal.js';
 
 /** FeedSource is what a feeder pulls items from. */
 export type FeedSource = Iterable<unknown> | AsyncIterable<unknown> | RecvChan<unknown>;

@@ -3,7 +3,7 @@
  * (restartable: stopped -> running). start and stop are idempotent and serialised: a stop while a start is in
  * progress waits for it, and concurrent stops share one run of the stop work.
  */
-import { PatternError, hasCode } from './errors.js';
+import { PatternError, hasCode } from './pattern-error.js';
 
 /**
  * LifecycleState is where a Lifecycle is: 'idle' (made), 'running', 'stopping' (stop called, hooks running) or

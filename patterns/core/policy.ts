@@ -7,10 +7,9 @@
  * the policy runs it under, canceled when `cancel` is or when the policy gives up on the attempt (a timeout).
  * execute returns a promise and never throws: misuse (a bad `fn` or `cancel`) is a rejection too.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, toContext } from './cancel.js';
-import { show } from './config.js';
+import { show } from './option-checks.js';
 
 /**
  * Policy is the one interface the resilience patterns share (retry, circuit breaker, bulkhead, rate limiters,

@@ -3,8 +3,8 @@
  * InvalidArgumentError naming the class, the option and the value).
  */
 import { PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
-import { bool, oneOf, options, positiveInt, show } from '../core/config.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { bool, oneOf, options, positiveInt, show } from '../core/option-checks.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import { leastLoaded, type LoadBalancer } from './load-balancer.js';
 
 /**

@@ -10,16 +10,22 @@
  * an AbortSignal's reason, a Context's cause); the call's own stop (first failure, PatternStoppedError) with its
  * cause.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import {
+  chan,
+  type Chan,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  InvalidArgumentError,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  WaitGroup,
+} from '../../runtime/index.js';
 import { cancelReason, toContext, type Cancel } from '../core/cancel.js';
-import { show } from '../core/config.js';
+import { show } from '../core/option-checks.js';
 import type { LoadBalancer } from './load-balancer.js';
 
 /** Job is one batch of item indices [start, end). */

@@ -4,15 +4,13 @@
  * ('priority', a custom MergeStrategy), a merger goroutine that chooses among the inputs' ready values. See
  * merge-run.ts for the goroutines and their invariants.
  */
-import type { RecvChan } from '../../runtime/chan/types.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { type RecvChan, chan, InvalidArgumentError } from '../../runtime/index.js';
 import { BasePattern, PATTERN_KEYS, type PatternConfig } from '../core/base-pattern.js';
 import { toContext, type Cancel } from '../core/cancel.js';
-import { nonNegativeInt, options, show } from '../core/config.js';
+import { nonNegativeInt, options, show } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
-import { FanItemError } from './errors.js';
+import { FanItemError } from './fan-errors.js';
 import { MergeRun, type Entry } from './merge-run.js';
 import { priorityMerge, type FanInInput, type MergeStrategy } from './merge-strategy.js';
 

@@ -4,15 +4,15 @@
  * its own slots of the result array, as Go workers write into a preallocated slice. This file is the typed face:
  * per-item work, errors, metrics and lifecycle.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { type Context, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { func, show } from '../core/config.js';
+import { func, show } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
-import { FanItemError, FanOutError, isFanTimeoutError } from './errors.js';
+import { RetryExecutor } from '../retry/retry-executor.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
+import { FanItemError, FanOutError, isFanTimeoutError } from './fan-errors.js';
 import { fanJobs, type Call, type Work } from './fan-engine.js';
 import { checkBalancer, FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import type { LoadBalancer } from './load-balancer.js';
@@ -48,6 +48,8 @@ export type BatchProcessor<TIn, TOut> = (batch: TIn[], ctx: Context) => Promise<
  */
 export class FanOut<TIn, TOut> extends BasePattern {
   readonly #o: FanOutOptions;
+  /** #retry retries a failed item up to config.retryAttempts times (exponential backoff, full jitter). */
+  readonly #retry: RetryExecutor;
   readonly #calls = new Set<Call>();
   #batches = 0;
   #timeouts = 0;
@@ -56,6 +58,10 @@ export class FanOut<TIn, TOut> extends BasePattern {
   constructor(config?: Partial<FanOutConfig>) {
     super(config, FAN_OUT_KEYS);
     this.#o = resolveFanOutOptions(this.constructor.name, config, this.config);
+    this.#retry = new RetryExecutor(
+      new RetryPolicy({ maxAttempts: this.config.retryAttempts + 1, backoffStrategy: 'exponential', jitter: 'full' }),
+      { rethrowLastError: true },
+    );
     void this.start();
   }
 
@@ -201,7 +207,7 @@ export class FanOut<TIn, TOut> extends BasePattern {
 
   #attempt<A, R>(processor: Processor<A, R>, input: A, index: number, ctx: Context, bounded: boolean): Promise<R> {
     const once = (): Promise<R> => runItem(processor, input, index, ctx, this.config.timeout, bounded);
-    return this.config.retryAttempts > 0 ? this.retry(once) : once();
+    return this.config.retryAttempts > 0 ? this.#retry.execute(once) : once();
   }
 
   /** failed handles a failed item: reported unless the call was already ending; fail-fast rethrows it. */

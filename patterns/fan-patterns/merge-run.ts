@@ -8,19 +8,27 @@
  * its quit channel again, so removing an input never loses or duplicates a value: what the forwarder did not take
  * stays in the input. Only the end of the whole merge (cancel, stop, idle timeout) drops the values in hand.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan, SendChan } from '../../runtime/chan/types.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
+import {
+  chan,
+  type Chan,
+  type RecvChan,
+  type SendChan,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  InvalidArgumentError,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  WaitGroup,
+  nowMillis,
+  newTimer,
+} from '../../runtime/index.js';
 import { cancelReason } from '../core/cancel.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
-import { newTimer } from '../../runtime/time/timer.js';
-import { show } from '../core/config.js';
-import { FanInTimeoutError } from './errors.js';
+import { show } from '../core/option-checks.js';
+import { FanInTimeoutError } from './fan-errors.js';
 import type { FanInInput, MergeCandidate, MergeStrategy } from './merge-strategy.js';
 import { untilDone } from './run-item.js';
 

@@ -6,7 +6,7 @@
  *
  * Write your own as `{ name: 'mine', select: (candidates) => index }`.
  */
-import type { RecvChan } from '../../runtime/chan/types.js';
+import type { RecvChan } from '../../runtime/index.js';
 
 /** FanInInput is what FanIn merges: a channel or any AsyncIterable (an async generator, a stream, ...). */
 export type FanInInput<T> = RecvChan<T> | AsyncIterable<T>;

@@ -4,12 +4,8 @@
  * waiting for it (its result, if it ever comes, is dropped) and goes on. The context is passed to the processor as
  * its second argument, so a processor that honours `ctx.signal` really stops.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { withTimeoutCause } from '../../runtime/context/timer-ctx.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { FanTimeoutError } from './errors.js';
+import { chan, cause, type Context, withTimeoutCause, recvCase, select } from '../../runtime/index.js';
+import { FanTimeoutError } from './fan-errors.js';
 
 /** Processor is the per-item function: it receives the item and a context that ends on cancel or timeout. */
 export type Processor<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;

@@ -14,20 +14,16 @@
  *   enableMetrics, errorHandler  as BasePattern (errorHandler gets every failed item's error)
  */
 import type { Readable } from 'node:stream';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { chan, type Chan, type RecvChan, type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { bool, func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { bool, func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/option-checks.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
-import { type DeadLetter, PipelineFilteredError } from './errors.js';
+import { type DeadLetter, PipelineFilteredError } from './pipeline-errors.js';
 import { type Run, runStages } from './run.js';
+import { DROP, type Drop } from './processor.js';
 import {
-  DROP,
-  type Drop,
   PipelineStage,
   type PipelineStageConfig,
   STAGE_KEYS,

@@ -10,13 +10,12 @@
  * goroutines to return, and a filtered or failed item keeps travelling with live = false (later stages pass it on
  * untouched). Sends and receives are plain channel operations (try* first), which is what keeps a stage hop cheap.
  */
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
+import type { Chan, RecvChan, Context } from '../../runtime/index.js';
 import type { Cancel } from '../core/cancel.js';
 import type { Envelope, FeedSource } from '../core/feeder.js';
 import { OrderedRun } from '../core/ordered-run.js';
-import { type DeadLetter, PipelineStageError } from './errors.js';
-import { DROP, type PipelineStage } from './stage.js';
+import { type DeadLetter, PipelineStageError } from './pipeline-errors.js';
+import { DROP } from './processor.js';
 
 /** Run is one pass over a source through the stages (core/ordered-run.ts). */
 export type Run<O> = OrderedRun<O>;
@@ -36,10 +35,29 @@ export interface RunOptions {
   readonly onEnd?: ((run: Run<unknown>) => void) | undefined;
 }
 
-type Stages = readonly PipelineStage<unknown, unknown>[];
+/**
+ * RunStage is what a run needs of a stage (PipelineStage is one): its shape, and the accounting and call of one item
+ * (begin, then call, then end or fail).
+ */
+export interface RunStage {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly bufferSize: number;
+  begin(): number;
+  call(input: never, ctx: Context): unknown;
+  end(t0: number): void;
+  fail(t0: number, e: unknown, ctx: Context): void;
+}
+
+/** Stage is a RunStage as the run drives it: with the items of its input channel. */
+interface Stage extends Omit<RunStage, 'call'> {
+  call(input: unknown, ctx: Context): unknown;
+}
+
+type Stages = readonly Stage[];
 
 /** runStages starts a run of `source` through `stages`. */
-export function runStages<O>(stages: readonly PipelineStage<never, unknown>[], source: FeedSource, opts: RunOptions): Run<O> {
+export function runStages<O>(stages: readonly RunStage[], source: FeedSource, opts: RunOptions): Run<O> {
   const all = stages as unknown as Stages;
   let window = 0;
   for (const s of all) window += s.bufferSize + s.concurrency;
@@ -63,7 +81,7 @@ export function runStages<O>(stages: readonly PipelineStage<never, unknown>[], s
 /** work is one of a stage's goroutines: receive, process, send on, until the input closes or the run is canceled. */
 async function work(
 run: OrderedRun<unknown>,
-stage: PipelineStage<unknown, unknown>,
+stage: Stage,
 input: RecvChan<Envelope>,
 output: Chan<Envelope>,
 opts: RunOptions,

@@ -14,32 +14,16 @@
  *   enableMetrics   record latency samples                                default true
  *   errorHandler    receives every error of an item that failed           default none
  */
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { withTimeout } from '../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { cause, type Context, withTimeout, InvalidArgumentError, nowMillis } from '../../runtime/index.js';
 import { BasePattern, type PatternConfig } from '../core/base-pattern.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/config.js';
+import { func, misplaced, nonNegativeInt, options, positiveInt, show } from '../core/option-checks.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { RetryExecutor } from '../retry/retry-executor.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
-import { PipelineFilteredError } from './errors.js';
-import { runStages } from './run.js';
-
-/** DROP is what a processor returns to drop its item silently (how addFilter's stages filter). */
-export const DROP: unique symbol = Symbol('gocsp.pipeline.drop');
-/**
- * Drop is the type of DROP, the value a stage's processor returns to drop its item.
- *
- * @example
- * const evens = (n: number): number | Drop => (n % 2 === 0 ? n : DROP);
- */
-export type Drop = typeof DROP;
-
-/** Processor turns one item into the next stage's item; `ctx` is canceled when the run ends or the attempt times out. */
-export type Processor<I, O> = (input: I, ctx: Context) => O | Drop | Promise<O | Drop>;
+import { PipelineFilteredError } from './pipeline-errors.js';
+import { DROP, type Drop, type Processor } from './processor.js';
+import { runStages, type RunStage } from './run.js';
 
 /** StageOptions are a stage's options beside its name and processor. */
 export interface StageOptions extends Omit<PatternConfig, 'name' | 'maxConcurrency'> {
@@ -85,7 +69,7 @@ export const STAGE_KEYS: readonly string[] = Object.freeze(['name', 'processor',
  * await parse.processBatch(['1', '2']); // [1, 2]
  * parse.getThroughput(); // items per second
  */
-export class PipelineStage<I, O> extends BasePattern {
+export class PipelineStage<I, O> extends BasePattern implements RunStage {
   /** concurrency is the number of goroutines that run the processor in a run. */
   readonly concurrency: number;
   /** bufferSize is the capacity of the stage's output channel. */

@@ -11,8 +11,8 @@
  * bucket's capacity / rate, a sliding window's windowSize), and the eviction changes nothing a client could notice.
  * maxKeys bounds memory at the cost of that guarantee for the least recently used keys.
  */
-import { nanotime } from '../../runtime/time/sleep.js';
-import { func, options, positive, positiveInt } from '../core/config.js';
+import { nanotime } from '../../runtime/index.js';
+import { func, options, positive, positiveInt } from '../core/option-checks.js';
 
 const OWNER = 'KeyedRateLimiter';
 

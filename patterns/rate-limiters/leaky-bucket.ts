@@ -17,17 +17,22 @@
  * goroutine is parked on channels); it waits on a timer only while pacing, for at most one spacing after a leak.
  * Inside synctest.run, close or stop the bucket before the test returns, since the bubble waits for its goroutines.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { isChannelClosedError } from '../../runtime/errors.js';
-import { recv } from '../../runtime/chan/nil.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { nanotime } from '../../runtime/time/sleep.js';
-import { newTimer } from '../../runtime/time/timer.js';
+import {
+  chan,
+  type Chan,
+  type RecvChan,
+  isChannelClosedError,
+  recv,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  nanotime,
+  newTimer,
+} from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { options, positive, positiveInt } from '../core/config.js';
-import { RateLimiterClosedError } from './errors.js';
+import { options, positive, positiveInt } from '../core/option-checks.js';
+import { RateLimiterClosedError } from './limiter-errors.js';
 import { checkCancel } from './permit.js';
 
 const OWNER = 'LeakyBucketRateLimiter';

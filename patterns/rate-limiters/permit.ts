@@ -2,13 +2,10 @@
  * Helpers the limiters share for their waiting calls and their Policy form: checking a Cancel argument, and
  * executing a function under a permit (`execute`), waiting at most `maxWait` ms for it.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { isDeadlineExceeded } from '../../runtime/context/errors.js';
-import { withTimeout } from '../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { type Context, isDeadlineExceeded, withTimeout, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { show } from '../core/config.js';
-import { RateLimitedError } from './errors.js';
+import { show } from '../core/option-checks.js';
+import { RateLimitedError } from './limiter-errors.js';
 
 /**
  * checkCancel requires a Cancel (a Context, an AbortSignal or undefined) and returns what to fail with at once if it

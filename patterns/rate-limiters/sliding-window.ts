@@ -12,12 +12,9 @@
  *
  * Invariant: pending <= free, so the fast path admits only what impl would have admitted at `last`.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { Nanosecond } from '../../runtime/time/duration.js';
-import { nanotime, nowMillis } from '../../runtime/time/sleep.js';
+import { type Context, InvalidArgumentError, Nanosecond, nanotime, nowMillis } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { func, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait, executeWithPermit, type Permits } from './permit.js';
 import { sampleTurn, turn } from './turn-clock.js';

@@ -18,11 +18,9 @@
  * Invariants: credit(t) = min(full, credit + (t - last) * refillRate) for t >= last, minus what is taken at t;
  * nobody takes while the line is non-empty except its head, so a parked acquirer is never overtaken.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { nanotime } from '../../runtime/time/sleep.js';
+import { type Context, InvalidArgumentError, nanotime } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { bool, func, options, positive, positiveInt, show } from '../core/config.js';
+import { bool, func, options, positive, positiveInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait, executeWithPermit, type Permits } from './permit.js';
 import { sampleTurn, turn } from './turn-clock.js';

@@ -1,7 +1,7 @@
 /**
  * The turn clock: the rate limiters read the clock at most once per synchronous turn, the way nginx caches the time
- * once per event-loop iteration, because a clock read (nowMillis, about 36 ns here) costs more than everything else
- * a tryAcquire does.
+ * once per event-loop iteration, because a clock read (nowMillis) costs more than everything else a tryAcquire does
+ * (bench/RESULTS.md, the limiters).
  *
  * `turn` numbers the turns that sampled the clock. A limiter that reads the clock calls sampleTurn() and keeps the
  * number beside the time it read; while `turn` still has that number, the limiter's sample is "now" and it may

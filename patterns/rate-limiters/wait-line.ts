@@ -22,11 +22,7 @@
  * Invariant: a waiter is in the line from its wait() call until it has taken its permits or failed; `inLine` says
  * which. Only runtime public API is used: chan, select, newTimer.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import type { Context } from '../../runtime/context/context.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { newTimer, type Timer } from '../../runtime/time/timer.js';
+import { chan, type Chan, type Context, recvCase, select, newTimer, type Timer } from '../../runtime/index.js';
 import { cancelReason } from '../core/cancel.js';
 
 /** Gate is the permit logic a WaitLine waits on. */

@@ -9,8 +9,8 @@
  * > maxTokens / 2. First attempts are never throttled. Tokens are kept in thousandths, as integers, so that adding 0.1
  * ten thousand times does not drift.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { options, show } from '../core/config.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
+import { options, show } from '../core/option-checks.js';
 
 const OWNER = 'RetryBudget';
 const SCALE = 1000;

@@ -1,8 +1,7 @@
 /**
  * RetryContext: what RetryExecutor.executeWithContext tells each attempt about the execution it belongs to.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import { type Context, nowMillis } from '../../runtime/index.js';
 
 /**
  * RetryContext describes one attempt of an execution.

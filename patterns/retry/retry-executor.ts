@@ -14,17 +14,21 @@
  * Nothing runs in the background: an execution is the caller's own async call, with no goroutine, timer or
  * listener left behind when it settles.
  */
-import { background } from '../../runtime/context/background.js';
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { newTimer } from '../../runtime/time/timer.js';
-import { nanotime, nowMillis } from '../../runtime/time/sleep.js';
+import {
+  background,
+  cause,
+  type Context,
+  InvalidArgumentError,
+  recvCase,
+  select,
+  newTimer,
+  nanotime,
+  nowMillis,
+} from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
-import { func, options, show } from '../core/config.js';
+import { func, options, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
-import { isPermanentError, RetryExhaustedError, type GiveUpReason } from './errors.js';
+import { isPermanentError, RetryExhaustedError, type GiveUpReason } from './retry-errors.js';
 import { RetryBudget } from './retry-budget.js';
 import { AttemptContext, type RetryContext } from './retry-context.js';
 import { MetricsRecorder, type Outcome, type RetryMetrics } from './retry-metrics.js';

@@ -8,8 +8,8 @@
  * - then jitter (jitter.ts), which keeps it in [0, maxDelay].
  * No setting and no attempt number yields NaN, Infinity or a delay above maxDelay.
  */
-import { InvalidArgumentError, PanicError } from '../../runtime/errors.js';
-import { func, nonNegative, options, positiveInt, show } from '../core/config.js';
+import { InvalidArgumentError, PanicError } from '../../runtime/index.js';
+import { func, nonNegative, options, positiveInt, show } from '../core/option-checks.js';
 import {
   type BackoffParams,
   type BackoffStrategy,
@@ -19,7 +19,7 @@ import {
   fibonacciBackoff,
   fixedBackoff,
 } from './backoff.js';
-import { isPermanentError } from './errors.js';
+import { isPermanentError } from './retry-errors.js';
 import { applyJitter, JITTERS, type Jitter } from './jitter.js';
 
 const OWNER = 'RetryPolicy';

@@ -4,7 +4,7 @@
  * policy stopped waiting. Like the other expected failures of the patterns it has a stable `code` and a guard that
  * checks it, because class identity does not survive crossing a thread.
  */
-import { hasCode, PatternError } from '../core/errors.js';
+import { hasCode, PatternError } from '../core/pattern-error.js';
 
 /** CALL_TIMEOUT is CallTimeoutError's code. */
 export const CALL_TIMEOUT = 'ERR_CALL_TIMEOUT';

@@ -22,7 +22,7 @@ import type { Context } from '../../runtime/context/context.js';
 import { withTimeoutCause } from '../../runtime/context/timer-ctx.js';
 import { cancelError, fnError } from '../circuit-breakers/check.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
-import { oneOf, options, positive } from '../core/config.js';
+import { oneOf, options, positive } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
 import { CallTimeoutError } from './timeout-error.js';
 

@@ -15,7 +15,7 @@
  * const status = await pool.submit('a');
  * await pool.stop();
  */
-import { positiveInt } from '../core/config.js';
+import { positiveInt } from '../core/option-checks.js';
 import { resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';
 

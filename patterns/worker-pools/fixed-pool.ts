@@ -8,8 +8,8 @@
  * const f = await pool.submit(30);
  * await pool.stop();
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { options, positiveInt } from '../core/config.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
+import { options, positiveInt } from '../core/option-checks.js';
 import { POOL_KEYS, resolvePoolConfig, type WorkerPoolConfig } from './pool-config.js';
 import { WorkerPool } from './worker-pool.js';
 

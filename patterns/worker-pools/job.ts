@@ -10,17 +10,31 @@
  * ends the wait at once (and, on a synctest bubble's virtual clock, deterministically), whether or not the work
  * heeds its Context. Work that returns synchronously (not a promise) completes without a select.
  */
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { withTimeoutCause } from '../../runtime/context/timer-ctx.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { newTimer } from '../../runtime/time/timer.js';
-import { abandonTask, goThreadAbandonable, type Settle, type StartedTask } from '../../runtime/threads/go-thread-cancelable.js';
-import { parkEnd, parkStart, type Park } from '../../runtime/sched/park.js';
-import { hold, unhold, type Holder } from '../../runtime/sched/held.js';
-import { TaskTimeoutError } from './errors.js';
+import {
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  withTimeoutCause,
+  chan,
+  type Chan,
+  recvCase,
+  select,
+  newTimer,
+} from '../../runtime/index.js';
+import {
+  abandonTask,
+  goThreadAbandonable,
+  type Settle,
+  type TaskGoroutine,
+  parkEnd,
+  parkStart,
+  type Park,
+  hold,
+  unhold,
+  type Holder,
+} from '../../runtime/internal.js';
+import { TaskTimeoutError } from './pool-errors.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -48,7 +62,7 @@ export class Job<TIn, TOut> implements Settle {
   /** reply carries the outcome to a submitter that selects on it (one slot: the settler never blocks), or null. */
   reply: Chan<Outcome<TOut>> | null = null;
   /** task is the job's running thread task in a window (null otherwise), for cancel. */
-  task: StartedTask | null = null;
+  task: TaskGoroutine | null = null;
   /** runner is told when that task ends (this job is the task's Settle); startedAt is when it started. */
   runner: TaskRunner<TIn, TOut> | null = null;
   startedAt = 0;

@@ -3,10 +3,9 @@
  * the queue and health settings), and their validation. Every bad option is an InvalidArgumentError naming the pool
  * class, the option and the value, thrown by the constructor before anything starts.
  */
-import type { Context } from '../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { PATTERN_KEYS, type PatternConfig, resolvePatternConfig } from '../core/base-pattern.js';
-import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/config.js';
+import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 
 /** WorkerFn is I/O-bound work run by a pool worker goroutine on this thread; `ctx` is canceled on timeout, abort or stop. */
 export type WorkerFn<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;

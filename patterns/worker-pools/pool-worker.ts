@@ -16,11 +16,16 @@
  * It also beats when it starts a job and when it finishes one, so a worker whose lastBeat is older than stuckAfter
  * is one that has been running a single job (or a window in which no job finished) that long: stuck.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { newTimer, type Timer } from '../../runtime/time/timer.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import {
+  chan,
+  type Chan,
+  type RecvChan,
+  recvCase,
+  select,
+  newTimer,
+  type Timer,
+  nowMillis,
+} from '../../runtime/index.js';
 import type { Job, TaskRunner } from './job.js';
 
 /**

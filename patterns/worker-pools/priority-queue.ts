@@ -15,7 +15,7 @@
  */
 import { chan } from '../../runtime/chan/local-chan.js';
 import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { ChannelClosedError } from '../../runtime/errors.js';
+import { ChannelClosedError } from '../../runtime/panics.js';
 import { recvCase, select, sendCase } from '../../runtime/select.js';
 
 /** PriorityEntry is a queued job with its priority and its place in the arrival order. */

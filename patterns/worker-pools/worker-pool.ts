@@ -6,9 +6,9 @@
  */
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { bool, nonNegativeInt, oneOf, options, positiveInt, show } from '../core/config.js';
+import { bool, nonNegativeInt, oneOf, options, positiveInt, show } from '../core/option-checks.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/panics.js';
 import type { RecvChan } from '../../runtime/chan/types.js';
 import type { SourceChan } from '../../runtime/streams/source-chan.js';
 import { fromAsyncIterable } from '../../runtime/streams/from-async-iterable.js';

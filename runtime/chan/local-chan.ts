@@ -18,7 +18,7 @@
  * send, recv, recvOk and iteration return promises and never throw: a send on a closed channel is a rejected promise
  * (the sender's panic once awaited), so `ch.send(v).catch(...)` sees it. trySend and close throw at the call.
  */
-import { ChannelClosedError, CloseOfClosedChannelError } from '../errors.js';
+import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 import { checkCount } from '../validate.js';

@@ -6,7 +6,7 @@
  * On a real channel they are the same as the methods. Like the methods, send, recv and recvOk never throw: misuse
  * (a closed channel, something that is not a channel) is a rejected promise.
  */
-import { CloseOfNilChannelError } from '../errors.js';
+import { CloseOfNilChannelError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { level, OFF } from '../sched/tracking.js';
 import type { RecvChan, RecvResult, SendChan } from './types.js';

@@ -9,7 +9,7 @@
 import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, type Park } from '../sched/park.js';
 import { WaitQueue as Queue, type Queued } from '../sched/wait-queue.js';
-import type { Ticket } from '../shared/ticket.js';
+import type { SelectTicket } from './select-ticket.js';
 
 /** Mode says how a waiter's promise settles: with the value, a RecvResult, an IteratorResult, nothing, or via a select. */
 export type Mode = typeof RECV | typeof RECV_OK | typeof ITER | typeof SEND | typeof SELECT;
@@ -32,8 +32,8 @@ export interface Selection {
   claim?(): boolean;
   /** unclaim undoes a claim this thread made but could not use (a shared-channel partner vanished meanwhile). */
   unclaim?(): void;
-  /** sharedTicket is the select's ticket for shared channels, allocated on first use (see shared/ticket.ts). */
-  sharedTicket?(): Ticket;
+  /** sharedTicket is the select's ticket for shared channels, allocated on first use (see select-ticket.ts). */
+  sharedTicket?(): SelectTicket;
 }
 
 export class Waiter implements Holder, Queued {

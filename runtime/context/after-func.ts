@@ -5,7 +5,7 @@
  * and keeps the context's deadline timer ref'd (f is something to wait for) until it runs or is stopped.
  */
 import { go } from '../go.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { checkFunction, describe } from '../validate.js';
 import { link, unlink, type Canceler, type Link } from './cancel-ctx.js';
 import type { Context } from './context.js';

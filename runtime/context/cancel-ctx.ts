@@ -22,11 +22,11 @@
  * - A deadline that has passed is seen at once even if its timer has not fired yet (a busy loop, a timer that Node
  *   runs late): err(), a poll of done, signal and cause() all expire the context first.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { CancelableContext, CancelCauseFunc, CancelFunc, Context } from './context.js';
 import { CLOSED_DONE, DoneChan, type DoneOwner } from './done-chan.js';
-import { Canceled, DeadlineExceeded } from './errors.js';
+import { Canceled, DeadlineExceeded } from './cancel-errors.js';
 import { checkParent, contextName, isContext } from './parent.js';
 
 /** Canceler is anything a CancelCtx cancels with itself: a child context, an afterFunc, a listener to remove. */

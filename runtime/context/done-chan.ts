@@ -15,7 +15,7 @@ import { CLOSED, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 
 /** DoneOwner is the context behind a DoneChan. */

@@ -2,7 +2,7 @@
  * checkParent validates the parent argument of every context constructor. Go panics with `cannot create context
  * from nil parent`; gocsp throws InvalidArgumentError with that text, naming the function and the bad value.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { Context } from './context.js';
 

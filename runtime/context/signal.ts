@@ -1,11 +1,11 @@
 /**
  * fromSignal: the bridge from a web-platform AbortSignal to a context. (The other direction is `ctx.signal`.)
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import { CancelCtx } from './cancel-ctx.js';
 import type { CancelableContext, CancelFunc, Context } from './context.js';
-import { Canceled, DeadlineExceeded, isDeadlineExceeded } from './errors.js';
+import { Canceled, DeadlineExceeded, isDeadlineExceeded } from './cancel-errors.js';
 import { checkParent } from './parent.js';
 
 /**

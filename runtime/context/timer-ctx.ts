@@ -7,14 +7,14 @@
  * parked on done even if nobody is) or until the context is canceled (then it is removed). It keeps the process alive
  * only while someone waits for the context (see cancel-ctx.ts).
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { clockNanos, currentClock, unixMillis, type Clock } from '../time/clock.js';
 import { toNanos } from '../time/duration.js';
-import { newEntry, type TimerEntry } from '../time/heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 import { checkDuration, describe } from '../validate.js';
 import { CancelCtx, type Expiry } from './cancel-ctx.js';
 import type { CancelableContext, CancelFunc, Context } from './context.js';
-import { Canceled, DeadlineExceeded } from './errors.js';
+import { Canceled, DeadlineExceeded } from './cancel-errors.js';
 import { checkParent } from './parent.js';
 
 class DeadlineTimer implements Expiry {

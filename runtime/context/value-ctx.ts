@@ -2,7 +2,7 @@
  * withValue: Go's context.WithValue, a context that carries one key-value pair and delegates everything else
  * (done, err, deadline, signal and other keys) to its parent.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { RecvChan } from '../chan/types.js';
 import type { Context } from './context.js';

@@ -18,9 +18,9 @@
  * Only one bubble is active at a time in a thread: the runtime reads the active bubble from a module variable, not
  * from an async context.
  */
-import { DeadlockError } from '../errors.js';
-import type { Clock } from '../time/real-clock.js';
-import { TimerHeap } from '../time/heap.js';
+import { DeadlockError } from '../panics.js';
+import type { Clock } from './real-clock.js';
+import { TimerHeap } from './timer-heap.js';
 
 /** VIRTUAL_EPOCH is where a bubble's clock starts: midnight UTC, 1 January 2000, as in Go's synctest. */
 export const VIRTUAL_EPOCH = Date.UTC(2000, 0, 1);

@@ -6,7 +6,7 @@
  * a test sees it as a rejection.
  */
 import { writeSync } from 'node:fs';
-import { InvalidArgumentError, PanicError } from '../errors.js';
+import { InvalidArgumentError, PanicError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { Bubble } from './bubble.js';
 

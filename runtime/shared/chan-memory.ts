@@ -12,7 +12,7 @@
  *
  * Invariant: a SharedChan is only ever constructed over a buffer that allocateChan made or checkChanMemory passed.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { Codec } from './codec.js';
 import { MAX_SLOT_BYTES } from './codecs/check-codec.js';

@@ -17,7 +17,7 @@
  * Spinning: once this channel has been woken from another thread, a plain operation that parked spins a little on
  * its own offer (a partner's turnaround is shorter than a cross-thread wake-up).
  */
-import { ChannelClosedError, CloseOfClosedChannelError } from '../errors.js';
+import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
 import { CLOSED as CLOSED_V, EMPTY } from '../chan/selectable.js';
 import type { Waiter, WaitQueue } from '../chan/waiter.js';
 import type { Admission, Deferred, Flavor } from './flavor.js';

@@ -8,13 +8,14 @@
  * Guarded by nothing: only this thread reads or writes it (the mask bits are read by every thread, and written by
  * this one only).
  */
-import { ChannelClosedError } from '../errors.js';
+import { ChannelClosedError } from '../panics.js';
 import { Waiter, WaitQueue } from '../chan/waiter.js';
 import type { Deferred } from './flavor.js';
 import { RECV_MASK, SEND_MASK } from './layout.js';
 import { unwatch, watch, type Source } from './parker.js';
 import { slot as mySlot, wake } from './registry.js';
 import { Pending, type SlotValues } from './slot-values.js';
+import type { SelectTicket } from '../chan/select-ticket.js';
 import type { Ticket } from './ticket.js';
 
 export class ParkedOps {
@@ -40,7 +41,7 @@ export class ParkedOps {
   }
 
   /** ticketOf is the ticket that completes `wt`: its select's, or its own (undefined on a buffered channel). */
-  ticketOf(wt: Waiter): Ticket | undefined {
+  ticketOf(wt: Waiter): SelectTicket | undefined {
     return wt.sel === null ? this.tickets.get(wt) : wt.sel.sharedTicket?.();
   }
 

@@ -12,7 +12,7 @@
  * Values out of line (out-of-line.ts): a send stores its value once it has claimed a position (and gives the position
  * up as skipped if storing fails); the ring position owns the reference until a receiver claims it.
  */
-import { ChannelClosedError, CloseOfClosedChannelError } from '../errors.js';
+import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
 import { CLOSED as CLOSED_V, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import type { Codec } from './codec.js';

@@ -30,12 +30,12 @@
  * Ordering: a position is claimed by an Atomics CAS and a value published or freed by an Atomics store of SEQ, both
  * sequentially consistent and full barriers: a value's bytes are written after the claim and before the publishing
  * store, and read after the claim, which follows the load that saw the value published. The first reads of TAIL,
- * HEAD and SEQ in reservePush/reservePop are plain reads (an Atomics.load costs ~8 ns here, as much as the CAS): a
- * stale one can only show an older state, which the CAS rejects, and "full" and "empty" are confirmed with Atomics
- * loads before they are reported.
+ * HEAD and SEQ in reservePush/reservePop are plain reads (an Atomics.load costs about what the CAS does, see
+ * bench/RESULTS.md): a stale one can only show an older state, which the CAS rejects, and "full" and "empty" are
+ * confirmed with Atomics loads before they are reported.
  */
 
-import { SharedMemoryError } from '../errors.js';
+import { SharedMemoryError } from '../panics.js';
 import { isOwnerAlive, MAX_THREADS } from './registry.js';
 import { SPIN_CHECK_EVERY, spinCheck } from './spin-limit.js';
 

@@ -20,7 +20,7 @@
  * ticket). Every change that may let a parked operation of another thread proceed is followed by a wake of that
  * thread.
  */
-import { InvalidArgumentError, isSharedMemoryError } from '../errors.js';
+import { InvalidArgumentError, isSharedMemoryError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { Chan, RecvResult } from '../chan/types.js';

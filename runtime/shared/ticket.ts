@@ -1,6 +1,7 @@
 /**
  * Ticket is a parked operation's claim word (see registry.ts): whoever completes the operation, on whatever thread,
- * first claims it, so the operation completes exactly once.
+ * first claims it, so the operation completes exactly once. A select's ticket is one of these, made through
+ * chan/select-ticket.ts (installed at the bottom of this file): the select does not import shared memory.
  *
  * Where tickets live: a thread takes its tickets from blocks that it allocates in the arena (arena.ts) as it needs
  * them, block b holding ticketBlockSize(b) words (1020, 2044, ... doubling up to 2^20 - 4), and records each block in
@@ -16,7 +17,8 @@
  * them over (registry.takeSlot moves them to a new generation). Past either bound, taking a ticket throws
  * TooManyParkedError before the caller changed anything.
  */
-import { TooManyParkedError, isValueTooLargeError } from '../errors.js';
+import { setSelectTickets } from '../chan/select-ticket.js';
+import { TooManyParkedError, isValueTooLargeError } from '../panics.js';
 import { alloc, payloadAt } from './arena.js';
 import { MAX_THREADS, registry, registryWords, slot, TICKET_BLOCKS, TICKET_TABLE, ticketBlockSize } from './registry.js';
 
@@ -163,3 +165,5 @@ export function limitParked(n: number): () => void {
     limit = MAX_PARKED_PER_THREAD;
   };
 }
+
+setSelectTickets(() => new Ticket());

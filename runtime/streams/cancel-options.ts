@@ -10,7 +10,7 @@ import { background } from '../context/background.js';
 import type { Context } from '../context/context.js';
 import { isContext } from '../context/parent.js';
 import { fromSignal } from '../context/signal.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 
 /**

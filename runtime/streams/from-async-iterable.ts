@@ -2,7 +2,7 @@
  * fromAsyncIterable: any iterable (async or sync, a generator, a Readable, readline's line interface) pumped into a
  * channel by a goroutine. The channel, its error and the stop are described in source-chan.ts.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { checkCount, describe } from '../validate.js';
 import { type CancelOptions, checkOptions } from './cancel-options.js';
 import { PumpChan, type SourceChan } from './source-chan.js';

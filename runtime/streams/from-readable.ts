@@ -3,7 +3,7 @@
  * channel is full the stream is not read, its buffer fills to its highWaterMark and Node stops calling `_read`.
  */
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { checkCount, describe } from '../validate.js';
 import { type CancelOptions, checkOptions } from './cancel-options.js';
 import { isReadable } from './readable-iterator.js';

@@ -24,7 +24,7 @@ import { cause } from '../context/cancel-ctx.js';
 import { LocalChan } from '../chan/local-chan.js';
 import type { RecvChan } from '../chan/types.js';
 import { go } from '../go.js';
-import { isThenable } from '../sync/run-finally.js';
+import { isThenable } from '../thenable.js';
 import { type CancelOptions, cancelContext } from './cancel-options.js';
 import { isReadable, ReadableIterator } from './readable-iterator.js';
 

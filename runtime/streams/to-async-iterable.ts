@@ -9,7 +9,7 @@ import { blockForever } from '../chan/nil.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
 import { cause } from '../context/cancel-ctx.js';
 import type { Context } from '../context/context.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { isSelectable } from '../chan/selectable.js';
 import { recvCase, select } from '../select.js';
 import { describe } from '../validate.js';

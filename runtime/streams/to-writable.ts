@@ -23,7 +23,7 @@ import { afterFunc } from '../context/after-func.js';
 import { background } from '../context/background.js';
 import { cause, withCancelCause } from '../context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../context/context.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { recvCase, select } from '../select.js';
 import { describe } from '../validate.js';
 import { type CancelOptions, cancelContext, checkOptions } from './cancel-options.js';

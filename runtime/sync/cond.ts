@@ -13,7 +13,7 @@
  * A woken waiter relocks l before its wait() resolves; with a Mutex, woken waiters get the lock in wake-up order,
  * behind anyone already queued for it.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { Locker } from './locker.js';
 import { SyncWaiter } from './sync-waiter.js';

@@ -11,7 +11,7 @@
  *
  * The uncontended path allocates nothing: lock() returns one shared settled promise.
  */
-import { unlockOfUnlockedMutex } from './errors.js';
+import { unlockOfUnlockedMutex } from './misuse-panics.js';
 import type { Locker } from './locker.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 import { park, type SyncWaiter } from './sync-waiter.js';

@@ -5,7 +5,7 @@
  * Once's states: IDLE until the first do(), RUNNING while its fn runs (and, for an async fn, until its promise
  * settles), then DONE forever, whether fn returned or threw: as in Go, a panicking fn still counts as done.
  */
-import { DeadlockError } from '../errors.js';
+import { DeadlockError } from '../panics.js';
 import { badFunction, checkFunction } from '../validate.js';
 import { Broadcast } from './broadcast.js';
 import { runFinally } from './run-finally.js';

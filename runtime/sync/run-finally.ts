@@ -1,18 +1,10 @@
 /**
- * runFinally and isThenable: how Once-like primitives run a user function that may be synchronous or async, and
- * do their bookkeeping whatever happens (Go: a panicking f still counts as done).
+ * runFinally: how Once-like primitives run a user function that may be synchronous or async, and do their
+ * bookkeeping whatever happens (Go: a panicking f still counts as done).
  */
+import { isThenable } from '../thenable.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
-
-/** isThenable reports whether `v` is a promise or promise-like (Promises/A+ "thenable"). */
-export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    (typeof v === 'object' || typeof v === 'function') &&
-    v !== null &&
-    typeof (v as PromiseLike<unknown>).then === 'function'
-  );
-}
 
 /**
  * runFinally runs `fn`, then `finish` once fn has returned or its promise settled, and resolves or rejects as fn

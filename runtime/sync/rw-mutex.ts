@@ -16,7 +16,7 @@
  * writer, which then claims the lock and waits for exactly those readers; so writers cannot starve readers either.
  */
 import { Broadcast } from './broadcast.js';
-import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from './errors.js';
+import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from './misuse-panics.js';
 import type { Locker } from './locker.js';
 import { park, SyncWaiter } from './sync-waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';

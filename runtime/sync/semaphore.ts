@@ -19,9 +19,9 @@ import { recv } from '../chan/nil.js';
 import { EMPTY, isSelectable, type Selectable } from '../chan/selectable.js';
 import { SELECT, Waiter, type Selection } from '../chan/waiter.js';
 import type { Context } from '../context/context.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { checkCount, describe } from '../validate.js';
-import { semaphoreReleasedMoreThanHeld } from './errors.js';
+import { semaphoreReleasedMoreThanHeld } from './misuse-panics.js';
 import { SyncWaiter } from './sync-waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 

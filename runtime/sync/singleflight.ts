@@ -20,11 +20,11 @@
  */
 import { LocalChan } from '../chan/local-chan.js';
 import type { RecvChan } from '../chan/types.js';
-import { InvalidArgumentError, isPanicError } from '../errors.js';
+import { InvalidArgumentError, isPanicError } from '../panics.js';
 import { go } from '../go.js';
 import { checkFunction, describe } from '../validate.js';
 import { Broadcast } from './broadcast.js';
-import { isThenable } from './run-finally.js';
+import { isThenable } from '../thenable.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';

@@ -14,7 +14,7 @@
 import { go as spawnGoroutine } from '../go.js';
 import { checkFunction, checkInteger } from '../validate.js';
 import { Broadcast } from './broadcast.js';
-import { negativeWaitGroupCounter, waitGroupReused } from './errors.js';
+import { negativeWaitGroupCounter, waitGroupReused } from './misuse-panics.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';

@@ -1,6 +1,6 @@
 /**
  * answers routes a worker's answers to main's questions (protocol.ts AnswerMsg: idleness probes, goroutine dumps)
- * to the module that asked, apart from the goroutine traffic the pool handles.
+ * to the module that asked, apart from the goroutine traffic the scheduler handles.
  */
 import type { AnswerMsg } from './protocol.js';
 

@@ -15,7 +15,7 @@
  * The walk does not replace shared objects reachable through a cycle back to a container being walked (the cycle
  * keeps the original container); such a value still clones, but the shared object in it arrives as plain data.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { fromWire, isWire, isWireable, toWire } from '../shared/wire.js';
 
 /** Encoded is the result of encode: the value to post, and whether it holds wire descriptions to rebuild. */

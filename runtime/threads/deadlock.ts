@@ -39,8 +39,8 @@ import {
 } from '../shared/idle.js';
 import { joinedRegistry, registryWords } from '../shared/registry.js';
 import { onAnswer } from './answers.js';
-import { onThreadExit } from './exit-hooks.js';
-import { poolView } from './lifecycle.js';
+import { onThreadExit } from '../shared/exit-hooks.js';
+import { schedulerView } from './threads-lifecycle.js';
 import type { ProbedMsg } from './protocol.js';
 
 type Phase = 'awake' | 'waiting' | 'probing' | 'verdict' | 'deadlocked';
@@ -76,7 +76,7 @@ export function mainIdle(): void {
     deadlocked();
     return;
   }
-  if (phase === 'verdict' && recollect(snap!) && !poolView().waiting) {
+  if (phase === 'verdict' && recollect(snap!) && !schedulerView().waiting) {
     deadlocked();
     return;
   }
@@ -85,10 +85,10 @@ export function mainIdle(): void {
   fellAsleep(parking());
   Atomics.store(registryWords(), watchIndex(), 1);
   hold(true);
-  const pool = poolView();
-  const s = pool.waiting ? null : collect();
-  const workers = s === null ? [] : pool.workers.filter((t) => s.has(t.registrySlot));
-  // A sleeping slot that is not a worker of the pool: a worker shutting down, whose exit will wake main.
+  const view = schedulerView();
+  const s = view.waiting ? null : collect();
+  const workers = s === null ? [] : view.workers.filter((t) => s.has(t.registrySlot));
+  // A sleeping slot that is not a worker of the scheduler: a worker shutting down, whose exit will wake main.
   if (s === null || workers.length !== s.size - 1) {
     phase = 'waiting';
     watchWatch();
@@ -118,7 +118,7 @@ function probed(thread: number, m: ProbedMsg): void {
   unanswered.delete(thread);
   if (unanswered.size > 0) return;
   // pass 3 - the verdict, confirmed at the next 'beforeExit' (main's event loop empty)
-  if (!recollect(snap!) || poolView().waiting) {
+  if (!recollect(snap!) || schedulerView().waiting) {
     again();
     return;
   }

@@ -10,8 +10,8 @@
  */
 import { goroutineDump } from '../sched/dump.js';
 import { onAnswer } from './answers.js';
-import { onThreadExit } from './exit-hooks.js';
-import { poolView } from './lifecycle.js';
+import { onThreadExit } from '../shared/exit-hooks.js';
+import { schedulerView } from './threads-lifecycle.js';
 
 /** ACK_TIMEOUT_MS is how long goroutineDumpAll waits for a worker to acknowledge the question. */
 export const ACK_TIMEOUT_MS = 5_000;
@@ -67,7 +67,7 @@ export async function goroutineDumpAll(): Promise<string> {
  * named instead of its dump.
  */
 export function workersDump(ackTimeoutMs: number | null): Promise<string> {
-  const workers = poolView().workers;
+  const workers = schedulerView().workers;
   if (workers.length === 0) return Promise.resolve('');
   const round = ++lastRound;
   return new Promise((resolve) => {

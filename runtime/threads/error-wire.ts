@@ -10,7 +10,7 @@
  * be cloned (a method, a symbol, a Promise) are replaced one by one by their text, keeping the rest equal.
  *
  * errorFromWire rebuilds, in this order: a class registered for the code (the PanicError subclasses of
- * runtime/errors.ts, ThreadDiedError, TaskModuleError; registerErrorCode adds more); a built-in class by name
+ * runtime/panics.ts, ThreadDiedError, TaskModuleError; registerErrorCode adds more); a built-in class by name
  * (TypeError, RangeError, ...); else an Error with the original name and code set. The stack is the one captured where the
  * error was made, on the thread that threw. `fields` are the error's other own enumerable properties whose values
  * are strings, numbers or booleans (EncodeError's `codec`, ValueTooLargeError's `size` and `limit`, an HTTP error's
@@ -28,9 +28,10 @@ import {
   SharedMemoryError,
   TooManyParkedError,
   SyncMisuseError,
+  TaskModuleError,
+  ThreadDiedError,
   ValueTooLargeError,
-} from '../errors.js';
-import { TaskModuleError, ThreadDiedError } from './errors.js';
+} from '../panics.js';
 
 /** ErrorWire is a thrown value as plain, structured-clonable data. */
 export type ErrorWire =
@@ -85,7 +86,7 @@ const builtins: Record<string, new (message: string) => Error> = {
 
 /**
  * registerErrorCode makes errors with `code` cross threads as the class `rebuild` makes (for error families defined
- * outside runtime/errors.ts, such as those of shared channels). The module calling it must be loaded on both sides.
+ * outside runtime/panics.ts, such as those of shared channels). The module calling it must be loaded on both sides.
  */
 export function registerErrorCode(code: string, rebuild: Rebuild): void {
   byCode.set(code, rebuild);

@@ -2,13 +2,9 @@
  * goThreadCancelable is goThread with an AbortSignal: aborting it abandons the task goroutine, terminating its
  * worker thread if the goroutine is running there.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { abandonStarted, startAbandonable, startSettled, startTask } from './go-thread.js';
-import type { Job, Settle } from './job.js';
-
-/** StartedTask is a task goroutine started by goThreadSettled, for abandonTask (opaque). */
-export type StartedTask = Job;
-export type { Settle };
+import type { Settle, TaskGoroutine } from './task-goroutine.js';
 
 /**
  * goThreadCancelable starts `fn(...args)` as a goroutine on a worker thread, like goThread, and returns a promise of
@@ -87,7 +83,7 @@ export function goThreadAbandonable<A extends unknown[], R>(
  * const t = goThreadSettled(countPrimes, [0, 1e9], { resolve: (n) => console.log(n), reject: (e) => console.error(e) });
  * setTimeout(() => abandonTask(t, new Error('too slow')), 1000);
  */
-export function goThreadSettled<A extends unknown[]>(fn: (...args: A) => unknown, args: A, to: Settle): StartedTask {
+export function goThreadSettled<A extends unknown[]>(fn: (...args: A) => unknown, args: A, to: Settle): TaskGoroutine {
   if (!Array.isArray(args)) {
     throw new InvalidArgumentError(`goThreadSettled: args must be an array, got ${typeof args}`);
   }
@@ -99,6 +95,6 @@ export function goThreadSettled<A extends unknown[]>(fn: (...args: A) => unknown
  * if still queued, its worker thread terminated (and replaced) if it runs, and its `to` rejected at once (before
  * abandonTask returns) with `reason`; nothing happens once it has ended.
  */
-export function abandonTask(t: StartedTask, reason: unknown): void {
+export function abandonTask(t: TaskGoroutine, reason: unknown): void {
   abandonStarted(t, reason);
 }

@@ -1,12 +1,12 @@
 /**
  * goThreadWith is goThread that can be stopped: with a Context (Go's way) or an AbortSignal (the web's way), in an
- * options object. Stopping a task goroutine abandons it (lifecycle.ts abandon): dropped if no worker has started it,
+ * options object. Stopping a task goroutine abandons it (threads-lifecycle.ts abandon): dropped if no worker has started it,
  * its worker thread terminated and replaced if it runs, since JavaScript cannot interrupt a computation any other
  * way.
  */
 import type { Context } from '../context/context.js';
 import { isContext } from '../context/parent.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import { startTask } from './go-thread.js';
 

@@ -1,12 +1,12 @@
 /**
  * goThread runs a task as a goroutine on a worker thread and returns its outcome, for callers that want it.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { go, nextGoroutineId } from '../go.js';
 import { describe } from '../validate.js';
 import { allPlain, encodeArgs } from './args.js';
-import type { Job, Settle } from './job.js';
-import { abandon, submit } from './lifecycle.js';
+import type { TaskGoroutine, Settle } from './task-goroutine.js';
+import { abandon, submit } from './threads-lifecycle.js';
 import { workerInit } from './slot.js';
 import { taskRef } from './task.js';
 
@@ -50,7 +50,7 @@ export function goThread<A extends unknown[], R>(fn: (...args: A) => R, ...args:
 /**
  * startTask is goThread, goThreadCancelable and goThreadWith: it checks `fn` and the arguments at the call (throwing
  * InvalidArgumentError in the name of `api`, which the callers turn into a rejection), queues the goroutine and
- * returns its outcome. With a signal, an abort abandons the goroutine (lifecycle.ts abandon) and rejects with
+ * returns its outcome. With a signal, an abort abandons the goroutine (threads-lifecycle.ts abandon) and rejects with
  * `reasonOf()` (default: the abort reason).
  */
 export function startTask<A extends unknown[], R>(
@@ -94,9 +94,9 @@ export function startTask<A extends unknown[], R>(
   }
   return new Promise<Awaited<R>>((resolve, reject) => {
     const onAbort = (): void => {
-      abandon(job, reasonOf());
+      abandon(g, reasonOf());
     };
-    const job: Job = {
+    const g: TaskGoroutine = {
       msg,
       settle: {
         resolve: (v) => {
@@ -110,14 +110,14 @@ export function startTask<A extends unknown[], R>(
       },
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    submit(job);
+    submit(g);
   });
 }
 
 /**
  * startAbandonable is goThreadAbandonable: it checks `fn` and the arguments at the call (throwing
  * InvalidArgumentError in the name of `api`), queues the goroutine, and returns its outcome with the function that
- * abandons it (lifecycle.ts abandon), as an abort does for startTask, without an AbortSignal and its listener.
+ * abandons it (threads-lifecycle.ts abandon), as an abort does for startTask, without an AbortSignal and its listener.
  */
 export function startAbandonable<A extends unknown[], R>(
   api: string,
@@ -129,8 +129,8 @@ export function startAbandonable<A extends unknown[], R>(
     to = { resolve: resolve as (v: unknown) => void, reject };
   });
   // A copy: the caller may reuse its array before the task is posted (startSettled takes the array over).
-  const job = startSettled(api, fn, args.slice() as A, to!);
-  return [p, (reason) => abandonStarted(job, reason)];
+  const g = startSettled(api, fn, args.slice() as A, to!);
+  return [p, (reason) => abandonStarted(g, reason)];
 }
 
 /**
@@ -141,7 +141,7 @@ export function startAbandonable<A extends unknown[], R>(
  * may throw. `args` is taken over: the caller must not change it afterwards. It returns the goroutine, for
  * abandonStarted.
  */
-export function startSettled<A extends unknown[]>(api: string, fn: (...args: A) => unknown, args: A, to: Settle): Job {
+export function startSettled<A extends unknown[]>(api: string, fn: (...args: A) => unknown, args: A, to: Settle): TaskGoroutine {
   const ref = taskRef(fn);
   if (ref === undefined) {
     throw new InvalidArgumentError(`${api}: fn must be a task (made with task(import.meta.url, fn)), got ${describe(fn)}`);
@@ -174,16 +174,16 @@ export function startSettled<A extends unknown[]>(api: string, fn: (...args: A) 
   let value: readonly unknown[] = args;
   let wired = false;
   if (!allPlain(args)) ({ value, wired } = encodeArgs(api, args));
-  const job: Job = { msg: { id: nextGoroutineId(), ref, args: value, wired, reply: true }, settle: to };
-  submit(job);
-  return job;
+  const g: TaskGoroutine = { msg: { id: nextGoroutineId(), ref, args: value, wired, reply: true }, settle: to };
+  submit(g);
+  return g;
 }
 
 /**
- * abandonStarted abandons goroutine `job` of startSettled with `reason` (lifecycle.ts abandon): dropped if still
+ * abandonStarted abandons goroutine `g` of startSettled with `reason` (threads-lifecycle.ts abandon): dropped if still
  * queued, its worker thread terminated (and replaced) if it runs, its `to` rejected at once with `reason`; nothing
  * happens once it has ended. On a worker thread it only rejects `to` (the goroutine runs on until it returns).
  */
-export function abandonStarted(job: Job, reason: unknown): void {
-  if (!abandon(job, reason) && workerInit !== null) job.settle?.reject(reason);
+export function abandonStarted(g: TaskGoroutine, reason: unknown): void {
+  if (!abandon(g, reason) && workerInit !== null) g.settle?.reject(reason);
 }

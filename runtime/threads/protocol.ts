@@ -1,6 +1,6 @@
 /**
- * The scheduler's message protocol, imported by both sides: the main thread's pool (pool.ts, thread.ts) and the
- * worker (worker-main.ts). Every message travels on a MessagePort of its own per worker (not the worker's
+ * The scheduler's message protocol, imported by both sides: the main thread's scheduler (scheduler.ts, thread.ts) and
+ * the worker (worker-main.ts). Every message travels on a MessagePort of its own per worker (not the worker's
  * parentPort, which stays free for user code), handed over in workerData.
  *
  * Dispatch is pull-based, with credit:
@@ -18,8 +18,8 @@
  * is left of it should take less than PREFETCH_US (judged by how long its tasks have been running), so that the
  * next batch is there when this one ends instead of a round trip later. A worker busy with long computations thus
  * asks for nothing and an idle one takes the queue; a worker never has more than one ask outstanding, so main
- * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs ~100 us here:
- * one per batch, not per task).
+ * answers each ask at most once, with one message for a whole batch (a cross-thread wake-up costs more than many
+ * small tasks, see bench/RESULTS.md: one per batch, not per task).
  *
  * Claims: a batch never holds a goroutine hostage behind a long one. Each goroutine posted to a worker has a claim
  * word in that worker's claim ring (a SharedArrayBuffer, CLAIM_SLOTS int32 words; goroutine i of a batch uses word
@@ -37,14 +37,20 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorWire } from './error-wire.js';
-import type { TaskRef } from './task.js';
+
+/** TaskRef is how a worker finds a task (see task.ts): the URL of its module and the function's name. */
+export interface TaskRef {
+  readonly url: string;
+  readonly name: string;
+}
 
 /** BATCH_MAX is the most goroutines a worker asks for at once. */
 export const BATCH_MAX = 128;
 
 /**
  * PREFETCH_US is how long before the end of its batch (estimated from how long its tasks run) a worker asks for the
- * next one: about a round trip to main and back (a cross-thread wake-up costs ~100 us each way here).
+ * next one: about a round trip to main and back, a cross-thread wake-up each way (their cost on the machines
+ * measured is in bench/RESULTS.md).
  */
 export const PREFETCH_US = 250;
 

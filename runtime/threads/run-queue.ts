@@ -1,6 +1,6 @@
 /**
- * RunQueue holds goroutines waiting for a thread, first in first out. The pool only pushes and takes batches, so the
- * queue can later move into shared memory (workers taking from it directly) behind the same interface.
+ * RunQueue holds goroutines waiting for a thread, first in first out. The scheduler only pushes and takes batches, so
+ * the queue can later move into shared memory (workers taking from it directly) behind the same interface.
  */
 
 export interface RunQueue<T> {

@@ -1,43 +1,30 @@
 /**
- * runTaskGoroutine: how a worker under main() runs a task so that goroutine dumps and the deadlock report list it
- * as the goroutine it is (with the id main gave it), the way go() tracks the goroutines it starts (sched/tracking.ts).
- *
- * A worker runs the tasks of a batch one after the other without a goroutine start each (worker-main.ts), so this
- * does for one task what go.ts does at start: at NAMES, a reaction on the task's promise that captures its tag (the
- * heap walk finds the goroutine by it); at EXACT and STACKS, a Goroutine record that its parks fill in.
+ * TaskGoroutine is a task goroutine on the main thread's side: the message that starts it on a worker and what to do
+ * with its outcome. A goroutine of go() has no one waiting for it (Go's fire-and-forget): its failure is a panic,
+ * reported as any goroutine's panic. One of goThread() settles its promise instead.
  */
-import { isThenable } from '../sync/run-finally.js';
-import { GOROUTINE_TAG, Goroutine, live, tracker } from '../sched/tracking.js';
+import { panicked } from '../sched/panic.js';
+import type { TaskMsg } from './protocol.js';
 
-type TaskFn = (...args: unknown[]) => unknown;
-
-/**
- * runTaskGoroutine calls `fn(...args)` as goroutine `id` and returns what it returned; at NAMES, the caller then
- * passes a returned promise to nameTaskGoroutine once it has attached its own reactions.
- */
-export function runTaskGoroutine(id: number, fn: TaskFn, args: readonly unknown[]): unknown {
-  if (tracker === null) return fn(...args);
-  const g = new Goroutine(id);
-  live.add(g);
-  let r: unknown;
-  try {
-    r = tracker.run(g, fn, ...args);
-  } catch (e) {
-    live.delete(g);
-    throw e;
-  }
-  if (!isThenable(r)) live.delete(g);
-  else r.then(() => live.delete(g), () => live.delete(g));
-  return r;
+/** Settle is the pair of callbacks of a goThread promise. */
+export interface Settle {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
-/**
- * nameTaskGoroutine, at NAMES, attaches to the promise `r` of task goroutine `id` a reaction whose closure holds
- * its tag (it settles with `r` and never rejects). Attach it last: the heap walk looks for the tag in the promise's
- * newest reaction.
- */
-export function nameTaskGoroutine(r: PromiseLike<unknown>, id: number): void {
-  if (tracker !== null) return;
-  const tag = GOROUTINE_TAG + id;
-  r.then(undefined, () => tag);
+export interface TaskGoroutine {
+  readonly msg: TaskMsg;
+  /** settle is set for goThread, null for go. */
+  readonly settle: Settle | null;
+}
+
+/** succeed ends a goroutine with its result. */
+export function succeed(g: TaskGoroutine, value: unknown): void {
+  g.settle?.resolve(value);
+}
+
+/** fail ends a goroutine with an error: a rejection for goThread, a panic of the goroutine for go. */
+export function fail(g: TaskGoroutine, error: unknown): void {
+  if (g.settle !== null) g.settle.reject(error);
+  else panicked(g.msg.id, error, null);
 }

@@ -17,7 +17,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe } from '../validate.js';
-import { TaskModuleError, isTaskModuleError } from './errors.js';
+import { TaskModuleError, isTaskModuleError } from '../panics.js';
 
 /** importing holds, while a task module is being imported, its URL (in the import's async context). */
 const importing = new AsyncLocalStorage<string>();

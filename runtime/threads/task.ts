@@ -7,23 +7,21 @@
  * function's name. A registered symbol is the same in every module instance and on every thread, so the worker, which
  * imports the module afresh, recognises the marker that the module's own `task()` call set there.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
+import { setTaskStarter, TASK } from '../go.js';
 import { checkFunction, describe } from '../validate.js';
 import { callerUrl } from './caller-url.js';
-
-/** TASK is the property holding a task's marker. */
-export const TASK: unique symbol = Symbol.for('gocsp.task');
-
-/** TaskRef is how a worker finds a task: the URL of its module and the function's name. */
-export interface TaskRef {
-  readonly url: string;
-  readonly name: string;
-}
+import type { TaskRef } from './protocol.js';
+import { goTask } from './spawn-task.js';
 
 /** Marked is a function carrying a task marker. */
 export interface Marked {
   readonly [TASK]: TaskRef;
 }
+
+// go() is below the scheduler and does not import it: a function can only carry a marker once this module is
+// loaded, and loading it hands go() the scheduler's entry.
+setTaskStarter(goTask);
 
 /**
  * task marks `fn`, a named function exported from the module that calls task(), as a task and returns it unchanged

@@ -1,11 +1,12 @@
 /**
- * Thread is one worker thread of the pool, seen from the main thread: the Worker, the MessagePort of the protocol
+ * Thread is one worker thread of the scheduler, seen from the main thread: the Worker, the MessagePort of the protocol
  * (protocol.ts), and the goroutines running on it, with the claim ring that says which of them have started.
  *
- * The worker and its port are ref'd only while the pool has goroutines queued or running (the pool decides), so an
- * idle pool never keeps the process alive; under main() they never are (main() keeps the program alive while a
- * thread may still wake another: threads/deadlock.ts). 'error' (an uncaught throw in the worker, or running out of memory) is
- * always followed by 'exit'; the pool is told once, at 'exit', with the error if there was one.
+ * The worker and its port are ref'd only while the scheduler has goroutines queued or running (the scheduler
+ * decides), so an idle scheduler never keeps the process alive; under main() they never are (main() keeps the
+ * program alive while a thread may still wake another: threads/deadlock.ts). 'error' (an uncaught throw in the
+ * worker, or running out of memory) is always followed by 'exit'; the scheduler is told once, at 'exit', with the
+ * error if there was one.
  */
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
@@ -14,8 +15,8 @@ import { publishing, wokeUp } from '../shared/idle.js';
 import { level } from '../sched/tracking.js';
 import { answered, isAnswer } from './answers.js';
 import { ClaimRing } from './claim-ring.js';
-import type { ThreadsConfig } from './config.js';
-import type { Job } from './job.js';
+import type { ThreadsConfig } from './threads-config.js';
+import type { TaskGoroutine } from './task-goroutine.js';
 import {
   FLAG_REPLY,
   FLAG_WIRED,
@@ -25,11 +26,11 @@ import {
   type FromWorker,
   type ProbeMsg,
   type RunMsg,
+  type TaskRef,
   type WorkerInit,
 } from './protocol.js';
-import type { TaskRef } from './task.js';
 
-/** ThreadEvents is how a Thread reports to its pool. */
+/** ThreadEvents is how a Thread reports to its scheduler. */
 export interface ThreadEvents {
   message(t: Thread, m: FromWorker): void;
   exit(t: Thread, code: number, error: unknown): void;
@@ -55,14 +56,14 @@ export class Thread {
   /** registrySlot is the worker's slot in the thread registry (shared/registry.ts). */
   readonly registrySlot: number;
   /** inflight holds the goroutines sent to the worker and not yet reported, by goroutine id. */
-  readonly inflight = new Map<number, Job>();
-  /** want is how many goroutines the worker's outstanding ask is for; 0 when it has none (pool-owned). */
+  readonly inflight = new Map<number, TaskGoroutine>();
+  /** want is how many goroutines the worker's outstanding ask is for; 0 when it has none (scheduler-owned). */
   want = 0;
   /** ready is set by the worker's first message: it loaded the runtime. */
   ready = false;
   /**
-   * stoppedFor is the goroutine whose abandonment made the pool terminate this worker (see stop), or null. A
-   * stopping worker is given no more goroutines; its exit is reported as a death, as any exit while the pool runs.
+   * stoppedFor is the goroutine whose abandonment made the scheduler terminate this worker (see stop), or null. A
+   * stopping worker is given no more goroutines; its exit is reported as a death, as any exit while the scheduler runs.
    */
   stoppedFor: number | null = null;
   readonly #worker: Worker;
@@ -71,7 +72,7 @@ export class Thread {
   #error: unknown = undefined;
   #refed = true;
   /** #claims holds the goroutines posted to the worker that it may not have started (claim-ring.ts). */
-  readonly #claims = new ClaimRing<Job>();
+  readonly #claims = new ClaimRing<TaskGoroutine>();
   /** #defined holds the task functions (taskKey) this worker has been sent a definition of. */
   readonly #defined = new Set<number>();
 
@@ -121,18 +122,18 @@ export class Thread {
   }
 
   /**
-   * run posts a batch of goroutines to the worker. It returns the jobs that could not be posted (a value the
+   * run posts a batch of goroutines to the worker. It returns the goroutines that could not be posted (a value the
    * argument check let through but structured clone refused), each with the DataCloneError.
    */
-  run(jobs: readonly Job[]): [Job, Error][] {
-    const refused: [Job, Error][] = [];
+  run(gs: readonly TaskGoroutine[]): [TaskGoroutine, Error][] {
+    const refused: [TaskGoroutine, Error][] = [];
     try {
-      this.#post(jobs);
-      for (const j of jobs) this.inflight.set(j.msg.id, j);
+      this.#post(gs);
+      for (const j of gs) this.inflight.set(j.msg.id, j);
     } catch (e) {
       if (!isDataCloneError(e)) throw e;
       // Find the culprits: post one at a time.
-      for (const j of jobs) {
+      for (const j of gs) {
         try {
           this.#post([j]);
           this.inflight.set(j.msg.id, j);
@@ -157,44 +158,44 @@ export class Thread {
    * takeBack takes up to `max` goroutines the worker has not started (the newest first) away from it: they will not
    * start there. It returns them in the order they were posted; they are no longer in inflight.
    */
-  takeBack(max: number): Job[] {
-    const jobs = this.#claims.takeBack(max);
-    for (const j of jobs) this.inflight.delete(j.msg.id);
-    return jobs;
+  takeBack(max: number): TaskGoroutine[] {
+    const gs = this.#claims.takeBack(max);
+    for (const j of gs) this.inflight.delete(j.msg.id);
+    return gs;
   }
 
-  /** takeBackJob takes `job` away from the worker if it has not started it; it reports whether it did. */
-  takeBackJob(job: Job): boolean {
-    if (!this.#claims.takeBackItem(job)) return false;
-    this.inflight.delete(job.msg.id);
+  /** takeBackGoroutine takes `g` away from the worker if it has not started it; it reports whether it did. */
+  takeBackGoroutine(g: TaskGoroutine): boolean {
+    if (!this.#claims.takeBackItem(g)) return false;
+    this.inflight.delete(g.msg.id);
     return true;
   }
 
   /** #post posts a batch; if it is refused, its claim words and the definitions it carried count as never sent. */
-  #post(jobs: readonly Job[]): void {
-    const seq = this.#claims.post(jobs);
-    const m = this.#batch(seq, jobs);
+  #post(gs: readonly TaskGoroutine[]): void {
+    const seq = this.#claims.post(gs);
+    const m = this.#batch(seq, gs);
     try {
       this.#port.postMessage(m);
     } catch (e) {
-      this.#claims.unpost(jobs.length);
+      this.#claims.unpost(gs.length);
       for (const [key] of m.defs) this.#defined.delete(key);
       throw e;
     }
   }
 
-  /** #batch lays `jobs` out in columns (protocol.ts RunMsg), defining the task functions new to this worker. */
-  #batch(seq: number, jobs: readonly Job[]): RunMsg {
-    const n = jobs.length;
+  /** #batch lays the goroutines `gs` out in columns (protocol.ts RunMsg), defining the task functions new to this worker. */
+  #batch(seq: number, gs: readonly TaskGoroutine[]): RunMsg {
+    const n = gs.length;
     const defs: [number, string, string][] = [];
     const ids = new Array<number>(n);
     const fns = new Array<number>(n);
     const args = new Array<readonly unknown[]>(n);
     const flags = new Array<number>(n);
-    let ref: TaskRef | null = null; // the task function of the previous job (a batch usually has one)
+    let ref: TaskRef | null = null; // the task function of the previous goroutine (a batch usually has one)
     let key = 0;
     for (let i = 0; i < n; i++) {
-      const m = jobs[i]!.msg;
+      const m = gs[i]!.msg;
       if (m.ref !== ref) {
         ref = m.ref;
         key = taskKey(ref);
@@ -232,7 +233,7 @@ export class Thread {
 
   /**
    * stop terminates the worker to abandon goroutine `gid` running on it (terminate interrupts even a busy loop). It
-   * does not wait: the worker's 'exit' follows, and the pool handles it as a death (replacement, ThreadDiedError for
+   * does not wait: the worker's 'exit' follows, and the scheduler handles it as a death (replacement, ThreadDiedError for
    * the goroutines still on it, the registry slot marked dead).
    */
   stop(gid: number): void {

@@ -21,7 +21,7 @@
  * console.log is flushed to the main thread before the report that follows it, so it is not lost if main then exits.
  */
 import { go } from '../go.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { setPanicHandler } from '../sched/panic.js';
 import { OFF, setLevel, type Level } from '../sched/tracking.js';
 import { wokeUp } from '../shared/idle.js';
@@ -43,7 +43,7 @@ import {
 import { workerInit } from './slot.js';
 import { checkModuleUrl, registeredTask, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
-import { nameTaskGoroutine, runTaskGoroutine } from './task-goroutine.js';
+import { nameTrackedTask, runTrackedTask } from './tracked-task.js';
 import { answerMain, drained, publishWorkerIdleness } from './worker-idle.js';
 import { adopt } from '../shared/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
@@ -215,7 +215,7 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
   try {
     const t0 = performance.now();
     const a = (flags & FLAG_WIRED) !== 0 ? (decode(args) as unknown[]) : args;
-    r = tracked ? runTaskGoroutine(id, fn, a) : fn(...a);
+    r = tracked ? runTrackedTask(id, fn, a) : fn(...a);
     measured(def, (performance.now() - t0) * 1000);
   } catch (e) {
     ended(id, def, flags, false, e);
@@ -226,7 +226,7 @@ function runTask(id: number, def: TaskDef, args: readonly unknown[], flags: numb
       (v) => ended(id, def, flags, true, v),
       (e: unknown) => ended(id, def, flags, false, e),
     );
-    if (tracked) nameTaskGoroutine(r, id);
+    if (tracked) nameTrackedTask(r, id);
   } else {
     ended(id, def, flags, true, r);
   }

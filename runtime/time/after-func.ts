@@ -15,7 +15,7 @@ import { go } from '../go.js';
 import { checkDuration } from '../validate.js';
 import type { Clock } from './clock.js';
 import { toNanos } from './duration.js';
-import { newEntry, type TimerEntry } from './heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 
 /**
  * AfterFuncTimer is the timer of Go's time.AfterFunc, made by Timer.afterFunc: no channel; when it fires, its

@@ -4,9 +4,9 @@
  * clock's nanotime and Unix milliseconds (what Dates, nowMillis and withDeadline speak).
  */
 import { activeBubble } from '../sched/bubble.js';
-import { realClock, type Clock } from './real-clock.js';
+import { realClock, type Clock } from '../sched/real-clock.js';
 
-export type { Clock } from './real-clock.js';
+export type { Clock } from '../sched/real-clock.js';
 
 export function currentClock(): Clock {
   return activeBubble ?? realClock;

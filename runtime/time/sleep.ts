@@ -6,7 +6,7 @@ import { parkEnd, parkStart } from '../sched/park.js';
 import { checkDuration } from '../validate.js';
 import { currentClock, unixMillis } from './clock.js';
 import { toNanos } from './duration.js';
-import { newEntry } from './heap.js';
+import { newEntry } from '../sched/timer-heap.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 

@@ -16,9 +16,9 @@ import { EMPTY, type Selectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { type Clock, unixMillis } from './clock.js';
-import { newEntry, type TimerEntry } from './heap.js';
+import { newEntry, type TimerEntry } from '../sched/timer-heap.js';
 
 export class TimerChan implements RecvChan<Date>, Selectable {
   readonly #clock: Clock;

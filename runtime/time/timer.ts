@@ -2,7 +2,7 @@
  * Timers and tickers: Go's time.NewTimer, time.After, time.NewTicker and time.Tick. Durations are milliseconds
  * (fractions allowed, rounded to the nanosecond); see ./duration.ts.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import type { RecvChan } from '../chan/types.js';
 import { checkDuration, checkFunction, describe } from '../validate.js';
 import { AfterFuncTimer } from './after-func.js';

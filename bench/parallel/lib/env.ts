@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { FnReturnedObject } from 'tinybench';
 import { goThread } from '../../../runtime/threads/go-thread.js';
-import { configureThreads } from '../../../runtime/threads/lifecycle.js';
+import { configureThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { whereAmI, type Where } from '../tasks/where.js';
 
 /** THREADS is how many scheduler workers the benches use (the machine has 2 vCPUs). */

@@ -7,7 +7,7 @@
  *
  * A codec is an object with methods, not an options bag: members beyond the interface are allowed.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import type { Codec } from '../codec.js';
 import { LENGTH_PREFIX_BYTES, MAX_BYTES_LIMIT } from './slot-bytes.js';

@@ -22,7 +22,7 @@
  * marker (a plain object with the reserved key REF) and lists the buffers, which the channel deposits in the SAB
  * directory; fromRefs puts them back after the bytes are deserialized, on the receiving thread.
  */
-import { EncodeError } from '../../errors.js';
+import { EncodeError } from '../../panics.js';
 import { registry } from '../registry.js';
 import { fromWire, isWireable, toWire, type Wire } from '../wire.js';
 import { describeValue } from './options.js';

@@ -1,7 +1,7 @@
 /**
  * codecFromWire: a codec rebuilt on another thread from its `wire`.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import type { Codec, CodecWire } from '../codec.js';
 import { bytes } from './bytes.js';

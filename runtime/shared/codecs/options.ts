@@ -3,7 +3,7 @@
  * factory, the option and the bad value (`string: maxBytes must be an integer in [1, 67108864], got 0`), thrown
  * when the codec is built, so a channel never starts with a codec that cannot work.
  */
-import { DecodeError, InvalidArgumentError } from '../../errors.js';
+import { DecodeError, InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import { MAX_BYTES_LIMIT } from './slot-bytes.js';
 

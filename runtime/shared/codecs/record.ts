@@ -15,7 +15,7 @@
  *   +------+----+----------+-----------------+
  * ```
  */
-import { EncodeError, InvalidArgumentError, ValueTooLargeError } from '../../errors.js';
+import { EncodeError, InvalidArgumentError, ValueTooLargeError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import type { Codec } from '../codec.js';
 import { LENGTH_PREFIX_BYTES, MAX_BYTES_LIMIT } from './slot-bytes.js';

@@ -19,7 +19,7 @@
  * and encodeAt (DataView with littleEndian = true) write the same bytes.
  *
  * Why bytes and not a DataView over `slot.buffer`: on a view of a SharedArrayBuffer, V8 does not inline the `buffer`
- * and `byteOffset` getters (about 12 ns each, measured), so a cached DataView costs ten times what four byte stores
+ * and `byteOffset` getters, so a cached DataView costs ten times what four byte stores
  * do. Floats and bigints go through an 8-byte scratch buffer of this thread. None of these functions allocates,
  * except that reading a bigint makes one. The scalar codecs write the same bytes with their own copies of these
  * stores, for speed (scalars.ts says why).

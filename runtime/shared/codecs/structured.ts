@@ -3,7 +3,7 @@
  * A value holding shared memory travels through a shared channel only, out of line (faithful.ts, ../out-of-line.ts).
  */
 import { deserialize, serialize } from 'node:v8';
-import { DecodeError, EncodeError, ValueTooLargeError } from '../../errors.js';
+import { DecodeError, EncodeError, ValueTooLargeError } from '../../panics.js';
 import type { Codec, Packed } from '../codec.js';
 import { checkStructured, fromRefs, toRefs } from './faithful.js';
 import { LENGTH_PREFIX_BYTES, readUint32, writeUint32 } from './slot-bytes.js';

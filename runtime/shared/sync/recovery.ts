@@ -8,7 +8,7 @@
  * A death costs every thread one re-poll of what it waits on; a thread that waits on nothing is not even woken
  * (registry.wake only notifies a sleeping thread).
  */
-import { onThreadExit } from '../../threads/exit-hooks.js';
+import { onThreadExit } from '../exit-hooks.js';
 import { isAlive, MAX_THREADS, registryWords, wake } from '../registry.js';
 
 let installed = false;

@@ -33,7 +33,7 @@
  *   own recovery handles.
  * Tickets of a dead thread count against MAX until a signal or broadcast passes them.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';

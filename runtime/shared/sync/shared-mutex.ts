@@ -26,7 +26,7 @@
  * oldest waiter, with RECOVERED set. As with a robust pthread mutex, the data the mutex protected may be half
  * updated: check `recovered` after locking where that matters.
  */
-import { unlockOfUnlockedMutex } from '../../sync/errors.js';
+import { unlockOfUnlockedMutex } from '../../sync/misuse-panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';

@@ -33,7 +33,7 @@
  * Recovery: a dead thread's write lock, its pending claim and its read locks (HOLDS) are taken back whenever a thread
  * re-polls or parks, and RECOVERED is set for the next writer to see. The data may be inconsistent then.
  */
-import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/errors.js';
+import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/misuse-panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';

@@ -31,7 +31,7 @@ import { recv } from '../../chan/nil.js';
 import { EMPTY, type Selectable } from '../../chan/selectable.js';
 import { SELECT, Waiter, type Selection } from '../../chan/waiter.js';
 import type { Context } from '../../context/context.js';
-import { semaphoreReleasedMoreThanHeld } from '../../sync/errors.js';
+import { semaphoreReleasedMoreThanHeld } from '../../sync/misuse-panics.js';
 import { checkContext, SemaphoreWaiter } from '../../sync/semaphore.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { checkCount } from '../../validate.js';

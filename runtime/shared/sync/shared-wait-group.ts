@@ -28,7 +28,7 @@
 import { checkFunction, checkInteger } from '../../validate.js';
 import { go as spawnGoroutine } from '../../go.js';
 import { Broadcast } from '../../sync/broadcast.js';
-import { negativeWaitGroupCounter, waitGroupReused } from '../../sync/errors.js';
+import { negativeWaitGroupCounter, waitGroupReused } from '../../sync/misuse-panics.js';
 import type { Source } from '../parker.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import {

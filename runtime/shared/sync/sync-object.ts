@@ -28,7 +28,7 @@
  * }
  * registerSyncKind(KIND, () => new SharedThing());
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
 import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';

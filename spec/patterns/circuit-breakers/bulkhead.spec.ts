@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { BulkheadCircuitBreaker } from '../../../patterns/circuit-breakers/bulkhead.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import { BulkheadRejectedError, isBulkheadRejectedError } from '../../../patterns/circuit-breakers/errors.js';
-import { wrap } from '../../../patterns/core/policy.js';
+import {
+  go,
+  synctest,
+  nowMillis,
+  sleep,
+  background,
+  withCancel,
+  withTimeout,
+  isCanceled,
+  isDeadlineExceeded,
+} from '../../../runtime/index.js';
+import {
+  BulkheadCircuitBreaker,
+  CircuitBreaker,
+  BulkheadRejectedError,
+  isBulkheadRejectedError,
+  wrap,
+} from '../../../patterns/index.js';
 import { seeds } from '../../stress.js';
 import { caught, join, outcome } from './helpers.js';
 import { rng } from '../../prng.js';

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { Canceled, isCanceled } from '../../../runtime/context/errors.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
 import {
+  go,
+  synctest,
+  nowMillis,
+  sleep,
+  background,
+  withCancel,
+  Canceled,
+  isCanceled,
+} from '../../../runtime/index.js';
+import {
+  CircuitBreaker,
   BrokenCircuitError,
   CircuitHalfOpenError,
   isBrokenCircuitError,
   isCircuitHalfOpenError,
   isCircuitRejection,
-} from '../../../patterns/circuit-breakers/errors.js';
-import type { CircuitBreakerConfig } from '../../../patterns/circuit-breakers/breaker-config.js';
-import { wrap } from '../../../patterns/core/policy.js';
+  wrap,
+  type CircuitBreakerConfig,
+} from '../../../patterns/index.js';
 import { boom, caught, ok, outcome, slow, times } from './helpers.js';
 
 const RT = 1000; // recoveryTimeout used throughout

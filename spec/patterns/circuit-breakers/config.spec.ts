@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import { BulkheadCircuitBreaker } from '../../../patterns/circuit-breakers/bulkhead.js';
+import { InvalidArgumentError } from '../../../runtime/index.js';
+import { CircuitBreaker, BulkheadCircuitBreaker } from '../../../patterns/index.js';
 import { expectRejection } from '../../rejection.js';
 
 type Case = [option: string, value: unknown, message: string];

@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { setPanicHandler } from '../../../runtime/sched/panic.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import type { StateChange } from '../../../patterns/circuit-breakers/state-events.js';
+import { go, synctest, sleep, background, withCancel, setPanicHandler } from '../../../runtime/index.js';
+import { CircuitBreaker, type StateChange } from '../../../patterns/index.js';
 import { boom, ok, outcome } from './helpers.js';
 
 const arrow = (c: StateChange): string => `${c.from}->${c.to}`;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
+import { synctest, nowMillis, sleep } from '../../../runtime/index.js';
+import { CircuitBreaker } from '../../../patterns/index.js';
 import { CountWindow } from '../../../patterns/circuit-breakers/count-window.js';
 import { TimeWindow } from '../../../patterns/circuit-breakers/time-window.js';
 import { boom, ok, outcome, slow, times } from './helpers.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
+import { synctest, nowMillis, sleep } from '../../../runtime/index.js';
+import { CircuitBreaker } from '../../../patterns/index.js';
 import { boom, caught, ok, outcome, times } from './helpers.js';
 
 describe('CircuitBreaker.toJSON / fromJSON', () => {

@@ -25,9 +25,6 @@ class Probe extends BasePattern {
     this.record(ok, 5);
     if (!ok) this.handleError(new Error('item failed'));
   }
-  tryRetry<T>(fn: () => Promise<T>): Promise<T> {
-    return this.retry(fn);
-  }
 }
 
 describe('BasePattern', () => {
@@ -56,18 +53,6 @@ describe('BasePattern', () => {
     p.resetMetrics();
     expect(p.getMetrics().completed).toBe(0);
     await p.stop();
-  });
-
-  it('retries retryAttempts times', async () => {
-    const p = new Probe({ retryAttempts: 2 });
-    let calls = 0;
-    await expect(
-      p.tryRetry(async () => {
-        calls++;
-        throw new Error('flaky');
-      }),
-    ).rejects.toThrow('flaky');
-    expect(calls).toBe(3);
   });
 
   it('names itself after its class when no name is given', () => {

@@ -5,27 +5,34 @@
  * during its wait, and for contexts with and without a cause, on the virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel, withCancelCause } from '../../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { Canceled, DeadlineExceeded } from '../../../runtime/context/errors.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { recvCase, select } from '../../../runtime/select.js';
-import { synctest } from '../../../runtime/synctest.js';
-import type { Cancel } from '../../../patterns/core/cancel.js';
-import { BulkheadCircuitBreaker } from '../../../patterns/circuit-breakers/bulkhead.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import { FanIn } from '../../../patterns/fan-patterns/fan-in.js';
-import { FanOut } from '../../../patterns/fan-patterns/fan-out.js';
-import { FanPattern } from '../../../patterns/fan-patterns/combined.js';
-import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
-import { LeakyBucketRateLimiter } from '../../../patterns/rate-limiters/leaky-bucket.js';
-import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
-import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
-import { RetryExecutor } from '../../../patterns/retry/retry-executor.js';
-import { RetryPolicy } from '../../../patterns/retry/retry-policy.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { chan } from '../../../runtime/chan/local-chan.js';
+import {
+  background,
+  withCancel,
+  withCancelCause,
+  type Context,
+  Canceled,
+  DeadlineExceeded,
+  withTimeout,
+  recvCase,
+  select,
+  synctest,
+  chan,
+} from '../../../runtime/index.js';
+import {
+  type Cancel,
+  BulkheadCircuitBreaker,
+  CircuitBreaker,
+  FanIn,
+  FanOut,
+  FanPattern,
+  Pipeline,
+  LeakyBucketRateLimiter,
+  SlidingWindowRateLimiter,
+  TokenBucketRateLimiter,
+  RetryExecutor,
+  RetryPolicy,
+  FixedWorkerPool,
+} from '../../../patterns/index.js';
 
 const never = (): Promise<never> => new Promise<never>(() => {});
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { background, isCanceled, withCancel, type Context } from '../../../runtime/index.js';
-import { type Policy, wrap } from '../../../patterns/core/policy.js';
-import { positive, oneOf, options } from '../../../patterns/core/config.js';
+import { type Policy, wrap } from '../../../patterns/index.js';
+import { positive, oneOf, options } from '../../../patterns/core/option-checks.js';
 
 /** tag is a policy that records entry and exit around the inner call. */
 function tag(name: string, log: string[]): Policy {

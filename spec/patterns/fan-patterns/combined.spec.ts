@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError, PatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { isFanTimeoutError, type FanItemError } from '../../../patterns/fan-patterns/errors.js';
-import { FanPattern } from '../../../patterns/fan-patterns/combined.js';
+import { chan, go, synctest, sleep } from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  PatternStoppedError,
+  isFanTimeoutError,
+  type FanItemError,
+  FanPattern,
+} from '../../../patterns/index.js';
 import { seeds } from '../../stress.js';
 import { caught, gauge, never, stopwatch } from './helpers.js';
 import { rng } from '../../prng.js';

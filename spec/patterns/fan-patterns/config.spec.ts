@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { FanPattern } from '../../../patterns/fan-patterns/combined.js';
-import { FanIn } from '../../../patterns/fan-patterns/fan-in.js';
-import { FanOut } from '../../../patterns/fan-patterns/fan-out.js';
+import { InvalidArgumentError } from '../../../runtime/index.js';
+import { FanPattern, FanIn, FanOut } from '../../../patterns/index.js';
 
 const bad: [string, unknown, string][] = [
   ['workerCount', 0, 'an integer >= 1, got 0'],

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../../runtime/chan/types.js';
-import { isInvalidArgumentError } from '../../../runtime/errors.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { isFanInTimeoutError, isFanItemError, type FanItemError } from '../../../patterns/fan-patterns/errors.js';
-import { FanIn } from '../../../patterns/fan-patterns/fan-in.js';
-import { priorityMerge, roundRobinMerge, type MergeStrategy } from '../../../patterns/fan-patterns/merge-strategy.js';
+import { chan, type Chan, type RecvChan, isInvalidArgumentError, go, synctest, sleep } from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  isFanInTimeoutError,
+  isFanItemError,
+  type FanItemError,
+  FanIn,
+  priorityMerge,
+  roundRobinMerge,
+  type MergeStrategy,
+} from '../../../patterns/index.js';
 import { seeds } from '../../stress.js';
 import { stopwatch } from './helpers.js';
 import { rng } from '../../prng.js';

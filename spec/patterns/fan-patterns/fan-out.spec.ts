@@ -1,24 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { background } from '../../../runtime/context/background.js';
-import { cause } from '../../../runtime/context/cancel-ctx.js';
-import { DeadlineExceeded, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { InvalidArgumentError, isInvalidArgumentError } from '../../../runtime/errors.js';
-import { expectRejection } from '../../rejection.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError, PatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import {
+  chan,
+  withTimeout,
+  background,
+  cause,
+  DeadlineExceeded,
+  isCanceled,
+  isDeadlineExceeded,
+  InvalidArgumentError,
+  isInvalidArgumentError,
+  go,
+  synctest,
+  sleep,
+} from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  PatternStoppedError,
   FanItemError,
   isFanItemError,
   isFanOutError,
   isFanTimeoutError,
   type FanOutError,
-} from '../../../patterns/fan-patterns/errors.js';
-import { FanOut } from '../../../patterns/fan-patterns/fan-out.js';
-import { leastLoaded, roundRobin, type LoadBalancer } from '../../../patterns/fan-patterns/load-balancer.js';
+  FanOut,
+  leastLoaded,
+  roundRobin,
+  type LoadBalancer,
+} from '../../../patterns/index.js';
+import { expectRejection } from '../../rejection.js';
 import { seeds } from '../../stress.js';
 import { caught, gauge, never, pick, stopwatch } from './helpers.js';
 import { rng } from '../../prng.js';

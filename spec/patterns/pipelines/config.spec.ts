@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { Pipeline, type PipelineConfig } from '../../../patterns/pipelines/pipeline.js';
-import { PipelineStage, type PipelineStageConfig } from '../../../patterns/pipelines/stage.js';
+import { InvalidArgumentError } from '../../../runtime/index.js';
+import { Pipeline, type PipelineConfig, PipelineStage, type PipelineStageConfig } from '../../../patterns/index.js';
 import { expectRejection } from '../../rejection.js';
 
 const id = (x: number): number => x;

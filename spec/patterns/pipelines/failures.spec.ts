@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { Canceled, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError, PatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { type DeadLetter, isPipelineStageError, PipelineStageError } from '../../../patterns/pipelines/errors.js';
-import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
-import { RetryPolicy } from '../../../patterns/retry/retry-policy.js';
+import {
+  background,
+  withCancel,
+  type Context,
+  Canceled,
+  isCanceled,
+  isDeadlineExceeded,
+  go,
+  synctest,
+  sleep,
+} from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  PatternStoppedError,
+  type DeadLetter,
+  isPipelineStageError,
+  PipelineStageError,
+  Pipeline,
+  RetryPolicy,
+} from '../../../patterns/index.js';
 import { counted, range, stopwatch } from './helpers.js';
 
 const boom = (bad: number[]) => (x: number): number => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
-import { DROP, PipelineStage } from '../../../patterns/pipelines/stage.js';
+import { synctest, sleep } from '../../../runtime/index.js';
 import {
+  Pipeline,
+  DROP,
+  PipelineStage,
   isPipelineFilteredError,
   isPipelineStageError,
   PipelineFilteredError,
   PipelineStageError,
-} from '../../../patterns/pipelines/errors.js';
+} from '../../../patterns/index.js';
 import { counted, range, stopwatch } from './helpers.js';
 import { rng } from '../../prng.js';
 

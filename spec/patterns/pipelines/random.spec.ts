@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import type { DeadLetter } from '../../../patterns/pipelines/errors.js';
-import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
+import { synctest, sleep } from '../../../runtime/index.js';
+import { type DeadLetter, Pipeline } from '../../../patterns/index.js';
 import { counted } from './helpers.js';
 import { rng } from '../../prng.js';
 

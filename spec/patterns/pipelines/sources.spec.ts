@@ -1,10 +1,8 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { fromAsyncIterable } from '../../../runtime/streams/from-async-iterable.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { Pipeline } from '../../../patterns/pipelines/pipeline.js';
+import { fromAsyncIterable, synctest, sleep } from '../../../runtime/index.js';
+import { Pipeline } from '../../../patterns/index.js';
 import { range } from './helpers.js';
 
 /** numbers is an object-mode Readable of 0..limit-1 that counts its _read calls. */

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isCanceled } from '../../../runtime/context/errors.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { PatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { isPipelineFilteredError, PipelineStageError } from '../../../patterns/pipelines/errors.js';
-import { DROP, PipelineStage } from '../../../patterns/pipelines/stage.js';
-import { RetryPolicy } from '../../../patterns/retry/retry-policy.js';
+import { isCanceled, synctest, sleep } from '../../../runtime/index.js';
+import {
+  PatternStoppedError,
+  isPipelineFilteredError,
+  PipelineStageError,
+  DROP,
+  PipelineStage,
+  RetryPolicy,
+} from '../../../patterns/index.js';
 import { range, stopwatch } from './helpers.js';
 
 const slow = (ms: number) => async (x: number): Promise<number> => (await sleep(ms), x * 10);

@@ -5,12 +5,8 @@
  * first nanosecond an admission has left it; the leaky bucket leaks one spacing (rounded up to the ns) apart.
  */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nanotime, sleep } from '../../../runtime/time/sleep.js';
-import { LeakyBucketRateLimiter } from '../../../patterns/rate-limiters/leaky-bucket.js';
-import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
-import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
+import { go, synctest, nanotime, sleep } from '../../../runtime/index.js';
+import { LeakyBucketRateLimiter, SlidingWindowRateLimiter, TokenBucketRateLimiter } from '../../../patterns/index.js';
 import { rng } from '../../prng.js';
 
 /** ceilDiv is ceil(a / b) for b > 0 and a >= 0. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { KeyedRateLimiter, type KeyedRateLimiterConfig } from '../../../patterns/rate-limiters/keyed.js';
-import { LeakyBucketRateLimiter } from '../../../patterns/rate-limiters/leaky-bucket.js';
-import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
+import { InvalidArgumentError, synctest, sleep } from '../../../runtime/index.js';
+import {
+  KeyedRateLimiter,
+  type KeyedRateLimiterConfig,
+  LeakyBucketRateLimiter,
+  TokenBucketRateLimiter,
+} from '../../../patterns/index.js';
 
 /** keyed makes a KeyedRateLimiter of token buckets (capacity 2, 1 per second) that logs creations and evictions. */
 function keyed(c: Partial<KeyedRateLimiterConfig<string, TokenBucketRateLimiter>> = {}) {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { recv } from '../../../runtime/chan/nil.js';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isRateLimiterClosedError, RateLimiterClosedError } from '../../../patterns/rate-limiters/errors.js';
-import { LeakyBucketRateLimiter, type LeakyBucketConfig } from '../../../patterns/rate-limiters/leaky-bucket.js';
+import { recv, background, withCancel, InvalidArgumentError, go, synctest, sleep } from '../../../runtime/index.js';
+import {
+  isRateLimiterClosedError,
+  RateLimiterClosedError,
+  LeakyBucketRateLimiter,
+  type LeakyBucketConfig,
+} from '../../../patterns/index.js';
 import { stopwatch, track } from './helpers.js';
 import { expectRejection } from '../../rejection.js';
 

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { wrap } from '../../../patterns/core/policy.js';
 import {
+  background,
+  withCancel,
+  isCanceled,
+  isDeadlineExceeded,
+  withTimeout,
+  type Context,
+  InvalidArgumentError,
+  synctest,
+  sleep,
+} from '../../../runtime/index.js';
+import {
+  wrap,
   isRateLimitedError,
   isRateLimiterClosedError,
   RateLimitedError,
   RateLimiterClosedError,
-} from '../../../patterns/rate-limiters/errors.js';
-import { PatternError } from '../../../patterns/core/errors.js';
-import { SlidingWindowRateLimiter } from '../../../patterns/rate-limiters/sliding-window.js';
-import { TokenBucketRateLimiter } from '../../../patterns/rate-limiters/token-bucket.js';
+  PatternError,
+  SlidingWindowRateLimiter,
+  TokenBucketRateLimiter,
+} from '../../../patterns/index.js';
 import { stopwatch, track } from './helpers.js';
 import { expectRejection } from '../../rejection.js';
 

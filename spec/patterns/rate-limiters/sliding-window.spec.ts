@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../../../patterns/rate-limiters/sliding-window.js';
+import { background, withCancel, InvalidArgumentError, go, synctest, sleep } from '../../../runtime/index.js';
+import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../../../patterns/index.js';
 import { pick, stopwatch, track } from './helpers.js';
 import { expectRejection } from '../../rejection.js';
 import { rng } from '../../prng.js';

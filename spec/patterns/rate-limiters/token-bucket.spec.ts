@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { Nanosecond } from '../../../runtime/time/duration.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { TokenBucketRateLimiter, type TokenBucketConfig } from '../../../patterns/rate-limiters/token-bucket.js';
+import {
+  background,
+  withCancel,
+  isCanceled,
+  isDeadlineExceeded,
+  withTimeout,
+  InvalidArgumentError,
+  go,
+  synctest,
+  Nanosecond,
+  sleep,
+} from '../../../runtime/index.js';
+import { TokenBucketRateLimiter, type TokenBucketConfig } from '../../../patterns/index.js';
 import { pick, stopwatch, track } from './helpers.js';
 import { expectRejection } from '../../rejection.js';
 import { rng } from '../../prng.js';

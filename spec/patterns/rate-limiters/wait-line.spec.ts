@@ -3,9 +3,7 @@
  * time, the event loop turns before the head looks again.
  */
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nanotime, sleep } from '../../../runtime/time/sleep.js';
+import { background, synctest, nanotime, sleep } from '../../../runtime/index.js';
 import { WaitLine } from '../../../patterns/rate-limiters/wait-line.js';
 
 describe('WaitLine', () => {

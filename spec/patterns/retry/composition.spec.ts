@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Context, background, nowMillis, sleep, synctest, withCancel } from '../../../runtime/index.js';
-import { type Cancel, toContext } from '../../../patterns/core/cancel.js';
-import { PatternError } from '../../../patterns/core/errors.js';
-import { type Policy, wrap } from '../../../patterns/core/policy.js';
 import {
+  type Cancel,
+  PatternError,
+  type Policy,
+  wrap,
   BulkheadCircuitBreaker,
   CircuitBreaker,
   isBrokenCircuitError,
@@ -18,6 +19,7 @@ import {
   RetryPolicy,
   TokenBucketRateLimiter,
 } from '../../../patterns/index.js';
+import { toContext } from '../../../patterns/core/cancel.js';
 
 /** FakeBreaker opens after `threshold` consecutive failures, for `openMs`, and then lets the next call probe. */
 class FakeBreaker implements Policy {

@@ -15,9 +15,8 @@ import {
   withTimeout,
   type Context,
 } from '../../../runtime/index.js';
-import { expectRejection } from '../../rejection.js';
-import { PatternError } from '../../../patterns/core/errors.js';
 import {
+  PatternError,
   isPermanentError,
   isRetryExhaustedError,
   permanent,
@@ -29,6 +28,7 @@ import {
   type RetryEvent,
   type RetryPolicyConfig,
 } from '../../../patterns/index.js';
+import { expectRejection } from '../../rejection.js';
 
 /** Flaky is an operation that fails `failures` times, then returns 'ok'; it records when each call started. */
 class Flaky {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SyncMisuseError } from '../../../runtime/index.js';
-import { PatternError } from '../../../patterns/core/errors.js';
 import {
+  PatternError,
   permanent,
   RetryPolicy,
   retryAfterOf,

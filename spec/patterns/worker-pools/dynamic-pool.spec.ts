@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { isWorkerRestartedError, WorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
+import { synctest, nowMillis, sleep, chan } from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  DynamicWorkerPool,
+  isWorkerRestartedError,
+  WorkerRestartedError,
+} from '../../../patterns/index.js';
 
 const sleeper = async (ms: number): Promise<number> => {
   await sleep(ms);

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { withCancel } from '../../../runtime/context/cancel-ctx.js';
-import { background } from '../../../runtime/context/background.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { isPoolFullError, isTaskTimeoutError, PoolFullError } from '../../../patterns/worker-pools/errors.js';
+import { chan, type Context, withCancel, background, synctest, nowMillis, sleep } from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  FixedWorkerPool,
+  isPoolFullError,
+  isTaskTimeoutError,
+  PoolFullError,
+} from '../../../patterns/index.js';
 
 /** sleeper is a worker that sleeps `input` ms (virtual time) and returns it; it honours its Context. */
 const sleeper = async (ms: number, ctx: Context): Promise<number> => {

@@ -8,7 +8,7 @@ import { withCancelCause } from '../../../runtime/context/cancel-ctx.js';
 import type { Context } from '../../../runtime/context/context.js';
 import { chan } from '../../../runtime/chan/local-chan.js';
 import { go } from '../../../runtime/go.js';
-import { isInvalidArgumentError } from '../../../runtime/errors.js';
+import { isInvalidArgumentError } from '../../../runtime/panics.js';
 import { recvCase, select } from '../../../runtime/select.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { after } from '../../../runtime/time/timer.js';

@@ -4,17 +4,16 @@
  * seeded property test over random schedules, on the virtual clock, plus the cases that used to be lost.
  */
 import { describe, expect, it } from 'vitest';
-import type { Context } from '../../../runtime/context/context.js';
-import { recvCase, select } from '../../../runtime/select.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { after } from '../../../runtime/time/timer.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { isPoolFullError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
-import type { PoolMetrics } from '../../../patterns/worker-pools/pool-metrics.js';
-import type { PoolProgress } from '../../../patterns/worker-pools/pool-progress.js';
+import { type Context, recvCase, select, synctest, after, sleep } from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  FixedWorkerPool,
+  DynamicWorkerPool,
+  isPoolFullError,
+  isWorkerRestartedError,
+  type PoolMetrics,
+  type PoolProgress,
+} from '../../../patterns/index.js';
 import { rng } from '../../prng.js';
 
 /** work sleeps |input| ms (virtual time), honouring its Context; a negative input fails after its sleep. */

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { type WorkerPoolConfig } from '../../../patterns/worker-pools/pool-config.js';
+import { InvalidArgumentError, synctest } from '../../../runtime/index.js';
+import { DynamicWorkerPool, FixedWorkerPool, type WorkerPoolConfig } from '../../../patterns/index.js';
 import { double } from './tasks/work.js';
 import { expectRejection } from '../../rejection.js';
 

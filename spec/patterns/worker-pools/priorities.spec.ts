@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { synctest } from '../../../runtime/synctest.js';
 import { sleep } from '../../../runtime/time/sleep.js';
-import { isInvalidArgumentError } from '../../../runtime/errors.js';
+import { isInvalidArgumentError } from '../../../runtime/panics.js';
 import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
 import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { isPoolFullError } from '../../../patterns/worker-pools/errors.js';
+import { isPoolFullError } from '../../../patterns/worker-pools/pool-errors.js';
 
 /** recorder makes a worker that records the order in which jobs start and sleeps `ms` each. */
 function recorder(ms: number): { order: string[]; worker: (x: string) => Promise<string> } {

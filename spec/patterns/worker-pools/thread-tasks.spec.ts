@@ -3,13 +3,15 @@
  * run inside a synctest bubble, so these specs use real time but no wall-clock thresholds.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureThreads, runningThreads, shutdownThreads } from '../../../runtime/threads/lifecycle.js';
-import { isThreadDiedError } from '../../../runtime/threads/errors.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { isTaskTimeoutError, isWorkerRestartedError } from '../../../patterns/worker-pools/errors.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
+import { configureThreads, shutdownThreads, isThreadDiedError, goThread } from '../../../runtime/index.js';
+import {
+  DynamicWorkerPool,
+  FixedWorkerPool,
+  isTaskTimeoutError,
+  isWorkerRestartedError,
+  isPatternStoppedError,
+} from '../../../patterns/index.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { die, double, fail, loopOrDouble, meet, spin } from './tasks/work.js';
 
 describe('worker pools with thread tasks', () => {

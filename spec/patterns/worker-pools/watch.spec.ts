@@ -8,11 +8,11 @@ import type { Context } from '../../../runtime/context/context.js';
 import { background } from '../../../runtime/context/background.js';
 import { synctest } from '../../../runtime/synctest.js';
 import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { isInvalidArgumentError } from '../../../runtime/errors.js';
+import { isInvalidArgumentError } from '../../../runtime/panics.js';
 import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
 import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
 import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { isPoolFullError } from '../../../patterns/worker-pools/errors.js';
+import { isPoolFullError } from '../../../patterns/worker-pools/pool-errors.js';
 import type { PoolProgress } from '../../../patterns/worker-pools/pool-progress.js';
 
 const sleeper = async (ms: number): Promise<number> => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { after, chan, go, recvCase, select, sendCase, Hour } from '../../../runtime/index.js';
-import { realClock } from '../../../runtime/time/real-clock.js';
+import { realClock } from '../../../runtime/sched/real-clock.js';
 import { trapPanics } from '../chan/helpers.js';
 
 const N = 100_000;

@@ -18,13 +18,14 @@ import {
   SharedRWMutex,
   SharedSemaphore,
   SharedWaitGroup,
+  sharedChan,
+  type SharedChan,
 } from '../../../runtime/index.js';
 import { arenaStats } from '../../../runtime/shared/arena.js';
 import { filedTokens } from '../../../runtime/shared/directory.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { structured } from '../../../runtime/shared/codecs/structured.js';
-import { sharedChan, type SharedChan } from '../../../runtime/shared/shared-chan.js';
 import { liveWorkers, onThread, terminateAll } from './thread-harness.js';
 import type { Ask, Counter, Handed } from './workers/value-scenarios.js';
 

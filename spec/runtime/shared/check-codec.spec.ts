@@ -4,10 +4,7 @@
  * field is now an InvalidArgumentError naming it and its value.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/index.js';
-import type { Codec } from '../../../runtime/shared/codec.js';
-import { codec } from '../../../runtime/shared/codec-set.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
+import { InvalidArgumentError, type Codec, codec, sharedChan } from '../../../runtime/index.js';
 
 /** uint16 is a custom codec, as a user would write one: a number in 2 bytes. */
 const uint16: Codec<number> = {

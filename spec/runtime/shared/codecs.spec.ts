@@ -18,8 +18,11 @@ import {
   isValueTooLargeError,
   PanicError,
   ValueTooLargeError,
-} from '../../../runtime/errors.js';
-import type { Codec, CodecWire } from '../../../runtime/shared/codec.js';
+  type Codec,
+  type CodecWire,
+  sharedChan,
+  chan,
+} from '../../../runtime/index.js';
 import { bytes } from '../../../runtime/shared/codecs/bytes.js';
 import { codecFromWire } from '../../../runtime/shared/codecs/from-wire.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
@@ -28,8 +31,6 @@ import { record, type RecordValue } from '../../../runtime/shared/codecs/record.
 import { bigint64, bool, float64, int32, uint32 } from '../../../runtime/shared/codecs/scalars.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
 import { structured } from '../../../runtime/shared/codecs/structured.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
-import { chan } from '../../../runtime/chan/local-chan.js';
 
 // --- slots in shared memory -------------------------------------------------------------------------------------
 

@@ -4,14 +4,19 @@
  * once; memory that keeps changing, or a lock a live thread keeps, after SPIN_LIMIT_MS.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DecodeError, isSharedMemoryError, SharedMemoryError } from '../../../runtime/index.js';
-import { codec } from '../../../runtime/shared/codec-set.js';
+import {
+  DecodeError,
+  isSharedMemoryError,
+  SharedMemoryError,
+  codec,
+  sharedChan,
+  toWire,
+} from '../../../runtime/index.js';
 import { geometry, HEAD, LOCK, TAIL } from '../../../runtime/shared/layout.js';
 import { ownerToken } from '../../../runtime/shared/registry.js';
 import { slotStride } from '../../../runtime/shared/ring.js';
-import { SharedChan, sharedChan } from '../../../runtime/shared/shared-chan.js';
+import { SharedChan } from '../../../runtime/shared/shared-chan.js';
 import { SPIN_LIMIT_MS, spinCheck } from '../../../runtime/shared/spin-limit.js';
-import { toWire } from '../../../runtime/shared/wire.js';
 import { flags, liveWorkers, onThread, terminateAll, until } from './thread-harness.js';
 
 afterEach(async () => {

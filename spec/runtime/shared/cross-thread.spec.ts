@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelClosedError } from '../../../runtime/index.js';
+import { ChannelClosedError, sharedChan } from '../../../runtime/index.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
 import { STRESS } from '../../stress.js';
 import { liveWorkers, onThread, terminateAll } from './thread-harness.js';
 

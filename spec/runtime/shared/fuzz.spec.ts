@@ -9,15 +9,26 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { isPanicError, PanicError, SharedMutex, SharedOnce, SharedSemaphore, SharedWaitGroup } from '../../../runtime/index.js';
-import type { Codec, CodecWire } from '../../../runtime/shared/codec.js';
-import { codec } from '../../../runtime/shared/codec-set.js';
+import {
+  isPanicError,
+  PanicError,
+  SharedMutex,
+  SharedOnce,
+  SharedSemaphore,
+  SharedWaitGroup,
+  type Codec,
+  type CodecWire,
+  codec,
+  sharedChan,
+  type SharedChan,
+  fromWire,
+  toWire,
+  type Wire,
+} from '../../../runtime/index.js';
 import { codecFromWire } from '../../../runtime/shared/codecs/from-wire.js';
 import { geometry, HEAD, OFFERS, TAIL } from '../../../runtime/shared/layout.js';
 import { slotStride } from '../../../runtime/shared/ring.js';
 import { registry } from '../../../runtime/shared/registry.js';
-import { sharedChan, type SharedChan } from '../../../runtime/shared/shared-chan.js';
-import { fromWire, toWire, type Wire } from '../../../runtime/shared/wire.js';
 import { rng } from '../../prng.js';
 import { STRESS } from '../../stress.js';
 

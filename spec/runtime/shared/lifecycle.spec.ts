@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/index.js';
+import { go, sharedChan } from '../../../runtime/index.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
 import { runFixture } from '../../fixtures/run.js';
 import { onThread, terminateAll } from './thread-harness.js';
 

@@ -16,15 +16,15 @@ import {
   sendCase,
   ValueTooLargeError,
   type Chan,
+  type Codec,
+  sharedChan,
 } from '../../../runtime/index.js';
 import { alloc, arenaStats, block, free, MAX_OUT_OF_LINE_BYTES } from '../../../runtime/shared/arena.js';
-import type { Codec } from '../../../runtime/shared/codec.js';
 import { filedTokens } from '../../../runtime/shared/directory.js';
 import { bytes } from '../../../runtime/shared/codecs/bytes.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
 import { structured } from '../../../runtime/shared/codecs/structured.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
 import { liveWorkers, onThread, terminateAll, until } from './thread-harness.js';
 import { big, type Big } from './workers/value-scenarios.js';
 

@@ -15,9 +15,8 @@ import {
   slotStride,
 } from '../../../runtime/shared/ring.js';
 import { MAX_THREADS, ownerToken } from '../../../runtime/shared/registry.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
+import { sharedChan, isInvalidArgumentError } from '../../../runtime/index.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
-import { isInvalidArgumentError } from '../../../runtime/index.js';
 import { rng } from '../../prng.js';
 
 const TAIL = 0;

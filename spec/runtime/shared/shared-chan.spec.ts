@@ -15,13 +15,14 @@ import {
   select,
   sendCase,
   synctest,
+  EncodeError,
+  sharedChan,
+  fromWire,
+  toWire,
 } from '../../../runtime/index.js';
-import { EncodeError } from '../../../runtime/errors.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
-import { fromWire, toWire } from '../../../runtime/shared/wire.js';
 import { expectRejection } from '../../rejection.js';
 
 const macrotask = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -4,13 +4,20 @@
  * Each is an InvalidArgumentError at the call, and nothing is written into the channel's memory.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chan, InvalidArgumentError, isInvalidArgumentError, SharedMutex } from '../../../runtime/index.js';
-import { codec } from '../../../runtime/shared/codec-set.js';
-import type { Codec } from '../../../runtime/shared/codec.js';
+import {
+  chan,
+  InvalidArgumentError,
+  isInvalidArgumentError,
+  SharedMutex,
+  codec,
+  type Codec,
+  sharedChan,
+  fromWire,
+  toWire,
+  type Wire,
+} from '../../../runtime/index.js';
 import { MAX_CHAN_BYTES } from '../../../runtime/shared/chan-memory.js';
 import { CAP, CODEC, SLOT_BYTES } from '../../../runtime/shared/layout.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
-import { fromWire, toWire, type Wire } from '../../../runtime/shared/wire.js';
 import { liveWorkers, onThread, terminateAll } from './thread-harness.js';
 
 afterEach(async () => {

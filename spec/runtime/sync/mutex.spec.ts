@@ -1,4 +1,4 @@
-import { Mutex } from '../../../runtime/sync/mutex.js';
+import { Mutex } from '../../../runtime/index.js';
 import { mutexSuite } from './suites/mutex.js';
 
 mutexSuite('Mutex', () => new Mutex());

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DeadlockError, InvalidArgumentError, isDeadlockError } from '../../../runtime/errors.js';
-import { Once, onceFunc, onceValue } from '../../../runtime/sync/once.js';
+import {
+  DeadlockError,
+  InvalidArgumentError,
+  isDeadlockError,
+  Once,
+  onceFunc,
+  onceValue,
+} from '../../../runtime/index.js';
 import { caught } from './helpers.js';
 import { onceSuite } from './suites/once.js';
 

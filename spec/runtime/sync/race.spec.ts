@@ -4,11 +4,7 @@
  * up as a DeadlockError rather than a hang.
  */
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { Mutex } from '../../../runtime/sync/mutex.js';
-import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
-import { Semaphore } from '../../../runtime/sync/semaphore.js';
-import { WaitGroup } from '../../../runtime/sync/wait-group.js';
+import { synctest, Mutex, RWMutex, Semaphore, WaitGroup } from '../../../runtime/index.js';
 import { background, fakeContext, yieldSome } from './helpers.js';
 import { STRESS } from '../../stress.js';
 import { rng } from '../../prng.js';

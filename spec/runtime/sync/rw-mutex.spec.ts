@@ -1,4 +1,4 @@
-import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
+import { RWMutex } from '../../../runtime/index.js';
 import { rwMutexSuite } from './suites/rw-mutex.js';
 
 rwMutexSuite('RWMutex', () => new RWMutex());

@@ -1,4 +1,4 @@
-import { Semaphore } from '../../../runtime/sync/semaphore.js';
+import { Semaphore } from '../../../runtime/index.js';
 import { semaphoreSuite } from './suites/semaphore.js';
 
 semaphoreSuite('Semaphore', (n) => new Semaphore(n), 'Semaphore');

@@ -3,15 +3,19 @@
  * goroutines sleep holding a lock and the others wait for it, and a wait nobody can end is reported as a deadlock.
  */
 import { describe, expect, it } from 'vitest';
-import { DeadlockError } from '../../../runtime/errors.js';
-import { Second } from '../../../runtime/time/duration.js';
-import { now, since, sleep } from '../../../runtime/time/sleep.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { Mutex } from '../../../runtime/sync/mutex.js';
-import { Once } from '../../../runtime/sync/once.js';
-import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
-import { Semaphore } from '../../../runtime/sync/semaphore.js';
-import { WaitGroup } from '../../../runtime/sync/wait-group.js';
+import {
+  DeadlockError,
+  Second,
+  now,
+  since,
+  sleep,
+  synctest,
+  Mutex,
+  Once,
+  RWMutex,
+  Semaphore,
+  WaitGroup,
+} from '../../../runtime/index.js';
 import { background, fakeContext } from './helpers.js';
 
 describe('sync primitives in virtual time', () => {

@@ -1,4 +1,4 @@
-import { WaitGroup } from '../../../runtime/sync/wait-group.js';
+import { WaitGroup } from '../../../runtime/index.js';
 import { waitGroupSuite } from './suites/wait-group.js';
 
 waitGroupSuite('WaitGroup', () => new WaitGroup(), 'WaitGroup');

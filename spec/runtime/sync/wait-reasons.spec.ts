@@ -1,14 +1,7 @@
 /** The wait reasons of the one-thread sync primitives. This file turns goroutine tracking on for its process. */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
+import { go, Cond, Mutex, Once, RWMutex, Semaphore, SingleflightGroup, WaitGroup } from '../../../runtime/index.js';
 import { EXACT, live, setLevel } from '../../../runtime/sched/tracking.js';
-import { Cond } from '../../../runtime/sync/cond.js';
-import { Mutex } from '../../../runtime/sync/mutex.js';
-import { Once } from '../../../runtime/sync/once.js';
-import { RWMutex } from '../../../runtime/sync/rw-mutex.js';
-import { Semaphore } from '../../../runtime/sync/semaphore.js';
-import { SingleflightGroup } from '../../../runtime/sync/singleflight.js';
-import { WaitGroup } from '../../../runtime/sync/wait-group.js';
 import { flush } from './helpers.js';
 import { waitReasonsSuite } from './suites/wait-reasons.js';
 

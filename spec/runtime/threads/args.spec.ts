@@ -3,9 +3,7 @@
  * messages, and the rebuilding of shared objects at any depth.
  */
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { WaitGroup } from '../../../runtime/sync/wait-group.js';
+import { chan, InvalidArgumentError, WaitGroup } from '../../../runtime/index.js';
 import { WIRE_KIND } from '../../../runtime/shared/wire.js';
 import { decode, encode, encodeArgs, MAX_DEPTH } from '../../../runtime/threads/args.js';
 import { SharedCounter } from './tasks/shared.js';

@@ -5,17 +5,21 @@
  * through a function. No wall-clock thresholds: the specs poll for conditions.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { ThreadDiedError, isThreadDiedError } from '../../../runtime/threads/errors.js';
-import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
+import {
+  InvalidArgumentError,
+  ThreadDiedError,
+  isThreadDiedError,
+  goThread,
+  configureThreads,
+} from '../../../runtime/index.js';
+import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
 import {
   abandonTask,
   goThreadAbandonable,
   goThreadCancelable,
   goThreadSettled,
 } from '../../../runtime/threads/go-thread-cancelable.js';
-import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, fail, forever, mark, nap, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 import { expectRejection } from '../../rejection.js';

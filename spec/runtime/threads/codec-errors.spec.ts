@@ -11,7 +11,7 @@ import {
   isEncodeError,
   isValueTooLargeError,
   ValueTooLargeError,
-} from '../../../runtime/errors.js';
+} from '../../../runtime/panics.js';
 import { goThread } from '../../../runtime/threads/go-thread.js';
 import { codecFailure } from './tasks/codec-errors.js';
 import { useThreads } from './use-threads.js';

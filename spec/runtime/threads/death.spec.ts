@@ -4,11 +4,17 @@
  * rejection for goThread. Nothing is silently lost, and the pool keeps serving.
  */
 import { describe, expect, it } from 'vitest';
-import { go, nextGoroutineId } from '../../../runtime/go.js';
-import { ThreadDiedError, isThreadDiedError } from '../../../runtime/threads/errors.js';
-import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { configureThreads, runningThreads, shutdownThreads } from '../../../runtime/threads/lifecycle.js';
+import {
+  go,
+  ThreadDiedError,
+  isThreadDiedError,
+  goThread,
+  configureThreads,
+  shutdownThreads,
+} from '../../../runtime/index.js';
+import { nextGoroutineId } from '../../../runtime/go.js';
+import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, forever } from './tasks/basic.js';
 import { exitWith, hog, throwOutside } from './tasks/deaths.js';
 import { collectPanics, until, useThreads } from './use-threads.js';

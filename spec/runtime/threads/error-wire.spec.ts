@@ -8,9 +8,9 @@ import {
   SharedMemoryError,
   TooManyParkedError,
   SyncMisuseError,
-} from '../../../runtime/errors.js';
+  ThreadDiedError,
+} from '../../../runtime/index.js';
 import { errorFromWire, errorToWire, registerErrorCode } from '../../../runtime/threads/error-wire.js';
-import { ThreadDiedError } from '../../../runtime/threads/errors.js';
 
 /** cross sends an error the way the scheduler does: as plain data through structured clone. */
 const cross = (e: unknown): unknown => errorFromWire(structuredClone(errorToWire(e)));
@@ -98,7 +98,7 @@ describe('error wire', () => {
 
 describe('isPanicError', () => {
   it('recognises a ThreadDiedError by its code, as it arrives from another thread', async () => {
-    const { isPanicError } = await import('../../../runtime/errors.js');
+    const { isPanicError } = await import('../../../runtime/panics.js');
     expect(isPanicError({ name: 'ThreadDiedError', code: 'ERR_THREAD_DIED', message: 'thread 1 died' })).toBe(true);
   });
 });

@@ -5,15 +5,22 @@
  * end on their own, and the specs wait for conditions.
  */
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancel, withCancelCause } from '../../../runtime/context/cancel-ctx.js';
-import { Canceled, DeadlineExceeded, isCanceled, isDeadlineExceeded } from '../../../runtime/context/errors.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { isThreadDiedError } from '../../../runtime/threads/errors.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { goThreadWith } from '../../../runtime/threads/go-thread-with.js';
-import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
+import {
+  background,
+  withCancel,
+  withCancelCause,
+  Canceled,
+  DeadlineExceeded,
+  isCanceled,
+  isDeadlineExceeded,
+  withTimeout,
+  InvalidArgumentError,
+  isThreadDiedError,
+  goThread,
+  goThreadWith,
+  configureThreads,
+} from '../../../runtime/index.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, block, forever, mark, release, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 

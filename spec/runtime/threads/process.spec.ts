@@ -42,7 +42,7 @@ describe('a program under tsx', () => {
   it('starts no worker for plain goroutines, even with task modules loaded', () => {
     const r = runFixture(
       `import { go } from './runtime/index.ts';
-       import { runningThreads } from './runtime/threads/lifecycle.ts';
+       import { runningThreads } from './runtime/threads/threads-lifecycle.ts';
        import { add } from './spec/runtime/threads/tasks/basic.ts';
        go(() => console.log('plain', add(1, 2), runningThreads()));`,
       { eval: true },

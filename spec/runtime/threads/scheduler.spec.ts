@@ -3,13 +3,20 @@
  * the call.
  */
 import { describe, expect, it } from 'vitest';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { ChannelClosedError, InvalidArgumentError, SyncMisuseError, isInvalidArgumentError } from '../../../runtime/errors.js';
-import { go, nextGoroutineId } from '../../../runtime/go.js';
-import { Mutex } from '../../../runtime/sync/mutex.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { configureThreads, runningThreads } from '../../../runtime/threads/lifecycle.js';
-import { task } from '../../../runtime/threads/task.js';
+import {
+  chan,
+  ChannelClosedError,
+  InvalidArgumentError,
+  SyncMisuseError,
+  isInvalidArgumentError,
+  go,
+  Mutex,
+  goThread,
+  configureThreads,
+  task,
+} from '../../../runtime/index.js';
+import { nextGoroutineId } from '../../../runtime/go.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { double } from './tasks/js-task.mjs';
 import { add, badResult, echo, fail, makeHidden, nap, nested, spawnPanic, where } from './tasks/basic.js';
 import { bump, SharedCounter } from './tasks/shared.js';

@@ -1,10 +1,6 @@
 /** Goroutines on worker threads talking through shared channels, started by the scheduler. */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { codec } from '../../../runtime/shared/codec-set.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
-import { isThreadDiedError } from '../../../runtime/threads/errors.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
+import { go, codec, sharedChan, isThreadDiedError, goThread } from '../../../runtime/index.js';
 import { lockAndExit, produce, sumAll } from './tasks/channels.js';
 import { useThreads } from './use-threads.js';
 

@@ -5,9 +5,7 @@
  * goroutine still blocks (it cannot end before the spec releases it).
  */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { configureThreads } from '../../../runtime/threads/lifecycle.js';
+import { go, goThread, configureThreads } from '../../../runtime/index.js';
 import { add, block, mark, release, spinForever, where } from './tasks/basic.js';
 import { until, useThreads } from './use-threads.js';
 

@@ -5,9 +5,7 @@
  * worker it killed (runtime/threads/error-wire.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../runtime/go.js';
-import { isThreadDiedError, ThreadDiedError } from '../../../runtime/threads/errors.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
+import { go, isThreadDiedError, ThreadDiedError, goThread } from '../../../runtime/index.js';
 import { thrownValue, throwValue } from './tasks/basic.js';
 import { collectPanics, until, useThreads } from './use-threads.js';
 

@@ -4,13 +4,17 @@
  * calls process.exit there fails the goroutine with TaskModuleError naming the module, and the worker lives on.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../runtime/errors.js';
-import { go } from '../../../runtime/go.js';
-import { TaskModuleError, isTaskModuleError } from '../../../runtime/threads/errors.js';
-import { onThreadExit } from '../../../runtime/threads/exit-hooks.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
-import { runningThreads } from '../../../runtime/threads/lifecycle.js';
-import { task, taskRef } from '../../../runtime/threads/task.js';
+import {
+  InvalidArgumentError,
+  go,
+  TaskModuleError,
+  isTaskModuleError,
+  goThread,
+  task,
+} from '../../../runtime/index.js';
+import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
+import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
+import { taskRef } from '../../../runtime/threads/task.js';
 import { add } from './tasks/basic.js';
 import { afterMain, cube } from './tasks/implicit.js';
 import { three } from './tasks/top-level/exits-after-await.js';

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, expect } from 'vitest';
 import { setPanicHandler } from '../../../runtime/sched/panic.js';
-import type { ThreadsOptions } from '../../../runtime/threads/config.js';
-import { configureThreads, runningThreads, shutdownThreads } from '../../../runtime/threads/lifecycle.js';
+import type { ThreadsOptions } from '../../../runtime/threads/threads-config.js';
+import { configureThreads, runningThreads, shutdownThreads } from '../../../runtime/threads/threads-lifecycle.js';
 
 export function useThreads(options: ThreadsOptions = { threads: 2 }): void {
   beforeEach(() => {

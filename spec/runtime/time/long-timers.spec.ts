@@ -17,8 +17,8 @@ import {
   after,
   nowMillis,
 } from '../../../runtime/index.js';
-import { newEntry } from '../../../runtime/time/heap.js';
-import { MAX_TIMEOUT, RealClock, type TimerHandle, type TimerHost } from '../../../runtime/time/real-clock.js';
+import { newEntry } from '../../../runtime/sched/timer-heap.js';
+import { MAX_TIMEOUT, RealClock, type TimerHandle, type TimerHost } from '../../../runtime/sched/real-clock.js';
 import { runFixture } from '../../fixtures/run.js';
 
 /** FakeHost is a TimerHost whose time moves only when the test says, and whose one pending timeout the test fires. */

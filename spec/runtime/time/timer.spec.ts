@@ -14,7 +14,7 @@ import {
   tick,
   go,
 } from '../../../runtime/index.js';
-import { realClock } from '../../../runtime/time/real-clock.js';
+import { realClock } from '../../../runtime/sched/real-clock.js';
 
 const EPOCH = Date.UTC(2000, 0, 1);
 

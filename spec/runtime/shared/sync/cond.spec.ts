@@ -4,14 +4,19 @@
  * wire form. The cross-thread behaviour is in cross-thread.spec.ts and death.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, isSyncMisuseError, SyncMisuseError } from '../../../../runtime/errors.js';
-import { go } from '../../../../runtime/go.js';
-import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
-import { fromWire, toWire } from '../../../../runtime/shared/wire.js';
-import { Mutex } from '../../../../runtime/sync/mutex.js';
-import { WaitGroup } from '../../../../runtime/sync/wait-group.js';
+import {
+  InvalidArgumentError,
+  isSyncMisuseError,
+  SyncMisuseError,
+  go,
+  SharedCond,
+  SharedMutex,
+  SharedRWMutex,
+  fromWire,
+  toWire,
+  Mutex,
+  WaitGroup,
+} from '../../../../runtime/index.js';
 import { rng } from '../../../prng.js';
 import { caught, flush, settled, yieldSome } from '../../sync/helpers.js';
 

@@ -3,13 +3,15 @@
  * objects it received as wire descriptions, bound to the same shared memory as the main thread's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { go } from '../../../../runtime/go.js';
-import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
-import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
-import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
-import { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
+import {
+  go,
+  SharedCond,
+  SharedMutex,
+  SharedOnce,
+  SharedRWMutex,
+  SharedSemaphore,
+  SharedWaitGroup,
+} from '../../../../runtime/index.js';
 import { runFixture } from '../../../fixtures/run.js';
 import { background } from '../../sync/helpers.js';
 import { flags, liveWorkers, onThread, terminateAll, until } from '../thread-harness.js';

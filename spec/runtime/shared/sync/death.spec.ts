@@ -4,13 +4,15 @@
  * callers. Shared sync objects are goroutine arguments of tasks here (goThread(task, mu)).
  */
 import { describe, expect, it } from 'vitest';
-import { isThreadDiedError } from '../../../../runtime/threads/errors.js';
-import { goThread } from '../../../../runtime/threads/go-thread.js';
-import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
-import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
-import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
+import {
+  isThreadDiedError,
+  goThread,
+  SharedCond,
+  SharedMutex,
+  SharedOnce,
+  SharedRWMutex,
+  SharedSemaphore,
+} from '../../../../runtime/index.js';
 import { useThreads } from '../../threads/use-threads.js';
 import { background } from '../../sync/helpers.js';
 import { settled } from '../../sync/helpers.js';

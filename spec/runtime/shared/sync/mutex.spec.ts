@@ -1,9 +1,6 @@
 /** SharedMutex on one thread: the same behaviour and panics as Mutex (spec/runtime/sync/suites/mutex.ts). */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../../runtime/errors.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
-import { fromWire, toWire } from '../../../../runtime/shared/wire.js';
+import { InvalidArgumentError, SharedMutex, SharedOnce, fromWire, toWire } from '../../../../runtime/index.js';
 import { caught } from '../../sync/helpers.js';
 import { mutexSuite } from '../../sync/suites/mutex.js';
 

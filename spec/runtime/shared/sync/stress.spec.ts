@@ -3,10 +3,7 @@
  * critical sections (the schedules vary from run to run; the outcome must not). GOCSP_STRESS=n multiplies the work.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
-import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
+import { SharedCond, SharedMutex, SharedRWMutex, SharedSemaphore } from '../../../../runtime/index.js';
 import { flags, liveWorkers, onThread, terminateAll } from '../thread-harness.js';
 import { condQueue, rwStress, semStress } from '../workers/sync-scenarios.js';
 

@@ -3,14 +3,16 @@
  * (spec/runtime/sync/suites/wait-reasons.ts). This file turns goroutine tracking on for its process.
  */
 import { describe, expect, it } from 'vitest';
-import { go } from '../../../../runtime/go.js';
+import {
+  go,
+  SharedCond,
+  SharedMutex,
+  SharedOnce,
+  SharedRWMutex,
+  SharedSemaphore,
+  SharedWaitGroup,
+} from '../../../../runtime/index.js';
 import { EXACT, live, setLevel } from '../../../../runtime/sched/tracking.js';
-import { SharedCond } from '../../../../runtime/shared/sync/shared-cond.js';
-import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
-import { SharedOnce } from '../../../../runtime/shared/sync/shared-once.js';
-import { SharedRWMutex } from '../../../../runtime/shared/sync/shared-rw-mutex.js';
-import { SharedSemaphore } from '../../../../runtime/shared/sync/shared-semaphore.js';
-import { SharedWaitGroup } from '../../../../runtime/shared/sync/shared-wait-group.js';
 import { flush } from '../../sync/helpers.js';
 import { waitReasonsSuite } from '../../sync/suites/wait-reasons.js';
 

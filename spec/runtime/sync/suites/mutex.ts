@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncMisuseError, isSyncMisuseError } from '../../../../runtime/errors.js';
+import { SyncMisuseError, isSyncMisuseError } from '../../../../runtime/panics.js';
 import { go } from '../../../../runtime/go.js';
 import type { Mutex } from '../../../../runtime/sync/mutex.js';
 import { WaitGroup } from '../../../../runtime/sync/wait-group.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../../runtime/errors.js';
+import { InvalidArgumentError } from '../../../../runtime/panics.js';
 import type { Once } from '../../../../runtime/sync/once.js';
 import { rejection } from '../../../rejection.js';
 import { flush, settled } from '../helpers.js';

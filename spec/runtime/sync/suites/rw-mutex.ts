@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncMisuseError } from '../../../../runtime/errors.js';
+import { SyncMisuseError } from '../../../../runtime/panics.js';
 import type { RWMutex } from '../../../../runtime/sync/rw-mutex.js';
 import { caught, flush, settled } from '../helpers.js';
 

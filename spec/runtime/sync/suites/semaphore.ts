@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/errors.js';
+import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/panics.js';
 import type { Semaphore } from '../../../../runtime/sync/semaphore.js';
 import { rejection } from '../../../rejection.js';
 import { background, caught, fakeContext, flush, settled } from '../helpers.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/errors.js';
+import { InvalidArgumentError, SyncMisuseError, isSyncMisuseError } from '../../../../runtime/panics.js';
 import { setPanicHandler, type PanicHandler } from '../../../../runtime/sched/panic.js';
 import type { WaitGroup } from '../../../../runtime/sync/wait-group.js';
 import { caught, flush, settled } from '../helpers.js';

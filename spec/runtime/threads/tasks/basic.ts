@@ -1,6 +1,6 @@
 /** Task modules for the scheduler specs: small tasks with observable behaviour. */
 import { threadId } from 'node:worker_threads';
-import { ChannelClosedError, SyncMisuseError } from '../../../../runtime/errors.js';
+import { ChannelClosedError, SyncMisuseError } from '../../../../runtime/panics.js';
 import { go } from '../../../../runtime/go.js';
 import { goThread } from '../../../../runtime/threads/go-thread.js';
 import { threadSlot } from '../../../../runtime/threads/slot.js';

@@ -3,7 +3,7 @@
  * error (as Promise.all and errgroup do), and the other modes report it wrapped in a FanItemError that carries the
  * item's index. Each class has a stable `code` and an `isX(e)` guard that checks it.
  */
-import { PatternError, hasCode } from '../core/errors.js';
+import { PatternError, hasCode } from '../core/pattern-error.js';
 
 /** FanItemError reports one failed item with its index in the input (errorHandler, FanOutError.failures). */
 export class FanItemError extends PatternError {

@@ -8,7 +8,7 @@
  * WaitN returns an error for n > burst for the same reason). Keeping it out of this family means that a retry policy
  * that retries on isRateLimitedError never loops on a request that can never pass.
  */
-import { PatternError, hasCode } from '../core/errors.js';
+import { PatternError, hasCode } from '../core/pattern-error.js';
 
 /**
  * RateLimitedError is how a limiter's `execute` refuses a call it was configured not to wait for (maxWait 0, or a

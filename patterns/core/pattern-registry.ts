@@ -1,9 +1,9 @@
 /**
  * PatternRegistry keeps patterns by name, for global monitoring and one-call shutdown.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
 import type { BasePattern } from './base-pattern.js';
-import { PatternError, hasCode } from './errors.js';
+import { PatternError, hasCode } from './pattern-error.js';
 import type { PatternMetrics } from './metrics.js';
 
 /** DuplicatePatternError is a register() of a name that is already registered. */

@@ -4,7 +4,7 @@
  * call a bulkhead refused (BulkheadRejectedError). Each has a stable `code` and an `isX(e)` guard that checks it,
  * because class identity does not survive crossing a thread. None of them means the protected call ran: it did not.
  */
-import { hasCode, PatternError } from '../core/errors.js';
+import { hasCode, PatternError } from '../core/pattern-error.js';
 
 /** CIRCUIT_OPEN is BrokenCircuitError's code. */
 export const CIRCUIT_OPEN = 'ERR_CIRCUIT_OPEN';

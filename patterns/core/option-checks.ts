@@ -3,8 +3,8 @@
  * bad value ("TokenBucketRateLimiter: capacity must be a finite number > 0, got -1"), before anything is built or
  * changed; every options object goes through options(), which also refuses keys the API does not know.
  */
-import { InvalidArgumentError } from '../../runtime/errors.js';
-import { checkOptions } from '../../runtime/validate.js';
+import { InvalidArgumentError } from '../../runtime/index.js';
+import { checkOptions } from '../../runtime/internal.js';
 
 /** show renders a bad value for an error message. */
 export function show(v: unknown): string {

@@ -5,7 +5,7 @@
  *
  * Each factory makes a fresh error, so every throw has the stack of its own faulty call.
  */
-import { SyncMisuseError } from '../errors.js';
+import { SyncMisuseError } from '../panics.js';
 
 /** negativeWaitGroupCounter is Go's panic for a WaitGroup counter that would drop below zero. */
 export const negativeWaitGroupCounter = (): SyncMisuseError =>

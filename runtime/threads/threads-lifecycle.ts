@@ -1,20 +1,20 @@
 /**
  * The scheduler's lifecycle: configureThreads, the lazy start, and shutdownThreads.
  *
- * Importing gocsp loads none of the pool: its module (and node:worker_threads' Worker) is imported at the first task
- * goroutine, and workers start then. Goroutines submitted while the module loads wait in `early`, in order.
+ * Importing gocsp loads none of the scheduler: its module (and node:worker_threads' Worker) is imported at the first
+ * task goroutine, and workers start then. Goroutines submitted while the module loads wait in `early`, in order.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { defaultConfig, resolveConfig, type ThreadsConfig, type ThreadsOptions } from './config.js';
-import { fail, type Job } from './job.js';
-import type { ThreadPool } from './pool.js';
+import { InvalidArgumentError } from '../panics.js';
+import { defaultConfig, resolveConfig, type ThreadsConfig, type ThreadsOptions } from './threads-config.js';
+import { fail, type TaskGoroutine } from './task-goroutine.js';
+import type { Scheduler } from './scheduler.js';
 import type { Thread } from './thread.js';
 
 let config: ThreadsConfig | null = null;
-let pool: ThreadPool | null = null;
-let poolModule: typeof import('./pool.js') | null = null;
+let scheduler: Scheduler | null = null;
+let schedulerModule: typeof import('./scheduler.js') | null = null;
 let loading: Promise<void> | null = null;
-let early: Job[] = [];
+let early: TaskGoroutine[] = [];
 
 /**
  * configureThreads sets how the scheduler runs task goroutines; call it before the first one (or after
@@ -33,7 +33,7 @@ let early: Job[] = [];
  */
 export function configureThreads(options: ThreadsOptions): void {
   const c = resolveConfig(options);
-  if (pool !== null || loading !== null) {
+  if (scheduler !== null || loading !== null) {
     throw new InvalidArgumentError('configureThreads: threads are running; call shutdownThreads() first');
   }
   config = c;
@@ -51,68 +51,68 @@ export function configureThreads(options: ThreadsOptions): void {
  */
 export async function shutdownThreads(): Promise<void> {
   if (loading !== null) await loading;
-  const p = pool;
-  pool = null;
+  const p = scheduler;
+  scheduler = null;
   loading = null;
   if (p !== null) await p.shutdown();
 }
 
-/** submit hands a task goroutine to the pool, starting it if needed. */
-export function submit(job: Job): void {
-  if (pool !== null) {
-    pool.submit(job);
+/** submit hands a task goroutine to the scheduler, starting it if needed. */
+export function submit(g: TaskGoroutine): void {
+  if (scheduler !== null) {
+    scheduler.submit(g);
     return;
   }
-  if (poolModule !== null) {
-    pool = new poolModule.ThreadPool(config ?? defaultConfig());
-    pool.submit(job);
+  if (schedulerModule !== null) {
+    scheduler = new schedulerModule.Scheduler(config ?? defaultConfig());
+    scheduler.submit(g);
     return;
   }
-  early.push(job);
-  loading ??= import('./pool.js').then(
+  early.push(g);
+  loading ??= import('./scheduler.js').then(
     (m) => {
-      poolModule = m;
-      const jobs = early;
+      schedulerModule = m;
+      const gs = early;
       early = [];
       loading = null;
-      pool = new m.ThreadPool(config ?? defaultConfig());
-      for (const j of jobs) pool.submit(j);
+      scheduler = new m.Scheduler(config ?? defaultConfig());
+      for (const j of gs) scheduler.submit(j);
     },
     (e: unknown) => {
-      const jobs = early;
+      const gs = early;
       early = [];
       loading = null;
-      for (const j of jobs) fail(j, e);
+      for (const j of gs) fail(j, e);
     },
   );
 }
 
 /**
- * abandon ends task goroutine `job` with `reason` unless it has ended: dropped if it waits for the pool or a worker,
- * failed at once and its worker terminated if it runs (see ThreadPool.abandon). It reports whether it was found.
+ * abandon ends task goroutine `g` with `reason` unless it has ended: dropped if it waits for the scheduler or a worker,
+ * failed at once and its worker terminated if it runs (see Scheduler.abandon). It reports whether it was found.
  */
-export function abandon(job: Job, reason: unknown): boolean {
-  const i = early.indexOf(job);
+export function abandon(g: TaskGoroutine, reason: unknown): boolean {
+  const i = early.indexOf(g);
   if (i >= 0) {
     early.splice(i, 1);
-    fail(job, reason);
+    fail(g, reason);
     return true;
   }
-  return pool?.abandon(job, reason) ?? false;
+  return scheduler?.abandon(g, reason) ?? false;
 }
 
 /** runningThreads is how many worker threads are running (0 before the first task and after shutdown). */
 export function runningThreads(): number {
-  return pool?.threads ?? 0;
+  return scheduler?.threads ?? 0;
 }
 
 /**
- * poolView is what the deadlock check and goroutine dumps see of the scheduler: its worker threads, and whether
- * goroutines wait for a worker (queued, or submitted while the pool loads), which counts as awake.
+ * schedulerView is what the deadlock check and goroutine dumps see of the scheduler: its worker threads, and whether
+ * goroutines wait for a worker (queued, or submitted while the scheduler loads), which counts as awake.
  */
-export function poolView(): { readonly workers: readonly Thread[]; readonly waiting: boolean } {
+export function schedulerView(): { readonly workers: readonly Thread[]; readonly waiting: boolean } {
   return {
-    workers: pool?.workers ?? [],
-    waiting: loading !== null || early.length > 0 || (pool?.queued ?? 0) > 0,
+    workers: scheduler?.workers ?? [],
+    waiting: loading !== null || early.length > 0 || (scheduler?.queued ?? 0) > 0,
   };
 }

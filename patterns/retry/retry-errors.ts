@@ -2,8 +2,8 @@
  * The retry family's errors: RetryExhaustedError (an expected failure: the executor gave up) and PermanentError
  * (a marker the operation throws to say "do not retry this").
  */
-import { show } from '../core/config.js';
-import { hasCode, PatternError } from '../core/errors.js';
+import { show } from '../core/option-checks.js';
+import { hasCode, PatternError } from '../core/pattern-error.js';
 
 /** RETRY_EXHAUSTED is the code of RetryExhaustedError. */
 export const RETRY_EXHAUSTED = 'ERR_RETRY_EXHAUSTED';

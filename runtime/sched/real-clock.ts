@@ -11,7 +11,7 @@
  * whole ms and measures from the start of the loop iteration); an entry fires only once the clock has reached it,
  * so a sleep never returns early.
  */
-import { TimerHeap } from './heap.js';
+import { TimerHeap } from './timer-heap.js';
 
 /** Clock is where time is read and timers are kept: the real clock, or a synctest bubble's virtual one. */
 export interface Clock {

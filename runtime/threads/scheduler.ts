@@ -1,5 +1,5 @@
 /**
- * ThreadPool places task goroutines on worker threads: N Threads, a run queue, and the workers' asks.
+ * Scheduler places task goroutines on worker threads: N Threads, a run queue, and the workers' asks.
  *
  * Placement is pull-based (protocol.ts): go() pushes onto the run queue; a flush, once per burst of go() calls (a
  * microtask later, or at once when the burst already holds a full batch for every worker) and on every ask, hands
@@ -12,14 +12,14 @@
  * waits for a busy worker only while every worker is busy: an idle one asks, and takes what is held.
  *
  * Invariants:
- * - active = jobs in the queue + jobs in some Thread's inflight. The workers are ref'd iff active > 0.
+ * - active = goroutines in the queue + goroutines in some Thread's inflight. The workers are ref'd iff active > 0.
  * - A thread is in `hungry` iff its ask is outstanding (want > 0); it leaves when a batch answers the ask.
- * - A job in a Thread's inflight was posted to it; one taken back from it (unstarted) leaves inflight at once.
- * - Every job ends exactly once: its report, its worker's death, its abandonment (abandon), or (goThread only)
+ * - A goroutine in a Thread's inflight was posted to it; one taken back from it (unstarted) leaves inflight at once.
+ * - Every goroutine ends exactly once: its report, its worker's death, its abandonment (abandon), or (goThread only)
  *   shutdown.
  * - A stopping thread (stoppedFor set) is never hungry: it gets no more goroutines before its exit.
  *
- * A worker that exits while the pool is open died: the exit hooks run, a replacement starts (unless it died before
+ * A worker that exits while the scheduler is open died: the exit hooks run, a replacement starts (unless it died before
  * it ever ran: a worker that cannot boot would fail again; if none is left, the queued goroutines fail instead),
  * then each goroutine it was running fails with ThreadDiedError.
  *
@@ -28,14 +28,13 @@
  * above. Goroutines a terminated or dead worker held without starting them go back to the front of the queue.
  */
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, ThreadDiedError } from '../panics.js';
 import { panicMessage, panicked } from '../sched/panic.js';
 import { decode } from './args.js';
-import type { ThreadsConfig } from './config.js';
+import type { ThreadsConfig } from './threads-config.js';
 import { errorFromWire } from './error-wire.js';
-import { ThreadDiedError } from './errors.js';
-import { threadExited } from './exit-hooks.js';
-import { fail, succeed, type Job } from './job.js';
+import { threadExited } from '../shared/exit-hooks.js';
+import { fail, succeed, type TaskGoroutine } from './task-goroutine.js';
 import { BATCH_MAX, type FromWorker, type ReportMsg } from './protocol.js';
 import { ArrayRunQueue, type RunQueue } from './run-queue.js';
 import { Thread, type ThreadEvents } from './thread.js';
@@ -52,11 +51,11 @@ const SHARE_DIVISOR = 2;
 /** lastSlot numbers worker threads for the life of the process (the main thread is 0). */
 let lastSlot = 0;
 
-export class ThreadPool implements ThreadEvents {
+export class Scheduler implements ThreadEvents {
   readonly #config: ThreadsConfig;
   readonly #threads = new Set<Thread>();
   readonly #hungry = new Set<Thread>();
-  readonly #queue: RunQueue<Job> = new ArrayRunQueue<Job>();
+  readonly #queue: RunQueue<TaskGoroutine> = new ArrayRunQueue<TaskGoroutine>();
   #active = 0;
   #refed = true;
   #flushQueued = false;
@@ -91,9 +90,9 @@ export class ThreadPool implements ThreadEvents {
   }
 
   /** submit queues a goroutine; workers start on the first one (and again if every worker failed to boot). */
-  submit(job: Job): void {
+  submit(g: TaskGoroutine): void {
     if (this.#threads.size === 0) this.#start(this.#config.threads);
-    this.#queue.push(job);
+    this.#queue.push(g);
     if (++this.#active === 1) this.#setRef(true);
     if (this.#hungry.size === 0) return;
     if (this.#queue.length >= BATCH_MAX * (SHARE_DIVISOR + 1) * this.#threads.size) {
@@ -133,7 +132,7 @@ export class ThreadPool implements ThreadEvents {
     const lost = [...t.inflight.values()];
     t.inflight.clear();
     this.#active -= lost.length;
-    let orphans: Job[] = [];
+    let orphans: TaskGoroutine[] = [];
     if (t.ready) {
       this.#start(1);
     } else if (this.#threads.size === 0) {
@@ -148,35 +147,35 @@ export class ThreadPool implements ThreadEvents {
   }
 
   /**
-   * abandon ends goroutine `job` with `reason` if it has not ended yet: a queued one, or one a worker holds
+   * abandon ends goroutine `g` with `reason` if it has not ended yet: a queued one, or one a worker holds
    * without having started it, is dropped and never runs; a running one is failed at once and its worker terminated
    * (the worker's exit then fails the other goroutines running on it with ThreadDiedError and starts a
    * replacement; those it held without starting them are queued again first). It reports whether it was found.
    */
-  abandon(job: Job, reason: unknown): boolean {
+  abandon(g: TaskGoroutine, reason: unknown): boolean {
     if (this.#closed) return false;
-    if (this.#queue.remove(job)) {
+    if (this.#queue.remove(g)) {
       if (--this.#active === 0) this.#setRef(false);
-      fail(job, reason);
+      fail(g, reason);
       return true;
     }
     for (const t of this.#threads) {
-      if (t.inflight.get(job.msg.id) !== job) continue;
-      if (t.takeBackJob(job)) {
+      if (t.inflight.get(g.msg.id) !== g) continue;
+      if (t.takeBackGoroutine(g)) {
         if (--this.#active === 0) this.#setRef(false);
-        fail(job, reason);
+        fail(g, reason);
         return true;
       }
-      t.inflight.delete(job.msg.id);
+      t.inflight.delete(g.msg.id);
       this.#active--;
       this.#hungry.delete(t);
       t.want = 0;
       this.#queue.requeue(t.takeBack(Infinity));
-      t.stop(job.msg.id);
+      t.stop(g.msg.id);
       this.#flush();
       // The worker stays ref'd until its exit (#active counts its other goroutines, if any): its death is reported.
       if (this.#active === 0) this.#setRef(false);
-      fail(job, reason);
+      fail(g, reason);
       return true;
     }
     return false;
@@ -192,7 +191,7 @@ export class ThreadPool implements ThreadEvents {
     const threads = [...this.#threads];
     this.#threads.clear();
     this.#hungry.clear();
-    const abandoned: [Job, number][] = this.#queue.take(this.#queue.length).map((j) => [j, 0]);
+    const abandoned: [TaskGoroutine, number][] = this.#queue.take(this.#queue.length).map((j) => [j, 0]);
     for (const t of threads) {
       for (const j of t.inflight.values()) abandoned.push([j, t.slot]);
       t.inflight.clear();
@@ -224,20 +223,20 @@ export class ThreadPool implements ThreadEvents {
 
   #failQueue(slot: number, e: unknown): void {
     if (this.#threads.size > 0 || this.#closed) return;
-    const jobs = this.#queue.take(this.#queue.length);
-    this.#active -= jobs.length;
+    const gs = this.#queue.take(this.#queue.length);
+    this.#active -= gs.length;
     const why = `thread ${slot} could not start: ${e instanceof Error ? e.message : String(e)}`;
-    for (const j of jobs) fail(j, new ThreadDiedError(why, slot, null, e));
+    for (const j of gs) fail(j, new ThreadDiedError(why, slot, null, e));
   }
 
   #report(t: Thread, m: ReportMsg): void {
     const { ids, values, wired } = m;
     let w = 0; // the next position in wired
     for (let i = 0; i < ids.length; i++) {
-      const job = t.inflight.get(ids[i]!);
+      const g = t.inflight.get(ids[i]!);
       const isWired = w < wired.length && wired[w] === i;
       if (isWired) w++;
-      if (job === undefined) continue;
+      if (g === undefined) continue;
       t.inflight.delete(ids[i]!);
       this.#active--;
       let value = values[i];
@@ -245,18 +244,18 @@ export class ThreadPool implements ThreadEvents {
         try {
           value = decode(value);
         } catch (e) {
-          fail(job, e); // a shared object of a kind this thread never loaded
+          fail(g, e); // a shared object of a kind this thread never loaded
           continue;
         }
       }
-      succeed(job, value);
+      succeed(g, value);
     }
     for (const f of m.failed) {
-      const job = t.inflight.get(f.id);
-      if (job === undefined) continue;
+      const g = t.inflight.get(f.id);
+      if (g === undefined) continue;
       t.inflight.delete(f.id);
       this.#active--;
-      fail(job, errorFromWire(f.error));
+      fail(g, errorFromWire(f.error));
     }
     // A report can trail its worker's exit: a dead worker must never look hungry (a batch posted to it is lost).
     if (m.want > 0 && this.#threads.has(t) && t.stoppedFor === null) {
@@ -294,24 +293,24 @@ export class ThreadPool implements ThreadEvents {
         }
       }
       if (victim === null) continue;
-      const jobs = victim.takeBack(Math.min(h.want, Math.ceil(most / 2)));
-      if (jobs.length > 0) this.#give(h, jobs);
+      const gs = victim.takeBack(Math.min(h.want, Math.ceil(most / 2)));
+      if (gs.length > 0) this.#give(h, gs);
     }
   }
 
-  /** #give answers hungry worker `t`'s ask with `jobs`. */
-  #give(t: Thread, jobs: Job[]): void {
+  /** #give answers hungry worker `t`'s ask with the goroutines `gs`. */
+  #give(t: Thread, gs: TaskGoroutine[]): void {
     this.#hungry.delete(t);
     t.want = 0;
-    const refused = t.run(jobs);
+    const refused = t.run(gs);
     if (refused.length === 0) return;
     this.#active -= refused.length;
     // A microtask later: flush may run inside go() or goThread, which must not see someone else's failure.
     void Promise.resolve().then(() => {
-      for (const [job, err] of refused) {
-        const api = job.settle === null ? 'go' : 'goThread';
-        const why = `${api}: the arguments of task ${job.msg.ref.name} cannot cross threads: ${err.message}`;
-        fail(job, new InvalidArgumentError(why));
+      for (const [g, err] of refused) {
+        const api = g.settle === null ? 'go' : 'goThread';
+        const why = `${api}: the arguments of task ${g.msg.ref.name} cannot cross threads: ${err.message}`;
+        fail(g, new InvalidArgumentError(why));
       }
     });
   }

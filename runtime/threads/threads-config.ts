@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../panics.js';
 import { MAX_THREADS } from '../shared/registry.js';
 import { checkOptions, describe } from '../validate.js';
 

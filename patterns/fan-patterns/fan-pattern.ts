@@ -10,16 +10,15 @@
  * item is emitted), so memory stays bounded whatever the processors' speed. A worker turns its item's envelope into
  * the item's Result (a failure is a result too, reported in order by the consumer).
  */
-import type { RecvChan } from '../../runtime/chan/types.js';
-import { InvalidArgumentError } from '../../runtime/errors.js';
+import { InvalidArgumentError, type RecvChan } from '../../runtime/index.js';
 import { BasePattern } from '../core/base-pattern.js';
 import type { Cancel } from '../core/cancel.js';
-import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/config.js';
+import { func, nonNegativeInt, options, pick, positiveInt, show } from '../core/option-checks.js';
 import type { Envelope } from '../core/feeder.js';
 import { PatternStoppedError } from '../core/lifecycle.js';
 import type { PatternMetrics } from '../core/metrics.js';
 import { OrderedRun } from '../core/ordered-run.js';
-import { FanItemError } from './errors.js';
+import { FanItemError } from './fan-errors.js';
 import { FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, type FanOutOptions } from './fan-config.js';
 import { FanIn } from './fan-in.js';
 import { FanOut, type FanOutMetrics } from './fan-out.js';

@@ -3,7 +3,7 @@
  * lets the rest flow on, or, with `failFast`, ends the whole run with PipelineStageError. `process(input)` rejects
  * with PipelineFilteredError when a filter dropped its one item.
  */
-import { PatternError, hasCode } from '../core/errors.js';
+import { PatternError, hasCode } from '../core/pattern-error.js';
 
 /** DeadLetter is what a failing item leaves on `Pipeline.deadLetters`: the item as the stage received it. */
 export interface DeadLetter {

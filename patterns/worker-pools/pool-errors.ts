@@ -6,7 +6,7 @@
  * Not here: submit on a stopped pool is the shared PatternStoppedError (core/lifecycle.ts), a task on a worker
  * thread that died is the runtime's ThreadDiedError, and bad options are InvalidArgumentError thrown at the call.
  */
-import { PatternError, hasCode } from '../core/errors.js';
+import { PatternError, hasCode } from '../core/pattern-error.js';
 
 /**
  * PoolFullError is how submit refuses work when the pool's queue holds queueSize jobs and onFull is 'reject'.
