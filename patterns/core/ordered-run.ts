@@ -30,13 +30,19 @@
  * });
  * for await (const v of run) console.log(v);
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan, RecvResult } from '../../runtime/chan/types.js';
-import { afterFunc } from '../../runtime/context/after-func.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { go } from '../../runtime/go.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
+import {
+  chan,
+  type Chan,
+  type RecvChan,
+  type RecvResult,
+  afterFunc,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  go,
+  WaitGroup,
+} from '../../runtime/index.js';
 import { type Cancel, toContext } from './cancel.js';
 import { type Envelope, Feeder, type FeedSource } from './feeder.js';
 

@@ -16,10 +16,7 @@
  * The deadline is a timer of the runtime's clock (virtual inside synctest), armed per call and removed when the call
  * settles; an earlier deadline of the caller's Context wins, as in Go.
  */
-import { cause } from '../../runtime/context/cancel-ctx.js';
-import { afterFunc } from '../../runtime/context/after-func.js';
-import type { Context } from '../../runtime/context/context.js';
-import { withTimeoutCause } from '../../runtime/context/timer-ctx.js';
+import { cause, afterFunc, type Context, withTimeoutCause } from '../../runtime/index.js';
 import { cancelError, fnError } from '../circuit-breakers/check.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { oneOf, options, positive } from '../core/option-checks.js';

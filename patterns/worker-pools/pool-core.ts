@@ -13,17 +13,25 @@
  * failed, canceled and rejected (0: the pool is idle, onIdle); every change of the queue, the running jobs, the
  * counts or the pause is told to #watch (only while someone watches).
  */
-import { background } from '../../runtime/context/background.js';
-import { cause, withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { ChannelClosedError, isChannelClosedError } from '../../runtime/panics.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
-import { WaitGroup } from '../../runtime/sync/wait-group.js';
-import { newTicker } from '../../runtime/time/timer.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import {
+  background,
+  cause,
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  chan,
+  type Chan,
+  type RecvChan,
+  ChannelClosedError,
+  isChannelClosedError,
+  go,
+  recvCase,
+  select,
+  sendCase,
+  WaitGroup,
+  newTicker,
+  nowMillis,
+} from '../../runtime/index.js';
 import { goThreadSettled } from '../../runtime/internal.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import { PatternStoppedError } from '../core/lifecycle.js';

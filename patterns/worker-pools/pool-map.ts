@@ -11,13 +11,17 @@
  * cancel or return() gives up at once (counted canceled). The first of those sets #over; from then on the feeder
  * takes no more inputs. Signals (#wake for next(), #room for the feeder) are one-slot channels: they coalesce.
  */
-import { withCancelCause } from '../../runtime/context/cancel-ctx.js';
-import type { CancelCauseFunc, Context } from '../../runtime/context/context.js';
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan } from '../../runtime/chan/types.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select } from '../../runtime/select.js';
-import { nowMillis } from '../../runtime/time/sleep.js';
+import {
+  withCancelCause,
+  type CancelCauseFunc,
+  type Context,
+  chan,
+  type Chan,
+  go,
+  recvCase,
+  select,
+  nowMillis,
+} from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { Job } from './job.js';
 import type { PoolCore } from './pool-core.js';

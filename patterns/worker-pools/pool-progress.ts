@@ -10,10 +10,7 @@
  * always among them. The channel starts with the current state, ends with the state after the pool's stop (then it
  * is closed), or is closed when the reader's cancel fires.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { go } from '../../runtime/go.js';
-import { recvCase, select } from '../../runtime/select.js';
+import { chan, type Chan, type RecvChan, go, recvCase, select } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
 import type { PoolWatch } from './pool-watch.js';
 

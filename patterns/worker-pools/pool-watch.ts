@@ -11,9 +11,7 @@
  * the moment it holds. Subscriber signals coalesce: a slow subscriber sees one pending signal however many changes
  * it missed, and reads the state itself when it wakes.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { recvCase, select } from '../../runtime/select.js';
+import { chan, type Chan, type RecvChan, recvCase, select } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 
 interface Waiter {

@@ -13,10 +13,7 @@
  * and trySend pushes only then); entries carry a sequence number so equal priorities stay FIFO through the
  * heap; only the feeder pops and only the feeder closes `out`, once the queue is closed and every job has gone out.
  */
-import { chan } from '../../runtime/chan/local-chan.js';
-import type { Chan, RecvChan } from '../../runtime/chan/types.js';
-import { ChannelClosedError } from '../../runtime/panics.js';
-import { recvCase, select, sendCase } from '../../runtime/select.js';
+import { chan, type Chan, type RecvChan, ChannelClosedError, recvCase, select, sendCase } from '../../runtime/index.js';
 
 /** PriorityEntry is a queued job with its priority and its place in the arrival order. */
 export interface PriorityEntry<J> {

@@ -4,10 +4,8 @@
  * 0.1 us apart) a call lasting exactly slowCallDuration came out slow for most of these durations.
  */
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { Nanosecond } from '../../../runtime/time/duration.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
+import { synctest, Nanosecond, sleep } from '../../../runtime/index.js';
+import { CircuitBreaker } from '../../../patterns/index.js';
 import { boom, outcome, slow } from './helpers.js';
 
 /** DURATIONS are ms values that are not binary fractions, at several magnitudes. */

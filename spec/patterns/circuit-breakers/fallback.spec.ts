@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import { BrokenCircuitError, CircuitHalfOpenError, isBrokenCircuitError } from '../../../patterns/circuit-breakers/breaker-errors.js';
+import { synctest, sleep } from '../../../runtime/index.js';
+import {
+  CircuitBreaker,
+  BrokenCircuitError,
+  CircuitHalfOpenError,
+  isBrokenCircuitError,
+} from '../../../patterns/index.js';
 import { boom, caught, ok, outcome, slow, times } from './helpers.js';
 
 describe('CircuitBreaker: fallback', () => {

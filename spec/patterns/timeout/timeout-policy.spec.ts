@@ -1,20 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { cause, withCancel } from '../../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { DeadlineExceeded, isDeadlineExceeded } from '../../../runtime/context/cancel-errors.js';
-import { withTimeout } from '../../../runtime/context/timer-ctx.js';
-import { InvalidArgumentError } from '../../../runtime/panics.js';
-import { recv } from '../../../runtime/chan/nil.js';
-import { go } from '../../../runtime/go.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nanotime, sleep } from '../../../runtime/time/sleep.js';
-import { CircuitBreaker } from '../../../patterns/circuit-breakers/circuit-breaker.js';
-import { wrap } from '../../../patterns/core/policy.js';
-import { RetryExecutor } from '../../../patterns/retry/retry-executor.js';
-import { RetryPolicy } from '../../../patterns/retry/retry-policy.js';
-import { CallTimeoutError, isCallTimeoutError } from '../../../patterns/timeout/timeout-error.js';
-import { TimeoutPolicy } from '../../../patterns/timeout/timeout-policy.js';
+import {
+  background,
+  cause,
+  withCancel,
+  type Context,
+  DeadlineExceeded,
+  isDeadlineExceeded,
+  withTimeout,
+  InvalidArgumentError,
+  recv,
+  go,
+  synctest,
+  nanotime,
+  sleep,
+} from '../../../runtime/index.js';
+import {
+  CircuitBreaker,
+  wrap,
+  RetryExecutor,
+  RetryPolicy,
+  CallTimeoutError,
+  isCallTimeoutError,
+  TimeoutPolicy,
+} from '../../../patterns/index.js';
 
 /** elapsed runs `f` and returns what it settled with and the virtual ms it took. */
 async function timed<T>(f: () => Promise<T>): Promise<[settled: unknown, ms: number]> {

@@ -3,18 +3,21 @@
  * AggregateError, the cancel (one cancellation rule), stop() on the channel, counts. On the virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { background } from '../../../runtime/context/background.js';
-import { withCancelCause } from '../../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { chan } from '../../../runtime/chan/local-chan.js';
-import { go } from '../../../runtime/go.js';
-import { isInvalidArgumentError } from '../../../runtime/panics.js';
-import { recvCase, select } from '../../../runtime/select.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { after } from '../../../runtime/time/timer.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
+import {
+  background,
+  withCancelCause,
+  type Context,
+  chan,
+  go,
+  isInvalidArgumentError,
+  recvCase,
+  select,
+  synctest,
+  after,
+  nowMillis,
+  sleep,
+} from '../../../runtime/index.js';
+import { isPatternStoppedError, FixedWorkerPool } from '../../../patterns/index.js';
 
 /** work sleeps |x| ms (virtual time) honouring its Context; a negative x fails after its sleep. */
 const work = async (x: number, ctx: Context): Promise<number> => {

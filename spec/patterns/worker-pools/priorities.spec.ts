@@ -3,13 +3,8 @@
  * exactly at the moment a worker takes a job; with waits for room, stop, cancel and pause. On the virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { synctest } from '../../../runtime/synctest.js';
-import { sleep } from '../../../runtime/time/sleep.js';
-import { isInvalidArgumentError } from '../../../runtime/panics.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { isPoolFullError } from '../../../patterns/worker-pools/pool-errors.js';
+import { synctest, sleep, isInvalidArgumentError } from '../../../runtime/index.js';
+import { isPatternStoppedError, FixedWorkerPool, DynamicWorkerPool, isPoolFullError } from '../../../patterns/index.js';
 
 /** recorder makes a worker that records the order in which jobs start and sleeps `ms` each. */
 function recorder(ms: number): { order: string[]; worker: (x: string) => Promise<string> } {

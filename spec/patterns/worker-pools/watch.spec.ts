@@ -3,17 +3,22 @@
  * completion), progress, pause and resume. Everything runs on the virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { withCancelCause } from '../../../runtime/context/cancel-ctx.js';
-import type { Context } from '../../../runtime/context/context.js';
-import { background } from '../../../runtime/context/background.js';
-import { synctest } from '../../../runtime/synctest.js';
-import { nowMillis, sleep } from '../../../runtime/time/sleep.js';
-import { isInvalidArgumentError } from '../../../runtime/panics.js';
-import { isPatternStoppedError } from '../../../patterns/core/lifecycle.js';
-import { DynamicWorkerPool } from '../../../patterns/worker-pools/dynamic-pool.js';
-import { FixedWorkerPool } from '../../../patterns/worker-pools/fixed-pool.js';
-import { isPoolFullError } from '../../../patterns/worker-pools/pool-errors.js';
-import type { PoolProgress } from '../../../patterns/worker-pools/pool-progress.js';
+import {
+  withCancelCause,
+  type Context,
+  background,
+  synctest,
+  nowMillis,
+  sleep,
+  isInvalidArgumentError,
+} from '../../../runtime/index.js';
+import {
+  isPatternStoppedError,
+  DynamicWorkerPool,
+  FixedWorkerPool,
+  isPoolFullError,
+  type PoolProgress,
+} from '../../../patterns/index.js';
 
 const sleeper = async (ms: number): Promise<number> => {
   await sleep(ms);

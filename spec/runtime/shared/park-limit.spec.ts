@@ -3,12 +3,19 @@
  * memory, not a slot, and whatever bound remains refuses an operation without leaving a trace in any structure.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chan, isTooManyParkedError, recvCase, select, sendCase, TooManyParkedError } from '../../../runtime/index.js';
+import {
+  chan,
+  isTooManyParkedError,
+  recvCase,
+  select,
+  sendCase,
+  TooManyParkedError,
+  sharedChan,
+  SharedMutex,
+} from '../../../runtime/index.js';
 import { arenaStats } from '../../../runtime/shared/arena.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
-import { sharedChan } from '../../../runtime/shared/shared-chan.js';
-import { SharedMutex } from '../../../runtime/shared/sync/shared-mutex.js';
 import { limitParked, MAX_PARKED_PER_THREAD, ticketsInUse } from '../../../runtime/shared/ticket.js';
 import { expectRejection } from '../../rejection.js';
 

@@ -11,8 +11,8 @@ import {
   isEncodeError,
   isValueTooLargeError,
   ValueTooLargeError,
-} from '../../../runtime/panics.js';
-import { goThread } from '../../../runtime/threads/go-thread.js';
+  goThread,
+} from '../../../runtime/index.js';
 import { codecFailure } from './tasks/codec-errors.js';
 import { useThreads } from './use-threads.js';
 
