@@ -40,7 +40,7 @@ export {
 export type { Jitter } from './retry/jitter.js';
 // timeout
 export { TimeoutPolicy, type TimeoutPolicyConfig, type TimeoutStrategy } from './timeout/timeout-policy.js';
-export { CallTimeoutError, isCallTimeoutError } from './timeout/timeout-error.js';
+export { CallTimeoutError, isCallTimeoutError } from './timeout/timeout-errors.js';
 // circuit-breakers
 export { CircuitBreaker } from './circuit-breakers/circuit-breaker.js';
 export type { CircuitBreakerConfig, Fallback, TripPolicy, WindowType } from './circuit-breakers/breaker-config.js';

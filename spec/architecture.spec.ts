@@ -51,6 +51,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['patterns/retry/'],
   [
     'patterns/circuit-breakers/',
+    'patterns/timeout/',
     'patterns/rate-limiters/',
     'patterns/pipelines/',
     'patterns/fan-patterns/',

@@ -34,7 +34,7 @@ import {
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { bool, options, positive, positiveInt, nonNegativeInt, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
-import { cancelError, fnError } from './check.js';
+import { cancelError, fnError } from '../core/call-checks.js';
 import { BulkheadRejectedError } from './breaker-errors.js';
 
 /**

@@ -16,7 +16,7 @@ import type { Policy } from '../core/policy.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig, type Fallback, resolveConfig } from './breaker-config.js';
 import { options } from '../core/option-checks.js';
 import { BreakerMachine, epoch } from './breaker-machine.js';
-import { cancelError, fnError } from './check.js';
+import { cancelError, fnError } from '../core/call-checks.js';
 import type { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
 import { BreakerCounters, type CircuitBreakerMetrics } from './breaker-metrics.js';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './breaker-snapshot.js';

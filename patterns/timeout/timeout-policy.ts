@@ -17,11 +17,11 @@
  * settles; an earlier deadline of the caller's Context wins, as in Go.
  */
 import { cause, afterFunc, type Context, withTimeoutCause } from '../../runtime/index.js';
-import { cancelError, fnError } from '../circuit-breakers/check.js';
+import { cancelError, fnError } from '../core/call-checks.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { oneOf, options, positive } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
-import { CallTimeoutError } from './timeout-error.js';
+import { CallTimeoutError } from './timeout-errors.js';
 
 /**
  * TimeoutStrategy is what a TimeoutPolicy does about a call still running at its deadline: 'cooperative' waits for

@@ -1,11 +1,11 @@
 /**
- * Argument checks shared by the breaker's and the bulkhead's call paths. Their calls return promises, so misuse is
- * a rejection, never a throw: each check returns the InvalidArgumentError (or null), and the caller rejects with it
- * before a probe slot or a permit is taken (a TypeError from calling a non-function would otherwise count as a
- * failure of the dependency).
+ * Argument checks shared by the call paths of the policies (CircuitBreaker, BulkheadCircuitBreaker, TimeoutPolicy).
+ * Their calls return promises, so misuse is a rejection, never a throw: each check returns the InvalidArgumentError
+ * (or null), and the caller rejects with it before a probe slot, a permit or a timer is taken (a TypeError from
+ * calling a non-function would otherwise count as a failure of the dependency).
  */
 import { InvalidArgumentError } from '../../runtime/index.js';
-import { show } from '../core/option-checks.js';
+import { show } from './option-checks.js';
 
 /** fnError is the error for an `fn` that is not a function, or null. */
 export function fnError(method: string, fn: unknown): InvalidArgumentError | null {
