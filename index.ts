@@ -24,10 +24,13 @@ export {
   isBrokenCircuitError, isCircuitHalfOpenError, isCircuitRejection, isBulkheadRejectedError,
 } from './patterns/index.js';
 export type {
-  CircuitBreakerConfig, TripPolicy, WindowType, CircuitBreakerMetrics, CircuitBreakerSnapshot, CircuitState,
+  CircuitBreakerConfig, Fallback, TripPolicy, WindowType, CircuitBreakerMetrics, CircuitBreakerSnapshot, CircuitState,
   StateChange, TransitionReason, WindowSnapshot, CountWindowSnapshot, TimeWindowSnapshot, BulkheadConfig,
   BulkheadMetrics, BulkheadRejectReason,
 } from './patterns/index.js';
+// timeout
+export { TimeoutPolicy, CallTimeoutError, isCallTimeoutError } from './patterns/index.js';
+export type { TimeoutPolicyConfig, TimeoutStrategy } from './patterns/index.js';
 // rate-limiters
 export {
   TokenBucketRateLimiter, LeakyBucketRateLimiter, SlidingWindowRateLimiter, KeyedRateLimiter, RateLimitedError,
@@ -62,6 +65,6 @@ export {
   isPoolFullError, isTaskTimeoutError, isWorkerRestartedError,
 } from './patterns/index.js';
 export type {
-  SubmitOptions, StopOptions, WorkerPoolConfig, WorkerFn, TaskFn, OnFull, LoadBalancing, PoolMetrics, HealthStatus,
-  WorkerHealth, WorkerState, StopMode,
+  SubmitOptions, StopOptions, WaitOptions, MapOptions, PoolProgress, WorkerPoolConfig, WorkerFn, TaskFn, OnFull,
+  LoadBalancing, PoolMetrics, HealthStatus, WorkerHealth, WorkerState, StopMode,
 } from './patterns/index.js';

@@ -2,8 +2,16 @@
  * The root export surface: `gocsp` is the runtime's public API and the patterns' user-facing names; the patterns'
  * infrastructure for writing a pattern of one's own stays in `gocsp/patterns`.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as root from '../index.js';
+import type {
+  Fallback,
+  MapOptions,
+  PoolProgress,
+  TimeoutPolicyConfig,
+  TimeoutStrategy,
+  WaitOptions,
+} from '../index.js';
 import * as patterns from '../patterns/index.js';
 import * as runtime from '../runtime/index.js';
 
@@ -20,6 +28,20 @@ const INFRASTRUCTURE = [
   'isDuplicatePatternError',
 ];
 
+/**
+ * ADDED are values that the branches merged after the surface was first drawn made public (TimeoutPolicy, the shared
+ * channels' park limit, cross-thread dumps), named here so that losing one from its entry fails by name.
+ */
+const ADDED = [
+  'TimeoutPolicy',
+  'CallTimeoutError',
+  'isCallTimeoutError',
+  'TooManyParkedError',
+  'isTooManyParkedError',
+  'goroutineDump',
+  'goroutineDumpAll',
+];
+
 describe('gocsp', () => {
   it('exports the whole runtime', () => {
     for (const [name, value] of Object.entries(runtime)) expect(root, name).toHaveProperty(name, value);
@@ -33,5 +55,16 @@ describe('gocsp', () => {
       expect(root, name).not.toHaveProperty(name);
     }
     expect(Object.keys(root).sort()).toEqual([...Object.keys(runtime), ...kept].sort());
+  });
+
+  it('exports the names the merged branches added, values and types', () => {
+    for (const name of ADDED) expect(root, name).toHaveProperty(name);
+    // Types are checked by the compiler: each of these fails to import if the root stops exporting it.
+    expectTypeOf<Fallback<string>>().not.toBeNever();
+    expectTypeOf<TimeoutPolicyConfig>().not.toBeNever();
+    expectTypeOf<TimeoutStrategy>().toEqualTypeOf<'cooperative' | 'aggressive'>();
+    expectTypeOf<WaitOptions>().not.toBeNever();
+    expectTypeOf<MapOptions>().not.toBeNever();
+    expectTypeOf<PoolProgress>().not.toBeNever();
   });
 });
