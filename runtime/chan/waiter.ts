@@ -8,7 +8,7 @@
  */
 import { hold, unhold, type Holder } from '../sched/held.js';
 import { parkEnd, type Park } from '../sched/park.js';
-import { WaitQueue as Queue, type Queued } from '../sched/wait-queue.js';
+import type { Queued, WaitQueue } from '../sched/wait-queue.js';
 import type { SelectTicket } from './select-ticket.js';
 
 /** Mode says how a waiter's promise settles: with the value, a RecvResult, an IteratorResult, nothing, or via a select. */
@@ -39,7 +39,7 @@ export interface Selection {
 export class Waiter implements Holder, Queued {
   prev: Waiter | null = null;
   next: Waiter | null = null;
-  queue: Queue<Waiter> | null = null;
+  queue: WaitQueue<Waiter> | null = null;
   /** value is the value to send, for a send; the received value after a select wins through a receive. */
   value: unknown;
   resolve: (v: never) => void = noop;
@@ -129,9 +129,3 @@ export class Waiter implements Holder, Queued {
 
 function noop(): void {}
 
-/**
- * WaitQueue, as imported from this file, is the runtime's one wait queue (sched/wait-queue.ts) of channel waiters.
- * Kept for runtime/shared/shared-chan.ts, which is being split by flavor: new code imports sched/wait-queue.ts.
- */
-export type WaitQueue = Queue<Waiter>;
-export const WaitQueue: new () => WaitQueue = Queue;

@@ -19,7 +19,8 @@
  */
 import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
 import { CLOSED as CLOSED_V, EMPTY } from '../chan/selectable.js';
-import type { Waiter, WaitQueue } from '../chan/waiter.js';
+import type { Waiter } from '../chan/waiter.js';
+import type { WaitQueue } from '../sched/wait-queue.js';
 import type { Admission, Deferred, Flavor } from './flavor.js';
 import {
   CLOSED,
@@ -303,7 +304,7 @@ export class OfferFlavor<T> implements Flavor {
    * direction: claim our own waiter first, then the partner's ticket, then move the value through the partner's
    * offer slot. It returns false when no partner is there (the caller stops: FIFO).
    */
-  #rendezvous(q: WaitQueue, wt: Waiter, partnerDir: number, done: Deferred[]): boolean {
+  #rendezvous(q: WaitQueue<Waiter>, wt: Waiter, partnerDir: number, done: Deferred[]): boolean {
     const ops = this.#ops;
     const own = ops.ticketOf(wt);
     // Claimed by a partner through our offer (collectOffer delivers it), or won elsewhere (its select removes it).

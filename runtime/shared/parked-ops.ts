@@ -9,7 +9,8 @@
  * this one only).
  */
 import { ChannelClosedError } from '../panics.js';
-import { Waiter, WaitQueue } from '../chan/waiter.js';
+import { Waiter } from '../chan/waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
 import type { Deferred } from './flavor.js';
 import { RECV_MASK, SEND_MASK } from './layout.js';
 import { unwatch, watch, type Source } from './parker.js';
@@ -19,8 +20,8 @@ import type { SelectTicket } from '../chan/select-ticket.js';
 import type { Ticket } from './ticket.js';
 
 export class ParkedOps {
-  readonly recvq = new WaitQueue();
-  readonly sendq = new WaitQueue();
+  readonly recvq = new WaitQueue<Waiter>();
+  readonly sendq = new WaitQueue<Waiter>();
   /** tickets of plain waiters parked on an unbuffered channel; a select's ticket belongs to the select. */
   readonly tickets = new Map<Waiter, Ticket>();
   /** remote: this thread's parked operations here were last completed after a wake from another thread. */
@@ -71,7 +72,7 @@ export class ParkedOps {
    * complete removes claimed waiter `wt` from `q` and, in `done`, wakes it with (`v`, `ok`), loading `v` first if it
    * is a value out of line (a load that fails fails the operation).
    */
-  complete(q: WaitQueue, wt: Waiter, v: unknown, ok: boolean, done: Deferred[]): void {
+  complete(q: WaitQueue<Waiter>, wt: Waiter, v: unknown, ok: boolean, done: Deferred[]): void {
     q.remove(wt);
     done.push(() => {
       this.finished(wt);
@@ -100,7 +101,7 @@ export class ParkedOps {
   }
 
   /** fail removes claimed waiter `wt` from queue `q` and fails it with `e` (a value that did not decode or store). */
-  fail(q: WaitQueue, wt: Waiter, e: Error, done: Deferred[]): void {
+  fail(q: WaitQueue<Waiter>, wt: Waiter, e: Error, done: Deferred[]): void {
     q.remove(wt);
     done.push(() => wt.fail(e));
   }
