@@ -158,6 +158,14 @@ export class SharedMemoryError extends PanicError {
  * shared by all threads (4 GiB) runs out first. Go has no such limit; here each parked operation costs a 4-byte word
  * of shared memory. The refused operation changes nothing: no value is sent or taken, and the operations already
  * parked go on as if it had never been tried.
+ *
+ * @example
+ * try {
+ *   await ch.send(v);
+ * } catch (e) {
+ *   if (isTooManyParkedError(e)) await sleep(Millisecond); // others are parked on this thread: try again later
+ *   else throw e;
+ * }
  */
 export class TooManyParkedError extends PanicError {
   override name = 'TooManyParkedError';
@@ -242,7 +250,12 @@ export const isValueTooLargeError = (e: unknown): e is ValueTooLargeError => cod
 export const isDecodeError = (e: unknown): e is DecodeError => codeOf(e) === 'ERR_CODEC_DECODE';
 /** isSharedMemoryError reports whether `e` is corrupted shared memory met by an operation. */
 export const isSharedMemoryError = (e: unknown): e is SharedMemoryError => codeOf(e) === 'ERR_SHARED_MEMORY';
-/** isTooManyParkedError reports whether `e` is an operation refused because its thread has too many parked. */
+/**
+ * isTooManyParkedError reports whether `e` is an operation refused because its thread has too many parked.
+ *
+ * @example
+ * const ok = await ch.send(v).then(() => true, (e) => (isTooManyParkedError(e) ? false : Promise.reject(e)));
+ */
 export const isTooManyParkedError = (e: unknown): e is TooManyParkedError => codeOf(e) === 'ERR_TOO_MANY_PARKED';
 /** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
 export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>

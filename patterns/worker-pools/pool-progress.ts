@@ -14,7 +14,12 @@ import { chan, type Chan, type RecvChan, go, recvCase, select } from '../../runt
 import { type Cancel, toContext } from '../core/cancel.js';
 import type { PoolWatch } from './pool-watch.js';
 
-/** PoolProgress is a snapshot of a pool's counts and state, as WorkerPool.progress delivers them. */
+/**
+ * PoolProgress is a snapshot of a pool's counts and state, as WorkerPool.progress delivers them.
+ *
+ * @example
+ * for await (const p of pool.progress({ signal })) bar.update(p.completed + p.failed, p.submitted);
+ */
 export interface PoolProgress {
   /** submitted, completed, failed, canceled, rejected: as in getMetrics (they add up once the pool is idle). */
   readonly submitted: number;

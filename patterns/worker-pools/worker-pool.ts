@@ -26,7 +26,12 @@ export interface SubmitOptions {
   priority?: number;
 }
 
-/** WaitOptions cancel a wait on the pool (onIdle, onEmpty, onSizeLessThan, progress): `signal` or `cancel`. */
+/**
+ * WaitOptions cancel a wait on the pool (onIdle, onEmpty, onSizeLessThan, progress): `signal` or `cancel`.
+ *
+ * @example
+ * await pool.onIdle({ signal: AbortSignal.timeout(5 * Second) }); // rejects with the signal's reason at 5 s
+ */
 export interface WaitOptions {
   signal?: AbortSignal;
   cancel?: Cancel;
@@ -37,6 +42,10 @@ export interface WaitOptions {
  * `ordered` (outputs in input order, default true; false: as they end), `stopOnError` (default true: the first
  * failure ends the map and gives up the rest; false: failed inputs are left out and an AggregateError of their errors
  * ends the map), `priority` (each input's, see SubmitOptions), and the cancel (`signal` or `cancel`).
+ *
+ * @example
+ * const sizes = pool.map(urls, { concurrency: 8, ordered: false, stopOnError: false });
+ * for await (const size of sizes) total += size;
  */
 export interface MapOptions extends SubmitOptions {
   concurrency?: number;
