@@ -75,7 +75,6 @@ if (childIndex >= 0) {
       const xs: number[] = [];
       for (let s = 0; s < SAMPLES; s++) xs.push(await w.run());
       out.push(median(xs));
-      if (process.env["MT_DEBUG"]) console.error(w.name, median(xs));
     }
     emit(out);
   };

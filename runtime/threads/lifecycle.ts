@@ -106,11 +106,13 @@ export function runningThreads(): number {
 
 /**
  * poolView is what the deadlock check and goroutine dumps see of the scheduler: its worker threads, and whether
- * goroutines wait for a worker (queued, or submitted while the pool loads), which counts as awake.
+ * goroutines wait for a worker (queued, submitted while the pool loads, or posted to a worker that has not started
+ * them yet: a batch in flight wakes its worker), which counts as awake.
  */
 export function poolView(): { readonly workers: readonly Thread[]; readonly waiting: boolean } {
+  const workers = pool?.workers ?? [];
   return {
-    workers: pool?.workers ?? [],
-    waiting: loading !== null || early.length > 0 || (pool?.queued ?? 0) > 0,
+    workers,
+    waiting: loading !== null || early.length > 0 || (pool?.queued ?? 0) > 0 || workers.some((t) => t.unstarted() > 0),
   };
 }
