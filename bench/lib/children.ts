@@ -29,3 +29,40 @@ export function runChild<T>(name: string, cmd: string, args: readonly string[], 
 export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 }
+
+/** Where says whether a child runs its workloads outside main() or inside it. */
+export type Where = 'outside' | 'inside';
+
+/**
+ * alternate runs `file --child outside` and `file --child inside` (with `flags` for node), each in a fresh process,
+ * alternately `rounds` times, and returns the first result line of every run by where it ran.
+ */
+export function alternate(name: string, file: string, rounds: number, flags: readonly string[] = []): Record<Where, number[][]> {
+  const runs: Record<Where, number[][]> = { outside: [], inside: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const where of ['outside', 'inside'] as const) {
+      const args = [...process.execArgv, ...flags, file, '--child', where];
+      runs[where].push(runChild<number[]>(`${name} ${where}`, process.execPath, args)[0]!);
+    }
+  }
+  return runs;
+}
+
+/** compareRows is a table row per workload: the median of each figure over the runs, and inside/outside. */
+export function compareRows(
+  workloads: readonly { readonly name: string; readonly unit: string }[],
+  runs: Record<Where, number[][]>,
+  format: (x: number) => string,
+): Record<string, string | number>[] {
+  return workloads.map((w, i) => {
+    const o = median(runs.outside.map((m) => m[i]!));
+    const n = median(runs.inside.map((m) => m[i]!));
+    return {
+      Workload: w.name,
+      Unit: w.unit,
+      'outside main()': format(o),
+      'inside main()': format(n),
+      'inside/outside': +(n / o).toFixed(3),
+    };
+  });
+}

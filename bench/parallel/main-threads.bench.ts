@@ -19,7 +19,7 @@ import { main } from '../../runtime/main.js';
 import { sharedChan } from '../../runtime/shared/shared-chan.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { emit, median, runChild } from '../lib/children.js';
+import { alternate, compareRows, emit, median } from '../lib/children.js';
 import { pinger, ponger } from './tasks/channels.js';
 import { add } from './tasks/work.js';
 import { startScheduler } from './lib/env.js';
@@ -88,18 +88,7 @@ if (childIndex >= 0) {
   }
 } else {
   const rounds = Number(process.argv[2] ?? 3);
-  const runs: Record<'outside' | 'inside', number[][]> = { outside: [], inside: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const where of ['outside', 'inside'] as const) {
-      const args = [...process.execArgv, self, '--child', where];
-      runs[where].push(runChild<number[]>(`main-threads ${where}`, process.execPath, args)[0]!);
-    }
-  }
-  const rows = WORKLOADS.map((w, i) => {
-    const o = median(runs.outside.map((m) => m[i]!));
-    const n = median(runs.inside.map((m) => m[i]!));
-    return { Workload: w.name, Unit: w.unit, 'outside main()': o.toFixed(0), 'inside main()': n.toFixed(0), 'inside/outside': +(n / o).toFixed(3) };
-  });
+  const rows = compareRows(WORKLOADS, alternate('main-threads', self, rounds), (x) => x.toFixed(0));
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`\nmain-threads: medians of ${rounds} alternating rounds, each a fresh process  (node ${process.version}, ${cpus()[0]?.model ?? 'cpu?'} x${cpus().length}, load ${load})`);
   console.table(rows);

@@ -18,7 +18,7 @@
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../runtime/main.js';
-import { emit, median, runChild } from '../lib/children.js';
+import { alternate, compareRows, emit } from '../lib/children.js';
 import { newBench, sumTo, timed } from '../lib/harness.js';
 import { pingPong, streamFor, uncontendedSelect } from '../lib/workloads.js';
 
@@ -65,19 +65,8 @@ if (childIndex >= 0) {
   }
 } else {
   const rounds = Number(process.argv[2] ?? 3);
-  const runs: Record<'outside' | 'inside', number[][]> = { outside: [], inside: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const where of ['outside', 'inside'] as const) {
-      const args = [...process.execArgv, '--expose-gc', self, '--child', where];
-      runs[where].push(runChild<number[]>(`main-overhead ${where}`, process.execPath, args)[0]!);
-    }
-  }
-  const rows = WORKLOADS.map((w, i) => {
-    const o = median(runs.outside.map((m) => m[i]!));
-    const n = median(runs.inside.map((m) => m[i]!));
-    const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-    return { Workload: w.name, Unit: w.unit, 'outside main()': f(o), 'inside main()': f(n), 'inside/outside': +(n / o).toFixed(3) };
-  });
+  const runs = alternate('main-overhead', self, rounds, ['--expose-gc']);
+  const rows = compareRows(WORKLOADS, runs, (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)));
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`\nmain-overhead: medians of ${rounds} alternating rounds, each a fresh process  (node ${process.version}, ${cpus()[0]?.model ?? 'cpu?'} x${cpus().length}, load ${load})`);
   console.table(rows);

@@ -145,7 +145,9 @@ function watchWatch(): void {
   if (watchPending) return;
   const r = Atomics.waitAsync(registryWords(), watchIndex(), 1);
   if (!r.async) {
-    notified();
+    // A worker cleared WATCH since main raised it. Not from here: this runs in 'beforeExit', and a handler that
+    // leaves nothing pending ends the process instead of emitting 'beforeExit' again.
+    setImmediate(notified);
     return;
   }
   watchPending = true;

@@ -108,11 +108,13 @@ export function runningThreads(): number {
 
 /**
  * schedulerView is what the deadlock check and goroutine dumps see of the scheduler: its worker threads, and whether
- * goroutines wait for a worker (queued, or submitted while the scheduler loads), which counts as awake.
+ * goroutines wait for a worker (queued, submitted while the scheduler loads, or posted to a worker that has not
+ * started them yet: a batch in flight wakes its worker), which counts as awake.
  */
 export function schedulerView(): { readonly workers: readonly Thread[]; readonly waiting: boolean } {
+  const workers = scheduler?.workers ?? [];
   return {
-    workers: scheduler?.workers ?? [],
-    waiting: loading !== null || early.length > 0 || (scheduler?.queued ?? 0) > 0,
+    workers,
+    waiting: loading !== null || early.length > 0 || (scheduler?.queued ?? 0) > 0 || workers.some((t) => t.unstarted() > 0),
   };
 }

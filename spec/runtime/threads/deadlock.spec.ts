@@ -123,6 +123,23 @@ describe('deadlock across threads', () => {
     expect(r.code).toBe(0);
   }, TIMEOUT + 10_000);
 
+  it('keeps a program alive whose main awaits many task results one by one, its event loop running dry each time', () => {
+    // Main looks for a deadlock at each wait; a worker that falls asleep just as main starts to wait must not end
+    // the process (this once made main's 'beforeExit' return with nothing pending, and the process exit with 0).
+    const r = runFixture(
+      `${rt}
+       main(async () => {
+         let sum = 0;
+         for (let i = 0; i < 2000; i++) sum += await goThread(t.add, i, 1);
+         console.log(sum);
+       });`,
+      { eval: true, timeoutMs: TIMEOUT },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('2001000\n');
+    expect(r.code).toBe(0);
+  }, TIMEOUT + 10_000);
+
   it('prints the goroutines of every thread on SIGQUIT', () => {
     const r = runFixture(
       `${rt}
