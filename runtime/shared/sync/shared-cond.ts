@@ -38,6 +38,7 @@ import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { describe } from '../../validate.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { fromWire, isWireable, TO_WIRE, toWire, type Wire, type Wireable } from '../wire.js';
@@ -46,6 +47,7 @@ import {
   COND,
   flushWakes,
   HEADER,
+  LOCK,
   me,
   myToken,
   registerSyncKind,
@@ -157,12 +159,12 @@ export class SharedCond implements Wireable, Source {
    */
   wait(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const t = w[WAIT]!;
     if (((t - w[NOTIFY]!) | 0) >= this.#max) {
       const woken = this.#collect();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       this.#after(woken);
       return Promise.reject(
         new InvalidArgumentError(
@@ -172,7 +174,7 @@ export class SharedCond implements Wireable, Source {
     }
     w[RING + (t & this.#mask)] = myToken();
     w[WAIT] = (t + 1) | 0;
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     try {
       this.#locker.unlock();
     } catch (e) {
@@ -197,11 +199,11 @@ export class SharedCond implements Wireable, Source {
    * mu.unlock();
    */
   signal(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     this.#deliver(1);
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -217,13 +219,13 @@ export class SharedCond implements Wireable, Source {
    */
   broadcast(): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const end = w[WAIT]!;
     for (let t = w[NOTIFY]!; t !== end; t = (t + 1) | 0) this.#credit(w[RING + (t & this.#mask)]!);
     w[NOTIFY] = end;
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -239,10 +241,10 @@ export class SharedCond implements Wireable, Source {
   // Internals; the #-methods are called with LOCK held unless they take it.
 
   #sync(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -306,7 +308,7 @@ export class SharedCond implements Wireable, Source {
    */
   #withdraw(t: number): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (((t - w[NOTIFY]!) | 0) >= 0) {
       w[RING + (t & this.#mask)] = 0;
     } else {
@@ -316,7 +318,7 @@ export class SharedCond implements Wireable, Source {
     }
     this.#reap();
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
