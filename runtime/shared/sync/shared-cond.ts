@@ -38,6 +38,7 @@ import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { describe } from '../../validate.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { fromWire, isWireable, TO_WIRE, toWire, type Wire, type Wireable } from '../wire.js';
@@ -46,6 +47,7 @@ import {
   COND,
   flushWakes,
   HEADER,
+  LOCK,
   me,
   myToken,
   registerSyncKind,
@@ -168,12 +170,12 @@ export class SharedCond implements Wireable, Source {
    */
   wait(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const t = w[WAIT]!;
     if (((t - w[NOTIFY]!) | 0) >= this.#max) {
       const woken = this.#collect();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       this.#after(woken);
       return Promise.reject(
         new InvalidArgumentError(
@@ -183,7 +185,7 @@ export class SharedCond implements Wireable, Source {
     }
     w[RING + (t & this.#mask)] = myToken();
     w[WAIT] = (t + 1) | 0;
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     try {
       this.#locker.unlock();
     } catch (e) {
@@ -208,11 +210,11 @@ export class SharedCond implements Wireable, Source {
    * mu.unlock();
    */
   signal(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     this.#deliver(1);
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -228,13 +230,13 @@ export class SharedCond implements Wireable, Source {
    */
   broadcast(): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const end = w[WAIT]!;
     for (let t = w[NOTIFY]!; t !== end; t = (t + 1) | 0) this.#credit(w[RING + (t & this.#mask)]!);
     w[NOTIFY] = end;
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -250,10 +252,10 @@ export class SharedCond implements Wireable, Source {
   // Internals; the #-methods are called with LOCK held unless they take it.
 
   #sync(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#reap();
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -317,7 +319,7 @@ export class SharedCond implements Wireable, Source {
    */
   #withdraw(t: number): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (((t - w[NOTIFY]!) | 0) >= 0) {
       w[RING + (t & this.#mask)] = 0;
     } else {
@@ -327,7 +329,7 @@ export class SharedCond implements Wireable, Source {
     }
     this.#reap();
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 

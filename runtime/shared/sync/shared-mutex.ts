@@ -30,6 +30,7 @@ import { unlockOfUnlockedMutex } from '../../sync/misuse-panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
@@ -37,12 +38,13 @@ import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {
   flushWakes,
   HEADER,
+  LOCK,
   MUTEX,
   myToken,
   registerSyncKind,
+  type SyncKind,
   SyncObject,
   wakeLater,
-  type SyncKind,
 } from './sync-object.js';
 
 const OWNER = HEADER;
@@ -118,10 +120,10 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   lock(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[OWNER] === 0) {
       w[OWNER] = myToken();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       return RESOLVED;
     }
     const wt = new SyncWaiter(WAIT);
@@ -129,7 +131,7 @@ export class SharedMutex implements Locker, Wireable, Source {
     if (this.#waiters.size === 1) this.#line.join();
     // The holder may be dead already: settle recovers the mutex (for the oldest waiter, possibly this one).
     const woken = this.#settle();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
     return wt.promise;
   }
@@ -140,12 +142,12 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   tryLock(): boolean {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     let woken: SyncWaiter | null = null;
     if (w[OWNER] !== 0) woken = this.#settle();
     const ok = w[OWNER] === 0;
     if (ok) w[OWNER] = myToken();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
     return ok;
   }
@@ -156,15 +158,15 @@ export class SharedMutex implements Locker, Wireable, Source {
    */
   unlock(): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[OWNER] === 0) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       throw unlockOfUnlockedMutex();
     }
     Atomics.store(w, RECOVERED, 0);
     this.#handOff();
     const woken = this.#collect();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -174,9 +176,9 @@ export class SharedMutex implements Locker, Wireable, Source {
 
   /** repoll (parker.ts) runs when another thread may have handed the mutex to this one, or died holding it. */
   repoll(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const woken = this.#settle();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 

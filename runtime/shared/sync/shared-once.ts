@@ -21,12 +21,14 @@
 import { badFunction } from '../../validate.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { runFinally } from '../../sync/run-finally.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { isOwnerAlive } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import {
   flushWakes,
   HEADER,
+  LOCK,
   myToken,
   ONCE,
   registerSyncKind,
@@ -96,21 +98,21 @@ export class SharedOnce implements Wireable, Source {
     if (typeof fn !== 'function') return Promise.reject(badFunction('SharedOnce.do', fn));
     const w = this.#w;
     if (Atomics.load(w, STATE) === DONE) return RESOLVED;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const state = w[STATE]!;
     if (state === IDLE) {
       Atomics.store(w, STATE, myToken());
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       return this.#run(fn);
     }
     if (state === DONE || !isOwnerAlive(state)) {
       const late = state !== DONE && this.#finishLocked();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       if (late) this.#released();
       return RESOLVED;
     }
     setBit(w, MASK, true);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     const p = this.#waiters.wait(WAIT);
     this.#watch();
     return p;
@@ -124,12 +126,12 @@ export class SharedOnce implements Wireable, Source {
   repoll(): void {
     if (this.#waiters.size === 0) return this.#watch();
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const state = w[STATE]!;
     let released = state === DONE;
     if (!released && state !== IDLE && !isOwnerAlive(state)) released = this.#finishLocked();
     if (released) setBit(w, MASK, false);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (released) this.#released();
     else this.#watch();
   }
@@ -139,9 +141,9 @@ export class SharedOnce implements Wireable, Source {
   }
 
   #finish(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     this.#finishLocked();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#released();
   }
 

@@ -37,6 +37,7 @@ import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/mi
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { isOwnerAlive, MAX_THREADS } from '../registry.js';
 import { fromWire, registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '../wire.js';
@@ -45,6 +46,7 @@ import { CLAIMED, GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {
   flushWakes,
   HEADER,
+  LOCK,
   me,
   myToken,
   registerSyncKind,
@@ -135,10 +137,10 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   rLock(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[WRITER] === 0 && w[PENDING] === 0) {
       this.#addReaders(me(), myToken(), 1);
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       return RESOLVED;
     }
     const wt = new SyncWaiter(RLOCK);
@@ -147,7 +149,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
     w[q + Q_PARKED] = w[q + Q_PARKED]! + 1;
     setBit(w, RMASK, true);
     const woken = this.#settle(true);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
     return wt.promise;
   }
@@ -163,15 +165,15 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   rUnlock(): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[READERS] === 0) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       throw rUnlockOfUnlockedRWMutex();
     }
     w[READERS] = w[READERS]! - 1;
     this.#holds.remove(1);
     const woken = this.#settle(false);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -182,10 +184,10 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   lock(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[WRITER] === 0 && w[PENDING] === 0 && w[READERS] === 0) {
       w[WRITER] = myToken();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       return RESOLVED;
     }
     const wt = new SyncWaiter(WLOCK);
@@ -200,7 +202,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
       }
     }
     const woken = this.#settle(true);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
     return wt.promise;
   }
@@ -217,15 +219,15 @@ export class SharedRWMutex implements Locker, Wireable, Source {
    */
   unlock(): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (w[WRITER] === 0) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       throw unlockOfUnlockedRWMutex();
     }
     w[WRITER] = 0;
     Atomics.store(w, RECOVERED, 0);
     const woken = this.#settle(false);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -247,9 +249,9 @@ export class SharedRWMutex implements Locker, Wireable, Source {
 
   /** repoll (parker.ts) runs when another thread may have admitted this thread's readers or granted its writer. */
   repoll(): void {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const woken = this.#settle(true);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
   }
 
@@ -257,7 +259,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
 
   #try(write: boolean): boolean {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     let woken: SyncWaiter[] | null = null;
     let ok = this.#free(write);
     if (!ok) {
@@ -266,7 +268,7 @@ export class SharedRWMutex implements Locker, Wireable, Source {
     }
     if (ok && write) w[WRITER] = myToken();
     else if (ok) this.#addReaders(me(), myToken(), 1);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     this.#after(woken);
     return ok;
   }

@@ -35,6 +35,7 @@ import { semaphoreReleasedMoreThanHeld } from '../../sync/misuse-panics.js';
 import { checkContext, SemaphoreWaiter } from '../../sync/semaphore.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { checkCount } from '../../validate.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { MAX_THREADS } from '../registry.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
@@ -43,6 +44,7 @@ import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {
   flushWakes,
   HEADER,
+  LOCK,
   me,
   myToken,
   registerSyncKind,
@@ -149,9 +151,9 @@ export class SharedSemaphore implements Wireable, Source {
       done.enqueueRecv(wt.reg);
     }
     if (this.#waiters.size === 1) {
-      this.#o.lock();
+      lock(this.#w, LOCK);
       this.#joinLocked();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
     }
     this.#sync(true); // what is in the way may be weight a dead thread held
     return wt.promise;
@@ -175,14 +177,14 @@ export class SharedSemaphore implements Wireable, Source {
   release(n = 1): void {
     checkCount('SharedSemaphore.release', 'n', n);
     const f = this.#f;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (n > f[CUR]!) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       throw semaphoreReleasedMoreThanHeld();
     }
     f[CUR] = f[CUR]! - n;
     this.#holds.remove(n);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (n > 0) this.#sync(false);
   }
 
@@ -200,7 +202,7 @@ export class SharedSemaphore implements Wireable, Source {
   /** #take takes `n` if it is free and no record waits in the shared line (taking back dead threads' weight). */
   #take(n: number): boolean {
     const f = this.#f;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     let ok = this.#size - f[CUR]! >= n;
     let lost = 0;
     if (!ok) {
@@ -210,7 +212,7 @@ export class SharedSemaphore implements Wireable, Source {
     }
     ok &&= this.#line.oldest() < 0;
     if (ok) f[CUR] = f[CUR]! + n - this.#holds.add(me(), myToken(), n);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (lost > 0) this.#sync(false);
     return ok;
   }
@@ -222,7 +224,7 @@ export class SharedSemaphore implements Wireable, Source {
   #sync(recover: boolean): void {
     const f = this.#f;
     for (;;) {
-      this.#o.lock();
+      lock(this.#w, LOCK);
       if (recover) f[CUR] = f[CUR]! - this.#holds.reap();
       this.#grantLocked();
       let granted = -1;
@@ -230,7 +232,7 @@ export class SharedSemaphore implements Wireable, Source {
         granted = f[WEIGHT + me()]!;
         this.#line.put(NONE);
       }
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       flushWakes();
       if (granted < 0) break;
       this.#deliver(granted);
@@ -269,13 +271,13 @@ export class SharedSemaphore implements Wireable, Source {
         given = true;
       }
     }
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (!given) {
       this.#f[CUR] = this.#f[CUR]! - n;
       this.#holds.remove(n);
     }
     if (this.#line.mine() === NONE) this.#joinLocked();
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
   }
 
   /** #joinLocked puts this thread's record in line for its oldest acquirer, if it has one. */
@@ -293,14 +295,14 @@ export class SharedSemaphore implements Wireable, Source {
     if (wasHead) {
       // The record stood for wt: withdraw it (giving back weight already granted for it) and stand for the next.
       const f = this.#f;
-      this.#o.lock();
+      lock(this.#w, LOCK);
       if (this.#line.mine() === GRANTED) {
         f[CUR] = f[CUR]! - f[WEIGHT + me()]!;
         this.#holds.remove(f[WEIGHT + me()]!);
       }
       this.#line.put(NONE);
       this.#joinLocked();
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       // The head was what held up those behind it, here and on other threads: some may fit now.
       this.#sync(false);
     }

@@ -29,11 +29,13 @@ import { checkFunction, checkInteger } from '../../validate.js';
 import { go as spawnGoroutine } from '../../go.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { negativeWaitGroupCounter, waitGroupReused } from '../../sync/misuse-panics.js';
+import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
 import {
   flushWakes,
   HEADER,
+  LOCK,
   registerSyncKind,
   setBit,
   type SyncKind,
@@ -120,16 +122,16 @@ export class SharedWaitGroup implements Wireable, Source {
    */
   wait(): Promise<void> {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     if (this.#f[COUNT] === 0) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       return RESOLVED;
     }
     // Waiters of an earlier generation were released already and not yet told: tell them first.
     const stale = this.#waiters.size > 0 && this.#gen !== w[GEN];
     this.#gen = w[GEN]!;
     setBit(w, MASK, true);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (stale) this.#waiters.release();
     const p = this.#waiters.wait(WAIT);
     if (p !== this.#raw) {
@@ -165,20 +167,20 @@ export class SharedWaitGroup implements Wireable, Source {
   repoll(): void {
     if (this.#waiters.size === 0) return this.#watch();
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const released = this.#gen !== w[GEN];
     if (released) setBit(w, MASK, false);
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (released) this.#waiters.release();
     this.#watch();
   }
 
   #add(delta: number): void {
     const w = this.#w;
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const v = this.#f[COUNT]! + delta;
     if (v < 0) {
-      this.#o.unlock();
+      unlock(this.#w, LOCK);
       throw negativeWaitGroupCounter();
     }
     this.#f[COUNT] = v;
@@ -188,7 +190,7 @@ export class SharedWaitGroup implements Wireable, Source {
       w[MASK] = 0;
       w[MASK + 1] = 0;
     }
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (v !== 0) return;
     flushWakes();
     this.#waiters.release();
@@ -196,9 +198,9 @@ export class SharedWaitGroup implements Wireable, Source {
   }
 
   #afterWait = (): void => {
-    this.#o.lock();
+    lock(this.#w, LOCK);
     const count = this.#f[COUNT];
-    this.#o.unlock();
+    unlock(this.#w, LOCK);
     if (count !== 0) throw waitGroupReused();
   };
 

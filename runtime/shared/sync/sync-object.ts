@@ -10,7 +10,7 @@
  *   | numbers (Float64, 8-byte aligned): counters and weights that may exceed 32 bits           |
  *   +------------------------------------------------------------------------------------------+
  *
- *   LOCK   the object's spin lock (lock.ts, taken by lock/unlock): every word and number below is read and written
+ *   LOCK   the object's spin lock (lock.ts): every word and number below is read and written
  *          under it, except where a file says a word is also read with Atomics.load outside it
  *   ID     program-wide id (registry.nextObjectId), the key of this thread's object for the buffer
  *   KIND   which primitive the buffer holds, checked when a buffer is attached
@@ -30,7 +30,6 @@
  */
 import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
-import { lock, unlock } from '../lock.js';
 import type { Source } from '../parker.js';
 import { nextObjectId, ownerToken, slot, wake } from '../registry.js';
 import { registerSharedKind, SharedObject } from '../shared-object.js';
@@ -79,16 +78,6 @@ export class SyncObject extends SharedObject {
     this.w = m.w;
     this.f = m.f;
     this.fresh = sab === null;
-  }
-
-  /** lock takes the object's spin lock (LOCK). */
-  lock(): void {
-    lock(this.w, LOCK);
-  }
-
-  /** unlock releases the object's spin lock. */
-  unlock(): void {
-    unlock(this.w, LOCK);
   }
 }
 
