@@ -23,6 +23,7 @@ import {
   RetryExecutor,
   RetryPolicy,
   SlidingWindowRateLimiter,
+  TimeoutPolicy,
   TokenBucketRateLimiter,
   type PatternConfig,
 } from '../patterns/index.js';
@@ -73,6 +74,8 @@ const APIS: [owner: string, call: (extra: object) => unknown][] = [
   ['CircuitBreaker', (x) => new CircuitBreaker(x)],
   ['CircuitBreaker.fromJSON', (x) => CircuitBreaker.fromJSON(new CircuitBreaker().toJSON(), x)],
   ['BulkheadCircuitBreaker', (x) => new BulkheadCircuitBreaker(x)],
+  // patterns: timeout
+  ['TimeoutPolicy', (x) => new TimeoutPolicy({ timeout: 10, ...x })],
   // patterns: rate limiters
   ['TokenBucketRateLimiter', (x) => new TokenBucketRateLimiter({ capacity: 1, refillRate: 1, ...x })],
   ['LeakyBucketRateLimiter', (x) => new LeakyBucketRateLimiter({ capacity: 1, leakRate: 1, ...x }).close()],
@@ -120,7 +123,7 @@ describe('every options object refuses an unknown key', () => {
 
   it('names the typos of the issue, with what was meant among the known keys', () => {
     expect(() => configureThreads({ thread: 2 } as never)).toThrow(
-      'configureThreads: unknown option "thread" (known: "threads", "goroutinesPerThread", "resourceLimits")',
+      'configureThreads: unknown option "thread" (known: "threads", "goroutinesPerThread", "resourceLimits", "workerEntry")',
     );
     expect(() => new RetryPolicy({ maxAttempt: 3 } as never)).toThrow(/^RetryPolicy: unknown option "maxAttempt" \(known: "maxAttempts", /);
     expect(() => main(async () => {}, { trackback: false } as never)).toThrow('main: unknown option "trackback" (known: "traceback")');
