@@ -4,6 +4,7 @@
  * stdout; the parent runs it and parses them.
  */
 import { spawnSync } from 'node:child_process';
+import { main } from '../../runtime/main.js';
 
 const RESULT = 'RESULT ';
 
@@ -32,6 +33,19 @@ export function median(xs: readonly number[]): number {
 
 /** Where says whether a child runs its workloads outside main() or inside it. */
 export type Where = 'outside' | 'inside';
+
+/**
+ * runAs runs a child's `measure` where `--child` said: inside main() (which ends the process when it returns), or
+ * outside it, then ends the process the same way (a child that started workers would otherwise stay alive).
+ */
+export async function runAs(where: string | undefined, measure: () => Promise<void>): Promise<void> {
+  if (where === 'inside') {
+    main(measure);
+    return;
+  }
+  await measure();
+  process.exit(0);
+}
 
 /**
  * alternate runs `file --child outside` and `file --child inside` (with `flags` for node), each in a fresh process,

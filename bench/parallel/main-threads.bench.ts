@@ -15,11 +15,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../runtime/main.js';
 import { sharedChan } from '../../runtime/shared/shared-chan.js';
 import { codec } from '../../runtime/shared/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
-import { alternate, compareRows, emit, median } from '../lib/children.js';
+import { alternate, compareRows, emit, median, runAs } from '../lib/children.js';
 import { pinger, ponger } from './tasks/channels.js';
 import { add } from './tasks/work.js';
 import { startScheduler } from './lib/env.js';
@@ -78,14 +77,7 @@ if (childIndex >= 0) {
     }
     emit(out);
   };
-  if (where === 'inside') {
-    main(async () => {
-      await measure();
-    });
-  } else {
-    await measure();
-    process.exit(0);
-  }
+  await runAs(where, measure);
 } else {
   const rounds = Number(process.argv[2] ?? 3);
   const rows = compareRows(WORKLOADS, alternate('main-threads', self, rounds), (x) => x.toFixed(0));

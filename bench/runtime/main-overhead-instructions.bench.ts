@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../runtime/main.js';
+import { runAs } from '../lib/children.js';
 import { pingPong, streamFor, uncontendedSelect } from '../lib/workloads.js';
 
 const N_SMALL = 20_000;
@@ -32,8 +32,7 @@ if (childIndex >= 0) {
   const run = async (): Promise<void> => {
     await WORKLOADS[name!]!(Number(n));
   };
-  if (where === 'inside') main(run);
-  else await run();
+  await runAs(where, run);
 } else if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.log('main-overhead-instructions: skipped, valgrind is not installed (Debian package valgrind)');
 } else {

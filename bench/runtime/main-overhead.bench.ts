@@ -17,8 +17,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../runtime/main.js';
-import { alternate, compareRows, emit } from '../lib/children.js';
+import { alternate, compareRows, emit, runAs } from '../lib/children.js';
 import { newBench, sumTo, timed } from '../lib/harness.js';
 import { pingPong, streamFor, uncontendedSelect } from '../lib/workloads.js';
 
@@ -56,13 +55,7 @@ if (childIndex >= 0) {
     const medians = bench.tasks.map((t) => (t.result.state === 'completed' ? t.result.latency.p50 * 1e6 : NaN));
     emit(medians);
   };
-  if (where === 'inside') {
-    main(async () => {
-      await measure();
-    });
-  } else {
-    await measure();
-  }
+  await runAs(where, measure);
 } else {
   const rounds = Number(process.argv[2] ?? 3);
   const runs = alternate('main-overhead', self, rounds, ['--expose-gc']);
