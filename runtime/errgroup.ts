@@ -101,8 +101,7 @@ export class Group {
         resolve,
         park: parkStart('chan send'),
         gocspWait: 'chan send',
-        heldPrev: null,
-        heldNext: null,
+        heldIndex: -1,
         next: null,
       };
       hold(p);
@@ -142,8 +141,7 @@ export class Group {
       // resolve is a property of the holder, not only captured by wake: a goroutine dump finds the holder from it.
       const w = {
         gocspWait: 'sync.WaitGroup.Wait',
-        heldPrev: null,
-        heldNext: null,
+        heldIndex: -1,
         resolve,
         wake(): void {
           parkEnd(park);

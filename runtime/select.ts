@@ -152,8 +152,7 @@ class ParkedSelect implements Selection, Holder {
   readonly #park: Park;
   /** gocspWait is the wait reason a goroutine dump shows for whoever awaits `promise` (see sched/heap-walk.ts). */
   readonly gocspWait: string;
-  heldPrev: Holder | null = null;
-  heldNext: Holder | null = null;
+  heldIndex = -1;
   #resolve!: (w: Waiter) => void;
   #reject!: (e: unknown) => void;
   #ok = false;

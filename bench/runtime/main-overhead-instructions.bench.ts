@@ -38,7 +38,7 @@ if (childIndex >= 0) {
 } else {
   const rounds = Number(process.argv[2] ?? 1);
   const count = (where: string, name: string, n: number): number => {
-    const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...process.execArgv];
+    const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...process.execArgv];
     const out = spawnSync('valgrind', [...args, self, '--child', where, name, String(n)], { encoding: 'utf8' });
     const m = /Collected : (\d+)/.exec(out.stderr ?? '');
     if (out.status !== 0 || m === null) throw new Error(`valgrind ${where} ${name} ${n} failed: ${out.error ?? out.stderr}`);

@@ -74,8 +74,7 @@ export class Job<TIn, TOut> implements Settle {
 
   /** gocspWait names the submitter's wait for a goroutine dump (see runtime/sched/heap-walk.ts). */
   gocspWait: string | null = null;
-  heldPrev: Holder | null = null;
-  heldNext: Holder | null = null;
+  heldIndex = -1;
 
   constructor(input: TIn, enqueuedAt: number) {
     this.input = input;

@@ -46,8 +46,7 @@ export class Waiter implements Holder, Queued {
   reject: (e: unknown) => void = noop;
   /** gocspWait is the wait reason a goroutine dump shows for whoever awaits this waiter (see sched/heap-walk.ts). */
   readonly gocspWait: string | null;
-  heldPrev: Holder | null = null;
-  heldNext: Holder | null = null;
+  heldIndex = -1;
 
   constructor(
     readonly mode: Mode,

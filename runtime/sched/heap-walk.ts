@@ -36,7 +36,7 @@ export interface Named {
  * SKIPPED_EDGES are links that lead to other goroutines' operations rather than to the awaiting one: a holder's
  * neighbours and sent value, a select's cases (their channels and callbacks), a channel's buffer.
  */
-const SKIPPED_EDGES = new Set(['value', 'next', 'prev', 'queue', 'list', 'sel', 'heldPrev', 'heldNext', 'ch', 'fn', '#cases', '#buf']);
+const SKIPPED_EDGES = new Set(['value', 'next', 'prev', 'queue', 'list', 'sel', 'ch', 'fn', '#cases', '#buf']);
 const MAX_DEPTH = 64;
 /**
  * DEFAULT_LIMIT_MIB: a snapshot is about 15x the used heap as text and takes seconds per 10 MiB of heap on a small

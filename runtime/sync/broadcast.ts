@@ -15,8 +15,7 @@ export class Broadcast implements Holder {
   #resolve: () => void = noop;
   /** gocspWait is the wait reason a goroutine dump shows for the goroutines parked here (see sched/heap-walk.ts). */
   gocspWait: string | null = null;
-  heldPrev: Holder | null = null;
-  heldNext: Holder | null = null;
+  heldIndex = -1;
 
   /** size is the number of goroutines parked now. */
   get size(): number {
@@ -27,7 +26,7 @@ export class Broadcast implements Holder {
   wait(reason: string): Promise<void> {
     this.#parks.push(parkStart(reason));
     this.gocspWait = reason;
-    if (this.heldNext === null) hold(this);
+    if (this.heldIndex < 0) hold(this);
     return (this.#promise ??= new Promise<void>((resolve) => {
       this.#resolve = resolve;
     }));

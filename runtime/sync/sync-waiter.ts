@@ -29,8 +29,7 @@ export class SyncWaiter implements Holder, Queued {
   readonly promise: Promise<void>;
   /** gocspWait is the wait reason a goroutine dump shows for whoever awaits `promise` (see sched/heap-walk.ts). */
   readonly gocspWait: string;
-  heldPrev: Holder | null = null;
-  heldNext: Holder | null = null;
+  heldIndex = -1;
   #resolve!: () => void;
   #reject!: (e: unknown) => void;
 
