@@ -42,6 +42,7 @@ const DAY = 86_400_000;
 export interface Subscriber {
   subscribe(channel: string): Promise<unknown>;
   on(event: 'message', fn: (channel: string, message: string) => void): unknown;
+  on(event: 'error', fn: (error: unknown) => void): unknown;
   disconnect(): void;
 }
 
@@ -265,6 +266,8 @@ export class RedisCircuitBreaker<F = never> implements Policy {
       try {
         const sub = this.#client.duplicate();
         this.#sub = sub;
+        // The connection is ours: its errors are ours to take (ioredis reports unhandled ones); the poll covers them.
+        sub.on('error', () => {});
         sub.on('message', (ch, msg) => {
           if (ch === this.#channel) this.#onMessage(msg);
         });

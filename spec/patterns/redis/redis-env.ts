@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, inject, it } from 'vitest';
 
 export const REDIS_URL = process.env.GOCSP_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,9 +38,9 @@ export function prefix(name: string): string {
 /** clients made by client(), closed by closeClients(). */
 const made: Redis[] = [];
 
-/** client is a new ioredis client on `url` (the shared server by default), closed by closeClients(). */
-export function client(url = REDIS_URL, options: RedisOptions = {}): Redis {
-  const r = new Redis(url, { lazyConnect: false, ...options });
+/** client is a new ioredis client on `url` (the shared server by default; ioredis's defaults), closed by closeClients(). */
+export function client(url = REDIS_URL): Redis {
+  const r = new Redis(url);
   r.on('error', () => {}); // connection errors are what the fault tests are about; the limiter reports them
   made.push(r);
   return r;
