@@ -3,7 +3,7 @@
  * run on the server, on the server's clock (redis.call('TIME')), so that N processes on N hosts with N clocks share
  * one bucket exactly.
  *
- * Key KEYS[1], a hash:
+ * Key KEYS[1], a string "c t" (one GET and one SET PX per decision: the script's cost is mostly its redis.call()s):
  *
  *   c   the content at time t, in credits (one token is `unit` credits: refillInterval in us; credits flow in at
  *       `rate` per us), so that with an integer refillRate and a whole-ms refillInterval every quantity is an integer
@@ -15,8 +15,8 @@
  *
  * ARGV: op, full (capacity * unit), rate, unit, then the request sizes (take, peek, refund: one; batch: several).
  * Reply: { granted (take, refund, reset: 0/1; batch: an array of 0/1), wait in us until the request could be met (0 if
- * granted), the server time in us, the credits left (text: a Lua number would be truncated to an integer) }.
- * Numbers go out with %.17g, which keeps every double exact.
+ * granted), the server time in us, and for peek the credits now (text: a Lua number would be truncated to an
+ * integer) }. Numbers are stored with %.17g, which keeps every double exact.
  */
 import { Script } from './redis-client.js';
 
@@ -28,17 +28,17 @@ local rate = tonumber(ARGV[3])
 local unit = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function num(x) return string.format('%.17g', x) end
 if op == 'reset' then
   redis.call('DEL', key)
-  return {1, 0, now, num(full)}
+  return {1, 0, now}
 end
-local s = redis.call('HMGET', key, 'c', 't')
-local credit = tonumber(s[1])
-local last = tonumber(s[2])
-if credit == nil or last == nil then
-  credit = full
-  last = now
+local credit = full
+local last = now
+local s = redis.call('GET', key)
+if s then
+  local sp = string.find(s, ' ', 1, true)
+  credit = tonumber(string.sub(s, 1, sp - 1))
+  last = tonumber(string.sub(s, sp + 1))
 end
 -- A server clock that went back (a failover to a host whose clock is behind) refills nothing until it catches up.
 if now > last then
@@ -50,8 +50,9 @@ local function save()
     redis.call('DEL', key)
     return
   end
-  redis.call('HSET', key, 'c', num(credit), 't', num(last))
-  redis.call('PEXPIRE', key, math.ceil((full - credit) / rate / 1000) + 1000)
+  -- capped (at about 30 years), so that the ms always print as an integer
+  local ttl = math.min(math.ceil((full - credit) / rate / 1000) + 1000, 1e12)
+  redis.call('SET', key, string.format('%.17g %.17g', credit, last), 'PX', ttl)
 end
 local function wait(cost)
   if cost <= credit then return 0 end
@@ -62,9 +63,9 @@ if op == 'take' then
   if cost <= credit then
     credit = credit - cost
     save()
-    return {1, 0, now, num(credit)}
+    return {1, 0, now}
   end
-  return {0, wait(cost), now, num(credit)}
+  return {0, wait(cost), now}
 elseif op == 'batch' then
   local out = {}
   for i = 5, #ARGV do
@@ -77,13 +78,13 @@ elseif op == 'batch' then
     end
   end
   save()
-  return {out, 0, now, num(credit)}
+  return {out, 0, now}
 elseif op == 'refund' then
   credit = math.min(full, credit + tonumber(ARGV[5]) * unit)
   save()
-  return {1, 0, now, num(credit)}
+  return {1, 0, now}
 elseif op == 'peek' then
-  return {0, wait(tonumber(ARGV[5]) * unit), now, num(credit)}
+  return {0, wait(tonumber(ARGV[5]) * unit), now, string.format('%.17g', credit)}
 end
 return redis.error_reply('gocsp bucket: unknown op ' .. tostring(op))
 `);

@@ -31,8 +31,8 @@ const BUCKET_KEYS = ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 
 /** RedisTokenBucketConfig is TokenBucketConfig plus the Redis options (prefix required). */
 export interface RedisTokenBucketConfig extends TokenBucketConfig, RemoteOptions<TokenBucketConfig> {}
 
-/** Reply is the bucket script's reply: granted, wait (us), server time (us), credits left. */
-type Reply = [granted: number | number[], wait: number, now: number, credit: string];
+/** Reply is the bucket script's reply: granted, wait (us), server time (us), and for peek the credits now. */
+type Reply = [granted: number | number[], wait: number, now: number, credit?: string];
 
 /**
  * RedisTokenBucketRateLimiter admits requests while a bucket shared by every process with the same prefix holds
