@@ -41,7 +41,8 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!up && process.env.CI !== 'true') {
     const suites = readdirSync(new URL('./patterns/redis/', import.meta.url)).filter((f) => f.endsWith('.spec.ts'));
     console.log(
-      `gocsp: Redis not reachable at ${REDIS_URL}: skipped spec/patterns/redis/{${suites.join(',')}}; ` +
+      `gocsp: Redis not reachable at ${REDIS_URL}: skipped spec/patterns/redis/{${suites.join(',')}} and the ` +
+        `examples that use ioredis; ` +
         `start it with \`redis-server --port 6379 --save '' --appendonly no\` or set GOCSP_REDIS_URL`,
     );
   }
