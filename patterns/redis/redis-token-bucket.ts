@@ -159,10 +159,8 @@ export class RedisTokenBucketRateLimiter implements Policy {
    */
   async getRefillTime(n = 1): Promise<number> {
     this.#check('getRefillTime', n);
-    const want = this.#line.demand + n;
-    if (want > this.#capacity) return Number.NaN;
     try {
-      return (await this.#run('peek', [want]))[1] / 1000;
+      return (await this.#run('peek', [this.#line.demand + n]))[1] / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRefillTime(n);
