@@ -66,6 +66,60 @@ export function checkPrefix(owner: string, prefix: unknown): string {
 }
 
 /**
+ * Call is one script call in flight: the promise it settles, its timer, and whether it is settled. The hot path
+ * makes no closure per call (a module-level executor, setTimeout's arguments, a module-level async driver): under tsx,
+ * esbuild's keepNames wraps every closure in a defineProperty call, which cost more than the rest of a call.
+ */
+class Call {
+  settled = false;
+  resolve: (v: unknown) => void = noop;
+  reject: (e: unknown) => void = noop;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  constructor(
+    readonly owner: string,
+    readonly timeoutMs: number,
+  ) {}
+}
+
+/** executing is the Call whose promise is being made (the executor runs synchronously inside `new Promise`). */
+let executing: Call | null = null;
+
+function capture(resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+  executing!.resolve = resolve;
+  executing!.reject = reject;
+}
+
+function expire(call: Call): void {
+  if (call.settled) return;
+  call.settled = true;
+  call.reject(new RedisUnavailableError(call.owner, `no reply within ${call.timeoutMs} ms`));
+}
+
+/** drive runs the script and settles `call` with its outcome, unless the timer did first. */
+async function drive(
+  call: Call,
+  client: RedisClient,
+  script: Script,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<void> {
+  let v: unknown;
+  try {
+    v = await evalScript(client, script, keys, args);
+  } catch (e) {
+    if (call.settled) return;
+    call.settled = true;
+    clearTimeout(call.timer);
+    call.reject(classify(call.owner, e));
+    return;
+  }
+  if (call.settled) return;
+  call.settled = true;
+  clearTimeout(call.timer);
+  call.resolve(v);
+}
+
+/**
  * runScript runs `script` on `keys` and `args` and resolves to its reply, or rejects with RedisUnavailableError
  * (`owner` names the caller) if the client is disconnected or no reply came within `timeoutMs`; an error reply
  * rejects with the client's error.
@@ -81,26 +135,17 @@ export function runScript(
   if (DOWN.has(client.status)) {
     return Promise.reject(new RedisUnavailableError(owner, `the client is ${client.status}`));
   }
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(new RedisUnavailableError(owner, `no reply within ${timeoutMs} ms`));
-    }, timeoutMs);
-    timer.unref();
-    const done = (ok: boolean, v: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (ok) resolve(v);
-      else reject(classify(owner, v));
-    };
-    evalScript(client, script, keys, args).then(
-      (v) => done(true, v),
-      (e: unknown) => done(false, e),
-    );
-  });
+  const call = new Call(owner, timeoutMs);
+  executing = call;
+  const p = new Promise(capture);
+  executing = null;
+  call.timer = setTimeout(expire, timeoutMs, call);
+  call.timer.unref();
+  void drive(call, client, script, keys, args);
+  return p;
 }
+
+function noop(): void {}
 
 async function evalScript(
   client: RedisClient,

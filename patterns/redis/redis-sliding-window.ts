@@ -24,6 +24,7 @@ import { WINDOW_SCRIPT } from './window-script.js';
 
 const OWNER = 'RedisSlidingWindowRateLimiter';
 const WINDOW_KEYS = ['windowSize', 'maxRequests', 'mode', 'precision', 'maxWait'];
+const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
 
 /** RedisSlidingWindowConfig is SlidingWindowConfig (mode 'exact' only) plus the Redis options (prefix required). */
 export interface RedisSlidingWindowConfig
@@ -78,7 +79,14 @@ export class RedisSlidingWindowRateLimiter implements Policy {
       this.#remote.mode === 'local'
         ? new SlidingWindowRateLimiter(this.#remote.local ?? { windowSize: size, maxRequests: this.#max })
         : null;
-    this.#line = new RemoteLine({ take: (k) => this.#take(k) });
+    this.#line = new RemoteLine({
+      take: (k) => this.#take(k),
+      undo: (k, t) => {
+        if (t.ticket === undefined) return; // a local grant: the local window has no refund, losing it errs safe
+        const members = Array.from({ length: k }, (_, i) => t.ticket! + i);
+        void this.#run('refund', members).catch(() => {});
+      },
+    });
     this.#permits = {
       tryOne: async () => (this.#line.size !== 0 ? Number.NaN : (await this.#take(1)).wait),
       waitOne: (ctx) => this.#line.wait(1, ctx),
@@ -169,14 +177,13 @@ export class RedisSlidingWindowRateLimiter implements Policy {
       const r = await this.#run('take', [k]);
       if (r[0] === 1) {
         this.#remote.onGrant?.(k, r[2] / 1000);
-        const members = Array.from({ length: k }, (_, i) => r[4] + i);
-        return { wait: 0, undo: () => void this.#run('refund', members).catch(() => {}) };
+        return { wait: 0, ticket: r[4] };
       }
       return { wait: r[1] / 1000 };
     } catch (e) {
       const local = this.#local;
       if (local === null || !isRedisUnavailableError(e)) throw e;
-      if (k === 1 ? local.tryRequest() : local.tryRequestBatch(k)) return { wait: 0 };
+      if (k === 1 ? local.tryRequest() : local.tryRequestBatch(k)) return LOCAL_GRANT;
       // The local window cannot tell its wait without a line of its own: look again in a tenth of the window.
       return { wait: this.#window / 10_000 };
     }

@@ -27,6 +27,8 @@ import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, typ
 
 const OWNER = 'RedisTokenBucketRateLimiter';
 const BUCKET_KEYS = ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 'maxWait'];
+const GRANTED: Taken = Object.freeze({ wait: 0 });
+const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
 
 /** RedisTokenBucketConfig is TokenBucketConfig plus the Redis options (prefix required). */
 export interface RedisTokenBucketConfig extends TokenBucketConfig, RemoteOptions<TokenBucketConfig> {}
@@ -81,7 +83,13 @@ export class RedisTokenBucketRateLimiter implements Policy {
       this.#remote.mode === 'local'
         ? new TokenBucketRateLimiter(this.#remote.local ?? { capacity, refillRate: rate, refillInterval: interval, enableBurst: burst })
         : null;
-    this.#line = new RemoteLine({ take: (n) => this.#take(n) });
+    this.#line = new RemoteLine({
+      take: (n) => this.#take(n),
+      // A grant from the local limiter is not given back (it has no refund; losing it errs safe).
+      undo: (n, t) => {
+        if (t !== LOCAL_GRANT) void this.#run('refund', [n]).catch(() => {});
+      },
+    });
     this.#permits = {
       tryOne: () => this.#tryOne(),
       waitOne: (ctx) => this.#line.wait(1, ctx),
@@ -201,14 +209,13 @@ export class RedisTokenBucketRateLimiter implements Policy {
       const r = await this.#run('take', [n]);
       if (r[0] === 1) {
         this.#remote.onGrant?.(n, r[2] / 1000);
-        return { wait: 0, undo: () => void this.#run('refund', [n]).catch(() => {}) };
+        return GRANTED;
       }
       return { wait: r[1] / 1000 };
     } catch (e) {
       const local = this.#local;
       if (local === null || !isRedisUnavailableError(e)) throw e;
-      // A local grant raced by a cancel is not given back: the local bucket has no refund, and losing it errs safe.
-      if (local.tryAcquire(n)) return { wait: 0 };
+      if (local.tryAcquire(n)) return LOCAL_GRANT;
       return { wait: local.getRefillTime(n) };
     }
   }

@@ -2,7 +2,7 @@
  * RemoteLine is the FIFO line in which a fleet-wide limiter's callers wait in one process: the local limiters'
  * WaitLine, for a gate that answers asynchronously (a Lua script in Redis) instead of at once.
  *
- *   gate      take(n) resolves to { wait: 0, undo } when it took n permits (undo gives them back), to
+ *   gate      take(n) resolves to { wait: 0 } when it took n permits (undo(n, taken) gives them back), to
  *             { wait: ms } when it took nothing and n permits could be had in about `ms`, or rejects (Redis
  *             unavailable in the 'fail' mode): the waiter then rejects with that error
  *   head..    the waiters in arrival order; each owns a 1-slot wake channel
@@ -22,15 +22,20 @@
 import { chan, type Chan, type Context, recvCase, select, newTimer, type Timer, type RecvChan } from '../../runtime/index.js';
 import { cancelReason } from '../core/cancel.js';
 
-/** Taken is a gate's answer: `wait` 0 with `undo` when it took the permits, else the ms until they could be had. */
+/**
+ * Taken is a gate's answer: `wait` 0 when it took the permits (`ticket` names them, if the gate needs that to give
+ * them back), else the ms until they could be had.
+ */
 export interface Taken {
   readonly wait: number;
-  readonly undo?: () => void;
+  readonly ticket?: number;
 }
 
 /** AsyncGate is the permit logic a RemoteLine waits on. */
 export interface AsyncGate {
   take(n: number): Promise<Taken>;
+  /** undo gives back the `n` permits of a grant (`taken`) that nobody will use; it never throws. */
+  undo(n: number, taken: Taken): void;
 }
 
 interface LineWaiter {
@@ -113,7 +118,9 @@ export class RemoteLine {
     const r = await select([recvCase(done, () => null), recvCase(out, (v) => v ?? null)]);
     if (r === null) {
       void p.then(
-        (t) => t.undo?.(),
+        (t) => {
+          if (t.wait === 0) this.#gate.undo(n, t);
+        },
         () => {},
       );
       return null;

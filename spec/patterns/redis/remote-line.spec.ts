@@ -21,9 +21,13 @@ function bucket(every: number, latency = 1) {
       const have = Math.floor((nanotime() - t0) / 1e6 / every) - taken;
       if (have >= n) {
         taken += n;
-        return { wait: 0, undo: () => { taken -= n; undone.push(n); } };
+        return { wait: 0 };
       }
       return { wait: (taken + n) * every - (nanotime() - t0) / 1e6 };
+    },
+    undo(n: number): void {
+      taken -= n;
+      undone.push(n);
     },
   };
   return { gate, calls, undone, elapsed: () => (nanotime() - t0) / 1e6 };
@@ -87,6 +91,7 @@ describe('RemoteLine', () => {
     synctest.run(async () => {
       let fail = true;
       const line = new RemoteLine({
+        undo: () => {},
         take: async () => {
           await sleep(1);
           if (fail) {
