@@ -59,6 +59,22 @@ function ioredisLoaded(modules: readonly string[]): string[] {
 }
 
 describe('optional entries', () => {
+  it('declares gocsp/redis as its own entry and ioredis as an optional peer dependency', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      dependencies?: Record<string, string>;
+    };
+    expect(manifest.exports['./redis']).toEqual({
+      types: './dist/patterns/redis/index.d.ts',
+      default: './dist/patterns/redis/index.js',
+    });
+    expect(manifest.peerDependencies['ioredis']).toBeDefined();
+    expect(manifest.peerDependenciesMeta['ioredis']?.optional).toBe(true);
+    expect(manifest.dependencies ?? {}).toEqual({});
+  });
+
   it('has no import path from the core entries to patterns/redis or ioredis', () => {
     const { files, bare } = reachable(CORE);
     expect([...files].filter((f) => f.startsWith('patterns/redis/'))).toEqual([]);

@@ -38,7 +38,12 @@ const OWNER = 'RedisCircuitBreaker';
 const REDIS_KEYS = ['prefix', 'pollInterval', 'commandTimeout', 'subscribe'];
 const DAY = 86_400_000;
 
-/** Subscriber is the pub/sub connection RedisCircuitBreaker makes with `client.duplicate()` (an ioredis Redis). */
+/**
+ * Subscriber is the pub/sub connection RedisCircuitBreaker makes with `client.duplicate()` (an ioredis Redis).
+ *
+ * @example
+ * const sub: Subscriber = redis.duplicate(); // what the breaker does itself
+ */
 export interface Subscriber {
   subscribe(channel: string): Promise<unknown>;
   on(event: 'message', fn: (channel: string, message: string) => void): unknown;
@@ -46,12 +51,22 @@ export interface Subscriber {
   disconnect(): void;
 }
 
-/** BreakerClient is a RedisClient that can open a second connection for pub/sub (ioredis's duplicate()). */
+/**
+ * BreakerClient is a RedisClient that can open a second connection for pub/sub (ioredis's duplicate()).
+ *
+ * @example
+ * const client: BreakerClient = new Redis(process.env.REDIS_URL);
+ */
 export interface BreakerClient extends RedisClient {
   duplicate(): Subscriber;
 }
 
-/** RedisCircuitBreakerConfig is CircuitBreakerConfig (without `state`: the state is in Redis) plus the Redis options. */
+/**
+ * RedisCircuitBreakerConfig is CircuitBreakerConfig (without `state`: the state is in Redis) plus the Redis options.
+ *
+ * @example
+ * const config: RedisCircuitBreakerConfig = { prefix: 'myapp:payments:', failureThreshold: 5, pollInterval: 500 };
+ */
 export interface RedisCircuitBreakerConfig<F = never> extends Partial<Omit<CircuitBreakerConfig<F>, 'state'>> {
   /** prefix namespaces the breaker's key and channel (required): breakers with one prefix are one fleet breaker. */
   prefix: string;
@@ -63,7 +78,13 @@ export interface RedisCircuitBreakerConfig<F = never> extends Partial<Omit<Circu
   subscribe?: boolean;
 }
 
-/** RedisCircuitBreakerMetrics is CircuitBreakerMetrics plus the fleet record's version and the failed syncs. */
+/**
+ * RedisCircuitBreakerMetrics is CircuitBreakerMetrics plus the fleet record's version and the failed syncs.
+ *
+ * @example
+ * const { state, seq, syncErrors } = breaker.getMetrics();
+ * if (syncErrors > 0) log.warn(`breaker ${state} (record ${seq}): Redis was unreachable ${syncErrors} times`);
+ */
 export interface RedisCircuitBreakerMetrics extends CircuitBreakerMetrics {
   /** seq is the version of the fleet's record this process last saw or wrote. */
   readonly seq: number;

@@ -25,8 +25,11 @@ import { show } from '../core/option-checks.js';
 import { RedisUnavailableError } from './redis-errors.js';
 
 /**
- * RedisClient is what the fleet-wide patterns need of a Redis client: an ioredis `Redis` (6.x) is one. `duplicate`
- * and the pub/sub methods are used by RedisCircuitBreaker only (a subscribed connection cannot run scripts).
+ * RedisClient is what the fleet-wide patterns need of a Redis client: an ioredis `Redis` (5.3 and later) is one.
+ * RedisCircuitBreaker also needs `duplicate()` for its pub/sub connection (BreakerClient).
+ *
+ * @example
+ * const client: RedisClient = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
  */
 export interface RedisClient {
   /** status is the connection's state ('ready' when connected; ioredis's names). */

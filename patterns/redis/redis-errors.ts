@@ -24,7 +24,12 @@ export class RedisUnavailableError extends PatternError {
   }
 }
 
-/** isRedisUnavailableError reports whether `e` is a RedisUnavailableError (by its code, so it works across threads). */
+/**
+ * isRedisUnavailableError reports whether `e` is a RedisUnavailableError (by its code, so it works across threads).
+ *
+ * @example
+ * const ok = await limiter.tryAcquire().catch((e) => (isRedisUnavailableError(e) ? false : Promise.reject(e)));
+ */
 export function isRedisUnavailableError(e: unknown): e is RedisUnavailableError {
   return hasCode(e, 'ERR_REDIS_UNAVAILABLE');
 }

@@ -26,7 +26,12 @@ const OWNER = 'RedisSlidingWindowRateLimiter';
 const WINDOW_KEYS = ['windowSize', 'maxRequests', 'mode', 'precision', 'maxWait'];
 const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
 
-/** RedisSlidingWindowConfig is SlidingWindowConfig (mode 'exact' only) plus the Redis options (prefix required). */
+/**
+ * RedisSlidingWindowConfig is SlidingWindowConfig (mode 'exact' only) plus the Redis options (prefix required).
+ *
+ * @example
+ * const config: RedisSlidingWindowConfig = { prefix: 'myapp:sms:', windowSize: 60_000, maxRequests: 10, maxWait: 0 };
+ */
 export interface RedisSlidingWindowConfig
   extends Omit<SlidingWindowConfig, 'mode' | 'precision'>,
     RemoteOptions<SlidingWindowConfig> {

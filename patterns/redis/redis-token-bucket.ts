@@ -30,7 +30,12 @@ const BUCKET_KEYS = ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 
 const GRANTED: Taken = Object.freeze({ wait: 0 });
 const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
 
-/** RedisTokenBucketConfig is TokenBucketConfig plus the Redis options (prefix required). */
+/**
+ * RedisTokenBucketConfig is TokenBucketConfig plus the Redis options (prefix required).
+ *
+ * @example
+ * const config: RedisTokenBucketConfig = { prefix: 'myapp:search-api:', capacity: 20, refillRate: 5, whenUnavailable: 'local' };
+ */
 export interface RedisTokenBucketConfig extends TokenBucketConfig, RemoteOptions<TokenBucketConfig> {}
 
 /** Reply is the bucket script's reply: granted, wait (us), server time (us), and for peek the credits now. */

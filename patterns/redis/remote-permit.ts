@@ -10,10 +10,25 @@ import { RateLimitedError } from '../rate-limiters/limiter-errors.js';
 import { checkCancel } from '../rate-limiters/permit.js';
 import { checkPrefix } from './redis-client.js';
 
-/** Unavailable is what a limiter does when Redis does not answer: reject ('fail') or decide locally ('local'). */
+/**
+ * Unavailable is what a limiter does when Redis does not answer: reject ('fail') or decide locally ('local').
+ *
+ * @example
+ * const mode: Unavailable = process.env.LIMITS_FAIL_OPEN ? 'local' : 'fail';
+ */
 export type Unavailable = 'fail' | 'local';
 
-/** RemoteOptions are the options every fleet-wide limiter takes beside its local limiter's. */
+/**
+ * RemoteOptions are the options every fleet-wide limiter takes beside its local limiter's.
+ *
+ * @example
+ * const redisOptions: RemoteOptions<TokenBucketConfig> = {
+ *   prefix: 'myapp:partner-api:',
+ *   commandTimeout: 200,
+ *   whenUnavailable: 'local',
+ *   local: { capacity: 10, refillRate: 25 }, // this process's share while Redis is away
+ * };
+ */
 export interface RemoteOptions<L> {
   /**
    * prefix namespaces every key the limiter uses (required): limiters with the same prefix and the same limits are
