@@ -58,7 +58,7 @@ export interface Subscriber {
  * const client: BreakerClient = new Redis(process.env.REDIS_URL);
  */
 export interface BreakerClient extends RedisClient {
-  duplicate(): Subscriber;
+  duplicate(override?: { enableOfflineQueue?: boolean }): Subscriber;
 }
 
 /**
@@ -285,7 +285,9 @@ export class RedisCircuitBreaker<F = never> implements Policy {
   async #start(subscribe: boolean): Promise<void> {
     if (subscribe) {
       try {
-        const sub = this.#client.duplicate();
+        // The offline queue on, whatever the client's: SUBSCRIBE must wait for the new connection (and ioredis
+        // subscribes again by itself after a reconnection); only scripts must never wait in a queue.
+        const sub = this.#client.duplicate({ enableOfflineQueue: true });
         this.#sub = sub;
         // The connection is ours: its errors are ours to take (ioredis reports unhandled ones); the poll covers them.
         sub.on('error', () => {});

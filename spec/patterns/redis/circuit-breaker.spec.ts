@@ -8,7 +8,8 @@ import { afterAll, afterEach, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../runtime/index.js';
 import { isBrokenCircuitError, type StateChange } from '../../../patterns/index.js';
 import { RedisCircuitBreaker, type RedisCircuitBreakerConfig } from '../../../patterns/redis/index.js';
-import { cleanup, client, closeClients, prefix, redisSuite } from './redis-env.js';
+import { Redis } from 'ioredis';
+import { cleanup, client, closeClients, prefix, REDIS_URL, redisSuite } from './redis-env.js';
 
 const prefixes: string[] = [];
 const breakers: RedisCircuitBreaker[] = [];
@@ -62,6 +63,21 @@ redisSuite('RedisCircuitBreaker', () => {
     const e = await b.call(() => 1).catch((x: unknown) => x);
     expect(isBrokenCircuitError(e)).toBe(true);
     expect((e as { remainingMs: number }).remainingMs).toBeLessThanOrEqual(300);
+  });
+
+  it('subscribes even on a client whose offline queue is off (the recommended options)', async () => {
+    const a = await breaker();
+    const strict = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    strict.on('error', () => {});
+    await new Promise((res) => strict.once('ready', res));
+    const b = new RedisCircuitBreaker(strict, { prefix: a.p, failureThreshold: 2, pollInterval: 60_000 });
+    breakers.push(b);
+    await b.ready();
+    const seen = next(b, 1500); // the poll is a minute away: only pub/sub can deliver in time
+    await trip(a.b);
+    expect((await seen).change).toMatchObject({ to: 'open' });
+    await b.close();
+    strict.disconnect();
   });
 
   it('sees the fleet open by the poll alone, without pub/sub, within pollInterval + commandTimeout', async () => {
