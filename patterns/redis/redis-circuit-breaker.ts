@@ -20,17 +20,15 @@
  * - Redis unavailable: the breaker keeps working on its local state; a write that failed is retried at the next poll
  *   (still a compare-and-set: if the fleet moved meanwhile, the fleet's record wins). It never waits for Redis.
  */
-import { type RecvChan, nowMillis } from '../../runtime/index.js';
-import { type Cancel } from '../core/cancel.js';
-import { options, positive, bool, show } from '../core/option-checks.js';
+import { type Context, InvalidArgumentError, nowMillis, type RecvChan } from '../../runtime/index.js';
+import type { Cancel } from '../core/cancel.js';
+import { bool, options, positive, show } from '../core/option-checks.js';
 import type { Policy } from '../core/policy.js';
-import type { Context } from '../../runtime/index.js';
 import { CIRCUIT_BREAKER_KEYS, type CircuitBreakerConfig } from '../circuit-breakers/breaker-config.js';
 import { CircuitBreaker } from '../circuit-breakers/circuit-breaker.js';
 import { type CircuitBreakerMetrics, MAX_TRANSITIONS } from '../circuit-breakers/breaker-metrics.js';
 import type { CircuitBreakerSnapshot } from '../circuit-breakers/breaker-snapshot.js';
 import { type CircuitState, type StateChange, StateEvents, type TransitionReason } from '../circuit-breakers/state-events.js';
-import { InvalidArgumentError } from '../../runtime/index.js';
 import { BREAKER_SCRIPT } from './breaker-script.js';
 import { checkClient, checkPrefix, type RedisClient, runScript } from './redis-client.js';
 
