@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     execArgv: ['--expose-gc'],
     testTimeout: 30_000,
+    // Checks once whether the servers of the distributed suites answer (issue 13); they skip, or fail under CI, if not.
+    globalSetup: ['spec/servers.setup.ts'],
   },
 });

@@ -1,0 +1,201 @@
+/**
+ * RedisSlidingWindowRateLimiter: the exact sliding window of SlidingWindowRateLimiter with its log in Redis, so that
+ * every process using the same prefix shares one window. Each decision is one Lua script (window-script.ts) run
+ * atomically on the server's clock over a sorted set of admission times: across any number of processes, at most
+ * maxRequests admissions in every window of windowSize ms (tested with several processes, on the server's
+ * timestamps). Only the exact mode exists: the approximate two-counter estimate can exceed the limit, which is what a
+ * fleet-wide limit is usually there to prevent.
+ *
+ * The API is SlidingWindowRateLimiter's, asynchronous where a decision needs Redis; waiting is the local limiter's
+ * (a FIFO line per process, the head sleeping the wait the script names; canceling frees the place and removes an
+ * admission that raced with the cancel). Unavailability as for RedisTokenBucketRateLimiter.
+ */
+import { type Context, InvalidArgumentError } from '../../runtime/index.js';
+import { type Cancel, toContext } from '../core/cancel.js';
+import { oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
+import type { Policy } from '../core/policy.js';
+import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
+import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../rate-limiters/sliding-window.js';
+import { checkClient, type RedisClient, runScript } from './redis-client.js';
+import { isRedisUnavailableError } from './redis-errors.js';
+import { RemoteLine, type Taken } from './remote-line.js';
+import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
+import { WINDOW_SCRIPT } from './window-script.js';
+
+const OWNER = 'RedisSlidingWindowRateLimiter';
+const WINDOW_KEYS = ['windowSize', 'maxRequests', 'mode', 'precision', 'maxWait'];
+const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
+
+/**
+ * RedisSlidingWindowConfig is SlidingWindowConfig (mode 'exact' only) plus the Redis options (prefix required).
+ *
+ * @example
+ * const config: RedisSlidingWindowConfig = { prefix: 'myapp:sms:', windowSize: 60_000, maxRequests: 10, maxWait: 0 };
+ */
+export interface RedisSlidingWindowConfig
+  extends Omit<SlidingWindowConfig, 'mode' | 'precision'>,
+    RemoteOptions<SlidingWindowConfig> {
+  /** mode: 'exact', the only mode of the fleet-wide window (a log of admissions); given for symmetry. */
+  mode?: 'exact';
+}
+
+/** Reply is the window script's reply: granted, wait (us), server time (us), count, first member. */
+type Reply = [granted: number, wait: number, now: number, count: number, first: number];
+
+/**
+ * RedisSlidingWindowRateLimiter admits at most maxRequests requests in any windowSize ms across every process with
+ * the same prefix, exactly, on the Redis server's clock.
+ *
+ * @example
+ * const perMinute = new RedisSlidingWindowRateLimiter(redis, { prefix: 'myapp:partner-quota:', windowSize: 60_000, maxRequests: 100 });
+ * if (!(await perMinute.tryRequest())) return res.status(429).end();
+ */
+export class RedisSlidingWindowRateLimiter implements Policy {
+  readonly #client: RedisClient;
+  readonly #keys: readonly [string, string];
+  /** #window is windowSize in us. */
+  readonly #window: number;
+  readonly #max: number;
+  readonly #maxWait: number;
+  readonly #remote: ResolvedRemote<SlidingWindowConfig>;
+  readonly #local: SlidingWindowRateLimiter | null;
+  readonly #line: RemoteLine;
+  readonly #permits: RemotePermits;
+
+  /**
+   * RedisSlidingWindowRateLimiter makes a limiter on `client` (an ioredis Redis; the limiter never closes it). Throws
+   * InvalidArgumentError for a bad client or option: windowSize (ms > 0), maxRequests (an integer >= 1), mode
+   * ('exact' only), maxWait, and the Redis options (see RedisTokenBucketRateLimiter).
+   */
+  constructor(client: RedisClient, config: RedisSlidingWindowConfig) {
+    this.#client = checkClient(OWNER, client);
+    const o = options(OWNER, config as RedisSlidingWindowConfig & { precision?: unknown }, [...WINDOW_KEYS, ...REMOTE_KEYS]);
+    const size = positive(OWNER, 'windowSize', o.windowSize);
+    this.#window = Math.ceil(size * 1000);
+    this.#max = positiveInt(OWNER, 'maxRequests', o.maxRequests);
+    oneOf(OWNER, 'mode', ['exact'] as const, o.mode ?? 'exact');
+    if (o.precision !== undefined) {
+      throw new InvalidArgumentError(`${OWNER}: precision belongs to the approximate mode, which a fleet-wide window does not have, got ${show(o.precision)}`);
+    }
+    this.#maxWait = checkMaxWait(OWNER, o.maxWait ?? Infinity);
+    this.#remote = resolveRemote(OWNER, o);
+    this.#keys = [`${this.#remote.prefix}sw`, `${this.#remote.prefix}sw:seq`];
+    this.#local =
+      this.#remote.mode === 'local'
+        ? new SlidingWindowRateLimiter(this.#remote.local ?? { windowSize: size, maxRequests: this.#max })
+        : null;
+    this.#line = new RemoteLine({
+      take: (k) => this.#take(k),
+      undo: (k, t) => {
+        if (t.ticket === undefined) return; // a local grant: the local window has no refund, losing it errs safe
+        const members = Array.from({ length: k }, (_, i) => t.ticket! + i);
+        void this.#run('refund', members).catch(() => {});
+      },
+    });
+    this.#permits = {
+      tryOne: async () => (this.#line.size !== 0 ? Number.NaN : (await this.#take(1)).wait),
+      waitOne: (ctx) => this.#line.wait(1, ctx),
+    };
+  }
+
+  /**
+   * tryRequest admits one request if the fleet's window has room and nobody in this process waits, and resolves to
+   * whether it did; it never waits for room. Rejects with RedisUnavailableError when Redis does not answer (mode
+   * 'fail').
+   */
+  async tryRequest(): Promise<boolean> {
+    if (this.#line.size !== 0) return false;
+    return (await this.#take(1)).wait === 0;
+  }
+
+  /**
+   * tryRequestBatch admits `count` requests if all fit in the window, or none, and resolves to whether it did; count
+   * 0 always fits. Rejects with InvalidArgumentError if count is not an integer between 0 and maxRequests.
+   */
+  async tryRequestBatch(count: number): Promise<boolean> {
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || count > this.#max) {
+      throw new InvalidArgumentError(
+        `${OWNER}.tryRequestBatch: count must be an integer between 0 and maxRequests (${this.#max}), got ${show(count)}`,
+      );
+    }
+    if (count === 0) return true;
+    if (this.#line.size !== 0) return false;
+    return (await this.#take(count)).wait === 0;
+  }
+
+  /**
+   * request admits one request, waiting in this process's FIFO line until the fleet's window has room. If `cancel`
+   * is done first the promise rejects with its reason and nothing is counted; the waiters behind move up.
+   */
+  async request(cancel?: Cancel): Promise<void> {
+    const early = checkCancel(`${OWNER}.request`, cancel);
+    if (early !== null) throw early;
+    const [ctx, release] = toContext(cancel);
+    try {
+      await this.#line.wait(1, ctx);
+    } finally {
+      release();
+    }
+  }
+
+  /** getCurrentWindow resolves to the start of the window counted now, in Unix ms on the server's clock. */
+  async getCurrentWindow(): Promise<number> {
+    try {
+      return ((await this.#run('peek', [0]))[2] - this.#window) / 1000;
+    } catch (e) {
+      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
+      return this.#local.getCurrentWindow();
+    }
+  }
+
+  /** getRequestCount resolves to the number of requests the fleet's window holds now. */
+  async getRequestCount(): Promise<number> {
+    try {
+      return (await this.#run('peek', [0]))[3];
+    } catch (e) {
+      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
+      return this.#local.getRequestCount();
+    }
+  }
+
+  /** reset forgets every admission of the fleet's window; this process's waiters are admitted in order. */
+  async reset(): Promise<void> {
+    this.#local?.reset();
+    try {
+      await this.#run('reset', []);
+    } finally {
+      this.#line.kick();
+    }
+  }
+
+  /**
+   * execute runs `fn(ctx)` once a request is admitted (Policy): it waits in line like request(cancel), or with
+   * maxWait set rejects with RateLimitedError rather than wait longer than maxWait.
+   */
+  execute<T>(fn: (ctx: Context) => Promise<T> | T, cancel?: Cancel): Promise<T> {
+    return executeRemote(OWNER, this.#permits, this.#maxWait, fn, cancel);
+  }
+
+  /** take is the line's gate: one script, or the local limiter while Redis is unavailable (mode 'local'). */
+  async #take(k: number): Promise<Taken> {
+    try {
+      const r = await this.#run('take', [k]);
+      if (r[0] === 1) {
+        this.#remote.onGrant?.(k, r[2] / 1000);
+        return { wait: 0, ticket: r[4] };
+      }
+      return { wait: r[1] / 1000 };
+    } catch (e) {
+      const local = this.#local;
+      if (local === null || !isRedisUnavailableError(e)) throw e;
+      if (k === 1 ? local.tryRequest() : local.tryRequestBatch(k)) return LOCAL_GRANT;
+      // The local window cannot tell its wait without a line of its own: look again in a tenth of the window.
+      return { wait: this.#window / 10_000 };
+    }
+  }
+
+  #run(op: string, args: readonly number[]): Promise<Reply> {
+    const argv = [op, this.#window, this.#max, ...args];
+    return runScript(OWNER, this.#client, WINDOW_SCRIPT, this.#keys, argv, this.#remote.timeout) as Promise<Reply>;
+  }
+}
