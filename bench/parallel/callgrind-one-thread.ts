@@ -11,7 +11,7 @@
  * cancel out.
  * For another commit, bundle this file from a checkout of it (`git archive <commit> runtime bench | tar -x -C dir`).
  */
-import * as sc from '../../runtime/shared/shared-chan.js';
+import * as sc from '../../runtime/shared/channels/shared-chan.js';
 import * as scalars from '../../runtime/shared/codecs/scalars.js';
 import * as strings from '../../runtime/shared/codecs/string.js';
 import * as sel from '../../runtime/select.js';

@@ -28,7 +28,7 @@ export interface Ch {
 
 export async function load(root: string, label: string): Promise<Tree> {
   const url = (p: string): string => pathToFileURL(resolve(root, p)).href;
-  const sc = await import(url('runtime/shared/shared-chan.ts'));
+  const sc = await import(url('runtime/shared/channels/shared-chan.ts'));
   const scalars = await import(url('runtime/shared/codecs/scalars.ts'));
   const strings = await import(url('runtime/shared/codecs/string.ts'));
   const sel = await import(url('runtime/select.ts'));

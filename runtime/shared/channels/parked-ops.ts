@@ -8,14 +8,14 @@
  * Guarded by nothing: only this thread reads or writes it (the mask bits are read by every thread, and written by
  * this one only).
  */
-import { ChannelClosedError } from '../panics.js';
-import { Waiter } from '../chan/waiter.js';
-import { WaitQueue } from '../sched/wait-queue.js';
+import { ChannelClosedError } from '../../panics.js';
+import { Waiter } from '../../chan/waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import type { Deferred } from './flavor.js';
 import { RECV_MASK, SEND_MASK } from './layout.js';
-import { slot as mySlot, wake } from './registry.js';
+import { slot as mySlot, wake } from '../memory/registry.js';
 import { Pending, type SlotValues } from './slot-values.js';
-import type { SelectTicket } from '../chan/select-ticket.js';
+import type { SelectTicket } from '../../chan/select-ticket.js';
 import type { Ticket } from './ticket.js';
 
 export class ParkedOps {

@@ -22,26 +22,26 @@
  * ticket). Every change that may let a parked operation of another thread proceed is followed by a wake of that
  * thread.
  */
-import { InvalidArgumentError, isSharedMemoryError } from '../panics.js';
-import { parkStart } from '../sched/park.js';
-import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
-import type { Chan, RecvResult } from '../chan/types.js';
-import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter } from '../chan/waiter.js';
-import { checkCount } from '../validate.js';
-import type { Codec, CodecWire } from './codec.js';
+import { InvalidArgumentError, isSharedMemoryError } from '../../panics.js';
+import { parkStart } from '../../sched/park.js';
+import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../../chan/selectable.js';
+import type { Chan, RecvResult } from '../../chan/types.js';
+import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter } from '../../chan/waiter.js';
+import { checkCount } from '../../validate.js';
+import type { Codec, CodecWire } from '../codecs/codec.js';
 import type { Deferred, Flavor } from './flavor.js';
 import { CAP, DIR_RECV, DIR_SEND, geometry, ID, OFFERS, RECV_MASK, SEND_MASK, SLOT_BYTES } from './layout.js';
 import { OfferFlavor } from './offer-flavor.js';
 import { ParkedOps } from './parked-ops.js';
-import type { Source, Spinnable } from './parker.js';
+import type { Source, Spinnable } from '../memory/parker.js';
 import { MAX_RING_CAP } from './ring.js';
 import { RingFlavor } from './ring-flavor.js';
-import { nextObjectId } from './registry.js';
-import { registerSharedKind, SharedObject } from './shared-object.js';
+import { nextObjectId } from '../memory/registry.js';
+import { registerSharedKind, SharedObject } from '../objects/shared-object.js';
 import { SlotValues } from './slot-values.js';
-import { TO_WIRE, type Wire, type Wireable } from './wire.js';
-import { codecFromWire } from './codecs/from-wire.js';
-import { checkCodec } from './codecs/check-codec.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
+import { codecFromWire } from '../codecs/from-wire.js';
+import { checkCodec } from '../codecs/check-codec.js';
 import { allocateChan, checkChanMemory } from './chan-memory.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
