@@ -84,10 +84,10 @@ import './threads/worker-boot.js';
 export type { ThreadsOptions } from './threads/threads-config.js';
 export { ThreadDiedError, isThreadDiedError, TaskModuleError, isTaskModuleError } from './panics.js';
 // shared memory
-export { sharedChan, type SharedChan } from './shared/shared-chan.js';
-export { codec } from './shared/codec-set.js';
-export type { Codec, CodecWire, Packed } from './shared/codec.js';
-export { toWire, fromWire, type Wire, type Wireable } from './shared/wire.js';
+export { sharedChan, type SharedChan } from './shared/channels/shared-chan.js';
+export { codec } from './shared/codecs/codec-set.js';
+export type { Codec, CodecWire, Packed } from './shared/codecs/codec.js';
+export { toWire, fromWire, type Wire, type Wireable } from './shared/objects/wire.js';
 export {
   EncodeError,
   ValueTooLargeError,

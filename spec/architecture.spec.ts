@@ -26,10 +26,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/**
- * LAYERS, from the ground up. A folder unit ends with '/', and holds every file under it (runtime/shared/ keeps its
- * codecs/ and sync/ as one unit for now).
- */
+/** LAYERS, from the ground up. A folder unit ends with '/', and holds every file under it. */
 const LAYERS: readonly (readonly string[])[] = [
   // the runtime: errors and argument checks, then the one-thread runtime, then shared memory and threads
   ['runtime/panics.ts', 'runtime/thenable.ts'],
@@ -42,7 +39,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ['runtime/sync/'],
   ['runtime/select.ts'],
   ['runtime/errgroup.ts', 'runtime/streams/'],
-  ['runtime/shared/'], // shared channels and sync over SharedArrayBuffer
+  // shared memory, many threads: the registry, locks and parking; what every shared object is (wire, identity,
+  // recovery); the shared sync objects; the codecs (the structured one carries sync objects); the shared channels
+  ['runtime/shared/memory/'],
+  ['runtime/shared/objects/'],
+  ['runtime/shared/sync/'],
+  ['runtime/shared/codecs/'],
+  ['runtime/shared/channels/'],
   ['runtime/threads/'], // the worker_threads scheduler
   ['runtime/synctest.ts', 'runtime/main.ts'],
   ['runtime/index.ts', 'runtime/internal.ts'], // the runtime's two doors

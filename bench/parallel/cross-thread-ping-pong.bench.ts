@@ -24,8 +24,8 @@
  * Run alone: npx tsx bench/parallel/cross-thread-ping-pong.bench.ts (pinned: taskset -c 0 npx tsx ...)
  */
 import { go } from '../../runtime/go.js';
-import { sharedChan, type SharedChan } from '../../runtime/shared/shared-chan.js';
-import { codec } from '../../runtime/shared/codec-set.js';
+import { sharedChan, type SharedChan } from '../../runtime/shared/channels/shared-chan.js';
+import { codec } from '../../runtime/shared/codecs/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report } from '../lib/harness.js';

@@ -15,8 +15,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { sharedChan } from '../../runtime/shared/shared-chan.js';
-import { codec } from '../../runtime/shared/codec-set.js';
+import { sharedChan } from '../../runtime/shared/channels/shared-chan.js';
+import { codec } from '../../runtime/shared/codecs/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { alternate, compareRows, emit, median, runAs } from '../lib/children.js';
 import { pinger, ponger } from './tasks/channels.js';

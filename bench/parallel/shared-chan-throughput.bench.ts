@@ -18,8 +18,8 @@
  * Run alone: npx tsx bench/parallel/shared-chan-throughput.bench.ts (pinned: taskset -c 0 npx tsx ...)
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { sharedChan } from '../../runtime/shared/shared-chan.js';
-import { codec } from '../../runtime/shared/codec-set.js';
+import { sharedChan } from '../../runtime/shared/channels/shared-chan.js';
+import { codec } from '../../runtime/shared/codecs/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo } from '../lib/harness.js';

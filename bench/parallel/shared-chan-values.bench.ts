@@ -18,9 +18,9 @@
  *
  * Run alone: npx tsx bench/parallel/shared-chan-values.bench.ts
  */
-import type { Codec } from '../../runtime/shared/codec.js';
-import { codec } from '../../runtime/shared/codec-set.js';
-import { sharedChan } from '../../runtime/shared/shared-chan.js';
+import type { Codec } from '../../runtime/shared/codecs/codec.js';
+import { codec } from '../../runtime/shared/codecs/codec-set.js';
+import { sharedChan } from '../../runtime/shared/channels/shared-chan.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo } from '../lib/harness.js';

@@ -18,8 +18,8 @@
  */
 import { Piscina } from 'piscina';
 import { go } from '../../runtime/go.js';
-import { sharedChan } from '../../runtime/shared/shared-chan.js';
-import { codec } from '../../runtime/shared/codec-set.js';
+import { sharedChan } from '../../runtime/shared/channels/shared-chan.js';
+import { codec } from '../../runtime/shared/codecs/codec-set.js';
 import { goThread } from '../../runtime/threads/go-thread.js';
 import { shutdownThreads } from '../../runtime/threads/threads-lifecycle.js';
 import { newBench, report, sumTo, timed } from '../lib/harness.js';

@@ -1,11 +1,11 @@
 /**
- * PoolCore is the machinery both pool classes are thin faces over: a bounded jobs channel (the queue), worker
- * goroutines ranging over it (pool-worker.ts), under round-robin a dispatcher goroutine that feeds each worker's
- * one-slot inbox, and for auto-scaling a supervisor goroutine on a ticker.
+ * PoolCore is the machinery both pool classes are thin faces over: the queue and its pause (PoolAdmission,
+ * pool-admission.ts), worker goroutines ranging over it (pool-worker.ts), under round-robin a dispatcher goroutine
+ * that feeds each worker's one-slot inbox, and for auto-scaling a supervisor goroutine on a ticker. It counts every
+ * submit and settles every job.
  *
- *   submit ──► jobs (chan, cap queueSize) ──► worker 1..n   (least-loaded: whichever worker is idle takes the next)
- *                                       └─► dispatcher ──► inbox 1..n ──► worker 1..n   (round-robin)
- *   submit ──► PriorityJobQueue (heap + feeder) ──► out (chan 0) ──► worker 1..n   (priorities: true)
+ *   submit ──► admission (jobs chan, or priority queue) ──► worker 1..n   (least-loaded: whichever is idle takes it)
+ *                                                     └─► dispatcher ──► inbox 1..n ──► worker 1..n   (round-robin)
  *
  * Invariants: a job is settled exactly once (job.ts settle); a worker is in #workers from its spawn until its
  * goroutine returns, or until restartUnhealthyWorkers replaces it; #wg counts live worker goroutines; #inFlight
@@ -41,8 +41,8 @@ import { Job, runJob, settle } from './job.js';
 import type { ResolvedPoolConfig } from './pool-config.js';
 import { PoolWorker, type WorkerHost } from './pool-worker.js';
 import type { HealthStatus, WorkerHealth } from './health.js';
+import { PoolAdmission } from './pool-admission.js';
 import { PoolWatch } from './pool-watch.js';
-import { PriorityJobQueue } from './priority-queue.js';
 
 /**
  * StopMode is how stop ends a pool: 'drain' (the default: queued and running jobs finish) or 'cancel' (they are
@@ -85,19 +85,11 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   readonly counters = new PoolCounters();
   readonly #cfg: ResolvedPoolConfig<TIn, TOut>;
   readonly #hooks: PoolHooks;
-  #jobs: Chan<Job<TIn, TOut>> = chan(0);
-  /** #pq is the queue of a pool with priorities (#jobs is then unused), or null. */
-  #pq: PriorityJobQueue<Job<TIn, TOut>> | null = null;
-  /** #source is what workers (or the round-robin dispatcher) receive jobs from: #jobs, or #pq's out. */
-  #source: RecvChan<Job<TIn, TOut>> = this.#jobs;
   /** #inFlight: submits counted in submitted and not yet ended (see the invariants above). */
   #inFlight = 0;
   readonly #watch = new PoolWatch();
-  #paused = false;
-  /** #stopping is set from stop() until the next start(): a pause then does nothing (a stop must drain). */
-  #stopping = false;
-  /** #gate is closed whenever the pause flips; a fresh one replaces it (workers wake on it to look again). */
-  #gate: Chan<void> = chan<void>();
+  /** #adm is the queue and the pause: when a job may start. */
+  readonly #adm = new PoolAdmission<Job<TIn, TOut>>(() => this.#changed());
   readonly #workers = new Map<number, PoolWorker<TIn, TOut>>();
   #ctx: Context = background();
   #cancel: CancelCauseFunc = () => {};
@@ -108,7 +100,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   #rr = 0;
   /** #dispatching: the round-robin dispatcher runs (a worker spawned after it ended gets a closed inbox). */
   #dispatching = false;
-  /** #held is 1 while the dispatcher holds a job it has taken from #jobs but not yet placed in an inbox. */
+  /** #held is 1 while the dispatcher holds a job it has taken from the queue but not yet placed in an inbox. */
   #held = 0;
   /**
    * window is how many jobs a worker runs at once: for thread tasks without a taskTimeout, up to WINDOW, which the
@@ -132,12 +124,12 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   /** paused reports whether workers must not take jobs (WorkerHost). */
   get paused(): boolean {
-    return this.#paused;
+    return this.#adm.paused;
   }
 
   /** gate is closed at the next pause or resume (WorkerHost). */
   get gate(): RecvChan<void> {
-    return this.#gate;
+    return this.#adm.gate;
   }
 
   /** watch is the pool's PoolWatch (onIdle, onEmpty, onSizeLessThan, progress). */
@@ -160,24 +152,15 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   /** start makes the channels and contexts and starts minWorkers workers, the dispatcher and the supervisor. */
   start(): void {
-    if (this.#cfg.priorities) {
-      this.#pq = new PriorityJobQueue(this.#cfg.queueSize);
-      this.#jobs = chan(0); // unused: admission goes through #pq
-      this.#source = this.#pq.out;
-    } else {
-      this.#jobs = chan(this.#cfg.queueSize);
-      this.#source = this.#jobs;
-    }
+    const feed = this.#adm.open(this.#cfg.queueSize, this.#cfg.priorities);
     this.#watch.started();
-    this.#stopping = false;
     [this.#ctx, this.#cancel] = withCancelCause(background());
     this.#quit = chan<void>();
     this.#wg = new WaitGroup();
     this.#helpers = new WaitGroup();
     this.#dispatching = this.#cfg.loadBalancing === 'round-robin';
     this.spawn(this.#cfg.minWorkers);
-    const pq = this.#pq;
-    if (pq !== null) this.#helper(() => pq.feed());
+    if (feed !== null) this.#helper(feed);
     if (this.#cfg.loadBalancing === 'round-robin') this.#helper(() => this.#dispatch());
     if (this.#cfg.enableAutoScaling) this.#helper(() => this.#supervise());
     this.#helper(() => this.#heartbeat());
@@ -189,11 +172,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
    */
   async stop(mode: StopMode): Promise<void> {
     if (mode === 'cancel') this.#cancel(this.#hooks.stoppedError());
-    this.#stopping = true;
-    this.resume(); // a paused pool could not drain
+    this.#adm.stop(); // and resumes: a paused pool could not drain
     this.#quit.close();
-    this.#jobs.close();
-    this.#pq?.close();
+    this.#adm.close();
     await this.#helpers.wait();
     await this.#wg.wait();
     this.#cancel(this.#hooks.stoppedError());
@@ -202,23 +183,12 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   /** pause stops workers taking jobs (running ones go on); submits are still queued. Idempotent; no-op while stopping. */
   pause(): void {
-    if (this.#paused || this.#stopping) return;
-    this.#paused = true;
-    this.#flip();
+    this.#adm.pause();
   }
 
   /** resume lets workers take jobs again. Idempotent. */
   resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#flip();
-  }
-
-  #flip(): void {
-    const g = this.#gate;
-    this.#gate = chan<void>();
-    g.close();
-    if (this.#watch.active) this.#watch.changed();
+    this.#adm.resume();
   }
 
   /** #changed tells the watch that the pool's state changed, if anyone watches. */
@@ -235,15 +205,6 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   /** #stamp is the enqueue time of a new job (0 when queue waits are not recorded). */
   #stamp(): number {
     return this.#timed ? nowMillis() : 0;
-  }
-
-  /**
-   * #tryQueue queues `job` if that completes at once and reports whether it did; it throws ChannelClosedError once
-   * the pool is stopping.
-   */
-  #tryQueue(job: Job<TIn, TOut>, priority: number): boolean {
-    const pq = this.#pq;
-    return pq === null ? this.#jobs.trySend(job) : pq.trySend(job, priority);
   }
 
   /**
@@ -307,9 +268,9 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     try {
       // Stopping: refused here, before a spawn (a worker started now would miss the stop). A map's feeder gets here
       // without WorkerPool's lifecycle check.
-      if (this.#stopping) throw new ChannelClosedError();
+      if (this.#adm.stopping) throw new ChannelClosedError();
       if (this.#workers.size === 0) this.spawn(1);
-      if (!this.#tryQueue(job, priority)) return false;
+      if (!this.#adm.tryQueue(job, priority)) return false;
     } catch (e) {
       return this.#refuse(job, isChannelClosedError(e) ? this.#hooks.stoppedError() : (e as Error)); // never queued
     }
@@ -327,19 +288,8 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     if (q === true) return;
     if (q !== false) throw q;
     if (this.#cfg.onFull === 'reject') throw this.#refuse(job, new PoolFullError(this.#hooks.owner, this.#cfg.queueSize));
-    const pq = this.#pq;
-    const done = ctx.done();
     try {
-      if (pq !== null) {
-        const e = { job, priority, seq: 0 };
-        const sent = await select([sendCase(pq.admit, e, () => true), recvCase(done, () => false)]);
-        if (!sent) throw this.#gaveUp(job, ctx);
-      } else if (done === null) {
-        await this.#jobs.send(job); // nothing to select against: a plain send parks for less
-      } else {
-        const sent = await select([sendCase(this.#jobs, job, () => true), recvCase(done, () => false)]);
-        if (!sent) throw this.#gaveUp(job, ctx);
-      }
+      if (!(await this.#adm.wait(job, priority, ctx.done()))) throw this.#gaveUp(job, ctx);
     } catch (e) {
       // a send on the closed queue: the pool stopped while this submit waited for room (never queued)
       if (!isChannelClosedError(e)) throw e;
@@ -414,7 +364,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
     for (let i = 0; i < k; i++) {
       const id = ++this.#nextId;
       const inbox = this.#cfg.loadBalancing === 'round-robin' ? chan<Job<TIn, TOut>>(1) : null;
-      const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#source, inbox);
+      const w = new PoolWorker<TIn, TOut>(id, inbox ?? this.#adm.source, inbox);
       // Spawned during a stop after the dispatcher closed the inboxes (restartUnhealthyWorkers): nothing will come.
       if (inbox !== null && !this.#dispatching) w.closeInbox();
       this.#workers.set(id, w);
@@ -528,7 +478,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   // Round-robin: the dispatcher takes each job off the queue and places it in the next worker's inbox, skipping
   // workers whose inbox is full (busy); when every inbox is full it waits for the first with room.
   async #dispatch(): Promise<void> {
-    for await (const job of this.#source) {
+    for await (const job of this.#adm.source) {
       this.#held = 1;
       await this.#place(job);
       this.#held = 0;
@@ -566,7 +516,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
 
   #redispatch(job: Job<TIn, TOut>): void {
     try {
-      if (this.#jobs.trySend(job)) return;
+      if (this.#adm.requeue(job)) return;
     } catch {
       // the queue is closed: the pool is stopping and this job never reached a worker
       this.#cancelJob(job, this.#hooks.stoppedError());
@@ -583,7 +533,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
       for (;;) {
         const tick = await select([recvCase(t.c, () => true), recvCase(this.#quit, () => false)]);
         if (!tick) return;
-        if (this.#paused) continue; // the queue grows by design: more workers would not take from it
+        if (this.#adm.paused) continue; // the queue grows by design: more workers would not take from it
         const n = this.#workers.size;
         const demand = this.busyWorkers() + this.queueLength();
         if (n < this.#cfg.maxWorkers && (n === 0 ? demand > 0 : demand / n >= this.#cfg.scalingThreshold)) {
@@ -639,7 +589,7 @@ export class PoolCore<TIn, TOut> implements WorkerHost<TIn, TOut> {
   }
 
   queueLength(): number {
-    let n = (this.#pq === null ? this.#jobs.len() : this.#pq.len()) + this.#held;
+    let n = this.#adm.len() + this.#held;
     for (const w of this.#workers.values()) n += w.inbox?.len() ?? 0;
     return n;
   }

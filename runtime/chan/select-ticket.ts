@@ -3,8 +3,8 @@
  * first claims the ticket, so the select completes exactly once (Go's selectDone). A select allocates one only when a
  * shared channel asks for it (Selection.sharedTicket), so a select on local channels never touches shared memory.
  *
- * The ticket lives in the shared-memory layer (runtime/shared/ticket.ts), above the channels and the select: that
- * layer installs how to make one (setSelectTickets) when it loads, which it has done by the time a shared channel
+ * The ticket lives in the shared-memory layer (runtime/shared/channels/ticket.ts), above the channels and the select:
+ * that layer installs how to make one (setSelectTickets) when it loads, which it has done by the time a shared channel
  * asks. The select sees only this interface.
  */
 
@@ -24,7 +24,7 @@ export interface SelectTicket {
 
 let make: (() => SelectTicket) | null = null;
 
-/** setSelectTickets installs how to make a SelectTicket (runtime/shared/ticket.ts does, when it loads). */
+/** setSelectTickets installs how to make a SelectTicket (runtime/shared/channels/ticket.ts does, when it loads). */
 export function setSelectTickets(f: () => SelectTicket): void {
   make = f;
 }

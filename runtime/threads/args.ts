@@ -16,7 +16,7 @@
  * keeps the original container); such a value still clones, but the shared object in it arrives as plain data.
  */
 import { InvalidArgumentError } from '../panics.js';
-import { fromWire, isWire, isWireable, toWire } from '../shared/wire.js';
+import { fromWire, isWire, isWireable, toWire } from '../shared/objects/wire.js';
 
 /** Encoded is the result of encode: the value to post, and whether it holds wire descriptions to rebuild. */
 export interface Encoded<T> {

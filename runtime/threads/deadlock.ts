@@ -27,7 +27,7 @@
  * Cost: nothing while threads work. Each time main's event loop runs dry while workers run, one 'beforeExit' and
  * one read of the registry; each time a worker's runs dry, one 'beforeExit' and its port ref'd and unref'd.
  */
-import { parking } from '../shared/parker.js';
+import { parking } from '../shared/memory/parker.js';
 import {
   collect,
   fellAsleep,
@@ -36,10 +36,10 @@ import {
   type Snapshot,
   watchIndex,
   wokeUp,
-} from '../shared/idle.js';
-import { joinedRegistry, registryWords } from '../shared/registry.js';
+} from '../shared/memory/idle.js';
+import { joinedRegistry, registryWords } from '../shared/memory/registry.js';
 import { onAnswer } from './answers.js';
-import { onThreadExit } from '../shared/exit-hooks.js';
+import { onThreadExit } from '../shared/memory/exit-hooks.js';
 import { schedulerView } from './threads-lifecycle.js';
 import type { ProbedMsg } from './protocol.js';
 

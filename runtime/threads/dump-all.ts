@@ -10,7 +10,7 @@
  */
 import { goroutineDump } from '../sched/dump.js';
 import { onAnswer } from './answers.js';
-import { onThreadExit } from '../shared/exit-hooks.js';
+import { onThreadExit } from '../shared/memory/exit-hooks.js';
 import { schedulerView } from './threads-lifecycle.js';
 
 /** ACK_TIMEOUT_MS is how long goroutineDumpAll waits for a worker to acknowledge the question. */

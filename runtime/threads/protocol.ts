@@ -74,7 +74,7 @@ export interface WorkerInit {
   readonly port: MessagePort;
   /** goroutinesPerThread caps the task goroutines running at once on the worker (Infinity: no cap). */
   readonly goroutinesPerThread: number;
-  /** registry is the program's thread registry (runtime/shared/registry.ts), for shared channels and sync. */
+  /** registry is the program's thread registry (runtime/shared/memory/registry.ts), for shared channels and sync. */
   readonly registry: SharedArrayBuffer;
   /** registrySlot is the worker's slot in the registry, reserved by the main thread and marked dead at exit. */
   readonly registrySlot: number;

@@ -33,12 +33,12 @@ import { panicMessage, panicked } from '../sched/panic.js';
 import { decode } from './args.js';
 import type { ThreadsConfig } from './threads-config.js';
 import { errorFromWire } from './error-wire.js';
-import { threadExited } from '../shared/exit-hooks.js';
+import { threadExited } from '../shared/memory/exit-hooks.js';
 import { fail, succeed, type TaskGoroutine } from './task-goroutine.js';
 import { BATCH_MAX, type FromWorker, type ReportMsg } from './protocol.js';
 import { ArrayRunQueue, type RunQueue } from './run-queue.js';
 import { Thread, type ThreadEvents } from './thread.js';
-import { setSpinGuard } from '../shared/parker.js';
+import { setSpinGuard } from '../shared/memory/parker.js';
 
 const CPUS = availableParallelism();
 

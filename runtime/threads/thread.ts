@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
-import { markDead, registry, reserveSlot } from '../shared/registry.js';
-import { publishing, wokeUp } from '../shared/idle.js';
+import { markDead, registry, reserveSlot } from '../shared/memory/registry.js';
+import { publishing, wokeUp } from '../shared/memory/idle.js';
 import { level } from '../sched/tracking.js';
 import { answered, isAnswer } from './answers.js';
 import { ClaimRing } from './claim-ring.js';

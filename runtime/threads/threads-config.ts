@@ -6,7 +6,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '../panics.js';
-import { MAX_THREADS } from '../shared/registry.js';
+import { MAX_THREADS } from '../shared/memory/registry.js';
 import { checkOptions, describe } from '../validate.js';
 
 /** ThreadsOptions configure the scheduler (configureThreads). */

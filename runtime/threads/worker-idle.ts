@@ -14,8 +14,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { threadDump } from '../sched/dump.js';
-import { fellAsleep, isAsleep, publishIdleness, tellMainIfLast, wokeUp } from '../shared/idle.js';
-import { parking } from '../shared/parker.js';
+import { fellAsleep, isAsleep, publishIdleness, tellMainIfLast, wokeUp } from '../shared/memory/idle.js';
+import { parking } from '../shared/memory/parker.js';
 import type { AnswerMsg, DumpMsg, ProbeMsg } from './protocol.js';
 import { threadSlot } from './slot.js';
 

@@ -24,7 +24,7 @@ import { go } from '../go.js';
 import { InvalidArgumentError } from '../panics.js';
 import { setPanicHandler } from '../sched/panic.js';
 import { OFF, setLevel, type Level } from '../sched/tracking.js';
-import { wokeUp } from '../shared/idle.js';
+import { wokeUp } from '../shared/memory/idle.js';
 import { decode, encode, isPlainPrimitive } from './args.js';
 import { errorToWire } from './error-wire.js';
 import {
@@ -45,9 +45,9 @@ import { checkModuleUrl, registeredTask, taskRef } from './task.js';
 import { importTaskModule } from './task-module.js';
 import { nameTrackedTask, runTrackedTask } from './tracked-task.js';
 import { answerMain, drained, publishWorkerIdleness } from './worker-idle.js';
-import { adopt } from '../shared/registry.js';
+import { adopt } from '../shared/memory/registry.js';
 // Shared objects arrive as wire descriptions: load the kinds this runtime defines so decode can rebuild them.
-import '../shared/shared-chan.js';
+import '../shared/channels/shared-chan.js';
 import '../shared/sync/kinds.js';
 
 if (workerInit === null) throw new Error('gocsp: worker-main runs only in a worker started by the scheduler');

@@ -28,7 +28,7 @@ export interface Ch {
 
 export async function load(root: string, label: string): Promise<Tree> {
   const url = (p: string): string => pathToFileURL(resolve(root, p)).href;
-  const sc = await import(url('runtime/shared/shared-chan.ts'));
+  const sc = await import(url('runtime/shared/channels/shared-chan.ts'));
   const scalars = await import(url('runtime/shared/codecs/scalars.ts'));
   const strings = await import(url('runtime/shared/codecs/string.ts'));
   const sel = await import(url('runtime/select.ts'));
@@ -99,3 +99,26 @@ export async function selects(t: Tree, n = N): Promise<number> {
   return sum;
 }
 
+
+/** readySelects: a 2-case select over two cap-1 shared channels, one case ready, `n` times. */
+export async function readySelects(t: Tree, n = N): Promise<number> {
+  const a = t.sharedChan(t.int32, 1);
+  const b = t.sharedChan(t.int32, 1);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    (i % 2 === 0 ? a : b).trySend(i);
+    sum += (await t.select([t.recvCase(a, (v) => v), t.recvCase(b, (v) => v)])) as number;
+  }
+  return sum;
+}
+
+/** mutexes: an uncontended lock + unlock of one mutex (a SharedMutex of either tree), `n` times. */
+export async function mutexes(mu: { lock(): Promise<void>; unlock(): void }, n = N): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    await mu.lock();
+    sum += i;
+    mu.unlock();
+  }
+  return sum;
+}

@@ -2,7 +2,7 @@
  * The bytes codec: a Uint8Array with a length prefix, in a slot of 4 + maxBytes bytes (slot-bytes.ts).
  */
 import { EncodeError, ValueTooLargeError } from '../../panics.js';
-import type { Codec, Packed } from '../codec.js';
+import type { Codec, Packed } from './codec.js';
 import { LENGTH_PREFIX_BYTES, readUint32, writeUint32 } from './slot-bytes.js';
 import { badLength, badSlot, checkMaxBytes, checkOptions, describeValue, type MaxBytesOptions } from './options.js';
 

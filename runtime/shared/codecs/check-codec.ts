@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
-import type { Codec } from '../codec.js';
+import type { Codec } from './codec.js';
 import { LENGTH_PREFIX_BYTES, MAX_BYTES_LIMIT } from './slot-bytes.js';
 
 /** MAX_SLOT_BYTES is the largest slot a codec may ask for: a length prefix and MAX_BYTES_LIMIT bytes (64 MiB + 4). */

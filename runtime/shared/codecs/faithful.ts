@@ -23,8 +23,8 @@
  * directory; fromRefs puts them back after the bytes are deserialized, on the receiving thread.
  */
 import { EncodeError } from '../../panics.js';
-import { registry } from '../registry.js';
-import { fromWire, isWireable, toWire, type Wire } from '../wire.js';
+import { registry } from '../memory/registry.js';
+import { fromWire, isWireable, toWire, type Wire } from '../objects/wire.js';
 import { describeValue } from './options.js';
 
 /** REF is the key of a marker; a plain object of the value's own that has it is refused. */

@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
-import type { Codec, CodecWire } from '../codec.js';
+import type { Codec, CodecWire } from './codec.js';
 import { bytes } from './bytes.js';
 import { json } from './json.js';
 import { record } from './record.js';

@@ -2,7 +2,7 @@
  * The json codec: JSON.stringify's text in UTF-8 with a length prefix, in a slot of 4 + maxBytes bytes (slot-bytes.ts).
  */
 import { DecodeError, EncodeError, ValueTooLargeError } from '../../panics.js';
-import type { Codec, Packed } from '../codec.js';
+import type { Codec, Packed } from './codec.js';
 import { checkJson } from './faithful.js';
 import { LENGTH_PREFIX_BYTES } from './slot-bytes.js';
 import { badSlot, checkMaxBytes, checkOptions, describeValue, firstLine, type MaxBytesOptions } from './options.js';

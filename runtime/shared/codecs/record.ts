@@ -17,7 +17,7 @@
  */
 import { EncodeError, InvalidArgumentError, ValueTooLargeError } from '../../panics.js';
 import { describe } from '../../validate.js';
-import type { Codec } from '../codec.js';
+import type { Codec } from './codec.js';
 import { LENGTH_PREFIX_BYTES, MAX_BYTES_LIMIT } from './slot-bytes.js';
 import { badSlot, checkMaxBytes, checkOptions, describeValue } from './options.js';
 import {

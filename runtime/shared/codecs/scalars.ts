@@ -12,7 +12,7 @@
  * site polymorphic.
  */
 import { EncodeError } from '../../panics.js';
-import type { FixedCodec } from '../codec.js';
+import type { FixedCodec } from './codec.js';
 import { badSlot, describeValue } from './options.js';
 
 /** INT32_REASON and its siblings are the reasons an EncodeError gives for a value out of the type. */

@@ -2,7 +2,7 @@
  * The string codec: UTF-8 text with a length prefix, in a slot of 4 + maxBytes bytes (slot-bytes.ts).
  */
 import { EncodeError, ValueTooLargeError } from '../../panics.js';
-import type { Codec, Packed } from '../codec.js';
+import type { Codec, Packed } from './codec.js';
 import { LENGTH_PREFIX_BYTES } from './slot-bytes.js';
 import { badSlot, checkMaxBytes, checkOptions, describeValue, type MaxBytesOptions } from './options.js';
 import { decodeUtf8, readUtf8, utf8Overflow, writeUtf8 } from './utf8.js';

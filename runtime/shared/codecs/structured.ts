@@ -4,7 +4,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { DecodeError, EncodeError, ValueTooLargeError } from '../../panics.js';
-import type { Codec, Packed } from '../codec.js';
+import type { Codec, Packed } from './codec.js';
 import { checkStructured, fromRefs, toRefs } from './faithful.js';
 import { LENGTH_PREFIX_BYTES, readUint32, writeUint32 } from './slot-bytes.js';
 import {

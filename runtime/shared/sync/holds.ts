@@ -11,7 +11,7 @@
  * acquired on one thread may be released on another); the total is always right, and what a dead thread gets back
  * is what no live thread has released for it.
  */
-import { isOwnerAlive, MAX_THREADS } from '../registry.js';
+import { isOwnerAlive, MAX_THREADS } from '../memory/registry.js';
 import { me } from './sync-object.js';
 
 const MASK = 0;

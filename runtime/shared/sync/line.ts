@@ -23,7 +23,7 @@
  * arrival order: a goroutine with k goroutines of its thread ahead of it is served after at most (k + 1) turns of
  * each other thread. Memory is fixed: one record per thread slot.
  */
-import { isOwnerAlive, MAX_THREADS } from '../registry.js';
+import { isOwnerAlive, MAX_THREADS } from '../memory/registry.js';
 import { me, myToken } from './sync-object.js';
 
 export const NONE = 0;

@@ -24,7 +24,7 @@
  * notified tickets are always the oldest of its tickets) relock the locker, then their wait() resolves. A thread
  * notified by its own signal collects at once.
  *
- * Threads dying (each operation first reaps, as recovery.ts wakes every thread on a worker's death):
+ * Threads dying (each operation first reaps, as ../objects/recovery.ts wakes every thread on a worker's death):
  * - a ticket whose owner is dead is skipped: signal() passes on to the next live ticket, broadcast() ignores it, so a
  *   signal is never lost to a dead waiter;
  * - notifications a thread was given and never collected (it died before it could wake its waiters) are passed on,
@@ -38,10 +38,10 @@ import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { describe } from '../../validate.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { isOwnerAlive } from '../registry.js';
-import { fromWire, isWireable, TO_WIRE, toWire, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { isOwnerAlive } from '../memory/registry.js';
+import { fromWire, isWireable, TO_WIRE, toWire, type Wire, type Wireable } from '../objects/wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import {
   COND,

@@ -30,10 +30,10 @@ import { unlockOfUnlockedMutex } from '../../sync/misuse-panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { isOwnerAlive } from '../registry.js';
-import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { isOwnerAlive } from '../memory/registry.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
 import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {
   flushWakes,

@@ -21,10 +21,10 @@
 import { badFunction } from '../../validate.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { runFinally } from '../../sync/run-finally.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { isOwnerAlive } from '../registry.js';
-import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { isOwnerAlive } from '../memory/registry.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
 import {
   flushWakes,
   HEADER,

@@ -37,10 +37,10 @@ import { rUnlockOfUnlockedRWMutex, unlockOfUnlockedRWMutex } from '../../sync/mi
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { isOwnerAlive, MAX_THREADS } from '../registry.js';
-import { fromWire, registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { isOwnerAlive, MAX_THREADS } from '../memory/registry.js';
+import { fromWire, registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from '../objects/wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import { CLAIMED, GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {

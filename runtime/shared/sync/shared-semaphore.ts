@@ -35,10 +35,10 @@ import { semaphoreReleasedMoreThanHeld } from '../../sync/misuse-panics.js';
 import { checkContext, SemaphoreWaiter } from '../../sync/semaphore.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
 import { checkCount } from '../../validate.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { MAX_THREADS } from '../registry.js';
-import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { MAX_THREADS } from '../memory/registry.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
 import { Holds, HOLDS_NUMBERS, HOLDS_WORDS } from './holds.js';
 import { GRANTED, Line, LINE_WORDS, NONE } from './line.js';
 import {

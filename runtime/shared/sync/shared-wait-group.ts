@@ -29,9 +29,9 @@ import { checkFunction, checkInteger } from '../../validate.js';
 import { go as spawnGoroutine } from '../../go.js';
 import { Broadcast } from '../../sync/broadcast.js';
 import { negativeWaitGroupCounter, waitGroupReused } from '../../sync/misuse-panics.js';
-import { lock, unlock } from '../lock.js';
-import type { Source } from '../parker.js';
-import { TO_WIRE, type Wire, type Wireable } from '../wire.js';
+import { lock, unlock } from '../memory/lock.js';
+import type { Source } from '../memory/parker.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
 import {
   flushWakes,
   HEADER,

@@ -1,5 +1,5 @@
 /**
- * SyncObject is the SharedObject (../shared-object.ts) of a shared sync object (SharedMutex, SharedRWMutex,
+ * SyncObject is the SharedObject (../objects/shared-object.ts) of a shared sync object (SharedMutex, SharedRWMutex,
  * SharedWaitGroup, SharedSemaphore, SharedOnce, SharedCond): each primitive owns one and keeps only its state
  * machine. On top of the identity, wire and parking that SharedObject gives every shared object, it owns the sync
  * buffer's header and spin lock, and the way a user's `new` and a rebuild from a wire reach the same constructor.
@@ -30,10 +30,10 @@
  */
 import { InvalidArgumentError } from '../../panics.js';
 import { describe } from '../../validate.js';
-import type { Source } from '../parker.js';
-import { nextObjectId, ownerToken, slot, wake } from '../registry.js';
-import { registerSharedKind, SharedObject } from '../shared-object.js';
-import type { Wire } from '../wire.js';
+import type { Source } from '../memory/parker.js';
+import { nextObjectId, ownerToken, slot, wake } from '../memory/registry.js';
+import { registerSharedKind, SharedObject } from '../objects/shared-object.js';
+import type { Wire } from '../objects/wire.js';
 
 export const LOCK = 0;
 export const ID = 1;

@@ -21,8 +21,8 @@ import {
   sharedChan,
   type SharedChan,
 } from '../../../runtime/index.js';
-import { arenaStats } from '../../../runtime/shared/arena.js';
-import { filedTokens } from '../../../runtime/shared/directory.js';
+import { arenaStats } from '../../../runtime/shared/memory/arena.js';
+import { filedTokens } from '../../../runtime/shared/memory/directory.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { structured } from '../../../runtime/shared/codecs/structured.js';

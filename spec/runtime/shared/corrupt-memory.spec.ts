@@ -1,6 +1,6 @@
 /**
- * Synchronous operations on shared memory that does not make sense end with SharedMemoryError, never in an endless
- * loop (runtime/shared/ring.ts, lock.ts, spin-limit.ts): a ring whose words contradict each other is reported at
+ * Synchronous operations on shared memory that does not make sense end with SharedMemoryError, never in an endless loop
+ * (runtime/shared/channels/ring.ts, lock.ts, spin-limit.ts): a ring whose words contradict each other is reported at
  * once; memory that keeps changing, or a lock a live thread keeps, after SPIN_LIMIT_MS.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -12,11 +12,11 @@ import {
   sharedChan,
   toWire,
 } from '../../../runtime/index.js';
-import { geometry, HEAD, LOCK, TAIL } from '../../../runtime/shared/layout.js';
-import { ownerToken } from '../../../runtime/shared/registry.js';
-import { slotStride } from '../../../runtime/shared/ring.js';
-import { SharedChan } from '../../../runtime/shared/shared-chan.js';
-import { SPIN_LIMIT_MS, spinCheck } from '../../../runtime/shared/spin-limit.js';
+import { geometry, HEAD, LOCK, TAIL } from '../../../runtime/shared/channels/layout.js';
+import { ownerToken } from '../../../runtime/shared/memory/registry.js';
+import { slotStride } from '../../../runtime/shared/channels/ring.js';
+import { SharedChan } from '../../../runtime/shared/channels/shared-chan.js';
+import { SPIN_LIMIT_MS, spinCheck } from '../../../runtime/shared/memory/spin-limit.js';
 import { flags, liveWorkers, onThread, terminateAll, until } from './thread-harness.js';
 
 afterEach(async () => {

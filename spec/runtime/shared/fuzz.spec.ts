@@ -26,9 +26,9 @@ import {
   type Wire,
 } from '../../../runtime/index.js';
 import { codecFromWire } from '../../../runtime/shared/codecs/from-wire.js';
-import { geometry, HEAD, OFFERS, TAIL } from '../../../runtime/shared/layout.js';
-import { slotStride } from '../../../runtime/shared/ring.js';
-import { registry } from '../../../runtime/shared/registry.js';
+import { geometry, HEAD, OFFERS, TAIL } from '../../../runtime/shared/channels/layout.js';
+import { slotStride } from '../../../runtime/shared/channels/ring.js';
+import { registry } from '../../../runtime/shared/memory/registry.js';
 import { rng } from '../../prng.js';
 import { STRESS } from '../../stress.js';
 

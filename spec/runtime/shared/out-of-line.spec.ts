@@ -19,8 +19,8 @@ import {
   type Codec,
   sharedChan,
 } from '../../../runtime/index.js';
-import { alloc, arenaStats, block, free, MAX_OUT_OF_LINE_BYTES } from '../../../runtime/shared/arena.js';
-import { filedTokens } from '../../../runtime/shared/directory.js';
+import { alloc, arenaStats, block, free, MAX_OUT_OF_LINE_BYTES } from '../../../runtime/shared/memory/arena.js';
+import { filedTokens } from '../../../runtime/shared/memory/directory.js';
 import { bytes } from '../../../runtime/shared/codecs/bytes.js';
 import { json } from '../../../runtime/shared/codecs/json.js';
 import { string } from '../../../runtime/shared/codecs/string.js';

@@ -13,10 +13,10 @@ import {
   sharedChan,
   SharedMutex,
 } from '../../../runtime/index.js';
-import { arenaStats } from '../../../runtime/shared/arena.js';
+import { arenaStats } from '../../../runtime/shared/memory/arena.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { string } from '../../../runtime/shared/codecs/string.js';
-import { limitParked, MAX_PARKED_PER_THREAD, ticketsInUse } from '../../../runtime/shared/ticket.js';
+import { limitParked, MAX_PARKED_PER_THREAD, ticketsInUse } from '../../../runtime/shared/channels/ticket.js';
 import { expectRejection } from '../../rejection.js';
 
 /** PAST_OLD_LIMIT is more operations than one thread could park before (16384 tickets per thread). */

@@ -1,7 +1,7 @@
 /**
- * The lock-free ring under buffered shared channels (runtime/shared/ring.ts), driven directly: full and empty at the
- * edges of every capacity (1 included, where whole-step sequence numbers would confuse the two), positions wrapping
- * many times, close with values still buffered or a send still writing, and len. Across threads:
+ * The lock-free ring under buffered shared channels (runtime/shared/channels/ring.ts), driven directly: full and empty
+ * at the edges of every capacity (1 included, where whole-step sequence numbers would confuse the two), positions
+ * wrapping many times, close with values still buffered or a send still writing, and len. Across threads:
  * cross-thread.spec.ts (4 x 4 threads, exactly once).
  */
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,8 @@ import {
   RING_EMPTY,
   RING_FULL,
   slotStride,
-} from '../../../runtime/shared/ring.js';
-import { MAX_THREADS, ownerToken } from '../../../runtime/shared/registry.js';
+} from '../../../runtime/shared/channels/ring.js';
+import { MAX_THREADS, ownerToken } from '../../../runtime/shared/memory/registry.js';
 import { sharedChan, isInvalidArgumentError } from '../../../runtime/index.js';
 import { int32 } from '../../../runtime/shared/codecs/scalars.js';
 import { rng } from '../../prng.js';

@@ -4,8 +4,8 @@
  * specs need each on its own thread).
  */
 import { Worker } from 'node:worker_threads';
-import { markDead, registry } from '../../../runtime/shared/registry.js';
-import { isWireable, toWire } from '../../../runtime/shared/wire.js';
+import { markDead, registry } from '../../../runtime/shared/memory/registry.js';
+import { isWireable, toWire } from '../../../runtime/shared/objects/wire.js';
 import type { Scenarios } from './workers/run.js';
 
 const entry = new URL('./workers/entry.mjs', import.meta.url);

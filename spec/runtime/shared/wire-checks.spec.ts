@@ -1,7 +1,7 @@
 /**
- * What toWire and fromWire refuse (runtime/shared/wire.ts, chan-memory.ts): anything that is not a shared object or
- * its description, and a shared channel's description whose codec or buffer does not match the channel's header.
- * Each is an InvalidArgumentError at the call, and nothing is written into the channel's memory.
+ * What toWire and fromWire refuse (runtime/shared/objects/wire.ts, chan-memory.ts): anything that is not a shared
+ * object or its description, and a shared channel's description whose codec or buffer does not match the channel's
+ * header. Each is an InvalidArgumentError at the call, and nothing is written into the channel's memory.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -16,8 +16,8 @@ import {
   toWire,
   type Wire,
 } from '../../../runtime/index.js';
-import { MAX_CHAN_BYTES } from '../../../runtime/shared/chan-memory.js';
-import { CAP, CODEC, SLOT_BYTES } from '../../../runtime/shared/layout.js';
+import { MAX_CHAN_BYTES } from '../../../runtime/shared/channels/chan-memory.js';
+import { CAP, CODEC, SLOT_BYTES } from '../../../runtime/shared/channels/layout.js';
 import { liveWorkers, onThread, terminateAll } from './thread-harness.js';
 
 afterEach(async () => {

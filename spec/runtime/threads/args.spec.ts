@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chan, InvalidArgumentError, WaitGroup } from '../../../runtime/index.js';
-import { WIRE_KIND } from '../../../runtime/shared/wire.js';
+import { WIRE_KIND } from '../../../runtime/shared/objects/wire.js';
 import { decode, encode, encodeArgs, MAX_DEPTH } from '../../../runtime/threads/args.js';
 import { SharedCounter } from './tasks/shared.js';
 

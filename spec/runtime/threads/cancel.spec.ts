@@ -12,7 +12,7 @@ import {
   goThread,
   configureThreads,
 } from '../../../runtime/index.js';
-import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
+import { onThreadExit } from '../../../runtime/shared/memory/exit-hooks.js';
 import {
   abandonTask,
   goThreadAbandonable,

@@ -13,7 +13,7 @@ import {
   shutdownThreads,
 } from '../../../runtime/index.js';
 import { nextGoroutineId } from '../../../runtime/go.js';
-import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
+import { onThreadExit } from '../../../runtime/shared/memory/exit-hooks.js';
 import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { add, forever } from './tasks/basic.js';
 import { exitWith, hog, throwOutside } from './tasks/deaths.js';

@@ -12,7 +12,7 @@ import {
   goThread,
   task,
 } from '../../../runtime/index.js';
-import { onThreadExit } from '../../../runtime/shared/exit-hooks.js';
+import { onThreadExit } from '../../../runtime/shared/memory/exit-hooks.js';
 import { runningThreads } from '../../../runtime/threads/threads-lifecycle.js';
 import { taskRef } from '../../../runtime/threads/task.js';
 import { add } from './tasks/basic.js';

@@ -1,7 +1,7 @@
 /** runScenario rebuilds a scenario's shared arguments on this worker and runs it. */
-import { adopt, slot } from '../../../../runtime/shared/registry.js';
-import { fromWire, isWire } from '../../../../runtime/shared/wire.js';
-import '../../../../runtime/shared/shared-chan.js';
+import { adopt, slot } from '../../../../runtime/shared/memory/registry.js';
+import { fromWire, isWire } from '../../../../runtime/shared/objects/wire.js';
+import '../../../../runtime/shared/channels/shared-chan.js';
 import '../../../../runtime/shared/sync/kinds.js';
 import * as chanScenarios from './scenarios.js';
 import * as syncScenarios from './sync-scenarios.js';

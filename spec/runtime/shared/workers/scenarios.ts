@@ -3,10 +3,10 @@
  * plain values, and returns a structured-clonable result.
  */
 import { close as closeChan, recvCase, select, sendCase, type Chan, type RecvChan, type SendChan } from '../../../../runtime/index.js';
-import { lock } from '../../../../runtime/shared/lock.js';
-import { CLOSED, geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/layout.js';
-import { ownerToken, slot } from '../../../../runtime/shared/registry.js';
-import { Ring } from '../../../../runtime/shared/ring.js';
+import { lock } from '../../../../runtime/shared/memory/lock.js';
+import { CLOSED, geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/channels/layout.js';
+import { ownerToken, slot } from '../../../../runtime/shared/memory/registry.js';
+import { Ring } from '../../../../runtime/shared/channels/ring.js';
 
 /** produce sends base+0 .. base+n-1 on ch. */
 export async function produce(ch: SendChan<number>, base: number, n: number): Promise<number> {

@@ -3,11 +3,11 @@
  * objects sent through shared channels, and values longer than their slot. Each runs on a worker thread of its own.
  */
 import { recvCase, select, sendCase, type Chan, type RecvChan, type SendChan } from '../../../../runtime/index.js';
-import { CLOSED, geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/layout.js';
-import { ownerToken, slot } from '../../../../runtime/shared/registry.js';
-import { Ring } from '../../../../runtime/shared/ring.js';
+import { CLOSED, geometry, HEAD, OFFERS, TAIL } from '../../../../runtime/shared/channels/layout.js';
+import { ownerToken, slot } from '../../../../runtime/shared/memory/registry.js';
+import { Ring } from '../../../../runtime/shared/channels/ring.js';
 import { int32 } from '../../../../runtime/shared/codecs/scalars.js';
-import { sharedChan, type SharedChan } from '../../../../runtime/shared/shared-chan.js';
+import { sharedChan, type SharedChan } from '../../../../runtime/shared/channels/shared-chan.js';
 import { SharedMutex } from '../../../../runtime/shared/sync/shared-mutex.js';
 
 /** Ask is a request carrying the channel its answer goes to. */

@@ -1,8 +1,8 @@
 /** Task modules for the scheduler + shared channel specs. */
 import type { RecvChan, SendChan } from '../../../../runtime/chan/types.js';
-import { lock } from '../../../../runtime/shared/lock.js';
-import type { SharedChan } from '../../../../runtime/shared/shared-chan.js';
-import { toWire } from '../../../../runtime/shared/wire.js';
+import { lock } from '../../../../runtime/shared/memory/lock.js';
+import type { SharedChan } from '../../../../runtime/shared/channels/shared-chan.js';
+import { toWire } from '../../../../runtime/shared/objects/wire.js';
 import { task } from '../../../../runtime/threads/task.js';
 
 /** produce sends base .. base+n-1 on ch. */

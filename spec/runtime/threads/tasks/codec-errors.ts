@@ -1,5 +1,5 @@
 /** Task modules for the codec-error specs: each task makes a codec fail on the worker, as a user's code would. */
-import { codec } from '../../../../runtime/shared/codec-set.js';
+import { codec } from '../../../../runtime/shared/codecs/codec-set.js';
 import { task } from '../../../../runtime/threads/task.js';
 
 /** codecFailure makes the codec error `kind` happen on this thread ('encode', 'too-large' or 'decode'). */

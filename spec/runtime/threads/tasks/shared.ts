@@ -2,7 +2,7 @@
  * A stand-in shared object for the argument tests: a counter in a SharedArrayBuffer that implements the wire
  * protocol as the real shared channels do. Loading this module registers its kind, on each thread that loads it.
  */
-import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire } from '../../../../runtime/shared/wire.js';
+import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire } from '../../../../runtime/shared/objects/wire.js';
 import { task } from '../../../../runtime/threads/task.js';
 
 const KIND = 'spec-counter';

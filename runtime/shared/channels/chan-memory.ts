@@ -12,10 +12,10 @@
  *
  * Invariant: a SharedChan is only ever constructed over a buffer that allocateChan made or checkChanMemory passed.
  */
-import { InvalidArgumentError } from '../panics.js';
-import { describe } from '../validate.js';
-import type { Codec } from './codec.js';
-import { MAX_SLOT_BYTES } from './codecs/check-codec.js';
+import { InvalidArgumentError } from '../../panics.js';
+import { describe } from '../../validate.js';
+import type { Codec } from '../codecs/codec.js';
+import { MAX_SLOT_BYTES } from '../codecs/check-codec.js';
 import { CAP, CODEC, geometry, OFFERS, SLOT_BYTES } from './layout.js';
 import { MAX_RING_CAP } from './ring.js';
 

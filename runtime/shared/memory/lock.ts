@@ -12,7 +12,7 @@
  * only once its exit has been processed on the main thread's event loop, which a spinning main thread cannot do.)
  */
 import { isMainThread } from 'node:worker_threads';
-import { SharedMemoryError } from '../panics.js';
+import { SharedMemoryError } from '../../panics.js';
 import { isOwnerAlive, onJoin, ownerToken } from './registry.js';
 import { spinCheck } from './spin-limit.js';
 

@@ -17,10 +17,10 @@
  * Spinning: once this channel has been woken from another thread, a plain operation that parked spins a little on
  * its own offer (a partner's turnaround is shorter than a cross-thread wake-up).
  */
-import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
-import { CLOSED as CLOSED_V, EMPTY } from '../chan/selectable.js';
-import type { Waiter } from '../chan/waiter.js';
-import type { WaitQueue } from '../sched/wait-queue.js';
+import { ChannelClosedError, CloseOfClosedChannelError } from '../../panics.js';
+import { CLOSED as CLOSED_V, EMPTY } from '../../chan/selectable.js';
+import type { Waiter } from '../../chan/waiter.js';
+import type { WaitQueue } from '../../sched/wait-queue.js';
 import type { Admission, Deferred, Flavor } from './flavor.js';
 import {
   CLOSED,
@@ -42,10 +42,10 @@ import {
   WAITING,
   type Geometry,
 } from './layout.js';
-import { lock, unlock } from './lock.js';
+import { lock, unlock } from '../memory/lock.js';
 import type { ParkedOps } from './parked-ops.js';
-import { spinUntil } from './parker.js';
-import { isAlive, slot as mySlot } from './registry.js';
+import { spinUntil } from '../memory/parker.js';
+import { isAlive, slot as mySlot } from '../memory/registry.js';
 import { Pending, type SlotValues } from './slot-values.js';
 import { claimTicket, Ticket } from './ticket.js';
 

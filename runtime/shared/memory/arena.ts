@@ -29,7 +29,7 @@
  * owner before the reference is published (an Atomics store of the slot's sequence word or offer state), and read
  * after the receiver saw it published, so they need no lock.
  */
-import { DecodeError, ValueTooLargeError } from '../panics.js';
+import { DecodeError, ValueTooLargeError } from '../../panics.js';
 import { lock, unlock } from './lock.js';
 import { ARENA_BYTES, ARENA_HEADER, registry, registryWords, REGISTRY_MAX_BYTES } from './registry.js';
 

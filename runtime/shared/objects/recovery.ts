@@ -8,8 +8,8 @@
  * A death costs every thread one re-poll of what it waits on; a thread that waits on nothing is not even woken
  * (registry.wake only notifies a sleeping thread).
  */
-import { onThreadExit } from '../exit-hooks.js';
-import { isAlive, MAX_THREADS, registryWords, wake } from '../registry.js';
+import { onThreadExit } from '../memory/exit-hooks.js';
+import { isAlive, MAX_THREADS, registryWords, wake } from '../memory/registry.js';
 
 let installed = false;
 

@@ -31,8 +31,8 @@
  * with the next generation, so a stale reference to its previous use can never claim it. The ticket words live in
  * blocks of the arena that each thread allocates as it needs them (ticket.ts); this buffer holds only their table.
  */
-import { InvalidArgumentError } from '../panics.js';
-import { describe } from '../validate.js';
+import { InvalidArgumentError } from '../../panics.js';
+import { describe } from '../../validate.js';
 
 /** MAX_THREADS is how many threads a program's registry can hold at once (a dead thread's slot is reused). */
 export const MAX_THREADS = 64;

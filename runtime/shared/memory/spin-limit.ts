@@ -7,7 +7,7 @@
  * SPIN_LIMIT_MS: far longer than any critical section or contention burst, even with the lock's holder descheduled
  * on a loaded machine or paused by its isolate's garbage collector, and still short enough to report a fault.
  */
-import { SharedMemoryError } from '../panics.js';
+import { SharedMemoryError } from '../../panics.js';
 
 /** SPIN_LIMIT_MS is how long a synchronous loop over shared memory may go round before it reports a fault. */
 export const SPIN_LIMIT_MS = 5000;

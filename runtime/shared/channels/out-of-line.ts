@@ -17,10 +17,10 @@
  * value will never be received, discards it (discard: free and consume without decoding): a send that claimed
  * nothing, an offer withdrawn from a dead thread, a claimed position whose receiver died.
  */
-import { alloc, arenaBytes, block, free, payloadAt, setToken } from './arena.js';
-import type { Codec, Packed } from './codec.js';
-import { deposit, release, take } from './directory.js';
-import { ownerToken } from './registry.js';
+import { alloc, arenaBytes, block, free, payloadAt, setToken } from '../memory/arena.js';
+import type { Codec, Packed } from '../codecs/codec.js';
+import { deposit, release, take } from '../memory/directory.js';
+import { ownerToken } from '../memory/registry.js';
 
 /** OOL_BIT marks a slot's first word as an out-of-line reference. */
 const OOL_BIT = 0x80000000;

@@ -4,8 +4,8 @@
  * offers of an unbuffered one (offer-flavor.ts). The shell owns the public API, the one path by which a plain
  * operation parks, and the re-poll loop; a flavor moves values and completes the waiters of ParkedOps (parked-ops.ts).
  */
-import type { Waiter } from '../chan/waiter.js';
-import type { Spinnable } from './parker.js';
+import type { Waiter } from '../../chan/waiter.js';
+import type { Spinnable } from '../memory/parker.js';
 import type { Ticket } from './ticket.js';
 
 /** Deferred is a completion decided under a lock and run after it is released (waking runs promise reactions). */

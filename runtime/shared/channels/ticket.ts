@@ -17,10 +17,18 @@
  * them over (registry.takeSlot moves them to a new generation). Past either bound, taking a ticket throws
  * TooManyParkedError before the caller changed anything.
  */
-import { setSelectTickets } from '../chan/select-ticket.js';
-import { TooManyParkedError, isValueTooLargeError } from '../panics.js';
-import { alloc, payloadAt } from './arena.js';
-import { MAX_THREADS, registry, registryWords, slot, TICKET_BLOCKS, TICKET_TABLE, ticketBlockSize } from './registry.js';
+import { setSelectTickets } from '../../chan/select-ticket.js';
+import { TooManyParkedError, isValueTooLargeError } from '../../panics.js';
+import { alloc, payloadAt } from '../memory/arena.js';
+import {
+  MAX_THREADS,
+  registry,
+  registryWords,
+  slot,
+  TICKET_BLOCKS,
+  TICKET_TABLE,
+  ticketBlockSize,
+} from '../memory/registry.js';
 
 const BLOCK_SHIFT = 20;
 const SLOT_SHIFT = 25;

@@ -13,8 +13,8 @@
  *   parked on it (watch), and it re-polls after a thread's death (recovery.ts: every thread is woken once, so what a
  *   dead thread held is taken back by whoever waits for it).
  *
- * What it does not own: the layout of the buffer (a sync object's header is sync/sync-object.ts, a channel's is
- * layout.ts) and the state machine.
+ * What it does not own: the layout of the buffer (a sync object's header is ../sync/sync-object.ts, a channel's is
+ * ../channels/layout.ts) and the state machine.
  *
  * @example
  * class SharedThing implements Wireable, Source {
@@ -24,9 +24,9 @@
  *   repoll(): void { ...; this.#o.watch(this.#waiters.size > 0); }
  * }
  */
-import { unwatch, watch, type Source } from './parker.js';
-import { adopt, registry } from './registry.js';
-import { watchDeaths } from './sync/recovery.js';
+import { unwatch, watch, type Source } from '../memory/parker.js';
+import { adopt, registry } from '../memory/registry.js';
+import { watchDeaths } from './recovery.js';
 import { registerWireKind, WIRE_KIND, type Wire } from './wire.js';
 
 export class SharedObject {

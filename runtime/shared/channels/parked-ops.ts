@@ -8,15 +8,14 @@
  * Guarded by nothing: only this thread reads or writes it (the mask bits are read by every thread, and written by
  * this one only).
  */
-import { ChannelClosedError } from '../panics.js';
-import { Waiter } from '../chan/waiter.js';
-import { WaitQueue } from '../sched/wait-queue.js';
+import { ChannelClosedError } from '../../panics.js';
+import { Waiter } from '../../chan/waiter.js';
+import { WaitQueue } from '../../sched/wait-queue.js';
 import type { Deferred } from './flavor.js';
 import { RECV_MASK, SEND_MASK } from './layout.js';
-import { unwatch, watch, type Source } from './parker.js';
-import { slot as mySlot, wake } from './registry.js';
+import { slot as mySlot, wake } from '../memory/registry.js';
 import { Pending, type SlotValues } from './slot-values.js';
-import type { SelectTicket } from '../chan/select-ticket.js';
+import type { SelectTicket } from '../../chan/select-ticket.js';
 import type { Ticket } from './ticket.js';
 
 export class ParkedOps {
@@ -28,17 +27,19 @@ export class ParkedOps {
   remote = false;
   readonly #w: Int32Array;
   readonly #values: SlotValues<unknown>;
-  readonly #source: Source;
   /** #local re-polls after a change made on this thread (a microtask: see wakeSlot). */
   readonly #local: () => void;
-  #watched = false;
 
-  /** `source` is what the parker re-polls (the channel); `repoll(false)` re-polls after a change of this thread. */
-  constructor(w: Int32Array, values: SlotValues<unknown>, source: Source, repoll: (remote: boolean) => void) {
+  /** `repoll(false)` re-polls the channel after a change made on this thread. */
+  constructor(w: Int32Array, values: SlotValues<unknown>, repoll: (remote: boolean) => void) {
     this.#w = w;
     this.#values = values;
-    this.#source = source;
     this.#local = () => repoll(false);
+  }
+
+  /** parked reports whether goroutines of this thread are parked on the channel (what its parker must watch). */
+  get parked(): boolean {
+    return this.recvq.size !== 0 || this.sendq.size !== 0;
   }
 
   /** ticketOf is the ticket that completes `wt`: its select's, or its own (undefined on a buffered channel). */
@@ -160,21 +161,5 @@ export class ParkedOps {
   wakeSlot(s: number): void {
     if (s === mySlot()) queueMicrotask(this.#local);
     else wake(s);
-  }
-
-  /** watch hands the channel to this thread's parker (parker.ts) while operations are parked here. */
-  watch(): void {
-    if (!this.#watched) {
-      this.#watched = true;
-      watch(this.#source);
-    }
-  }
-
-  /** idleCheck takes the channel back from the parker once nothing is parked here. */
-  idleCheck(): void {
-    if (this.#watched && this.recvq.size === 0 && this.sendq.size === 0) {
-      this.#watched = false;
-      unwatch(this.#source);
-    }
   }
 }

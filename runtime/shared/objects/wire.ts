@@ -6,8 +6,8 @@
  * descriptors) tagged with its kind. The receiving side calls fromWire, which finds the kind's rebuild function
  * (registered by the module that defines the kind) and returns an object bound to the same shared memory.
  */
-import { InvalidArgumentError } from '../panics.js';
-import { describe } from '../validate.js';
+import { InvalidArgumentError } from '../../panics.js';
+import { describe } from '../../validate.js';
 
 /** TO_WIRE is the method a shared object implements to describe itself for another thread. */
 export const TO_WIRE: unique symbol = Symbol.for('gocsp.toWire');

@@ -6,7 +6,7 @@
  * reported failed and a replacement is started. A hook that throws does not stop the others; its error is rethrown
  * asynchronously (an uncaught exception, as for any event listener).
  */
-import type { ThreadDiedError } from '../panics.js';
+import type { ThreadDiedError } from '../../panics.js';
 
 /** ThreadExitHook receives the slot of the thread that exited and why: null for a shutdown, else the death. */
 export type ThreadExitHook = (slot: number, died: ThreadDiedError | null) => void;

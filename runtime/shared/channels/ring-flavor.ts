@@ -12,15 +12,15 @@
  * Values out of line (out-of-line.ts): a send stores its value once it has claimed a position (and gives the position
  * up as skipped if storing fails); the ring position owns the reference until a receiver claims it.
  */
-import { ChannelClosedError, CloseOfClosedChannelError } from '../panics.js';
-import { CLOSED as CLOSED_V, EMPTY } from '../chan/selectable.js';
-import type { Waiter } from '../chan/waiter.js';
-import type { Codec } from './codec.js';
+import { ChannelClosedError, CloseOfClosedChannelError } from '../../panics.js';
+import { CLOSED as CLOSED_V, EMPTY } from '../../chan/selectable.js';
+import type { Waiter } from '../../chan/waiter.js';
+import type { Codec } from '../codecs/codec.js';
 import type { Admission, Deferred, Flavor } from './flavor.js';
 import { CLOSED, DIR_RECV, HEAD, OFFERS, RECV_MASK, SEND_MASK, TAIL, type Geometry } from './layout.js';
 import type { ParkedOps } from './parked-ops.js';
-import { spinUntil } from './parker.js';
-import { ownerToken, slot as mySlot } from './registry.js';
+import { spinUntil } from '../memory/parker.js';
+import { ownerToken, slot as mySlot } from '../memory/registry.js';
 import { Ring, RING_CLOSED, RING_EMPTY } from './ring.js';
 import type { SlotValues } from './slot-values.js';
 

@@ -35,9 +35,9 @@
  * confirmed with Atomics loads before they are reported.
  */
 
-import { SharedMemoryError } from '../panics.js';
-import { isOwnerAlive, MAX_THREADS } from './registry.js';
-import { SPIN_CHECK_EVERY, spinCheck } from './spin-limit.js';
+import { SharedMemoryError } from '../../panics.js';
+import { isOwnerAlive, MAX_THREADS } from '../memory/registry.js';
+import { SPIN_CHECK_EVERY, spinCheck } from '../memory/spin-limit.js';
 
 /** The results of reservePush / reservePop that are not a position. */
 export const RING_FULL = -1;

@@ -1,6 +1,6 @@
 /**
  * codec groups the codecs of shared channels, so a channel reads `sharedChan(codec.int32, 1024)` or
- * `sharedChan(codec.json<Job>({ maxBytes: 4096 }))`. See runtime/shared/codec.ts for what a codec is.
+ * `sharedChan(codec.json<Job>({ maxBytes: 4096 }))`. See runtime/shared/codecs/codec.ts for what a codec is.
  *
  * - int32, uint32, float64, bigint64, bool: fixed-size numbers, written straight into their slot.
  * - string({ maxBytes }), bytes({ maxBytes }): UTF-8 text and Uint8Array, length-prefixed.
@@ -9,12 +9,12 @@
  *   than maxBytes is stored out of line: maxBytes is a performance hint.
  * - record({ fields }): a fixed layout of named numeric, boolean and bounded string fields.
  */
-import { bytes } from './codecs/bytes.js';
-import { json } from './codecs/json.js';
-import { record } from './codecs/record.js';
-import { bigint64, bool, float64, int32, uint32 } from './codecs/scalars.js';
-import { string } from './codecs/string.js';
-import { structured } from './codecs/structured.js';
+import { bytes } from './bytes.js';
+import { json } from './json.js';
+import { record } from './record.js';
+import { bigint64, bool, float64, int32, uint32 } from './scalars.js';
+import { string } from './string.js';
+import { structured } from './structured.js';
 
 /**
  * codec holds the codecs a shared channel stores its values with: int32, uint32, float64, bigint64 and bool

@@ -2,12 +2,12 @@
  * Codec is how a shared-memory channel stores its values: every value lives in a fixed-size slot of a
  * SharedArrayBuffer, so a codec says how many bytes a slot has and how to encode into and decode from one.
  *
- * Fixed-size numbers go straight into their slot. Variable-size values (strings, bytes, JSON, structured clones)
- * are encoded with a length prefix into a slot of 4 + `maxBytes` bytes. Through a shared channel, a longer value, or
- * one that holds shared memory, is stored out of line instead (pack, and runtime/shared/out-of-line.ts), so maxBytes
- * is the size up to which values travel in the slot itself, a performance hint; a codec's own encode, which writes
- * one slot, throws ValueTooLargeError for it. A value the codec cannot carry faithfully is an EncodeError, before
- * anything is written. A slot is never left half-written.
+ * Fixed-size numbers go straight into their slot. Variable-size values (strings, bytes, JSON, structured clones) are
+ * encoded with a length prefix into a slot of 4 + `maxBytes` bytes. Through a shared channel, a longer value, or one
+ * that holds shared memory, is stored out of line instead (pack, and runtime/shared/channels/out-of-line.ts), so
+ * maxBytes is the size up to which values travel in the slot itself, a performance hint; a codec's own encode, which
+ * writes one slot, throws ValueTooLargeError for it. A value the codec cannot carry faithfully is an EncodeError,
+ * before anything is written. A slot is never left half-written.
  *
  * A codec crosses threads as its `wire` description (plain data) and is rebuilt there by codecFromWire.
  *

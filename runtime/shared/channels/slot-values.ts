@@ -7,7 +7,7 @@
  * Checking comes first: check(value) encodes into the scratch (or packs a value for out of line) and throws for a bad
  * value before anything shared changes; put() then writes what check() prepared.
  */
-import type { Codec, Packed } from './codec.js';
+import type { Codec, Packed } from '../codecs/codec.js';
 import { discard, isOutOfLine, load, refAt, store, writeRef } from './out-of-line.js';
 
 /** Pending is a reference to a value out of line, taken under a lock and loaded once it is released. */

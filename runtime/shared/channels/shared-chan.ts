@@ -7,7 +7,9 @@
  * - buffered channels: a lock-free ring of encoded slots (ring-flavor.ts);
  * - unbuffered channels: a rendezvous through per-thread offers under a short lock (offer-flavor.ts).
  * Both move values with SlotValues (slot-values.ts: codecs, scratch, values out of line) and complete the waiters of
- * ParkedOps (parked-ops.ts: this thread's goroutines parked on the channel, and how other threads wake them).
+ * ParkedOps (parked-ops.ts: this thread's goroutines parked on the channel, and how other threads wake them). What
+ * every shared object needs besides (its one object per id on this thread, its wire and rebuild, the parker's watch
+ * while goroutines are parked, the re-poll after a thread's death) is its SharedObject (shared-object.ts).
  *
  * A plain operation: poll; once the channel has been woken from another thread, spin (a ring) and poll again; then
  * take what parking needs (a ticket: TooManyParkedError refuses it having changed nothing), make its waiter, queue
@@ -20,26 +22,26 @@
  * ticket). Every change that may let a parked operation of another thread proceed is followed by a wake of that
  * thread.
  */
-import { InvalidArgumentError, isSharedMemoryError } from '../panics.js';
-import { parkStart } from '../sched/park.js';
-import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../chan/selectable.js';
-import type { Chan, RecvResult } from '../chan/types.js';
-import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter } from '../chan/waiter.js';
-import { checkCount } from '../validate.js';
-import type { Codec, CodecWire } from './codec.js';
+import { InvalidArgumentError, isSharedMemoryError } from '../../panics.js';
+import { parkStart } from '../../sched/park.js';
+import { CLOSED as CLOSED_V, EMPTY, type Selectable } from '../../chan/selectable.js';
+import type { Chan, RecvResult } from '../../chan/types.js';
+import { ITER, RECV, RECV_OK, SEND, type Mode, Waiter } from '../../chan/waiter.js';
+import { checkCount } from '../../validate.js';
+import type { Codec, CodecWire } from '../codecs/codec.js';
 import type { Deferred, Flavor } from './flavor.js';
 import { CAP, DIR_RECV, DIR_SEND, geometry, ID, OFFERS, RECV_MASK, SEND_MASK, SLOT_BYTES } from './layout.js';
 import { OfferFlavor } from './offer-flavor.js';
 import { ParkedOps } from './parked-ops.js';
-import type { Source, Spinnable } from './parker.js';
+import type { Source, Spinnable } from '../memory/parker.js';
 import { MAX_RING_CAP } from './ring.js';
 import { RingFlavor } from './ring-flavor.js';
-import { adopt, nextObjectId, registry } from './registry.js';
+import { nextObjectId } from '../memory/registry.js';
+import { registerSharedKind, SharedObject } from '../objects/shared-object.js';
 import { SlotValues } from './slot-values.js';
-import { watchDeaths } from './sync/recovery.js';
-import { registerWireKind, TO_WIRE, WIRE_KIND, type Wire, type Wireable } from './wire.js';
-import { codecFromWire } from './codecs/from-wire.js';
-import { checkCodec } from './codecs/check-codec.js';
+import { TO_WIRE, type Wire, type Wireable } from '../objects/wire.js';
+import { codecFromWire } from '../codecs/from-wire.js';
+import { checkCodec } from '../codecs/check-codec.js';
 import { allocateChan, checkChanMemory } from './chan-memory.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -67,7 +69,7 @@ function received(mode: Mode, v: unknown): unknown {
  * console.log(await results.recv());
  */
 export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spinnable {
-  readonly #sab: SharedArrayBuffer;
+  readonly #o: SharedObject;
   readonly #w: Int32Array;
   readonly #codec: Codec<T>;
   readonly #cap: number;
@@ -77,30 +79,29 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   /** @internal use sharedChan() or fromWire. */
   constructor(sab: SharedArrayBuffer, codec: Codec<T>, init?: { cap: number }) {
-    this.#sab = sab;
     const control = new Int32Array(sab, 0, OFFERS);
     if (init !== undefined) {
       control[CAP] = init.cap;
       control[SLOT_BYTES] = codec.slotBytes;
       control[ID] = nextObjectId();
     }
+    this.#o = new SharedObject(this, SHARED_CHAN_KIND, sab, control[ID]!);
     const cap = (this.#cap = control[CAP]!);
     const slotBytes = control[SLOT_BYTES]!;
     const geo = geometry(cap, slotBytes);
     this.#w = new Int32Array(sab, 0, (cap > 0 ? geo.totalBytes : geo.ringOffset) / 4);
     this.#codec = codec;
     const values = new SlotValues(sab, codec, slotBytes);
-    this.#ops = new ParkedOps(this.#w, values as SlotValues<unknown>, this, (remote) => this.#repoll(remote));
+    this.#ops = new ParkedOps(this.#w, values as SlotValues<unknown>, (remote) => this.#repoll(remote));
     this.#f =
       cap > 0
         ? new RingFlavor(this.#w, geo, cap, slotBytes, values, this.#ops, init !== undefined)
         : new OfferFlavor(this.#w, geo, slotBytes, values, this.#ops);
-    watchDeaths();
   }
 
   /** id is the channel's program-wide id. */
   get id(): number {
-    return this.#w[ID]!;
+    return this.#o.id;
   }
 
   // Chan interface. The promise-returning operations never throw: a closed channel, a value the codec refuses,
@@ -154,7 +155,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
   }
 
   [TO_WIRE](): Wire {
-    return { [WIRE_KIND]: SHARED_CHAN_KIND, sab: this.#sab, codec: this.#codec.wire, registry: registry() };
+    return this.#o.wire({ codec: this.#codec.wire });
   }
 
   // Selectable protocol: polls by a goroutine that is not parked here, and a parked select's waiters.
@@ -177,7 +178,7 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
 
   dequeue(wt: Waiter): void {
     this.#f.dequeue(wt);
-    this.#ops.idleCheck();
+    this.#o.watch(this.#ops.parked);
   }
 
   // Source protocol: the parker calls repoll when another thread may have changed this channel.
@@ -220,14 +221,14 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
     f.enter(wt, a);
     this.#repoll(null);
     if (wt.queue !== null && ops.remote && f.spinParked(send ? DIR_SEND : DIR_RECV)) this.#repoll(null);
-    if (wt.queue !== null) ops.watch();
+    if (wt.queue !== null) this.#o.watch(true);
     return p;
   }
 
   /** #enqueue registers a select's waiter: queued and announced now, re-checked in a microtask (see the top). */
   #enqueue(wt: Waiter, send: boolean): void {
     this.#f.enqueue(wt, send);
-    this.#ops.watch();
+    this.#o.watch(true);
     queueMicrotask(() => this.#repoll(false));
   }
 
@@ -247,14 +248,9 @@ export class SharedChan<T> implements Chan<T>, Selectable, Wireable, Source, Spi
       this.#ops.failParked(e, done);
     }
     for (const f of done) f();
-    this.#ops.idleCheck();
+    this.#o.watch(this.#ops.parked);
   }
 }
-
-const instances = new Map<number, WeakRef<SharedChan<unknown>>>();
-const forget = new FinalizationRegistry<number>((id) => {
-  if (instances.get(id)?.deref() === undefined) instances.delete(id);
-});
 
 /**
  * sharedChan makes a channel in shared memory with room for `capacity` values encoded by `codec`: Go's
@@ -276,28 +272,17 @@ export function sharedChan<T>(codec: Codec<T>, capacity = 0): SharedChan<T> {
   }
   checkCodec('sharedChan', codec);
   const sab = allocateChan('sharedChan', codec as Codec<unknown>, capacity);
-  const ch = new SharedChan<T>(sab, codec, { cap: capacity });
-  instances.set(ch.id, new WeakRef(ch as SharedChan<unknown>));
-  forget.register(ch, ch.id);
-  return ch;
+  return new SharedChan<T>(sab, codec, { cap: capacity });
 }
 
-/** rebuildSharedChan returns this thread's object for a shared channel, creating it on first sight. */
-export function rebuildSharedChan<T>(sab: SharedArrayBuffer, codec: Codec<T>): SharedChan<T> {
-  const id = new Int32Array(sab, 0, ID + 1)[ID]!;
-  const known = instances.get(id)?.deref();
-  if (known !== undefined) return known as SharedChan<T>;
-  const ch = new SharedChan<T>(sab, codec);
-  instances.set(id, new WeakRef(ch as SharedChan<unknown>));
-  forget.register(ch, id);
-  return ch;
-}
-
-
-registerWireKind(SHARED_CHAN_KIND, (w) => {
-  // Check everything before joining the registry (which takes a slot) or binding to the buffer.
-  const codec = codecFromWire(w['codec'] as CodecWire);
-  const sab = checkChanMemory('fromWire', w['sab'], codec);
-  adopt(w['registry'] as SharedArrayBuffer);
-  return rebuildSharedChan(sab, codec);
-});
+// Rebuilding from a wire: check the codec and the memory before joining the registry (which takes a slot) or binding
+// to the buffer; then this thread's object for the channel's id, made on first sight.
+registerSharedKind(
+  SHARED_CHAN_KIND,
+  (w) => {
+    const codec = codecFromWire(w['codec'] as CodecWire);
+    const sab = checkChanMemory('fromWire', w['sab'], codec);
+    return { sab, id: new Int32Array(sab, 0, ID + 1)[ID]!, codec };
+  },
+  (o) => new SharedChan(o.sab, o.codec),
+);

@@ -28,7 +28,7 @@
  * queue): a thread publishes at most one offer per direction, for the oldest of its parked operations, naming that
  * operation's ticket. A partner claims the ticket, then moves the value through the offer's value slot.
  */
-import { MAX_THREADS } from './registry.js';
+import { MAX_THREADS } from '../memory/registry.js';
 import { RECORD_WORDS, slotStride } from './ring.js';
 
 export const LOCK = 0;

@@ -35,7 +35,7 @@
  * close-and-drain a channel of shared objects before dropping it.
  */
 import { BroadcastChannel, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
-import { DecodeError } from '../panics.js';
+import { DecodeError } from '../../panics.js';
 import { isOwnerAlive, nextToken, onJoin, ownerToken, registryKey } from './registry.js';
 
 const DEPOSIT = 0;
