@@ -1,0 +1,268 @@
+/**
+ * Receiver is the receiving side of a network channel in one process: the values fetched from the shared consumer
+ * and not yet taken, this process's parked receivers, and the loop that fetches only while someone wants a value.
+ *
+ *   buf      messages fetched and not yet handed to a goroutine, in stream order. On the server they are delivered
+ *            and unacknowledged: no other process gets them while they are here.
+ *   recvq    FIFO of parked receives (plain ones and select registrations).
+ *   demand   a parked receiver, or a receive (or a poll that found nothing) less than LINGER_MS ago.
+ *
+ * Invariants: buf is non-empty only if recvq is empty (an arriving value goes to a parked receiver first). The loop
+ * fetches only while there is demand, at most `prefetch` values ahead. A value leaves buf in exactly one of two ways:
+ * handed to a goroutine, which acknowledges it (ack) in the same synchronous step, or handed back (nak) once demand
+ * has been gone for LINGER_MS, so that a value fetched for a select case that lost, or for a consumer that stopped,
+ * goes back to the stream for any process to take.
+ *
+ * Closed: once the server says the channel is closed (stream.ts) and it stores no value any more (none waiting, none
+ * delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
+ * and every later one at once.
+ */
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { CLOSED, EMPTY } from '../chan/selectable.js';
+import type { Waiter } from '../chan/waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
+import { NatsChanGoneError } from './errors.js';
+import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
+import type { WireBytes } from './wire-bytes.js';
+
+/** LINGER_MS is how long fetched values wait for a receiver of this process before they are handed back. */
+export const LINGER_MS = 100;
+/** EXPIRES_MS is how long one pull request waits on the server for values (and so how often an idle one looks). */
+export const EXPIRES_MS = 1000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+export class Receiver<T> {
+  readonly recvq = new WaitQueue<Waiter>();
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #names: Names;
+  readonly #wire: WireBytes<T>;
+  readonly #prefetch: number;
+  #consumer: Consumer | null = null;
+  #buf: JsMsg[] = [];
+  #head = 0;
+  #fetching: Promise<void> | null = null;
+  #demandUntil = 0;
+  #lingerTimer: NodeJS.Timeout | null = null;
+  /** #closed: the server said the channel is closed; #drained: closed and no value left anywhere. */
+  #closed = false;
+  #drained = false;
+  #released = false;
+  /** #pending is the consumer's count of values not yet delivered, as of the last one delivered here. */
+  #pending = 0;
+
+  constructor(js: JetStreamClient, jsm: JetStreamManager, names: Names, wire: WireBytes<T>, prefetch: number) {
+    this.#js = js;
+    this.#jsm = jsm;
+    this.#names = names;
+    this.#wire = wire;
+    this.#prefetch = prefetch;
+  }
+
+  /** closed reports whether this process has learned that the channel is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** buffered is the number of values fetched here and not yet received. */
+  get buffered(): number {
+    return this.#buf.length - this.#head;
+  }
+
+  /** estimate is len(): values known to be stored and not yet received (see NatsChan.len). */
+  get estimate(): number {
+    return this.#pending + this.buffered;
+  }
+
+  /**
+   * poll receives at once if a value is here: the value (acknowledged), CLOSED once drained, or EMPTY, and then it
+   * starts fetching (a poll is demand). A value that does not decode is terminated on the server (it never will)
+   * and its DecodeError thrown.
+   */
+  poll(): unknown {
+    if (this.#head < this.#buf.length) {
+      const m = this.#buf[this.#head]!;
+      this.#buf[this.#head++] = undefined as never;
+      if (this.#head === this.#buf.length) {
+        this.#buf = [];
+        this.#head = 0;
+      }
+      this.#demand();
+      return this.#take(m);
+    }
+    if (this.#drained) return CLOSED;
+    this.#demand();
+    return EMPTY;
+  }
+
+  /** park queues receive waiter `w` after a failed poll, in the same synchronous step. */
+  park(w: Waiter): void {
+    if (this.#released) {
+      w.fail(new NatsChanGoneError('natsChan: receive on a released channel'));
+      return;
+    }
+    this.recvq.push(w);
+    this.#demand();
+    // Closed and nothing here: ask now whether it is drained, rather than after a pull request that expires empty.
+    if (this.#closed && this.buffered === 0) void this.#checkClosed();
+  }
+
+  /** learnClosed is told that the channel was closed (by this process, or a notice from another): look now. */
+  learnClosed(): void {
+    this.#closed = true;
+    if (this.recvq.size > 0 && this.buffered === 0) void this.#checkClosed();
+  }
+
+  /**
+   * release stops fetching, waits for the pull request in flight to end, hands back (nak) every value fetched and
+   * not received, and fails this process's parked receives with NatsChanGoneError.
+   */
+  async release(): Promise<void> {
+    this.#released = true;
+    this.#demandUntil = 0;
+    while (this.#fetching !== null) await this.#fetching;
+    this.#handBack();
+    const err = new NatsChanGoneError('natsChan: the channel was released while a receive was parked');
+    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
+  }
+
+  // Internals.
+
+  #take(m: JsMsg): unknown {
+    let v: T;
+    try {
+      v = this.#wire.decode(m.data);
+    } catch (e) {
+      m.term();
+      throw e;
+    }
+    m.ack();
+    return v;
+  }
+
+  /** #demand notes that a goroutine wants a value: fetch if needed, and keep what is fetched for LINGER_MS. */
+  #demand(): void {
+    this.#demandUntil = performance.now() + LINGER_MS;
+    if (this.#fetching === null && this.#wantMore()) this.#fetching = this.#pump();
+    this.#armLinger();
+  }
+
+  #wantMore(): boolean {
+    if (this.#released || this.#drained) return false;
+    if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) return false;
+    return this.buffered <= this.#prefetch >> 1;
+  }
+
+  /** #pump is the fetch loop: one pull request at a time, for what the buffer lacks, while there is demand. */
+  async #pump(): Promise<void> {
+    let backoff = 50;
+    try {
+      while (this.#wantMore()) {
+        let got = 0;
+        try {
+          this.#consumer ??= await this.#js.consumers.get(this.#names.stream, DURABLE);
+          const batch = await this.#consumer.fetch({ max_messages: this.#prefetch - this.buffered, expires: EXPIRES_MS });
+          for await (const m of batch) {
+            got++;
+            this.#arrive(m);
+          }
+          backoff = 50;
+        } catch (e) {
+          if (await this.#gone(e)) return;
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, 1000);
+          continue;
+        }
+        if (got === 0) await this.#checkClosed();
+      }
+    } finally {
+      this.#fetching = null;
+      this.#armLinger();
+    }
+  }
+
+  /** #arrive hands a fetched message to the first parked receiver still waiting, or keeps it in buf. */
+  #arrive(m: JsMsg): void {
+    this.#pending = m.info.pending;
+    if (this.#released) {
+      m.nak();
+      return;
+    }
+    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) {
+      if (!w.claim()) continue;
+      let v: unknown;
+      try {
+        v = this.#take(m);
+      } catch (e) {
+        w.fail(e as Error);
+        return;
+      }
+      this.#demandUntil = performance.now() + LINGER_MS;
+      w.wake(v, true);
+      return;
+    }
+    this.#buf.push(m);
+    this.#armLinger();
+  }
+
+  /** #armLinger sets the hand-back timer while values wait here with nobody parked. */
+  #armLinger(): void {
+    if (this.#lingerTimer !== null || this.buffered === 0) return;
+    const wait = Math.max(1, this.#demandUntil - performance.now());
+    this.#lingerTimer = setTimeout(() => {
+      this.#lingerTimer = null;
+      if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) this.#handBack();
+      else this.#armLinger();
+    }, wait);
+    // A value fetched ahead must not keep a process alive that is otherwise done: it returns to the stream after
+    // the ack wait if the process exits first (release() hands it back at once).
+    this.#lingerTimer.unref();
+  }
+
+  /** #handBack returns every value in buf to the stream (nak: available again at once, to any process). */
+  #handBack(): void {
+    for (let i = this.#head; i < this.#buf.length; i++) this.#buf[i]!.nak();
+    this.#buf = [];
+    this.#head = 0;
+  }
+
+  /** #checkClosed asks the server whether the channel is closed and drained; if so, completes the parked receives. */
+  async #checkClosed(): Promise<void> {
+    try {
+      const info = await this.#jsm.streams.info(this.#names.stream);
+      if (!isClosed(info, this.#names)) return;
+      this.#closed = true;
+      if (info.state.messages > 0 || this.buffered > 0) return;
+      this.#drained = true;
+      for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.wake(undefined, false);
+    } catch (e) {
+      await this.#gone(e);
+    }
+  }
+
+  /**
+   * #gone decides whether a failed fetch is final: the stream was deleted, or the connection closed. Then every
+   * parked receive fails with NatsChanGoneError. Anything else (a server restarting, a timeout) is retried.
+   */
+  async #gone(e: unknown): Promise<boolean> {
+    let final = isStreamNotFound(e);
+    if (!final) {
+      try {
+        await this.#jsm.streams.info(this.#names.stream);
+      } catch (e2) {
+        final = isStreamNotFound(e2) || isConnectionClosed(e2);
+      }
+    }
+    if (!final) return false;
+    this.#released = true;
+    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e);
+    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
+    return true;
+  }
+}
+
+/** isConnectionClosed recognizes the client's error for a request on a closed connection. */
+export function isConnectionClosed(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'ClosedConnectionError' || /connection closed/i.test(e.message));
+}
