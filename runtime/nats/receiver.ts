@@ -13,8 +13,8 @@
  * has been gone for LINGER_MS, so that a value fetched for a select case that lost, or for a consumer that stopped,
  * goes back to the stream for any process to take.
  *
- * Closed: once the server says the channel is closed (stream.ts) and it stores no value any more (none waiting, none
- * delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
+ * Closed: once the server says the channel is closed (stream.ts) and the shared consumer has no value left (none
+ * waiting, none delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
  * and every later one at once.
  */
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
@@ -233,7 +233,11 @@ export class Receiver<T> {
       const info = await this.#jsm.streams.info(this.#names.stream);
       if (!isClosed(info, this.#names)) return;
       this.#closed = true;
-      if (info.state.messages > 0 || this.buffered > 0) return;
+      if (this.buffered > 0) return;
+      // The consumer's count, not the stream's: a server killed with SIGKILL can come back with values the consumer
+      // had acknowledged still in the stream (their removal was not on disk yet), which it will never deliver.
+      const c = await this.#jsm.consumers.info(this.#names.stream, DURABLE);
+      if (c.num_pending > 0 || c.num_ack_pending > 0 || this.buffered > 0) return;
       this.#drained = true;
       for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.wake(undefined, false);
     } catch (e) {

@@ -56,10 +56,10 @@ export class Child {
   }
 }
 
-/** received parses a consumer's `R <p> <i>` lines. */
-export function received(c: Child): { p: number; i: number }[] {
+/** received parses a consumer's `R <p> <i> <ms>` lines: the value and when it was received (Date.now()). */
+export function received(c: Child): { p: number; i: number; t: number }[] {
   return c.lines.filter((l) => l.startsWith('R ')).map((l) => {
-    const [, p, i] = l.split(' ');
-    return { p: Number(p), i: Number(i) };
+    const [, p, i, t] = l.split(' ');
+    return { p: Number(p), i: Number(i), t: Number(t) };
   });
 }

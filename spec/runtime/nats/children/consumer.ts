@@ -1,6 +1,6 @@
 /**
  * A consumer process of the multi-process and fault specs: receives values {p, i} until the channel is closed and
- * drained, printing `R <p> <i>` as each one is received (stdout to a pipe is synchronous: the line is out before
+ * drained, printing `R <p> <i> <Date.now()>` as each one is received (stdout to a pipe is synchronous: the line is out before
  * the next value), then `END`.
  * Usage: consumer.ts <url> <name> <capacity> <ackWaitMs> <prefetch> <delayMs per value>
  */
@@ -18,7 +18,7 @@ const ch = await natsChan(nc, name, {
 });
 process.stdout.write('READY\n');
 for await (const v of ch) {
-  process.stdout.write(`R ${v.p} ${v.i}\n`);
+  process.stdout.write(`R ${v.p} ${v.i} ${Date.now()}\n`);
   if (Number(delayMs) > 0) await new Promise((r) => setTimeout(r, Number(delayMs)));
 }
 process.stdout.write('END\n');
