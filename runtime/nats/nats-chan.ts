@@ -41,7 +41,12 @@ const NAME = /^[A-Za-z0-9_-]{1,200}$/;
 /** MAX_CAPACITY bounds a channel's capacity (the stream's max_msgs). */
 export const MAX_CAPACITY = 2 ** 31 - 1;
 
-/** NatsChanOptions configure natsChan. */
+/**
+ * NatsChanOptions configure natsChan: the codec and capacity (required), the ack wait and the prefetch.
+ *
+ * @example
+ * const opts: NatsChanOptions<Job> = { codec: codec.json<Job>(), capacity: 1000, ackWaitMs: 60_000 };
+ */
 export interface NatsChanOptions<T> {
   /** codec is how values become message bytes: one of the shared-channel codecs (`codec.json()`, `codec.int32`...). */
   readonly codec: Codec<T>;
@@ -63,6 +68,11 @@ export interface NatsChanOptions<T> {
 /**
  * NatsChan is a channel over NATS JetStream, made by natsChan(): the Chan interface across processes. See the file
  * comment and docs/beyond-one-machine.md for its semantics.
+ *
+ * @example
+ * const results = await natsChan(nc, 'results', { codec: codec.float64, capacity: 100 });
+ * const r = await select([recvCase(results, (v) => v), recvCase(after(1000), () => NaN)]);
+ * await results.release(); // before nc.close(): hands back what this process fetched ahead
  */
 export class NatsChan<T> implements Chan<T>, Selectable {
   readonly #nc: NatsConnection;
@@ -309,6 +319,9 @@ export async function natsChan<T>(connection: NatsConnection, name: string, opti
 /**
  * deleteNatsChan deletes the channel `name` from the server, with every value it stores; resolves to false if there
  * was none. Processes that still use it get NatsChanGoneError.
+ *
+ * @example
+ * await deleteNatsChan(nc, 'jobs'); // true: the stream, its consumer and its values are gone
  */
 export async function deleteNatsChan(connection: NatsConnection, name: string): Promise<boolean> {
   checkConnection(connection);
