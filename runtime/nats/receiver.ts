@@ -10,14 +10,15 @@
  * Invariants: buf is non-empty only if recvq is empty (an arriving value goes to a parked receiver first). The loop
  * fetches only while there is demand, at most `prefetch` values ahead. A value leaves buf in exactly one of two ways:
  * handed to a goroutine, which acknowledges it (ack) in the same synchronous step, or handed back (nak) once demand
- * has been gone for LINGER_MS, so that a value fetched for a select case that lost, or for a consumer that stopped,
- * goes back to the stream for any process to take.
+ * has been gone for LINGER_MS and no pull request of this process is pending (one lasts at most EXPIRES_MS), so that
+ * a value fetched for a select case that lost, or for a consumer that stopped, goes back to the stream for any
+ * process to take, at most LINGER_MS + EXPIRES_MS after it arrived.
  *
  * Closed: once the server says the channel is closed (stream.ts) and the shared consumer has no value left (none
  * waiting, none delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
  * and every later one at once.
  */
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, FetchMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { CLOSED, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
@@ -29,6 +30,8 @@ import type { WireBytes } from './wire-bytes.js';
 export const LINGER_MS = 100;
 /** EXPIRES_MS is how long one pull request waits on the server for values (and so how often an idle one looks). */
 export const EXPIRES_MS = 1000;
+/** MAX_FETCHES bounds the pull requests of one process in flight at once. */
+const MAX_FETCHES = 2;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -42,15 +45,20 @@ export class Receiver<T> {
   #consumer: Consumer | null = null;
   #buf: JsMsg[] = [];
   #head = 0;
-  #fetching: Promise<void> | null = null;
+  /** #fetches are the pull requests in flight (at most MAX_FETCHES); #outstanding is what they may still bring. */
+  readonly #fetches = new Set<Promise<void>>();
+  #outstanding = 0;
+  /** #failures counts the pull requests that failed in a row; #pausing is set during the backoff after one. */
+  #failures = 0;
+  #pausing = false;
   #demandUntil = 0;
   #lingerTimer: NodeJS.Timeout | null = null;
   /** #closed: the server said the channel is closed; #drained: closed and no value left anywhere. */
   #closed = false;
   #drained = false;
   #released = false;
-  /** #pending is the consumer's count of values not yet delivered, as of the last one delivered here. */
-  #pending = 0;
+  /** #last is the last message delivered here: its delivery info holds the consumer's count of values not delivered. */
+  #last: JsMsg | null = null;
 
   constructor(js: JetStreamClient, jsm: JetStreamManager, names: Names, wire: WireBytes<T>, prefetch: number) {
     this.#js = js;
@@ -72,7 +80,8 @@ export class Receiver<T> {
 
   /** estimate is len(): values known to be stored and not yet received (see NatsChan.len). */
   get estimate(): number {
-    return this.#pending + this.buffered;
+    // Parsed only when asked: a message's info parses its reply subject.
+    return (this.#last?.info.pending ?? 0) + this.buffered;
   }
 
   /**
@@ -121,7 +130,7 @@ export class Receiver<T> {
   async release(): Promise<void> {
     this.#released = true;
     this.#demandUntil = 0;
-    while (this.#fetching !== null) await this.#fetching;
+    while (this.#fetches.size > 0) await Promise.all(this.#fetches);
     this.#handBack();
     const err = new NatsChanGoneError('natsChan: the channel was released while a receive was parked');
     for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
@@ -144,52 +153,61 @@ export class Receiver<T> {
   /** #demand notes that a goroutine wants a value: fetch if needed, and keep what is fetched for LINGER_MS. */
   #demand(): void {
     this.#demandUntil = performance.now() + LINGER_MS;
-    if (this.#fetching === null && this.#wantMore()) this.#fetching = this.#pump();
+    this.#fetchMore();
     this.#armLinger();
   }
 
-  #wantMore(): boolean {
-    if (this.#released || this.#drained) return false;
-    if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) return false;
-    return this.buffered <= this.#prefetch >> 1;
+  /**
+   * #fetchMore starts a pull request while there is demand and what is here plus what is on its way is at most half
+   * of `prefetch`: as the client's own consume() does, the next request goes out before the buffer runs dry, so a
+   * busy receiver does not wait a round trip every `prefetch` values. At most MAX_FETCHES at once.
+   */
+  #fetchMore(): void {
+    if (this.#released || this.#drained || this.#pausing || this.#fetches.size >= MAX_FETCHES) return;
+    if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) return;
+    const have = this.buffered + this.#outstanding;
+    if (have > this.#prefetch >> 1) return;
+    const n = this.#prefetch - have;
+    this.#outstanding += n;
+    const f = this.#fetch(n).finally(() => {
+      this.#fetches.delete(f);
+      this.#fetchMore();
+      this.#armLinger();
+    });
+    this.#fetches.add(f);
   }
 
-  /** #pump is the fetch loop: one pull request at a time, for what the buffer lacks, while there is demand. */
-  async #pump(): Promise<void> {
-    let backoff = 50;
+  /** #fetch is one pull request for `n` values; it ends when they came or after EXPIRES_MS. */
+  async #fetch(n: number): Promise<void> {
+    let got = 0;
     try {
-      while (this.#wantMore()) {
-        let got = 0;
-        try {
-          this.#consumer ??= await this.#js.consumers.get(this.#names.stream, DURABLE);
-          const batch = await this.#consumer.fetch({ max_messages: this.#prefetch - this.buffered, expires: EXPIRES_MS });
-          for await (const m of batch) {
-            got++;
-            this.#arrive(m);
-          }
-          backoff = 50;
-        } catch (e) {
-          if (await this.#gone(e)) return;
-          await sleep(backoff);
-          backoff = Math.min(backoff * 2, 1000);
-          continue;
-        }
-        if (got === 0) await this.#checkClosed();
-      }
-    } finally {
-      this.#fetching = null;
-      this.#armLinger();
+      this.#consumer ??= await this.#js.consumers.get(this.#names.stream, DURABLE);
+      // A callback, not the iterator: it runs as the client reads the socket, so the messages of two pull requests
+      // in flight reach buf in the order the server sent them (two iterators would interleave them). The client
+      // reads the callback option for fetch as for consume, though only consume's type declares it.
+      const opts = { max_messages: n, expires: EXPIRES_MS, callback: (m: JsMsg) => ((got++, this.#outstanding--), this.#arrive(m)) };
+      const batch = await this.#consumer.fetch(opts as FetchMessages);
+      const end = await batch.closed();
+      if (end instanceof Error) throw end;
+    } catch (e) {
+      this.#outstanding -= n - got;
+      if (await this.#gone(e)) return;
+      // A server restarting, a timeout: wait before the next request (doubling from 50 ms to 1 s).
+      this.#pausing = true;
+      await sleep(Math.min(50 * 2 ** this.#failures++, 1000));
+      this.#pausing = false;
+      return;
     }
+    this.#failures = 0;
+    this.#outstanding -= n - got;
+    if (got === 0) await this.#checkClosed();
   }
 
   /** #arrive hands a fetched message to the first parked receiver still waiting, or keeps it in buf. */
   #arrive(m: JsMsg): void {
-    this.#pending = m.info.pending;
-    if (this.#released) {
-      m.nak();
-      return;
-    }
-    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) {
+    this.#last = m;
+    // Released: kept, and handed back by release() once the pull request in flight has ended (see #armLinger).
+    for (let w = this.#released ? null : this.recvq.shift(); w !== null; w = this.recvq.shift()) {
       if (!w.claim()) continue;
       let v: unknown;
       try {
@@ -212,6 +230,9 @@ export class Receiver<T> {
     const wait = Math.max(1, this.#demandUntil - performance.now());
     this.#lingerTimer = setTimeout(() => {
       this.#lingerTimer = null;
+      // Not while a pull request of this process is pending: the server would deliver what is handed back straight
+      // into it again, a loop of nak and redelivery until it expires. The pump re-arms this when it ends.
+      if (this.#fetches.size > 0) return;
       if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) this.#handBack();
       else this.#armLinger();
     }, wait);
