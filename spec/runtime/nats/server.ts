@@ -43,7 +43,7 @@ function sayOnce(): void {
   // isolation.spec.ts needs no server.
   const suites = readdirSync(HERE).filter((f) => f.endsWith('.spec.ts') && f !== 'isolation.spec.ts');
   console.log(
-    `NATS not reachable at ${NATS_URL}: skipped spec/runtime/nats/{${suites.join(',')}}; ` +
+    `NATS not reachable at ${NATS_URL}: skipped spec/runtime/nats/{${suites.join(',')}} and examples/distributed/; ` +
       'start one with `nats-server -js` (or set GOCSP_NATS_URL)',
   );
 }
