@@ -30,7 +30,7 @@ import { checkOptions, describe } from '../validate.js';
 import { NatsChanUnsupportedError } from './errors.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
-import { closeOnServer, namesOf, open, remove, type Names } from './stream.js';
+import { closeOnServer, namesOf, open, remove, type Names, type Opened } from './stream.js';
 import { wireBytes, type WireBytes } from './wire-bytes.js';
 
 const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
@@ -57,8 +57,9 @@ export interface NatsChanOptions<T> {
   readonly capacity: number;
   /**
    * ackWaitMs is how long the server waits for the acknowledgement of a delivered value before it delivers it again
-   * (the at-least-once window under faults). Default 30000. It is set by the process that creates the channel's
-   * consumer; later processes use the existing one.
+   * (the at-least-once window under faults), an integer in [1000, 2^31 - 1]. Default 30000. It is set by the process
+   * that creates the channel's consumer; later processes use the existing one. A value fetched ahead and not received
+   * within half of it is handed back, so that it is never delivered twice without a fault.
    */
   readonly ackWaitMs?: number;
   /** prefetch is how many values one process fetches ahead of its receivers, an integer in [1, 10000]. Default 64. */
@@ -94,7 +95,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     capacity: number,
     wire: WireBytes<T>,
     prefetch: number,
-    closed: boolean,
+    opened: Opened,
   ) {
     this.#nc = nc;
     this.#jsm = jsm;
@@ -103,9 +104,9 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#wire = wire;
     const js = jetstream(nc);
     this.#sender = new Sender(js, jsm, names);
-    this.#receiver = new Receiver(js, jsm, names, wire, prefetch);
+    this.#receiver = new Receiver(js, jsm, names, wire, prefetch, opened.ackWaitMs);
     this.#notice = nc.subscribe(names.notice, { callback: () => this.#learnClosed() });
-    if (closed) this.#learnClosed();
+    if (opened.closed) this.#learnClosed();
   }
 
   /** name is the channel's name, as given to natsChan. */
@@ -306,14 +307,14 @@ export async function natsChan<T>(connection: NatsConnection, name: string, opti
     );
   }
   const capacity = checkRange('capacity', o.capacity, 1, MAX_CAPACITY, undefined);
-  const ackWaitMs = checkRange('ackWaitMs', o.ackWaitMs, 1, 2 ** 31 - 1, 30_000);
+  const ackWaitMs = checkRange('ackWaitMs', o.ackWaitMs, 1000, 2 ** 31 - 1, 30_000);
   const prefetch = checkRange('prefetch', o.prefetch, 1, 10_000, 64);
   const codec = checkCodec('natsChan', o.codec as Codec<T>);
   const { maxBytes: _ignored, ...identity } = codec.wire as { maxBytes?: unknown };
   const names = namesOf(name);
   const jsm = await jetstreamManager(connection);
-  const closed = await open(jsm, names, { capacity, codec: JSON.stringify(identity), ackWaitMs });
-  return new NatsChan<T>(connection, jsm, names, capacity, wireBytes(codec), prefetch, closed);
+  const opened = await open(jsm, names, { capacity, codec: JSON.stringify(identity), ackWaitMs });
+  return new NatsChan<T>(connection, jsm, names, capacity, wireBytes(codec), prefetch, opened);
 }
 
 /**

@@ -8,11 +8,12 @@
  *   demand   a parked receiver, or a receive (or a poll that found nothing) less than LINGER_MS ago.
  *
  * Invariants: buf is non-empty only if recvq is empty (an arriving value goes to a parked receiver first). The loop
- * fetches only while there is demand, at most `prefetch` values ahead. A value leaves buf in exactly one of two ways:
- * handed to a goroutine, which acknowledges it (ack) in the same synchronous step, or handed back (nak) once demand
- * has been gone for LINGER_MS and no pull request of this process is pending (one lasts at most EXPIRES_MS), so that
- * a value fetched for a select case that lost, or for a consumer that stopped, goes back to the stream for any
- * process to take, at most LINGER_MS + EXPIRES_MS after it arrived.
+ * fetches only while there is demand, at most `prefetch` values ahead. A value leaves buf in exactly one of three ways:
+ * - handed to a goroutine, which acknowledges it (ack) in the same synchronous step;
+ * - handed back (nak) once demand has been gone for LINGER_MS and no pull request of this process is pending (one
+ *   lasts at most EXPIRES_MS), so that a value fetched for a select case that lost, or for a consumer that stopped,
+ *   goes back to the stream for any process to take, at most LINGER_MS + EXPIRES_MS after it arrived;
+ * - handed back once it has waited half the ack wait (#expire), before the server would deliver it elsewhere.
  *
  * Closed: once the server says the channel is closed (stream.ts) and the shared consumer has no value left (none
  * waiting, none delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
@@ -44,7 +45,12 @@ export class Receiver<T> {
   readonly #prefetch: number;
   #consumer: Consumer | null = null;
   #buf: JsMsg[] = [];
+  /** #at holds when each message of buf arrived (performance.now()), index for index. */
+  #at: number[] = [];
   #head = 0;
+  /** #maxAge is how long a value may wait in buf: half the consumer's ack wait (see #expire). */
+  readonly #maxAge: number;
+  #ageTimer: NodeJS.Timeout | null = null;
   /** #fetches are the pull requests in flight (at most MAX_FETCHES); #outstanding is what they may still bring. */
   readonly #fetches = new Set<Promise<void>>();
   #outstanding = 0;
@@ -60,7 +66,15 @@ export class Receiver<T> {
   /** #last is the last message delivered here: its delivery info holds the consumer's count of values not delivered. */
   #last: JsMsg | null = null;
 
-  constructor(js: JetStreamClient, jsm: JetStreamManager, names: Names, wire: WireBytes<T>, prefetch: number) {
+  constructor(
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    names: Names,
+    wire: WireBytes<T>,
+    prefetch: number,
+    ackWaitMs: number,
+  ) {
+    this.#maxAge = ackWaitMs / 2;
     this.#js = js;
     this.#jsm = jsm;
     this.#names = names;
@@ -90,11 +104,13 @@ export class Receiver<T> {
    * and its DecodeError thrown.
    */
   poll(): unknown {
+    if (this.#head < this.#buf.length) this.#expire();
     if (this.#head < this.#buf.length) {
       const m = this.#buf[this.#head]!;
       this.#buf[this.#head++] = undefined as never;
       if (this.#head === this.#buf.length) {
         this.#buf = [];
+        this.#at = [];
         this.#head = 0;
       }
       this.#demand();
@@ -221,7 +237,37 @@ export class Receiver<T> {
       return;
     }
     this.#buf.push(m);
+    this.#at.push(performance.now());
     this.#armLinger();
+    this.#armAge();
+  }
+
+  /**
+   * #expire hands back the values that waited in buf longer than half the ack wait: the server is about to deliver
+   * them again to another receiver, and the ack of one taken here now could come after that. Handed back first, a
+   * value is never delivered twice without a fault, however slow this process's receivers are (a receiver that
+   * takes a second per value, 64 values fetched ahead, a 30 s ack wait) or however long its event loop stalls.
+   */
+  #expire(): void {
+    const limit = performance.now() - this.#maxAge;
+    let i = this.#head;
+    while (i < this.#buf.length && this.#at[i]! <= limit) this.#buf[i++]!.nak();
+    if (i === this.#head) return;
+    this.#buf = this.#buf.slice(i);
+    this.#at = this.#at.slice(i);
+    this.#head = 0;
+  }
+
+  /** #armAge sets the timer that expires the oldest value of buf when it reaches #maxAge. */
+  #armAge(): void {
+    if (this.#ageTimer !== null || this.buffered === 0) return;
+    const wait = Math.max(1, this.#at[this.#head]! + this.#maxAge - performance.now());
+    this.#ageTimer = setTimeout(() => {
+      this.#ageTimer = null;
+      this.#expire();
+      this.#armAge();
+    }, wait);
+    this.#ageTimer.unref();
   }
 
   /** #armLinger sets the hand-back timer while values wait here with nobody parked. */
@@ -245,6 +291,7 @@ export class Receiver<T> {
   #handBack(): void {
     for (let i = this.#head; i < this.#buf.length; i++) this.#buf[i]!.nak();
     this.#buf = [];
+    this.#at = [];
     this.#head = 0;
   }
 

@@ -63,12 +63,18 @@ export function isStreamNotFound(e: unknown): boolean {
   return e instanceof JetStreamApiError && e.code === STREAM_NOT_FOUND;
 }
 
+/** Opened is what open() learned: whether the channel is closed, and the consumer's ack wait in ms. */
+export interface Opened {
+  readonly closed: boolean;
+  readonly ackWaitMs: number;
+}
+
 /**
  * open makes the stream and its consumer if they do not exist, or checks that the existing ones are this channel's.
- * Returns whether the channel is already closed. Several processes may open one name at once: adding an identical
+ * Returns whether the channel is already closed and the consumer's ack wait (the creator's, see NatsChanOptions). Several processes may open one name at once: adding an identical
  * stream or consumer twice is not an error in JetStream.
  */
-export async function open(jsm: JetStreamManager, names: Names, spec: Spec): Promise<boolean> {
+export async function open(jsm: JetStreamManager, names: Names, spec: Spec): Promise<Opened> {
   let info: StreamInfo;
   try {
     info = await jsm.streams.info(names.stream);
@@ -92,19 +98,21 @@ export async function open(jsm: JetStreamManager, names: Names, spec: Spec): Pro
       `natsChan: stream ${names.stream} exists as "${info.config.description ?? '(no description)'}", not "${want}"`,
     );
   }
+  let ackWaitNs: number;
   try {
-    await jsm.consumers.info(names.stream, DURABLE);
+    ackWaitNs = (await jsm.consumers.info(names.stream, DURABLE)).config.ack_wait ?? 30e9;
   } catch (e) {
     if (!(e instanceof JetStreamApiError && e.code === CONSUMER_NOT_FOUND)) throw e;
-    await jsm.consumers.add(names.stream, {
+    const c = await jsm.consumers.add(names.stream, {
       durable_name: DURABLE,
       ack_policy: AckPolicy.Explicit,
       ack_wait: spec.ackWaitMs * 1e6,
       max_deliver: -1,
       max_ack_pending: -1,
     });
+    ackWaitNs = c.config.ack_wait ?? spec.ackWaitMs * 1e6;
   }
-  return isClosed(info, names);
+  return { closed: isClosed(info, names), ackWaitMs: ackWaitNs / 1e6 };
 }
 
 /** isClosed reads the close from a stream's info: its subjects no longer hold the value subject. */

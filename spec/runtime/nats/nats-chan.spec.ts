@@ -92,6 +92,28 @@ describe.skipIf(!up)('natsChan', () => {
       for (const g of [g1, g2]) expect(g).toEqual([...g].sort((x, y) => x - y));
     });
 
+    it('hands back what a slow receiver fetched ahead before the ack wait, so no value is delivered twice', async () => {
+      const name = uniqueName('slow');
+      const tx = await open(a, name, { codec: codec.int32, capacity: 100, ackWaitMs: 1000 });
+      const slow = await open(a, name, { codec: codec.int32, capacity: 100, prefetch: 8 });
+      const fast = await open(b, name, { codec: codec.int32, capacity: 100, prefetch: 8 });
+      const n = 24;
+      for (let i = 1; i <= n; i++) await tx.send(i);
+      await tx.closeAndWait();
+      const got: number[] = [];
+      const slowly = (async () => {
+        // 300 ms per value: what it fetched ahead waits longer than half the ack wait, and goes back.
+        for await (const v of slow) {
+          got.push(v);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 100));
+      for await (const v of fast) got.push(v);
+      await slowly;
+      expect(got.sort((x, y) => x - y)).toEqual([...Array(n).keys()].map((i) => i + 1));
+    });
+
     it('parks a receive until a value is sent from another process', async () => {
       const name = uniqueName('park');
       const rx = await open(a, name, { codec: codec.string(), capacity: 10 });
@@ -316,6 +338,9 @@ describe.skipIf(!up)('natsChan', () => {
       await expect(natsChan(a, 'x', { codec: codec.int32, capacity: 1, prefetch: 0 })).rejects.toThrow(
         'natsChan: prefetch must be an integer in [1, 10000], got 0',
       );
+      await expect(natsChan(a, 'x', { codec: codec.int32, capacity: 1, ackWaitMs: 999 })).rejects.toThrow(
+        'natsChan: ackWaitMs must be an integer in [1000, 2147483647], got 999',
+      );
       await expect(natsChan(a, 'x', { codec: codec.int32, capacity: 1, ackWait: 5 } as never)).rejects.toThrow(
         /unknown option "ackWait"/,
       );
@@ -334,9 +359,10 @@ describe.skipIf(!up)('natsChan', () => {
     it('fails a parked receive with NatsChanGoneError when the channel is deleted', async () => {
       const name = uniqueName('gone');
       const ch = await natsChan(a, name, { codec: codec.int32, capacity: 10 });
-      const p = ch.recv();
+      const p = ch.recv().catch((x: unknown) => x);
+      await new Promise((r) => setTimeout(r, 50));
       await deleteNatsChan(b, name);
-      const e = await p.catch((x: unknown) => x);
+      const e = await p;
       expect(isNatsChanGoneError(e)).toBe(true);
     });
   });
