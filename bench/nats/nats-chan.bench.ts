@@ -14,8 +14,8 @@
  * consumer with explicit ack) and the int32 codec against 4 raw bytes. One stream per side for the whole run (made
  * before the tasks, deleted after); each sample stores what it receives first (untimed for `receive`).
  *
- * Two measurements: tinybench's table (each task in turn), then an interleaved run (each round one sample of each
- * side back to back, alternating which goes first), whose median ratio is the headline on a shared machine.
+ * Two measurements: tinybench's table (each task in turn), then an interleaved run (the two sides alternate operation
+ * by operation, so both see the same load), whose ratios are the headline on a shared machine.
  *
  * Target (issue 13): natsChan at most 20% slower than the raw client.
  *
@@ -42,7 +42,7 @@ const URL = process.env['GOCSP_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const N = 400;
 const CAP = 100_000;
 const PREFETCH = 64;
-const ROUNDS = 12;
+const OPS = 2000;
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -178,36 +178,70 @@ main(async () => {
   );
 
   // Interleaved: tinybench runs one task after the other, and on a shared machine the load moves between them by
-  // more than the difference measured. Here each round runs one sample of each side, back to back, in alternating
-  // order; the headline is the median over rounds of gocsp/raw.
-  const pairs = [
-    ['send', sample(g.send, undefined, g.recv), sample(r.send, undefined, r.recv)],
-    ['receive', sample(g.recv, g.send), sample(r.recv, r.send)],
-    ['round trip', sample(g.roundTrip), sample(r.roundTrip)],
-  ] as const;
+  // more than the difference measured. Here the two sides alternate operation by operation (which one goes first
+  // alternates too), so both see the same load; each operation is timed alone, and the table gives the median and
+  // the mean per operation and their ratios. This is the headline figure.
+  const gIter = ch[Symbol.asyncIterator]();
+  const ops: { label: string; g: (i: number) => Promise<number>; r: (i: number) => Promise<number>; fill?: boolean }[] = [
+    { label: 'send', g: async (i) => (await ch.send(i), i), r: async (i) => (await js.publish(subject, bytes(i)), i) },
+    {
+      label: 'receive',
+      fill: true,
+      g: async () => (await gIter.next()).value as number,
+      r: async () => {
+        const m = (await rawIter.next()).value as JsMsg;
+        m.ack();
+        return value(m.data);
+      },
+    },
+    {
+      label: 'round trip',
+      g: async (i) => (await ch.send(i), (await gIter.next()).value as number),
+      r: async (i) => {
+        await js.publish(subject, bytes(i));
+        const m = (await rawIter.next()).value as JsMsg;
+        m.ack();
+        return value(m.data);
+      },
+    },
+  ];
   const rows: Record<string, string>[] = [];
-  for (const [label, gs, rs] of pairs) {
-    const ratios: number[] = [];
+  for (const op of ops) {
+    if (op.fill) {
+      for (let i = 0; i < OPS; i++) await ch.send(i);
+      for (let i = 0; i < OPS; i++) await js.publish(subject, bytes(i));
+    }
     const gt: number[] = [];
     const rt: number[] = [];
-    for (let k = 0; k < ROUNDS; k++) {
-      const first = k % 2 === 0;
-      const a = ((await (first ? gs : rs)()) as { overriddenDuration: number }).overriddenDuration;
-      const b = ((await (first ? rs : gs)()) as { overriddenDuration: number }).overriddenDuration;
-      const [gv, rv] = first ? [a, b] : [b, a];
-      gt.push(gv);
-      rt.push(rv);
-      ratios.push(gv / rv);
+    let gs = 0;
+    let rs = 0;
+    for (let i = 0; i < OPS; i++) {
+      for (const side of i % 2 === 0 ? ['g', 'r'] : ['r', 'g']) {
+        const t0 = performance.now();
+        const v = await (side === 'g' ? op.g(i) : op.r(i));
+        (side === 'g' ? gt : rt).push(performance.now() - t0);
+        if (side === 'g') gs += v;
+        else rs += v;
+      }
     }
+    if (op.label === 'send') {
+      // Drain what the send rows stored, untimed.
+      for (let i = 0; i < OPS; i++) await gIter.next();
+      for (let i = 0; i < OPS; i++) ((await rawIter.next()).value as JsMsg).ack();
+    }
+    if (gs !== sumTo(OPS) || rs !== sumTo(OPS)) throw new Error(`bench: ${op.label} checksums ${gs} ${rs}, expected ${sumTo(OPS)}`);
+    const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
     rows.push({
-      workload: label,
-      'gocsp us/value (median)': (median(gt) * 1000).toFixed(1),
-      'raw us/value (median)': (median(rt) * 1000).toFixed(1),
-      'gocsp/raw (median of rounds)': median(ratios).toFixed(3),
-      'gocsp/raw range': `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`,
+      workload: op.label,
+      'gocsp median us': (median(gt) * 1000).toFixed(0),
+      'raw median us': (median(rt) * 1000).toFixed(0),
+      'median gocsp/raw': (median(gt) / median(rt)).toFixed(3),
+      'gocsp mean us': (mean(gt) * 1000).toFixed(0),
+      'raw mean us': (mean(rt) * 1000).toFixed(0),
+      'mean gocsp/raw': (mean(gt) / mean(rt)).toFixed(3),
     });
   }
-  console.log(`\ninterleaved: ${ROUNDS} rounds of one sample (${N} values) per side, alternating which goes first (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(`\ninterleaved, operation by operation: ${OPS} operations per side and workload (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   console.table(rows);
 
   await ch.release();
