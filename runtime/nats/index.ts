@@ -4,6 +4,7 @@
  * optional peer dependencies; gocsp, gocsp/runtime and gocsp/patterns never load it. See docs/beyond-one-machine.md.
  */
 export { natsChan, deleteNatsChan, type NatsChan, type NatsChanOptions } from './nats-chan.js';
+export type { Delivery } from './delivery.js';
 export {
   NatsChanError,
   NatsChanMismatchError,

@@ -27,6 +27,7 @@ import { checkCodec, type Codec } from '../internal.js';
 import { CloseOfClosedChannelError, InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { checkOptions, describe } from '../validate.js';
+import type { Delivery } from './delivery.js';
 import { NatsChanUnsupportedError } from './errors.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
@@ -219,6 +220,30 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     return { next: () => this.#receive<IteratorResult<T>>(ITER) };
   }
 
+  /**
+   * recvDelivery receives a value without acknowledging it: a Delivery that keeps it reserved for this receiver
+   * until its ack() (after the work is done) or nak(), and that a dead process loses to another receiver after the
+   * ack wait. Resolves to undefined once the channel is closed and drained. See delivery.ts.
+   *
+   * @example
+   * const d = await jobs.recvDelivery();
+   * if (d !== undefined) { await run(d.value); await d.ack(); }
+   */
+  recvDelivery(): Promise<Delivery<T> | undefined> {
+    return this.#receive<Delivery<T> | undefined>(RECV, true);
+  }
+
+  /**
+   * deliveries ranges over the channel as `for await` does, yielding Deliveries (recvDelivery) until the channel is
+   * closed and drained: a job queue whose jobs are acknowledged only once done.
+   *
+   * @example
+   * for await (const d of jobs.deliveries()) go(async () => { await run(d.value); await d.ack(); });
+   */
+  deliveries(): AsyncIterable<Delivery<T>> {
+    return { [Symbol.asyncIterator]: () => ({ next: () => this.#receive<IteratorResult<Delivery<T>>>(ITER, true) }) };
+  }
+
   // Selectable protocol.
 
   pollRecv(): unknown {
@@ -245,13 +270,13 @@ export class NatsChan<T> implements Chan<T>, Selectable {
 
   // Internals.
 
-  #receive<R>(mode: Mode): Promise<R> {
+  #receive<R>(mode: Mode, deferAck = false): Promise<R> {
     try {
-      const v = this.#receiver.poll();
+      const v = this.#receiver.poll(deferAck);
       if (v === EMPTY) {
         const w = new Waiter(mode, undefined, parkStart('chan receive (nats)'));
         const p = w.promise<R>();
-        this.#receiver.park(w);
+        this.#receiver.park(w, deferAck);
         return p;
       }
       if (mode === RECV) return Promise.resolve((v === CLOSED ? undefined : v) as R);

@@ -24,6 +24,7 @@ import { CLOSED, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 import { NatsChanGoneError } from './errors.js';
+import { held } from './delivery.js';
 import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
 import type { WireBytes } from './wire-bytes.js';
 
@@ -50,6 +51,8 @@ export class Receiver<T> {
   #head = 0;
   /** #maxAge is how long a value may wait in buf: half the consumer's ack wait (see #expire). */
   readonly #maxAge: number;
+  /** #deferred holds the parked receives that want a Delivery (not acknowledged) rather than a value. */
+  readonly #deferred = new WeakSet<Waiter>();
   #ageTimer: NodeJS.Timeout | null = null;
   /** #fetches are the pull requests in flight (at most MAX_FETCHES); #outstanding is what they may still bring. */
   readonly #fetches = new Set<Promise<void>>();
@@ -103,7 +106,7 @@ export class Receiver<T> {
    * starts fetching (a poll is demand). A value that does not decode is terminated on the server (it never will)
    * and its DecodeError thrown.
    */
-  poll(): unknown {
+  poll(deferAck = false): unknown {
     if (this.#head < this.#buf.length) this.#expire();
     if (this.#head < this.#buf.length) {
       const m = this.#buf[this.#head]!;
@@ -114,15 +117,19 @@ export class Receiver<T> {
         this.#head = 0;
       }
       this.#demand();
-      return this.#take(m);
+      return this.#take(m, deferAck);
     }
     if (this.#drained) return CLOSED;
     this.#demand();
     return EMPTY;
   }
 
-  /** park queues receive waiter `w` after a failed poll, in the same synchronous step. */
-  park(w: Waiter): void {
+  /**
+   * park queues receive waiter `w` after a failed poll, in the same synchronous step; with `deferAck`, `w` gets a
+   * Delivery (delivery.ts), not acknowledged, instead of the value.
+   */
+  park(w: Waiter, deferAck = false): void {
+    if (deferAck) this.#deferred.add(w);
     if (this.#released) {
       w.fail(new NatsChanGoneError('natsChan: receive on a released channel'));
       return;
@@ -154,7 +161,8 @@ export class Receiver<T> {
 
   // Internals.
 
-  #take(m: JsMsg): unknown {
+  /** #take decodes `m` and acknowledges it, or with `deferAck` returns its Delivery, held until ack or nak. */
+  #take(m: JsMsg, deferAck: boolean): unknown {
     let v: T;
     try {
       v = this.#wire.decode(m.data);
@@ -162,6 +170,7 @@ export class Receiver<T> {
       m.term();
       throw e;
     }
+    if (deferAck) return held(m, v, this.#maxAge * (2 / 3));
     m.ack();
     return v;
   }
@@ -227,7 +236,7 @@ export class Receiver<T> {
       if (!w.claim()) continue;
       let v: unknown;
       try {
-        v = this.#take(m);
+        v = this.#take(m, this.#deferred.has(w));
       } catch (e) {
         w.fail(e as Error);
         return;

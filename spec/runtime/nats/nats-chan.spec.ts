@@ -138,6 +138,42 @@ describe.skipIf(!up)('natsChan', () => {
     });
   });
 
+  describe('deliveries (acknowledged once done)', () => {
+    it('keeps a held value reserved past the ack wait, hands it back on nak, and removes it on ack', async () => {
+      const name = uniqueName('delivery');
+      const x = await open(a, name, { codec: codec.int32, capacity: 10, ackWaitMs: 1000 });
+      const y = await open(b, name, { codec: codec.int32, capacity: 10 });
+      await x.send(7);
+      const d = (await x.recvDelivery())!;
+      expect([d.value, d.redelivered]).toEqual([7, false]);
+      // Held for 1.6 s, more than the ack wait: renewed, so not delivered to the other process.
+      const other = y.recvDelivery();
+      let early = false;
+      void other.then(() => (early = true));
+      await new Promise((r) => setTimeout(r, 1600));
+      expect(early).toBe(false);
+      d.nak();
+      const d2 = (await other)!;
+      expect([d2.value, d2.redelivered]).toEqual([7, true]);
+      await d2.ack();
+      expect(await y.stored()).toBe(0);
+    });
+
+    it('ranges over deliveries until the channel is closed and drained', async () => {
+      const name = uniqueName('deliveries');
+      const ch = await open(a, name, { codec: codec.int32, capacity: 10 });
+      for (const v of [1, 2, 3]) await ch.send(v);
+      await ch.closeAndWait();
+      const got: number[] = [];
+      for await (const d of ch.deliveries()) {
+        got.push(d.value);
+        await d.ack();
+      }
+      expect(got).toEqual([1, 2, 3]);
+      expect(await ch.recvDelivery()).toBeUndefined();
+    });
+  });
+
   describe('capacity', () => {
     it('makes send wait on a full channel until a receive frees room, keeping the order', async () => {
       const name = uniqueName('full');
