@@ -6,6 +6,7 @@
  * is delivered again once the ack wait has passed. This is how a job is acknowledged only after it finished.
  */
 import type { JsMsg } from '@nats-io/jetstream';
+import { quietly } from './quietly.js';
 
 /**
  * Delivery is a value received with recvDelivery() or deliveries(), held until ack() or nak().
@@ -33,7 +34,7 @@ export interface Delivery<T> {
 /** held makes the Delivery of message `m` decoded as `value`, renewing its reservation every `renewMs`. */
 export function held<T>(m: JsMsg, value: T, renewMs: number): Delivery<T> {
   let done = false;
-  const timer = setInterval(() => m.working(), renewMs);
+  const timer = setInterval(() => quietly(() => m.working()), renewMs);
   // A held job must not keep a process alive on its own: whoever holds it awaits something that does.
   timer.unref();
   const finish = (): boolean => {
@@ -50,7 +51,7 @@ export function held<T>(m: JsMsg, value: T, renewMs: number): Delivery<T> {
       await m.ackAck();
     },
     nak(): void {
-      if (finish()) m.nak();
+      if (finish()) quietly(() => m.nak());
     },
   };
 }

@@ -29,6 +29,7 @@ import { parkStart } from '../sched/park.js';
 import { checkOptions, describe } from '../validate.js';
 import type { Delivery } from './delivery.js';
 import { NatsChanUnsupportedError } from './errors.js';
+import { quietly } from './quietly.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
 import { closeOnServer, namesOf, open, remove, type Names, type Opened } from './stream.js';
@@ -86,6 +87,8 @@ export class NatsChan<T> implements Chan<T>, Selectable {
   readonly #receiver: Receiver<T>;
   readonly #notice: Subscription;
   #closeCalled = false;
+  /** #stored is the server's count of stored values at the last stored() (len() reports the larger estimate). */
+  #stored = 0;
   #closing: Promise<void> | null = null;
 
   /** @internal use natsChan(). */
@@ -190,7 +193,6 @@ export class NatsChan<T> implements Chan<T>, Selectable {
   len(): number {
     return Math.min(this.#cap, Math.max(this.#receiver.estimate, this.#stored));
   }
-  #stored = 0;
 
   /** stored asks the server how many values the channel stores now (including values delivered and not yet acked). */
   async stored(): Promise<number> {
@@ -293,7 +295,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#sender.markClosed();
     this.#closing = (async () => {
       const first = await closeOnServer(this.#jsm, this.#names);
-      this.#nc.publish(this.#names.notice);
+      quietly(() => this.#nc.publish(this.#names.notice));
       this.#receiver.learnClosed();
       if (!first) throw new CloseOfClosedChannelError();
     })();

@@ -25,6 +25,7 @@ import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 import { NatsChanGoneError } from './errors.js';
 import { held } from './delivery.js';
+import { quietly } from './quietly.js';
 import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
 import type { WireBytes } from './wire-bytes.js';
 
@@ -167,11 +168,11 @@ export class Receiver<T> {
     try {
       v = this.#wire.decode(m.data);
     } catch (e) {
-      m.term();
+      quietly(() => m.term());
       throw e;
     }
     if (deferAck) return held(m, v, this.#maxAge * (2 / 3));
-    m.ack();
+    quietly(() => m.ack());
     return v;
   }
 
@@ -260,7 +261,7 @@ export class Receiver<T> {
   #expire(): void {
     const limit = performance.now() - this.#maxAge;
     let i = this.#head;
-    while (i < this.#buf.length && this.#at[i]! <= limit) this.#buf[i++]!.nak();
+    while (i < this.#buf.length && this.#at[i]! <= limit) quietly(() => this.#buf[i++]!.nak());
     if (i === this.#head) return;
     this.#buf = this.#buf.slice(i);
     this.#at = this.#at.slice(i);
@@ -298,7 +299,7 @@ export class Receiver<T> {
 
   /** #handBack returns every value in buf to the stream (nak: available again at once, to any process). */
   #handBack(): void {
-    for (let i = this.#head; i < this.#buf.length; i++) this.#buf[i]!.nak();
+    for (let i = this.#head; i < this.#buf.length; i++) quietly(() => this.#buf[i]!.nak());
     this.#buf = [];
     this.#at = [];
     this.#head = 0;
