@@ -87,8 +87,9 @@ export class NatsChan<T> implements Chan<T>, Selectable {
   readonly #receiver: Receiver<T>;
   readonly #notice: Subscription;
   #closeCalled = false;
-  /** #stored is the server's count of stored values at the last stored() (len() reports the larger estimate). */
+  /** #stored is the server's count at the last stored(), and #storedGen the receiver's arrivals count then. */
   #stored = 0;
+  #storedGen = -1;
   #closing: Promise<void> | null = null;
 
   /** @internal use natsChan(). */
@@ -191,13 +192,16 @@ export class NatsChan<T> implements Chan<T>, Selectable {
    * server's figure.
    */
   len(): number {
-    return Math.min(this.#cap, Math.max(this.#receiver.estimate, this.#stored));
+    // Whichever answer from the server is the more recent: stored(), or the last value delivered here.
+    const fresh = this.#storedGen === this.#receiver.arrivals;
+    return Math.min(this.#cap, fresh ? this.#stored : this.#receiver.estimate);
   }
 
   /** stored asks the server how many values the channel stores now (including values delivered and not yet acked). */
   async stored(): Promise<number> {
     const info = await this.#jsm.streams.info(this.#names.stream);
     this.#stored = info.state.messages;
+    this.#storedGen = this.#receiver.arrivals;
     return this.#stored;
   }
 

@@ -69,6 +69,8 @@ export class Receiver<T> {
   #released = false;
   /** #last is the last message delivered here: its delivery info holds the consumer's count of values not delivered. */
   #last: JsMsg | null = null;
+  /** arrivals counts the messages delivered here (len() tells a fresher server answer from a staler one by it). */
+  arrivals = 0;
 
   constructor(
     js: JetStreamClient,
@@ -232,6 +234,7 @@ export class Receiver<T> {
   /** #arrive hands a fetched message to the first parked receiver still waiting, or keeps it in buf. */
   #arrive(m: JsMsg): void {
     this.#last = m;
+    this.arrivals++;
     // Released: kept, and handed back by release() once the pull request in flight has ended (see #armLinger).
     for (let w = this.#released ? null : this.recvq.shift(); w !== null; w = this.recvq.shift()) {
       if (!w.claim()) continue;
