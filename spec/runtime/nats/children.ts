@@ -29,6 +29,10 @@ export class Child {
     });
     this.#proc.stderr!.setEncoding('utf8').on('data', (d: string) => (this.#stderr += d));
     this.exited = new Promise((r) => this.#proc.once('exit', (code) => r(code)));
+    // A child must not outlive the test process (a crash, a killed run).
+    const reap = (): void => void this.#proc.kill('SIGKILL');
+    process.once('exit', reap);
+    this.#proc.once('exit', () => process.off('exit', reap));
   }
 
   get stderr(): string {

@@ -76,9 +76,14 @@ export class PrivateServer {
 
   /** start starts the server and resolves once it accepts JetStream requests. */
   async start(): Promise<void> {
-    this.#proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], {
+    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], {
       stdio: 'ignore',
     });
+    this.#proc = proc;
+    // If this test process ends without dispose (a crash, a killed run), the server must not outlive it.
+    const reap = (): void => void proc.kill('SIGKILL');
+    process.once('exit', reap);
+    proc.once('exit', () => process.off('exit', reap));
     const until = Date.now() + 15_000;
     for (;;) {
       try {
