@@ -1,6 +1,6 @@
 /**
  * Worker pools across processes over network channels (issue 13 §3): three worker processes, each a FixedWorkerPool
- * taking jobs from one natsChan as Deliveries and answering on the job's reply channel (Go's request/reply), a job
+ * (two of them) or a DynamicWorkerPool (the third) taking jobs from one natsChan as Deliveries and answering on the job's reply channel (Go's request/reply), a job
  * acknowledged only once its answer was sent. One worker process is killed with SIGKILL in the middle of its jobs:
  * they are delivered again and run by the others, and every job is answered.
  */
@@ -30,7 +30,8 @@ describe.skipIf(!up)('worker pools across processes', () => {
     const nc = await connect({ servers: NATS_URL });
     const jobs = await natsChan(nc, jobsName, { codec: codec.json<Job>(), capacity: 1000, ackWaitMs: 1500 });
     const replies = await natsChan(nc, replyName, { codec: codec.json<Answer>(), capacity: 1000 });
-    const workers = [0, 1, 2].map(() => new Child('pool-worker.ts', [NATS_URL, jobsName, '1500', '100']));
+    // Two processes run a FixedWorkerPool, one a DynamicWorkerPool.
+    const workers = ['fixed', 'fixed', 'dynamic'].map((kind) => new Child('pool-worker.ts', [NATS_URL, jobsName, '1500', '100', kind]));
     await Promise.all(workers.map((w) => w.waitFor((l) => l === 'READY')));
     for (let id = 1; id <= n; id++) await jobs.send({ id, n: id, replyTo: replyName });
 
@@ -52,8 +53,10 @@ describe.skipIf(!up)('worker pools across processes', () => {
     expect(await Promise.all(workers.slice(1).map((w) => w.exited))).toEqual([0, 0]);
     for (let id = 1; id <= n; id++) expect(answered.get(id)).toBe(id * id);
     // The killed process's unfinished jobs were run again by the others.
-    const doneElsewhere = new Set(workers.slice(1).flatMap((w) => w.lines.filter((l) => l.startsWith('D ')).map((l) => Number(l.slice(2)))));
+    const doneBy = (w: Child): number[] => w.lines.filter((l) => l.startsWith('D ')).map((l) => Number(l.slice(2)));
+    const doneElsewhere = new Set(workers.slice(1).flatMap(doneBy));
     for (const id of lost) expect(doneElsewhere.has(id)).toBe(true);
+    expect(doneBy(workers[2]!).length, 'the DynamicWorkerPool process did jobs').toBeGreaterThan(0);
     await jobs.release();
     await replies.release();
     await nc.close();

@@ -1,13 +1,14 @@
 /**
- * A worker process of the cross-process pool spec: a FixedWorkerPool of 2 whose jobs come from the network channel
+ * A worker process of the cross-process pool spec: a FixedWorkerPool of 2 (or a DynamicWorkerPool of 1 to 2, with
+ * `dynamic`) whose jobs come from the network channel
  * `jobs` as Deliveries. A job is acknowledged only after its answer was sent on the job's reply channel, so a job
  * this process dies in is delivered again and run elsewhere. Prints `J <id>` when a job starts and `D <id>` once
  * it is acknowledged.
- * Usage: pool-worker.ts <url> <jobs channel> <ackWaitMs> <ms per job>
+ * Usage: pool-worker.ts <url> <jobs channel> <ackWaitMs> <ms per job> [fixed|dynamic]
  */
 import { connect } from '@nats-io/transport-node';
 import { chan, codec, go, sleep } from '../../../../runtime/index.js';
-import { FixedWorkerPool } from '../../../../patterns/index.js';
+import { DynamicWorkerPool, FixedWorkerPool } from '../../../../patterns/index.js';
 import { natsChan, type NatsChan } from '../../../../runtime/nats/index.js';
 
 export interface Job {
@@ -20,7 +21,7 @@ export interface Answer {
   readonly square: number;
 }
 
-const [url, jobsName, ackWaitMs, msPerJob] = process.argv.slice(2) as [string, string, string, string];
+const [url, jobsName, ackWaitMs, msPerJob, kind] = process.argv.slice(2) as [string, string, string, string, string?];
 const WORKERS = 2;
 const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
 const jobs = await natsChan(nc, jobsName, {
@@ -29,12 +30,14 @@ const jobs = await natsChan(nc, jobsName, {
   ackWaitMs: Number(ackWaitMs),
   prefetch: WORKERS,
 });
-const pool = new FixedWorkerPool<number, number>(WORKERS, {
-  worker: async (n) => {
-    await sleep(Number(msPerJob));
-    return n * n;
-  },
-});
+const work = async (n: number): Promise<number> => {
+  await sleep(Number(msPerJob));
+  return n * n;
+};
+const pool =
+  kind === 'dynamic'
+    ? new DynamicWorkerPool<number, number>({ minWorkers: 1, maxWorkers: WORKERS, scalingInterval: 50, worker: work })
+    : new FixedWorkerPool<number, number>(WORKERS, { worker: work });
 const replies = new Map<string, Promise<NatsChan<Answer>>>();
 const replyChan = (name: string): Promise<NatsChan<Answer>> => {
   let ch = replies.get(name);
