@@ -29,3 +29,8 @@ export { hold, unhold, type Holder } from './sched/held.js';
 // milliseconds are converted to and from readings of the current clock (real or virtual) with its origin.
 export { currentClock, clockNanos, unixMillis } from './time/clock.js';
 export { toNanos } from './time/duration.js';
+
+// A network channel (runtime/nats/) carries its values with the shared-channel codecs: the Codec interface and the
+// check sharedChan makes of one. Through this door, so that the codecs can move inside runtime/shared/.
+export type { Codec } from './shared/codecs/codec.js';
+export { checkCodec } from './shared/codecs/check-codec.js';

@@ -1,0 +1,353 @@
+/**
+ * Receiver is the receiving side of a network channel in one process: the values fetched from the shared consumer
+ * and not yet taken, this process's parked receivers, and the loop that fetches only while someone wants a value.
+ *
+ *   buf      messages fetched and not yet handed to a goroutine, in stream order. On the server they are delivered
+ *            and unacknowledged: no other process gets them while they are here.
+ *   recvq    FIFO of parked receives (plain ones and select registrations).
+ *   demand   a parked receiver, or a receive (or a poll that found nothing) less than LINGER_MS ago.
+ *
+ * Invariants: buf is non-empty only if recvq is empty (an arriving value goes to a parked receiver first). The loop
+ * fetches only while there is demand, at most `prefetch` values ahead. A value leaves buf in exactly one of three ways:
+ * - handed to a goroutine, which acknowledges it (ack) in the same synchronous step;
+ * - handed back (nak) once demand has been gone for LINGER_MS and no pull request of this process is pending (one
+ *   lasts at most EXPIRES_MS), so that a value fetched for a select case that lost, or for a consumer that stopped,
+ *   goes back to the stream for any process to take, at most LINGER_MS + EXPIRES_MS after it arrived;
+ * - handed back once it has waited half the ack wait (#expire), before the server would deliver it elsewhere.
+ *
+ * Closed: once the server says the channel is closed (stream.ts) and the shared consumer has no value left (none
+ * waiting, none delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
+ * and every later one at once.
+ */
+import type { Consumer, FetchMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { CLOSED, EMPTY } from '../chan/selectable.js';
+import type { Waiter } from '../chan/waiter.js';
+import { WaitQueue } from '../sched/wait-queue.js';
+import { NatsChanGoneError } from './errors.js';
+import { held } from './delivery.js';
+import { quietly } from './quietly.js';
+import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
+import type { WireBytes } from './wire-bytes.js';
+
+/** LINGER_MS is how long fetched values wait for a receiver of this process before they are handed back. */
+export const LINGER_MS = 100;
+/** EXPIRES_MS is how long one pull request waits on the server for values (and so how often an idle one looks). */
+export const EXPIRES_MS = 1000;
+/** MAX_FETCHES bounds the pull requests of one process in flight at once. */
+const MAX_FETCHES = 2;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+export class Receiver<T> {
+  readonly recvq = new WaitQueue<Waiter>();
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #names: Names;
+  readonly #wire: WireBytes<T>;
+  readonly #prefetch: number;
+  #consumer: Consumer | null = null;
+  #buf: JsMsg[] = [];
+  /** #at holds when each message of buf arrived (performance.now()), index for index. */
+  #at: number[] = [];
+  #head = 0;
+  /** #maxAge is how long a value may wait in buf: half the consumer's ack wait (see #expire). */
+  readonly #maxAge: number;
+  /** #deferred holds the parked receives that want a Delivery (not acknowledged) rather than a value. */
+  readonly #deferred = new WeakSet<Waiter>();
+  #ageTimer: NodeJS.Timeout | null = null;
+  /** #fetches are the pull requests in flight (at most MAX_FETCHES); #outstanding is what they may still bring. */
+  readonly #fetches = new Set<Promise<void>>();
+  #outstanding = 0;
+  /** #failures counts the pull requests that failed in a row; #pausing is set during the backoff after one. */
+  #failures = 0;
+  #pausing = false;
+  #demandUntil = 0;
+  #lingerTimer: NodeJS.Timeout | null = null;
+  /** #closed: the server said the channel is closed; #drained: closed and no value left anywhere. */
+  #closed = false;
+  #drained = false;
+  #released = false;
+  /** #last is the last message delivered here: its delivery info holds the consumer's count of values not delivered. */
+  #last: JsMsg | null = null;
+  /** arrivals counts the messages delivered here (len() tells a fresher server answer from a staler one by it). */
+  arrivals = 0;
+
+  constructor(
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    names: Names,
+    wire: WireBytes<T>,
+    prefetch: number,
+    ackWaitMs: number,
+  ) {
+    this.#maxAge = ackWaitMs / 2;
+    this.#js = js;
+    this.#jsm = jsm;
+    this.#names = names;
+    this.#wire = wire;
+    this.#prefetch = prefetch;
+  }
+
+  /** closed reports whether this process has learned that the channel is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** buffered is the number of values fetched here and not yet received. */
+  get buffered(): number {
+    return this.#buf.length - this.#head;
+  }
+
+  /** estimate is len(): values known to be stored and not yet received (see NatsChan.len). */
+  get estimate(): number {
+    // Parsed only when asked: a message's info parses its reply subject.
+    return (this.#last?.info.pending ?? 0) + this.buffered;
+  }
+
+  /**
+   * poll receives at once if a value is here: the value (acknowledged), CLOSED once drained, or EMPTY, and then it
+   * starts fetching (a poll is demand). A value that does not decode is terminated on the server (it never will)
+   * and its DecodeError thrown.
+   */
+  poll(deferAck = false): unknown {
+    if (this.#head < this.#buf.length) this.#expire();
+    if (this.#head < this.#buf.length) {
+      const m = this.#buf[this.#head]!;
+      this.#buf[this.#head++] = undefined as never;
+      if (this.#head === this.#buf.length) {
+        this.#buf = [];
+        this.#at = [];
+        this.#head = 0;
+      }
+      this.#demand();
+      return this.#take(m, deferAck);
+    }
+    if (this.#drained) return CLOSED;
+    this.#demand();
+    return EMPTY;
+  }
+
+  /**
+   * park queues receive waiter `w` after a failed poll, in the same synchronous step; with `deferAck`, `w` gets a
+   * Delivery (delivery.ts), not acknowledged, instead of the value.
+   */
+  park(w: Waiter, deferAck = false): void {
+    if (deferAck) this.#deferred.add(w);
+    if (this.#released) {
+      w.fail(new NatsChanGoneError('natsChan: receive on a released channel'));
+      return;
+    }
+    this.recvq.push(w);
+    this.#demand();
+    // Closed and nothing here: ask now whether it is drained, rather than after a pull request that expires empty.
+    if (this.#closed && this.buffered === 0) void this.#checkClosed();
+  }
+
+  /** learnClosed is told that the channel was closed (by this process, or a notice from another): look now. */
+  learnClosed(): void {
+    this.#closed = true;
+    if (this.recvq.size > 0 && this.buffered === 0) void this.#checkClosed();
+  }
+
+  /**
+   * release stops fetching, waits for the pull request in flight to end, hands back (nak) every value fetched and
+   * not received, and fails this process's parked receives with NatsChanGoneError.
+   */
+  async release(): Promise<void> {
+    this.#released = true;
+    this.#demandUntil = 0;
+    while (this.#fetches.size > 0) await Promise.all(this.#fetches);
+    this.#handBack();
+    const err = new NatsChanGoneError('natsChan: the channel was released while a receive was parked');
+    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
+  }
+
+  // Internals.
+
+  /** #take decodes `m` and acknowledges it, or with `deferAck` returns its Delivery, held until ack or nak. */
+  #take(m: JsMsg, deferAck: boolean): unknown {
+    let v: T;
+    try {
+      v = this.#wire.decode(m.data);
+    } catch (e) {
+      quietly(() => m.term());
+      throw e;
+    }
+    if (deferAck) return held(m, v, this.#maxAge * (2 / 3));
+    quietly(() => m.ack());
+    return v;
+  }
+
+  /** #demand notes that a goroutine wants a value: fetch if needed, and keep what is fetched for LINGER_MS. */
+  #demand(): void {
+    this.#demandUntil = performance.now() + LINGER_MS;
+    this.#fetchMore();
+    this.#armLinger();
+  }
+
+  /**
+   * #fetchMore starts a pull request while there is demand and what is here plus what is on its way is at most half
+   * of `prefetch`: as the client's own consume() does, the next request goes out before the buffer runs dry, so a
+   * busy receiver does not wait a round trip every `prefetch` values. At most MAX_FETCHES at once.
+   */
+  #fetchMore(): void {
+    if (this.#released || this.#drained || this.#pausing || this.#fetches.size >= MAX_FETCHES) return;
+    if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) return;
+    const have = this.buffered + this.#outstanding;
+    if (have > this.#prefetch >> 1) return;
+    const n = this.#prefetch - have;
+    this.#outstanding += n;
+    const f = this.#fetch(n).finally(() => {
+      this.#fetches.delete(f);
+      this.#fetchMore();
+      this.#armLinger();
+    });
+    this.#fetches.add(f);
+  }
+
+  /** #fetch is one pull request for `n` values; it ends when they came or after EXPIRES_MS. */
+  async #fetch(n: number): Promise<void> {
+    let got = 0;
+    try {
+      this.#consumer ??= await this.#js.consumers.get(this.#names.stream, DURABLE);
+      // A callback, not the iterator: it runs as the client reads the socket, so the messages of two pull requests
+      // in flight reach buf in the order the server sent them (two iterators would interleave them). The client
+      // reads the callback option for fetch as for consume, though only consume's type declares it.
+      const opts = { max_messages: n, expires: EXPIRES_MS, callback: (m: JsMsg) => ((got++, this.#outstanding--), this.#arrive(m)) };
+      const batch = await this.#consumer.fetch(opts as FetchMessages);
+      const end = await batch.closed();
+      if (end instanceof Error) throw end;
+    } catch (e) {
+      this.#outstanding -= n - got;
+      if (await this.#gone(e)) return;
+      // A server restarting, a timeout: wait before the next request (doubling from 50 ms to 1 s).
+      this.#pausing = true;
+      await sleep(Math.min(50 * 2 ** this.#failures++, 1000));
+      this.#pausing = false;
+      return;
+    }
+    this.#failures = 0;
+    this.#outstanding -= n - got;
+    if (got === 0) await this.#checkClosed();
+  }
+
+  /** #arrive hands a fetched message to the first parked receiver still waiting, or keeps it in buf. */
+  #arrive(m: JsMsg): void {
+    this.#last = m;
+    this.arrivals++;
+    // Released: kept, and handed back by release() once the pull request in flight has ended (see #armLinger).
+    for (let w = this.#released ? null : this.recvq.shift(); w !== null; w = this.recvq.shift()) {
+      if (!w.claim()) continue;
+      let v: unknown;
+      try {
+        v = this.#take(m, this.#deferred.has(w));
+      } catch (e) {
+        w.fail(e as Error);
+        return;
+      }
+      this.#demandUntil = performance.now() + LINGER_MS;
+      w.wake(v, true);
+      return;
+    }
+    this.#buf.push(m);
+    this.#at.push(performance.now());
+    this.#armLinger();
+    this.#armAge();
+  }
+
+  /**
+   * #expire hands back the values that waited in buf longer than half the ack wait: the server is about to deliver
+   * them again to another receiver, and the ack of one taken here now could come after that. Handed back first, a
+   * value is never delivered twice without a fault, however slow this process's receivers are (a receiver that
+   * takes a second per value, 64 values fetched ahead, a 30 s ack wait) or however long its event loop stalls.
+   */
+  #expire(): void {
+    const limit = performance.now() - this.#maxAge;
+    let i = this.#head;
+    while (i < this.#buf.length && this.#at[i]! <= limit) quietly(() => this.#buf[i++]!.nak());
+    if (i === this.#head) return;
+    this.#buf = this.#buf.slice(i);
+    this.#at = this.#at.slice(i);
+    this.#head = 0;
+  }
+
+  /** #armAge sets the timer that expires the oldest value of buf when it reaches #maxAge. */
+  #armAge(): void {
+    if (this.#ageTimer !== null || this.buffered === 0) return;
+    const wait = Math.max(1, this.#at[this.#head]! + this.#maxAge - performance.now());
+    this.#ageTimer = setTimeout(() => {
+      this.#ageTimer = null;
+      this.#expire();
+      this.#armAge();
+    }, wait);
+    this.#ageTimer.unref();
+  }
+
+  /** #armLinger sets the hand-back timer while values wait here with nobody parked. */
+  #armLinger(): void {
+    if (this.#lingerTimer !== null || this.buffered === 0) return;
+    const wait = Math.max(1, this.#demandUntil - performance.now());
+    this.#lingerTimer = setTimeout(() => {
+      this.#lingerTimer = null;
+      // Not while a pull request of this process is pending: the server would deliver what is handed back straight
+      // into it again, a loop of nak and redelivery until it expires. The pump re-arms this when it ends.
+      if (this.#fetches.size > 0) return;
+      if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) this.#handBack();
+      else this.#armLinger();
+    }, wait);
+    // A value fetched ahead must not keep a process alive that is otherwise done: it returns to the stream after
+    // the ack wait if the process exits first (release() hands it back at once).
+    this.#lingerTimer.unref();
+  }
+
+  /** #handBack returns every value in buf to the stream (nak: available again at once, to any process). */
+  #handBack(): void {
+    for (let i = this.#head; i < this.#buf.length; i++) quietly(() => this.#buf[i]!.nak());
+    this.#buf = [];
+    this.#at = [];
+    this.#head = 0;
+  }
+
+  /** #checkClosed asks the server whether the channel is closed and drained; if so, completes the parked receives. */
+  async #checkClosed(): Promise<void> {
+    try {
+      const info = await this.#jsm.streams.info(this.#names.stream);
+      if (!isClosed(info, this.#names)) return;
+      this.#closed = true;
+      if (this.buffered > 0) return;
+      // The consumer's count, not the stream's: a server killed with SIGKILL can come back with values the consumer
+      // had acknowledged still in the stream (their removal was not on disk yet), which it will never deliver.
+      const c = await this.#jsm.consumers.info(this.#names.stream, DURABLE);
+      if (c.num_pending > 0 || c.num_ack_pending > 0 || this.buffered > 0) return;
+      this.#drained = true;
+      for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.wake(undefined, false);
+    } catch (e) {
+      await this.#gone(e);
+    }
+  }
+
+  /**
+   * #gone decides whether a failed fetch is final: the stream was deleted, or the connection closed. Then every
+   * parked receive fails with NatsChanGoneError. Anything else (a server restarting, a timeout) is retried.
+   */
+  async #gone(e: unknown): Promise<boolean> {
+    let final = isStreamNotFound(e);
+    if (!final) {
+      try {
+        await this.#jsm.streams.info(this.#names.stream);
+      } catch (e2) {
+        final = isStreamNotFound(e2) || isConnectionClosed(e2);
+      }
+    }
+    if (!final) return false;
+    this.#released = true;
+    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e);
+    for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
+    return true;
+  }
+}
+
+/** isConnectionClosed recognizes the client's error for a request on a closed connection. */
+export function isConnectionClosed(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'ClosedConnectionError' || /connection closed/i.test(e.message));
+}

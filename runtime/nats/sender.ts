@@ -1,0 +1,144 @@
+/**
+ * Sender is the sending side of a network channel in one process: publish, wait for the server's acknowledgement
+ * (the value is stored), and wait for room when the channel is full.
+ *
+ * - Stored: send resolves on the PubAck, never before.
+ * - Full: the stream refuses a publish beyond its capacity (max_msgs, discard 'new'); the send then waits and
+ *   retries, backing off from 2 ms to 100 ms, as a Go sender parks on a full channel. Sends that found the channel
+ *   full wait in a FIFO, and a new send of this process queues behind them, so this process's sends are stored in
+ *   the order they were made, as Go's parked senders are served.
+ * - Retried, not duplicated: every send carries a message id (Nats-Msg-Id) that stays the same across its retries,
+ *   so a publish that was stored but whose acknowledgement was lost (a timeout, a server restart) is recognized by
+ *   the stream's duplicate window (2 minutes) and not stored twice.
+ * - Closed: a publish that finds no stream bound to the value subject means the channel was closed (stream.ts); the
+ *   send rejects with ChannelClosedError, Go's `send on closed channel`, and so does every later send.
+ * - Gone: the stream deleted or the connection closed: NatsChanGoneError. Anything else (a server restarting, a
+ *   timeout) is retried with backoff up to 1 s, for as long as it takes, like a send parked in Go.
+ */
+import { nuid } from '@nats-io/nats-core';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { ChannelClosedError } from '../panics.js';
+import { NatsChanGoneError } from './errors.js';
+import { isConnectionClosed } from './receiver.js';
+import { isClosed, isStreamNotFound, type Names } from './stream.js';
+
+const MAX_MESSAGES_EXCEEDED = 10077;
+const PUBLISH_TIMEOUT_MS = 5000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Op {
+  readonly bytes: Uint8Array;
+  readonly msgID: string;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+export class Sender {
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #names: Names;
+  readonly #idPrefix = nuid.next();
+  #seq = 0;
+  /** #full holds the sends waiting for room, FIFO; the first is the one being retried. */
+  readonly #full: Op[] = [];
+  #closed = false;
+
+  constructor(js: JetStreamClient, jsm: JetStreamManager, names: Names) {
+    this.#js = js;
+    this.#jsm = jsm;
+    this.#names = names;
+  }
+
+  /** closed reports whether this process knows the channel is closed (it closed it, or a send found it closed). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** markClosed records a close: every send waiting for room, and every later send, panics. */
+  markClosed(): void {
+    this.#closed = true;
+    const err = new ChannelClosedError();
+    for (const op of this.#full.splice(0)) op.reject(err);
+  }
+
+  /** send publishes `bytes` and resolves once the server stored them (see the top). */
+  send(bytes: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.reject(new ChannelClosedError());
+    return new Promise<void>((resolve, reject) => {
+      const op: Op = { bytes, msgID: `${this.#idPrefix}.${++this.#seq}`, resolve, reject };
+      if (this.#full.length > 0) this.#full.push(op);
+      else void this.#publish(op);
+    });
+  }
+
+  /** #publish makes one send's first attempt; a full channel hands it to the FIFO of waiting sends. */
+  async #publish(op: Op): Promise<void> {
+    const r = await this.#attempt(op);
+    if (r !== FULL) return;
+    this.#full.push(op);
+    if (this.#full.length === 1) void this.#drainFull();
+  }
+
+  /** #drainFull retries the first waiting send until it is stored, then the next, with backoff while full. */
+  async #drainFull(): Promise<void> {
+    let backoff = 2;
+    while (this.#full.length > 0) {
+      await sleep(backoff);
+      const op = this.#full[0];
+      if (op === undefined) return; // rejected by markClosed meanwhile
+      const r = await this.#attempt(op);
+      if (r === FULL) {
+        backoff = Math.min(backoff * 2, 100);
+        continue;
+      }
+      if (this.#full[0] === op) this.#full.shift();
+      backoff = 2;
+    }
+  }
+
+  /** #attempt publishes until stored (DONE, op settled), refused as full (FULL) or failed for good (DONE, rejected). */
+  async #attempt(op: Op): Promise<typeof DONE | typeof FULL> {
+    let backoff = 50;
+    for (;;) {
+      if (this.#closed) {
+        op.reject(new ChannelClosedError());
+        return DONE;
+      }
+      try {
+        await this.#js.publish(this.#names.subject, op.bytes, { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 });
+        op.resolve();
+        return DONE;
+      } catch (e) {
+        if (e instanceof JetStreamApiError && e.code === MAX_MESSAGES_EXCEEDED) return FULL;
+        const why = await this.#why(e);
+        if (why === 'closed') {
+          this.markClosed();
+          op.reject(new ChannelClosedError());
+          return DONE;
+        }
+        if (why === 'gone') {
+          op.reject(new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e));
+          return DONE;
+        }
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 1000);
+      }
+    }
+  }
+
+  /** #why asks the server what a failed publish means: the channel closed, gone, or a passing fault (retry). */
+  async #why(e: unknown): Promise<'closed' | 'gone' | 'retry'> {
+    if (isConnectionClosed(e)) return 'gone';
+    try {
+      const info = await this.#jsm.streams.info(this.#names.stream);
+      return isClosed(info, this.#names) ? 'closed' : 'retry';
+    } catch (e2) {
+      return isStreamNotFound(e2) || isConnectionClosed(e2) ? 'gone' : 'retry';
+    }
+  }
+}
+
+const DONE = 0;
+const FULL = 1;

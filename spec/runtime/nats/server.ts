@@ -1,0 +1,120 @@
+/**
+ * The NATS server of the network-channel specs: GOCSP_NATS_URL (default nats://127.0.0.1:4222), whether it is
+ * reachable, unique channel names, and private servers for the fault tests.
+ *
+ * When no server answers, the suites skip, and the first of them prints one line saying which suites did not run and
+ * how to start a server; under CI=true an unreachable server fails instead, so CI always runs them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+
+export const NATS_URL = process.env['GOCSP_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+/** reachable reports whether the server at NATS_URL answers with JetStream enabled (checked once per spec file). */
+export async function natsReachable(): Promise<boolean> {
+  let nc: NatsConnection | null = null;
+  try {
+    nc = await connect({ servers: NATS_URL, timeout: 2000, reconnect: false });
+    const r = await nc.request('$JS.API.INFO', undefined, { timeout: 2000 });
+    return !JSON.parse(new TextDecoder().decode(r.data)).error;
+  } catch {
+    if (process.env['CI'] === 'true') {
+      throw new Error(`NATS with JetStream is not reachable at ${NATS_URL} (GOCSP_NATS_URL), and CI=true requires it`);
+    }
+    sayOnce();
+    return false;
+  } finally {
+    await nc?.close();
+  }
+}
+
+/** sayOnce prints the one line for the whole run (the spec files run in separate processes: a marker file decides). */
+function sayOnce(): void {
+  const marker = join(tmpdir(), `gocsp-nats-skip-${process.ppid}`);
+  if (existsSync(marker)) return;
+  writeFileSync(marker, '');
+  // isolation.spec.ts needs no server.
+  const suites = readdirSync(HERE).filter((f) => f.endsWith('.spec.ts') && f !== 'isolation.spec.ts');
+  console.log(
+    `NATS not reachable at ${NATS_URL}: skipped spec/runtime/nats/{${suites.join(',')}} and examples/distributed/; ` +
+      'start one with `nats-server -js` (or set GOCSP_NATS_URL)',
+  );
+}
+
+/** uniqueName is a channel name no other test (of this run or another) uses. */
+export function uniqueName(tag: string): string {
+  return `t-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** freePort asks the OS for a free TCP port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** PrivateServer is a nats-server of one test: its own port and temporary store, killed and restarted at will. */
+export class PrivateServer {
+  readonly store = mkdtempSync(join(tmpdir(), 'gocsp-nats-store-'));
+  #proc: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** start starts the server and resolves once it accepts JetStream requests. */
+  async start(): Promise<void> {
+    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], {
+      stdio: 'ignore',
+    });
+    this.#proc = proc;
+    // If this test process ends without dispose (a crash, a killed run), the server must not outlive it.
+    const reap = (): void => void proc.kill('SIGKILL');
+    process.once('exit', reap);
+    proc.once('exit', () => process.off('exit', reap));
+    const until = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const nc = await connect({ servers: this.url, timeout: 500, reconnect: false });
+        try {
+          const r = await nc.request('$JS.API.INFO', undefined, { timeout: 1000 });
+          if (!JSON.parse(new TextDecoder().decode(r.data)).error) return;
+        } finally {
+          await nc.close();
+        }
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > until) throw new Error(`nats-server on port ${this.port} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** kill9 kills the server with SIGKILL and waits for it to be gone. */
+  async kill9(): Promise<void> {
+    const p = this.#proc;
+    this.#proc = null;
+    if (p === null || p.exitCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  }
+
+  /** dispose kills the server and removes its store. */
+  async dispose(): Promise<void> {
+    await this.kill9();
+    rmSync(this.store, { recursive: true, force: true });
+  }
+}
