@@ -171,6 +171,8 @@ export class RemoteLine {
    */
   #answered(batch: readonly LineWaiter[], a: Answer): void {
     this.#asking = false;
+    const again = this.#again;
+    this.#again = false;
     const tickets = a.tickets;
     const ticketed = tickets.length > 0;
     let off = 0;
@@ -197,8 +199,7 @@ export class RemoteLine {
     const next = batch[a.granted];
     // Sleep the named wait unless it no longer measures the head: all were granted (more joined), a kick came, or
     // the first waiter refused has left the line (the new head may need less).
-    if (this.#again || next === undefined || (!next.inLine && next.outcome === null)) {
-      this.#again = false;
+    if (again || next === undefined || (!next.inLine && next.outcome === null)) {
       this.#askNow();
       return;
     }

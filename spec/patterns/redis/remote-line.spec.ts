@@ -104,6 +104,17 @@ describe('RemoteLine', () => {
       ]);
     }));
 
+  it('asks again as soon as the take in flight is answered when kicked meanwhile (a reset)', () =>
+    synctest.run(async () => {
+      const b = bucket(100, 10);
+      const line = new RemoteLine(b.gate);
+      const w = line.wait(1, background());
+      await sleep(5);
+      line.kick();
+      await w;
+      expect(b.calls).toEqual([0, 10, 100]);
+    }));
+
   it('asks at most MAX_ASK waiters in one take', () =>
     synctest.run(async () => {
       const b = bucket(1000, 1, MAX_ASK + 10);
