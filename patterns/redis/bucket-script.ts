@@ -1,9 +1,12 @@
 /**
  * The fleet-wide token bucket's Lua script: every decision (refill, take, refund, read, reset) is one atomic script
  * run on the server, on the server's clock (redis.call('TIME')), so that N processes on N hosts with N clocks share
- * one bucket exactly.
+ * one bucket exactly. One call decides many requests of one process at once (the requests of a turn, or the front
+ * of its line): the server's work and the round trips are shared by the requests, and every token is still taken
+ * by the script, so the fleet-wide bound holds exactly.
  *
- * Key KEYS[1], a string "c t" (one GET and one SET PX per decision: the script's cost is mostly its redis.call()s):
+ * Key KEYS[1], a string "c t" (one GET, and one SET PX when the bucket changed: the script's cost is mostly its
+ * redis.call()s):
  *
  *   c   the content at time t, in credits (one token is `unit` credits: refillInterval in us; credits flow in at
  *       `rate` per us), so that with an integer refillRate and a whole-ms refillInterval every quantity is an integer
@@ -11,12 +14,21 @@
  *   t   the server time of the last update, in us since the epoch
  *
  * A missing key is a full bucket: the script deletes the key when the bucket is full again, and otherwise sets it to
- * expire when it would be full (plus a second), so an idle limiter leaves nothing behind.
+ * expire when it would be full (plus a second), so an idle limiter leaves nothing behind. A refusal writes nothing:
+ * the state "c at t" and the state refilled to now describe the same bucket (the refill is min(full, c + rate * dt),
+ * and refilling twice equals refilling once over the sum), so the write would change nothing but the bytes.
  *
- * ARGV: op, full (capacity * unit), rate, unit, then the request sizes (take, peek, refund: one; batch: several).
- * Reply: { granted (take, refund, reset: 0/1; batch: an array of 0/1), wait in us until the request could be met (0 if
- * granted), the server time in us, and for peek the credits now (text: a Lua number would be truncated to an
- * integer) }. Numbers are stored with %.17g, which keeps every double exact.
+ * ARGV: op, full (capacity * unit), rate, unit, then the request sizes in tokens.
+ *   try    each size in order, on its own: [2, 2, 1] on 3 tokens takes 2 and 1 (tryAcquire, tryAcquireBatch)
+ *   line   the longest prefix of the sizes that fits, in order, and stops at the first that does not (a FIFO line)
+ *   refund one size given back; peek one size, takes nothing; reset fills the bucket
+ * Reply: { waits, the server time in us, and for peek the credits now (text: a Lua number would be truncated to an
+ * integer) }. waits has one entry per size decided: 0 if granted, else the us until that size could be met, after
+ * the grants before it (line: only the last entry can be non-zero). Numbers are stored with %.17g, which keeps every
+ * double exact.
+ *
+ * Written for the server's cost: no helper function (a closure per call) and no table but the reply's; the earlier
+ * form with save()/wait() helpers cost the server about a fifth more per admission (bench/RESULTS.md).
  */
 import { Script } from './redis-client.js';
 
@@ -27,10 +39,10 @@ local full = tonumber(ARGV[2])
 local rate = tonumber(ARGV[3])
 local unit = tonumber(ARGV[4])
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = t[1] * 1000000 + t[2]
 if op == 'reset' then
   redis.call('DEL', key)
-  return {1, 0, now}
+  return {{}, now}
 end
 local credit = full
 local last = now
@@ -42,49 +54,44 @@ if s then
 end
 -- A server clock that went back (a failover to a host whose clock is behind) refills nothing until it catches up.
 if now > last then
-  credit = math.min(full, credit + (now - last) * rate)
+  credit = credit + (now - last) * rate
+  if credit > full then credit = full end
   last = now
 end
-local function save()
-  if credit >= full then
-    redis.call('DEL', key)
-    return
-  end
-  -- capped (at about 30 years), so that the ms always print as an integer
-  local ttl = math.min(math.ceil((full - credit) / rate / 1000) + 1000, 1e12)
-  redis.call('SET', key, string.format('%.17g %.17g', credit, last), 'PX', ttl)
-end
-local function wait(cost)
-  if cost <= credit then return 0 end
-  return math.ceil((cost - credit) / rate)
-end
-if op == 'take' then
-  local cost = tonumber(ARGV[5]) * unit
-  if cost <= credit then
-    credit = credit - cost
-    save()
-    return {1, 0, now}
-  end
-  return {0, wait(cost), now}
-elseif op == 'batch' then
-  local out = {}
+local waits = {}
+local write = false
+if op == 'try' or op == 'line' then
   for i = 5, #ARGV do
-    local cost = tonumber(ARGV[i]) * unit
+    local cost = ARGV[i] * unit
     if cost <= credit then
       credit = credit - cost
-      out[#out + 1] = 1
+      waits[i - 4] = 0
+      write = true
     else
-      out[#out + 1] = 0
+      waits[i - 4] = math.ceil((cost - credit) / rate)
+      if op == 'line' then break end
     end
   end
-  save()
-  return {out, 0, now}
 elseif op == 'refund' then
-  credit = math.min(full, credit + tonumber(ARGV[5]) * unit)
-  save()
-  return {1, 0, now}
+  credit = credit + ARGV[5] * unit
+  if credit > full then credit = full end
+  write = true
 elseif op == 'peek' then
-  return {0, wait(tonumber(ARGV[5]) * unit), now, string.format('%.17g', credit)}
+  local cost = ARGV[5] * unit
+  local w = 0
+  if cost > credit then w = math.ceil((cost - credit) / rate) end
+  return {{w}, now, string.format('%.17g', credit)}
+else
+  return redis.error_reply('gocsp bucket: unknown op ' .. tostring(op))
 end
-return redis.error_reply('gocsp bucket: unknown op ' .. tostring(op))
+if write then
+  if credit >= full then
+    redis.call('DEL', key)
+  else
+    -- capped (at about 30 years), so that the ms always print as an integer
+    local ttl = math.min(math.ceil((full - credit) / rate / 1000) + 1000, 1e12)
+    redis.call('SET', key, string.format('%.17g %.17g', credit, last), 'PX', ttl)
+  end
+end
+return {waits, now}
 `);

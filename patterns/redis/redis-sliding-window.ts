@@ -1,14 +1,16 @@
 /**
  * RedisSlidingWindowRateLimiter: the exact sliding window of SlidingWindowRateLimiter with its log in Redis, so that
  * every process using the same prefix shares one window. Each decision is one Lua script (window-script.ts) run
- * atomically on the server's clock over a sorted set of admission times: across any number of processes, at most
- * maxRequests admissions in every window of windowSize ms (tested with several processes, on the server's
- * timestamps). Only the exact mode exists: the approximate two-counter estimate can exceed the limit, which is what a
- * fleet-wide limit is usually there to prevent.
+ * atomically on the server's clock over a sorted set of admission times, and one script decides all the requests of
+ * this process that are ready at once (the try calls of one turn, the waiters at the front of the line): across any
+ * number of processes, at most maxRequests admissions in every window of windowSize ms (tested with several
+ * processes, on the server's timestamps). Only the exact mode exists: the approximate two-counter estimate can exceed
+ * the limit, which is what a fleet-wide limit is usually there to prevent.
  *
  * The API is SlidingWindowRateLimiter's, asynchronous where a decision needs Redis; waiting is the local limiter's
- * (a FIFO line per process, the head sleeping the wait the script names; canceling frees the place and removes an
- * admission that raced with the cancel). Unavailability as for RedisTokenBucketRateLimiter.
+ * (a FIFO line per process, which asks for its front in one script and sleeps the wait the script names; canceling
+ * frees the place, and an admission that raced with the cancel goes to the next waiter or is removed).
+ * Unavailability as for RedisTokenBucketRateLimiter.
  */
 import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, toContext } from '../core/cancel.js';
@@ -18,13 +20,14 @@ import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../rate-limiters/sliding-window.js';
 import { checkClient, type RedisClient, runScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
-import { RemoteLine, type Taken } from './remote-line.js';
+import { type Answer, RemoteLine } from './remote-line.js';
+import { TurnBatch } from './turn-batch.js';
 import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
 import { WINDOW_SCRIPT } from './window-script.js';
 
 const OWNER = 'RedisSlidingWindowRateLimiter';
 const WINDOW_KEYS = ['windowSize', 'maxRequests', 'mode', 'precision', 'maxWait'];
-const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
+const NO_TICKETS: readonly number[] = Object.freeze([]);
 
 /**
  * RedisSlidingWindowConfig is SlidingWindowConfig (mode 'exact' only) plus the Redis options (prefix required).
@@ -39,8 +42,8 @@ export interface RedisSlidingWindowConfig
   mode?: 'exact';
 }
 
-/** Reply is the window script's reply: granted, wait (us), server time (us), count, first member. */
-type Reply = [granted: number, wait: number, now: number, count: number, first: number];
+/** Reply is the window script's reply: one wait per size decided (us, 0 if admitted), server time (us), count, first members. */
+type Reply = [waits: number[], now: number, count: number, firsts: number[]];
 
 /**
  * RedisSlidingWindowRateLimiter admits at most maxRequests requests in any windowSize ms across every process with
@@ -60,6 +63,8 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   readonly #remote: ResolvedRemote<SlidingWindowConfig>;
   readonly #local: SlidingWindowRateLimiter | null;
   readonly #line: RemoteLine;
+  /** #tries decides the tryRequest(Batch) calls of one turn with one script (their waits in ms, 0 if admitted). */
+  readonly #tries: TurnBatch<number>;
   readonly #permits: RemotePermits;
 
   /**
@@ -85,27 +90,28 @@ export class RedisSlidingWindowRateLimiter implements Policy {
         ? new SlidingWindowRateLimiter(this.#remote.local ?? { windowSize: size, maxRequests: this.#max })
         : null;
     this.#line = new RemoteLine({
-      take: (k) => this.#take(k),
-      undo: (k, t) => {
-        if (t.ticket === undefined) return; // a local grant: the local window has no refund, losing it errs safe
-        const members = Array.from({ length: k }, (_, i) => t.ticket! + i);
+      take: (ks) => this.#takeLine(ks),
+      undo: (_, members, local) => {
+        if (local) return; // a local grant: the local window has no refund, losing it errs safe
         void this.#run('refund', members).catch(() => {});
       },
     });
+    this.#tries = new TurnBatch((ks) => this.#tryEach(ks));
     this.#permits = {
-      tryOne: async () => (this.#line.size !== 0 ? Number.NaN : (await this.#take(1)).wait),
+      tryOne: async () => (this.#line.size !== 0 ? Number.NaN : this.#tries.add(1)),
       waitOne: (ctx) => this.#line.wait(1, ctx),
     };
   }
 
   /**
    * tryRequest admits one request if the fleet's window has room and nobody in this process waits, and resolves to
-   * whether it did; it never waits for room. Rejects with RedisUnavailableError when Redis does not answer (mode
+   * whether it did; it never waits for room. The tryRequest and tryRequestBatch calls made in one turn are decided by
+   * one script, in call order (one round trip for all). Rejects with RedisUnavailableError when Redis does not answer (mode
    * 'fail').
    */
   async tryRequest(): Promise<boolean> {
     if (this.#line.size !== 0) return false;
-    return (await this.#take(1)).wait === 0;
+    return (await this.#tries.add(1)) === 0;
   }
 
   /**
@@ -120,7 +126,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
     }
     if (count === 0) return true;
     if (this.#line.size !== 0) return false;
-    return (await this.#take(count)).wait === 0;
+    return (await this.#tries.add(count)) === 0;
   }
 
   /**
@@ -141,7 +147,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getCurrentWindow resolves to the start of the window counted now, in Unix ms on the server's clock. */
   async getCurrentWindow(): Promise<number> {
     try {
-      return ((await this.#run('peek', [0]))[2] - this.#window) / 1000;
+      return ((await this.#run('peek', [0]))[1] - this.#window) / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getCurrentWindow();
@@ -151,7 +157,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getRequestCount resolves to the number of requests the fleet's window holds now. */
   async getRequestCount(): Promise<number> {
     try {
-      return (await this.#run('peek', [0]))[3];
+      return (await this.#run('peek', [0]))[2];
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRequestCount();
@@ -176,22 +182,64 @@ export class RedisSlidingWindowRateLimiter implements Policy {
     return executeRemote(OWNER, this.#permits, this.#maxWait, fn, cancel);
   }
 
-  /** take is the line's gate: one script, or the local limiter while Redis is unavailable (mode 'local'). */
-  async #take(k: number): Promise<Taken> {
+  /**
+   * tryEach is the tries' decider: one script admits each size of `ks` in order if it fits, all of it or none, and
+   * names the wait (ms) of those that do not; or the local limiter while Redis is unavailable (mode 'local').
+   */
+  async #tryEach(ks: readonly number[]): Promise<number[]> {
+    let r: Reply;
     try {
-      const r = await this.#run('take', [k]);
-      if (r[0] === 1) {
-        this.#remote.onGrant?.(k, r[2] / 1000);
-        return { wait: 0, ticket: r[4] };
-      }
-      return { wait: r[1] / 1000 };
+      r = await this.#run('try', ks);
     } catch (e) {
       const local = this.#local;
       if (local === null || !isRedisUnavailableError(e)) throw e;
-      if (k === 1 ? local.tryRequest() : local.tryRequestBatch(k)) return LOCAL_GRANT;
-      // The local window cannot tell its wait without a line of its own: look again in a tenth of the window.
-      return { wait: this.#window / 10_000 };
+      return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
     }
+    const waits = r[0];
+    const at = r[1] / 1000;
+    const out = new Array<number>(waits.length);
+    for (let i = 0; i < waits.length; i++) {
+      const w = waits[i]!;
+      out[i] = w / 1000;
+      if (w === 0) this.#remote.onGrant?.(ks[i]!, at);
+    }
+    return out;
+  }
+
+  /**
+   * takeLine is the line's gate: one script admits the longest prefix of `ks` that fits (the tickets are the
+   * admissions' members, to remove them if their waiter left); or the local limiter while Redis is unavailable.
+   */
+  async #takeLine(ks: readonly number[]): Promise<Answer> {
+    let r: Reply;
+    try {
+      r = await this.#run('line', ks);
+    } catch (e) {
+      const local = this.#local;
+      if (local === null || !isRedisUnavailableError(e)) throw e;
+      let granted = 0;
+      while (granted < ks.length && this.#tryLocal(local, ks[granted]!)) granted++;
+      return { granted, wait: this.#localWait(), tickets: NO_TICKETS, local: true };
+    }
+    const [waits, now, , firsts] = r;
+    const tickets: number[] = [];
+    let granted = 0;
+    while (granted < waits.length && waits[granted] === 0) {
+      const k = ks[granted]!;
+      for (let j = 0; j < k; j++) tickets.push(firsts[granted]! + j);
+      this.#remote.onGrant?.(k, now / 1000);
+      granted++;
+    }
+    return { granted, wait: granted < waits.length ? waits[granted]! / 1000 : 0, tickets, local: false };
+  }
+
+  #tryLocal(local: SlidingWindowRateLimiter, k: number): boolean {
+    return k === 1 ? local.tryRequest() : local.tryRequestBatch(k);
+  }
+
+  /** localWait: the local window cannot tell its wait without a line of its own; look again in a tenth of the window. */
+  #localWait(): number {
+    return this.#window / 10_000;
   }
 
   #run(op: string, args: readonly number[]): Promise<Reply> {

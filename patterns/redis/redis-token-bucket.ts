@@ -1,13 +1,16 @@
 /**
  * RedisTokenBucketRateLimiter: the token bucket of TokenBucketRateLimiter with its state in Redis, so that every
  * process using the same prefix draws from one bucket. Each decision is one Lua script (bucket-script.ts) run
- * atomically on the server's clock: across any number of processes, the grants over any interval of T ms number at
- * most capacity + refillRate * T / refillInterval (tested with several processes, on the server's timestamps).
+ * atomically on the server's clock, and one script decides all the requests of this process that are ready at once
+ * (the tryAcquire calls of one turn, the waiters at the front of the line): across any number of processes, the
+ * grants over any interval of T ms number at most capacity + refillRate * T / refillInterval (tested with several
+ * processes, on the server's timestamps).
  *
  * The API is TokenBucketRateLimiter's, asynchronous where a decision needs Redis: tryAcquire, tryAcquireBatch,
  * getAvailableTokens, getRefillTime and reset return promises. Waiting is the local limiter's: acquire waits in a
- * FIFO line of this process (RemoteLine), whose head sleeps the wait the script names and asks again; canceling a
- * waiter frees its place (and gives back a grant that raced with the cancel).
+ * FIFO line of this process (RemoteLine), which asks for the waiters at its front in one script and sleeps the wait
+ * the script names for the first it could not serve; canceling a waiter frees its place (a grant that raced with the
+ * cancel goes to the next waiters, or back to the bucket).
  *
  * When Redis is unavailable (not connected, no reply within commandTimeout), the limiter fails closed with
  * RedisUnavailableError, or with whenUnavailable 'local' decides with a TokenBucketRateLimiter of its own until Redis
@@ -22,13 +25,13 @@ import { TokenBucketRateLimiter, type TokenBucketConfig } from '../rate-limiters
 import { BUCKET_SCRIPT } from './bucket-script.js';
 import { checkClient, type RedisClient, runScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
-import { RemoteLine, type Taken } from './remote-line.js';
+import { type Answer, RemoteLine } from './remote-line.js';
+import { TurnBatch } from './turn-batch.js';
 import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
 
 const OWNER = 'RedisTokenBucketRateLimiter';
 const BUCKET_KEYS = ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 'maxWait'];
-const GRANTED: Taken = Object.freeze({ wait: 0 });
-const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
+const NO_TICKETS: readonly number[] = Object.freeze([]);
 
 /**
  * RedisTokenBucketConfig is TokenBucketConfig plus the Redis options (prefix required).
@@ -38,8 +41,8 @@ const LOCAL_GRANT: Taken = Object.freeze({ wait: 0 });
  */
 export interface RedisTokenBucketConfig extends TokenBucketConfig, RemoteOptions<TokenBucketConfig> {}
 
-/** Reply is the bucket script's reply: granted, wait (us), server time (us), and for peek the credits now. */
-type Reply = [granted: number | number[], wait: number, now: number, credit?: string];
+/** Reply is the bucket script's reply: one wait per size decided (us, 0 if granted), server time (us), and for peek the credits now. */
+type Reply = [waits: number[], now: number, credit?: string];
 
 /**
  * RedisTokenBucketRateLimiter admits requests while a bucket shared by every process with the same prefix holds
@@ -61,6 +64,8 @@ export class RedisTokenBucketRateLimiter implements Policy {
   readonly #remote: ResolvedRemote<TokenBucketConfig>;
   readonly #local: TokenBucketRateLimiter | null;
   readonly #line: RemoteLine;
+  /** #tries decides the tryAcquire calls of one turn with one script (their waits in ms, 0 if granted). */
+  readonly #tries: TurnBatch<number>;
   readonly #permits: RemotePermits;
 
   /**
@@ -89,21 +94,23 @@ export class RedisTokenBucketRateLimiter implements Policy {
         ? new TokenBucketRateLimiter(this.#remote.local ?? { capacity, refillRate: rate, refillInterval: interval, enableBurst: burst })
         : null;
     this.#line = new RemoteLine({
-      take: (n) => this.#take(n),
+      take: (ns) => this.#takeLine(ns),
       // A grant from the local limiter is not given back (it has no refund; losing it errs safe).
-      undo: (n, t) => {
-        if (t !== LOCAL_GRANT) void this.#run('refund', [n]).catch(() => {});
+      undo: (n, _, local) => {
+        if (!local) void this.#run('refund', [n]).catch(() => {});
       },
     });
+    this.#tries = new TurnBatch((ns) => this.#tryEach(ns));
     this.#permits = {
-      tryOne: () => this.#tryOne(),
+      tryOne: async () => (this.#line.size !== 0 ? Number.NaN : this.#tries.add(1)),
       waitOne: (ctx) => this.#line.wait(1, ctx),
     };
   }
 
   /**
    * tryAcquire takes `n` tokens (default 1) from the fleet's bucket if it holds them and nobody in this process is
-   * waiting, and resolves to whether it did; it never waits for tokens. n = 0 always succeeds. Rejects with
+   * waiting, and resolves to whether it did; it never waits for tokens. n = 0 always succeeds. The calls made in one
+   * turn are decided by one script, in call order (as tryAcquireBatch: 64 calls cost one round trip). Rejects with
    * InvalidArgumentError if n is not a finite number >= 0 or exceeds the capacity, with RedisUnavailableError if
    * Redis does not answer (mode 'fail').
    */
@@ -111,7 +118,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
     this.#check('tryAcquire', n);
     if (n === 0) return true;
     if (this.#line.size !== 0) return false;
-    return (await this.#take(n)).wait === 0;
+    return (await this.#tries.add(n)) === 0;
   }
 
   /**
@@ -142,23 +149,14 @@ export class RedisTokenBucketRateLimiter implements Policy {
     if (!Array.isArray(ns)) throw new InvalidArgumentError(`${OWNER}.tryAcquireBatch: ns must be an array, got ${show(ns)}`);
     ns.forEach((n, i) => this.#check('tryAcquireBatch', n, `ns[${i}]`));
     if (this.#line.size !== 0) return ns.map((n) => n === 0);
-    try {
-      const r = await this.#run('batch', ns);
-      const granted = r[0] as number[];
-      granted.forEach((g, i) => {
-        if (g === 1 && ns[i]! > 0) this.#remote.onGrant?.(ns[i]!, r[2] / 1000);
-      });
-      return granted.map((g) => g === 1);
-    } catch (e) {
-      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
-      return this.#local.tryAcquireBatch(ns);
-    }
+    if (ns.length === 0) return [];
+    return (await this.#tryEach(ns)).map((w) => w === 0);
   }
 
   /** getAvailableTokens resolves to the tokens in the fleet's bucket now (the local limiter's while Redis is away). */
   async getAvailableTokens(): Promise<number> {
     try {
-      return Number((await this.#run('peek', [0]))[3]) / this.#unit;
+      return Number((await this.#run('peek', [0]))[2]) / this.#unit;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getAvailableTokens();
@@ -173,7 +171,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
   async getRefillTime(n = 1): Promise<number> {
     this.#check('getRefillTime', n);
     try {
-      return (await this.#run('peek', [this.#line.demand + n]))[1] / 1000;
+      return (await this.#run('peek', [this.#line.demand + n]))[0][0]! / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRefillTime(n);
@@ -203,26 +201,54 @@ export class RedisTokenBucketRateLimiter implements Policy {
     return executeRemote(OWNER, this.#permits, this.#maxWait, fn, cancel);
   }
 
-  async #tryOne(): Promise<number> {
-    if (this.#line.size !== 0) return Number.NaN;
-    return (await this.#take(1)).wait;
-  }
-
-  /** take is the line's gate: one script, or the local limiter while Redis is unavailable (mode 'local'). */
-  async #take(n: number): Promise<Taken> {
+  /**
+   * tryEach is the tries' decider: one script takes each size of `ns` in order if the bucket holds it, and names
+   * the wait (ms) of those it cannot; or the local limiter while Redis is unavailable (mode 'local').
+   */
+  async #tryEach(ns: readonly number[]): Promise<number[]> {
+    let r: Reply;
     try {
-      const r = await this.#run('take', [n]);
-      if (r[0] === 1) {
-        this.#remote.onGrant?.(n, r[2] / 1000);
-        return GRANTED;
-      }
-      return { wait: r[1] / 1000 };
+      r = await this.#run('try', ns);
     } catch (e) {
       const local = this.#local;
       if (local === null || !isRedisUnavailableError(e)) throw e;
-      if (local.tryAcquire(n)) return LOCAL_GRANT;
-      return { wait: local.getRefillTime(n) };
+      return ns.map((n) => (local.tryAcquire(n) ? 0 : local.getRefillTime(n)));
     }
+    const waits = r[0];
+    const at = r[1] / 1000;
+    const out = new Array<number>(waits.length);
+    for (let i = 0; i < waits.length; i++) {
+      const w = waits[i]!;
+      out[i] = w / 1000;
+      if (w === 0 && ns[i]! > 0) this.#remote.onGrant?.(ns[i]!, at);
+    }
+    return out;
+  }
+
+  /**
+   * takeLine is the line's gate: one script takes the longest prefix of `ns` that the bucket holds; or the local
+   * limiter while Redis is unavailable (mode 'local').
+   */
+  async #takeLine(ns: readonly number[]): Promise<Answer> {
+    let r: Reply;
+    try {
+      r = await this.#run('line', ns);
+    } catch (e) {
+      const local = this.#local;
+      if (local === null || !isRedisUnavailableError(e)) throw e;
+      let granted = 0;
+      while (granted < ns.length && local.tryAcquire(ns[granted]!)) granted++;
+      const wait = granted < ns.length ? local.getRefillTime(ns[granted]!) : 0;
+      return { granted, wait, tickets: NO_TICKETS, local: true };
+    }
+    const waits = r[0];
+    const at = r[1] / 1000;
+    let granted = 0;
+    while (granted < waits.length && waits[granted] === 0) {
+      this.#remote.onGrant?.(ns[granted]!, at);
+      granted++;
+    }
+    return { granted, wait: granted < waits.length ? waits[granted]! / 1000 : 0, tickets: NO_TICKETS, local: false };
   }
 
   #run(op: string, ns: readonly number[]): Promise<Reply> {

@@ -69,7 +69,11 @@ redisSuite('Redis faults', () => {
     const window = new RedisSlidingWindowRateLimiter(r, { prefix: p, windowSize: 1000, maxRequests: 5, commandTimeout: 500 });
     expect(await bucket.tryAcquire()).toBe(true);
     expect(await window.tryRequest()).toBe(true);
-    const waiter = settled(bucket.acquire()); // the head sleeps about 500 ms, then asks a dead server
+    const waiter = settled(bucket.acquire()); // the line sleeps about 500 ms, then asks a dead server
+    // The line asks one microtask later; the PING's reply comes after the take's (one connection, in order): kill
+    // the server only once the take was answered, or ioredis (defaults) would send it again after the restart.
+    await new Promise((res) => setImmediate(res));
+    await r.ping();
     await srv.kill9();
 
     const w = await waiter;

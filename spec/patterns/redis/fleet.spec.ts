@@ -2,7 +2,9 @@
  * The fleet: several node processes (child_process, under tsx) sharing one Redis limiter or breaker. Grants are
  * counted on the Redis server's timestamps (onGrant), so the bounds are checked exactly and cannot flake under load:
  * the token bucket's sum of grants over every interval T is at most capacity + rate * T, the sliding window's count
- * in every window at most maxRequests. The rates are small so that each run takes a couple of seconds.
+ * in every window at most maxRequests. Each process has 6 waiters per limiter and makes 8 try calls at once every
+ * 10 ms, so most decisions are batched (one script for the front of a line, or for a turn's tries): the bounds are
+ * checked on every grant of those batches. The rates are small so that each run takes a couple of seconds.
  */
 import { afterAll, expect, it } from 'vitest';
 import { type StateChange } from '../../../patterns/index.js';
@@ -25,7 +27,7 @@ function fleet(): Promise<Grants[]> {
   if (run === null) {
     const p = prefix('fleet');
     prefixes.push(p);
-    const config = JSON.stringify({ workers: 3, bucket: BUCKET, window: WINDOW });
+    const config = JSON.stringify({ workers: 6, tries: 8, bucket: BUCKET, window: WINDOW });
     run = Promise.all(Array.from({ length: PROCESSES }, () => child<Grants>('fleet-child.ts', ['limits', REDIS_URL, p, String(RUN_MS), config]).result));
   }
   return run;

@@ -46,6 +46,32 @@ export function client(url = REDIS_URL): Redis {
   return r;
 }
 
+/** Counted is a client that counts the scripts it runs (EVALSHA and EVAL calls). */
+export interface Counted {
+  readonly status: string;
+  scripts: number;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/** counted wraps `r` in a client that counts its script calls (how many round trips the limiter made). */
+export function counted(r: Redis): Counted {
+  return {
+    get status() {
+      return r.status;
+    },
+    scripts: 0,
+    evalsha(sha, numKeys, ...args) {
+      this.scripts++;
+      return r.evalsha(sha, numKeys, ...args);
+    },
+    eval(script, numKeys, ...args) {
+      this.scripts++;
+      return r.eval(script, numKeys, ...args);
+    },
+  };
+}
+
 /** closeClients disconnects every client made by client(). */
 export function closeClients(): void {
   for (const r of made.splice(0)) r.disconnect();

@@ -7,14 +7,14 @@ import { background, InvalidArgumentError, isCanceled, withCancel } from '../../
 import { RedisSlidingWindowRateLimiter, type RedisSlidingWindowConfig } from '../../../patterns/redis/index.js';
 import { expectRejection } from '../../rejection.js';
 import { atMostPerWindow } from './bounds.js';
-import { cleanup, client, closeClients, prefix, redisSuite } from './redis-env.js';
+import { cleanup, client, closeClients, counted, prefix, redisSuite } from './redis-env.js';
 
 const prefixes: string[] = [];
 
-function window(c: Partial<RedisSlidingWindowConfig> = {}, p = prefix('sw')) {
+function window(c: Partial<RedisSlidingWindowConfig> = {}, p = prefix('sw'), r: Parameters<typeof counted>[0] | ReturnType<typeof counted> = client()) {
   prefixes.push(p);
   const grants: number[] = [];
-  const l = new RedisSlidingWindowRateLimiter(client(), {
+  const l = new RedisSlidingWindowRateLimiter(r, {
     prefix: p,
     windowSize: 60_000, // nothing leaves the window between two calls, however loaded the machine
     maxRequests: 3,
@@ -52,6 +52,30 @@ redisSuite('RedisSlidingWindowRateLimiter', () => {
     await Promise.all(Array.from({ length: 7 }, () => l.request()));
     expect(grants).toHaveLength(7);
     atMostPerWindow(grants, 2, 100);
+  });
+
+  it('decides k try calls made in one turn with one script, in call order, logging exactly the admissions', async () => {
+    const r = counted(client());
+    const { l, grants } = window({ maxRequests: 5 }, prefix('sw'), r);
+    await l.getRequestCount(); // the script is on the server: EVALSHA, no NOSCRIPT retry below
+    r.scripts = 0;
+    const answers = await Promise.all([l.tryRequestBatch(3), l.tryRequestBatch(3), ...Array.from({ length: 6 }, () => l.tryRequest())]);
+    expect(answers).toEqual([true, false, true, true, false, false, false, false]);
+    expect(r.scripts).toBe(1);
+    expect(grants).toHaveLength(5);
+    expect(await l.getRequestCount()).toBe(5);
+  });
+
+  it('admits k waiters ready at once with one script', async () => {
+    const r = counted(client());
+    const { l, grants } = window({ maxRequests: 6 }, prefix('sw'), r);
+    await l.getRequestCount();
+    r.scripts = 0;
+    await Promise.all(Array.from({ length: 6 }, () => l.request()));
+    expect(r.scripts).toBe(1);
+    expect(grants).toHaveLength(6);
+    expect(await l.getRequestCount()).toBe(6);
+    expect(await l.tryRequest()).toBe(false);
   });
 
   it('shares one window between limiters on the same prefix', async () => {

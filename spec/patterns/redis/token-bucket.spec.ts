@@ -10,14 +10,18 @@ import { isRateLimitedError } from '../../../patterns/index.js';
 import { RedisTokenBucketRateLimiter, type RedisTokenBucketConfig } from '../../../patterns/redis/index.js';
 import { expectRejection } from '../../rejection.js';
 import { withinBound } from './bounds.js';
-import { cleanup, client, closeClients, prefix, redisSuite } from './redis-env.js';
+import { cleanup, client, closeClients, counted, prefix, redisSuite } from './redis-env.js';
 
 const prefixes: string[] = [];
 
-function bucket(c: Partial<RedisTokenBucketConfig> = {}, p = prefix('tb')): { l: RedisTokenBucketRateLimiter; grants: number[]; p: string } {
+function bucket(
+  c: Partial<RedisTokenBucketConfig> = {},
+  p = prefix('tb'),
+  r: Parameters<typeof counted>[0] | ReturnType<typeof counted> = client(),
+): { l: RedisTokenBucketRateLimiter; grants: number[]; p: string } {
   prefixes.push(p);
   const grants: number[] = [];
-  const l = new RedisTokenBucketRateLimiter(client(), {
+  const l = new RedisTokenBucketRateLimiter(r, {
     prefix: p,
     capacity: 3,
     refillRate: 0.1, // a token every 10 s: no refill between two calls, however loaded the machine
@@ -54,6 +58,33 @@ redisSuite('RedisTokenBucketRateLimiter', () => {
     expect(await b.l.tryAcquire(1)).toBe(false);
     await b.l.reset();
     expect(await a.l.tryAcquire(3)).toBe(true);
+  });
+
+  it('decides k tryAcquire calls made in one turn with one script, in call order', async () => {
+    const r = counted(client());
+    const { l, grants } = bucket({}, prefix('tb'), r);
+    await l.getAvailableTokens(); // the script is on the server: EVALSHA, no NOSCRIPT retry below
+    r.scripts = 0;
+    const answers = await Promise.all([l.tryAcquire(2), ...Array.from({ length: 15 }, () => l.tryAcquire(1))]);
+    expect(answers).toEqual([true, true, ...Array.from({ length: 14 }, () => false)]);
+    expect(r.scripts).toBe(1);
+    expect(grants).toHaveLength(3);
+    expect(await l.getAvailableTokens()).toBeLessThan(1);
+  });
+
+  it('serves k waiters ready at once with one script, in order, and exactly their tokens', async () => {
+    const r = counted(client());
+    const { l, grants } = bucket({ capacity: 8 }, prefix('tb'), r);
+    await l.getAvailableTokens();
+    r.scripts = 0;
+    const order: number[] = [];
+    await Promise.all([3, 1, 2, 1].map((n, i) => l.acquire(n).then(() => order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(r.scripts).toBe(1);
+    expect(grants).toHaveLength(7);
+    expect(new Set(grants).size).toBe(1); // one decision, one instant of the server
+    expect(await l.tryAcquire(2)).toBe(false);
+    expect(await l.tryAcquire(1)).toBe(true);
   });
 
   it('names the wait for the next token, counting the line', async () => {
