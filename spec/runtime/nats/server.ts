@@ -2,20 +2,18 @@
  * The NATS server of the network-channel specs: GOCSP_NATS_URL (default nats://127.0.0.1:4222), whether it is
  * reachable, unique channel names, and private servers for the fault tests.
  *
- * When no server answers, the suites skip, and the first of them prints one line saying which suites did not run and
- * how to start a server; under CI=true an unreachable server fails instead, so CI always runs them.
+ * When no server answers, the suites skip (spec/servers.setup.ts prints the one line saying which suites did not run
+ * and how to start a server); under CI=true an unreachable server fails instead, so CI always runs them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 
 export const NATS_URL = process.env['GOCSP_NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** reachable reports whether the server at NATS_URL answers with JetStream enabled (checked once per spec file). */
 export async function natsReachable(): Promise<boolean> {
@@ -28,24 +26,10 @@ export async function natsReachable(): Promise<boolean> {
     if (process.env['CI'] === 'true') {
       throw new Error(`NATS with JetStream is not reachable at ${NATS_URL} (GOCSP_NATS_URL), and CI=true requires it`);
     }
-    sayOnce();
     return false;
   } finally {
     await nc?.close();
   }
-}
-
-/** sayOnce prints the one line for the whole run (the spec files run in separate processes: a marker file decides). */
-function sayOnce(): void {
-  const marker = join(tmpdir(), `gocsp-nats-skip-${process.ppid}`);
-  if (existsSync(marker)) return;
-  writeFileSync(marker, '');
-  // isolation.spec.ts needs no server.
-  const suites = readdirSync(HERE).filter((f) => f.endsWith('.spec.ts') && f !== 'isolation.spec.ts');
-  console.log(
-    `NATS not reachable at ${NATS_URL}: skipped spec/runtime/nats/{${suites.join(',')}} and examples/distributed/; ` +
-      'start one with `nats-server -js` (or set GOCSP_NATS_URL)',
-  );
 }
 
 /** uniqueName is a channel name no other test (of this run or another) uses. */
