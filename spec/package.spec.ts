@@ -2,9 +2,9 @@
  * The published package, as a user gets it: `npm pack` (which builds dist/ first), the tarball installed into a
  * fresh project, then a strict `nodenext` TypeScript consumer importing `gocsp`, `gocsp/runtime` and
  * `gocsp/patterns` type-checks, runs under plain node and under tsx, and CommonJS code loads it with `require()`.
- * The package carries what its README links to and source maps that carry their sources. A program using thread
- * tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle itself. Every public
- * export carries, in the built .d.ts, the doc comment an editor shows on hover.
+ * The package carries its docs, what its README and docs link to, and source maps that carry their sources. A
+ * program using thread tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle
+ * itself. Every public export carries, in the built .d.ts, the doc comment an editor shows on hover.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -57,12 +57,16 @@ main(async () => {
 `;
 
 describe('packed package', () => {
-  it('carries its license, the documents its README links to, and no source map without its sources', () => {
+  it('carries its license, its docs, the documents they link to, and no source map without its sources', () => {
     expect(existsSync(join(pkg, 'LICENSE'))).toBe(true);
-    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
-    expect(links.length).toBeGreaterThan(0);
-    for (const l of links) expect(existsSync(join(pkg, l)), l).toBe(true);
+    const pages = readdirSync(join(pkg, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(pages.length).toBeGreaterThan(0);
+    for (const doc of ['README.md', ...pages.map((f) => `docs/${f}`)]) {
+      const text = readFileSync(join(pkg, doc), 'utf8');
+      const links = [...text.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
+      if (doc === 'README.md') expect(links.length).toBeGreaterThan(0);
+      for (const l of links) expect(existsSync(join(pkg, dirname(doc), l)), `${doc}: ${l}`).toBe(true);
+    }
     const maps = readdirSync(join(pkg, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
     for (const m of maps) {
       const map = JSON.parse(readFileSync(join(pkg, 'dist', m), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
