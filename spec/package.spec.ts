@@ -208,24 +208,19 @@ describe('packed package', () => {
 
 /** NO_EXAMPLE_YET are the exports whose doc comment has no @example yet. */
 const NO_EXAMPLE_YET = [
-   'BackoffParams', 'BackoffStrategyName', 'BatchProcessor', 'BulkheadMetrics', 'BulkheadRejectReason',
-   'BulkheadRejectedError', 'Cancel', 'CircuitBreakerConfig', 'CircuitHalfOpenError', 'CircuitState', 'CodecWire',
-   'CountWindowSnapshot', 'Counters', 'CustomBackoff', 'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler',
-   'FanErrorMode', 'FanInConfig', 'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut',
-   'FanOutConfig', 'FanOutError', 'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics',
-   'FanProcessor', 'FanTimeoutError', 'GiveUpReason', 'GlobalMetrics', 'Jitter', 'KeyedRateLimiterConfig',
-   'LatencySummary', 'LeakyBucketConfig', 'LoadBalancer', 'MergeCandidate', 'MergeStrategy', 'MergeStrategyOption',
-   'Packed', 'PatternError', 'PatternMetrics', 'PatternStoppedError', 'PermanentError', 'PipelineConfig',
-   'PipelineFilteredError', 'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError', 'Processor',
-   'RateLimiterClosedError', 'RetryBudgetConfig', 'RetryCondition', 'RetryEvent', 'RetryExecutorOptions',
-   'RetryMetrics', 'RetryPolicyConfig', 'Samples', 'SharedCondOptions', 'SlidingWindowConfig', 'StageMetrics',
-   'StageOptions', 'StateChange', 'TimeWindowSnapshot', 'TokenBucketConfig', 'TransitionReason', 'TripPolicy',
-   'WindowType', 'Wire', 'Wireable', 'customBackoff', 'exponentialBackoff', 'fibonacciBackoff', 'fixedBackoff',
-   'hasCode', 'isBrokenCircuitError', 'isBulkheadRejectedError', 'isCircuitHalfOpenError', 'isCircuitRejection',
-   'isDuplicatePatternError', 'isFanInTimeoutError', 'isFanItemError', 'isFanOutError', 'isFanTimeoutError',
-   'isPatternStoppedError', 'isPermanentError', 'isPipelineFilteredError', 'isPipelineStageError',
-   'isRateLimitedError', 'isRateLimiterClosedError', 'isRetryExhaustedError', 'leastLoaded', 'priorityMerge',
-   'retryAfterOf', 'roundRobin', 'roundRobinMerge',
+   'BackoffParams', 'BackoffStrategyName', 'BatchProcessor', 'Cancel', 'CodecWire', 'Counters', 'CustomBackoff',
+   'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler', 'FanErrorMode', 'FanInConfig', 'FanInInput',
+   'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut', 'FanOutConfig', 'FanOutError', 'FanOutMetrics',
+   'FanPattern', 'FanPatternConfig', 'FanPatternMetrics', 'FanProcessor', 'FanTimeoutError', 'GiveUpReason',
+   'GlobalMetrics', 'Jitter', 'LatencySummary', 'LoadBalancer', 'MergeCandidate', 'MergeStrategy',
+   'MergeStrategyOption', 'Packed', 'PatternError', 'PatternMetrics', 'PatternStoppedError', 'PermanentError',
+   'PipelineConfig', 'PipelineFilteredError', 'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError',
+   'Processor', 'RetryBudgetConfig', 'RetryCondition', 'RetryEvent', 'RetryExecutorOptions', 'RetryMetrics',
+   'RetryPolicyConfig', 'Samples', 'SharedCondOptions', 'StageMetrics', 'StageOptions', 'Wire', 'Wireable',
+   'customBackoff', 'exponentialBackoff', 'fibonacciBackoff', 'fixedBackoff', 'hasCode', 'isDuplicatePatternError',
+   'isFanInTimeoutError', 'isFanItemError', 'isFanOutError', 'isFanTimeoutError', 'isPatternStoppedError',
+   'isPermanentError', 'isPipelineFilteredError', 'isPipelineStageError', 'isRetryExhaustedError', 'leastLoaded',
+   'priorityMerge', 'retryAfterOf', 'roundRobin', 'roundRobinMerge',
 ];
 
 /** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */
