@@ -208,19 +208,16 @@ describe('packed package', () => {
 
 /** NO_EXAMPLE_YET are the exports whose doc comment has no @example yet. */
 const NO_EXAMPLE_YET = [
-   'BackoffParams', 'BackoffStrategyName', 'BatchProcessor', 'Cancel', 'CodecWire', 'Counters', 'CustomBackoff',
-   'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler', 'FanErrorMode', 'FanInConfig', 'FanInInput',
-   'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut', 'FanOutConfig', 'FanOutError', 'FanOutMetrics',
-   'FanPattern', 'FanPatternConfig', 'FanPatternMetrics', 'FanProcessor', 'FanTimeoutError', 'GiveUpReason',
-   'GlobalMetrics', 'Jitter', 'LatencySummary', 'LoadBalancer', 'MergeCandidate', 'MergeStrategy',
-   'MergeStrategyOption', 'Packed', 'PatternError', 'PatternMetrics', 'PatternStoppedError', 'PermanentError',
+   'BatchProcessor', 'Cancel', 'CodecWire', 'Counters', 'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler',
+   'FanErrorMode', 'FanInConfig', 'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut',
+   'FanOutConfig', 'FanOutError', 'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics',
+   'FanProcessor', 'FanTimeoutError', 'GlobalMetrics', 'LatencySummary', 'LoadBalancer', 'MergeCandidate',
+   'MergeStrategy', 'MergeStrategyOption', 'Packed', 'PatternError', 'PatternMetrics', 'PatternStoppedError',
    'PipelineConfig', 'PipelineFilteredError', 'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError',
-   'Processor', 'RetryBudgetConfig', 'RetryCondition', 'RetryEvent', 'RetryExecutorOptions', 'RetryMetrics',
-   'RetryPolicyConfig', 'Samples', 'SharedCondOptions', 'StageMetrics', 'StageOptions', 'Wire', 'Wireable',
-   'customBackoff', 'exponentialBackoff', 'fibonacciBackoff', 'fixedBackoff', 'hasCode', 'isDuplicatePatternError',
-   'isFanInTimeoutError', 'isFanItemError', 'isFanOutError', 'isFanTimeoutError', 'isPatternStoppedError',
-   'isPermanentError', 'isPipelineFilteredError', 'isPipelineStageError', 'isRetryExhaustedError', 'leastLoaded',
-   'priorityMerge', 'retryAfterOf', 'roundRobin', 'roundRobinMerge',
+   'Processor', 'Samples', 'SharedCondOptions', 'StageMetrics', 'StageOptions', 'Wire', 'Wireable', 'hasCode',
+   'isDuplicatePatternError', 'isFanInTimeoutError', 'isFanItemError', 'isFanOutError', 'isFanTimeoutError',
+   'isPatternStoppedError', 'isPipelineFilteredError', 'isPipelineStageError', 'leastLoaded', 'priorityMerge',
+   'roundRobin', 'roundRobinMerge',
 ];
 
 /** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */
