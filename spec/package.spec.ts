@@ -208,16 +208,15 @@ describe('packed package', () => {
 
 /** NO_EXAMPLE_YET are the exports whose doc comment has no @example yet. */
 const NO_EXAMPLE_YET = [
-   'BatchProcessor', 'Cancel', 'CodecWire', 'Counters', 'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler',
+   'BatchProcessor', 'CodecWire', 'Counters', 'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler',
    'FanErrorMode', 'FanInConfig', 'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut',
    'FanOutConfig', 'FanOutError', 'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics',
    'FanProcessor', 'FanTimeoutError', 'GlobalMetrics', 'LatencySummary', 'LoadBalancer', 'MergeCandidate',
-   'MergeStrategy', 'MergeStrategyOption', 'Packed', 'PatternError', 'PatternMetrics', 'PatternStoppedError',
-   'PipelineConfig', 'PipelineFilteredError', 'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError',
-   'Processor', 'Samples', 'SharedCondOptions', 'StageMetrics', 'StageOptions', 'Wire', 'Wireable', 'hasCode',
-   'isDuplicatePatternError', 'isFanInTimeoutError', 'isFanItemError', 'isFanOutError', 'isFanTimeoutError',
-   'isPatternStoppedError', 'isPipelineFilteredError', 'isPipelineStageError', 'leastLoaded', 'priorityMerge',
-   'roundRobin', 'roundRobinMerge',
+   'MergeStrategy', 'MergeStrategyOption', 'Packed', 'PatternMetrics', 'PipelineConfig', 'PipelineFilteredError',
+   'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError', 'Processor', 'Samples', 'SharedCondOptions',
+   'StageMetrics', 'StageOptions', 'Wire', 'Wireable', 'isDuplicatePatternError', 'isFanInTimeoutError',
+   'isFanItemError', 'isFanOutError', 'isFanTimeoutError', 'isPipelineFilteredError', 'isPipelineStageError',
+   'leastLoaded', 'priorityMerge', 'roundRobin', 'roundRobinMerge',
 ];
 
 /** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */
