@@ -15,10 +15,20 @@ import { mainOnWorker } from './threads/main-on-worker.js';
  *   runs; the report works them out from a heap snapshot when it is printed (about half a second on a small heap).
  * - `'stacks'`: also where each goroutine parked. This records the running goroutine at every await and captures a
  *   stack at every park: several times slower; for debugging.
+ *
+ * @example
+ * const traceback: Traceback = process.env['DEBUG'] ? 'stacks' : 'goroutines';
+ * main(async () => { await chan<number>().recv(); }, { traceback }); // reports the deadlock, with stacks if DEBUG
  */
 export type Traceback = 'none' | 'goroutines' | 'stacks';
 
-/** MainOptions tune main(). */
+/**
+ * MainOptions tune main().
+ *
+ * @example
+ * const options: MainOptions = { traceback: 'none' }; // the deadlock report prints its header only
+ * main(async () => { console.log('hello'); }, options);
+ */
 export interface MainOptions {
   /**
    * traceback is how much the deadlock report and goroutine dumps show (default `'goroutines'`); the environment

@@ -12,7 +12,16 @@
  * Class identity does not survive crossing a thread, so every class has a guard that checks `code` instead.
  */
 
-/** PanicError is the base class of every runtime panic. `code` identifies the panic across threads. */
+/**
+ * PanicError is the base class of every runtime panic. `code` identifies the panic across threads.
+ *
+ * @example
+ * try {
+ *   chan<number>(-1);
+ * } catch (e) {
+ *   if (e instanceof PanicError) console.log(e.code); // ERR_INVALID_ARGUMENT
+ * }
+ */
 export class PanicError extends Error {
   override name = 'PanicError';
   readonly code: string;
@@ -22,7 +31,15 @@ export class PanicError extends Error {
   }
 }
 
-/** ChannelClosedError is Go's `send on closed channel` panic. */
+/**
+ * ChannelClosedError is Go's `send on closed channel` panic.
+ *
+ * @example
+ * const ch = chan<number>(1);
+ * ch.close();
+ * await ch.send(1).catch((e: unknown) => console.log(e instanceof ChannelClosedError, String(e)));
+ * // true ChannelClosedError: send on closed channel
+ */
 export class ChannelClosedError extends PanicError {
   override name = 'ChannelClosedError';
   constructor() {
@@ -30,7 +47,14 @@ export class ChannelClosedError extends PanicError {
   }
 }
 
-/** CloseOfClosedChannelError is Go's `close of closed channel` panic. */
+/**
+ * CloseOfClosedChannelError is Go's `close of closed channel` panic.
+ *
+ * @example
+ * const ch = chan<number>();
+ * ch.close();
+ * try { ch.close(); } catch (e) { console.log(e instanceof CloseOfClosedChannelError); } // true
+ */
 export class CloseOfClosedChannelError extends PanicError {
   override name = 'CloseOfClosedChannelError';
   constructor() {
@@ -38,7 +62,12 @@ export class CloseOfClosedChannelError extends PanicError {
   }
 }
 
-/** CloseOfNilChannelError is Go's `close of nil channel` panic. */
+/**
+ * CloseOfNilChannelError is Go's `close of nil channel` panic.
+ *
+ * @example
+ * try { close(nil); } catch (e) { console.log((e as CloseOfNilChannelError).message); } // close of nil channel
+ */
 export class CloseOfNilChannelError extends PanicError {
   override name = 'CloseOfNilChannelError';
   constructor() {
@@ -49,6 +78,13 @@ export class CloseOfNilChannelError extends PanicError {
 /**
  * SyncMisuseError is a panic or fatal error of the sync primitives, with Go's text: `sync: negative WaitGroup
  * counter`, `sync: unlock of unlocked mutex`, `semaphore: released more than held`, ...
+ *
+ * @example
+ * try {
+ *   new Mutex().unlock();
+ * } catch (e) {
+ *   if (e instanceof SyncMisuseError) console.log(e.message, e.fatal); // sync: unlock of unlocked mutex true
+ * }
  */
 export class SyncMisuseError extends PanicError {
   override name = 'SyncMisuseError';
@@ -63,6 +99,10 @@ export class SyncMisuseError extends PanicError {
 /**
  * InvalidArgumentError is a bad argument at a call: the message names the function, the argument and the value,
  * and nothing was changed.
+ *
+ * @example
+ * try { chan<number>(1.5); } catch (e) { if (e instanceof InvalidArgumentError) console.log(e.message); }
+ * // the message names chan, capacity and 1.5
  */
 export class InvalidArgumentError extends PanicError {
   override name = 'InvalidArgumentError';
@@ -74,6 +114,11 @@ export class InvalidArgumentError extends PanicError {
 /**
  * DeadlockError reports that every goroutine of a synctest bubble is parked and no timer is pending: nothing can
  * ever wake them (Go's `fatal error: all goroutines are asleep - deadlock!`).
+ *
+ * @example
+ * await synctest.run(async () => {
+ *   await chan<number>().recv(); // nobody will ever send
+ * }).catch((e: unknown) => console.log(e instanceof DeadlockError)); // true
  */
 export class DeadlockError extends PanicError {
   override name = 'DeadlockError';
@@ -88,6 +133,10 @@ export class DeadlockError extends PanicError {
  * cycle, a function), or one it would not give back as sent, named where it is in the value (`json codec: cannot
  * encode {...} (.at is a Date: JSON cannot carry it (use codec.structured))`, a local channel, a class instance). It
  * is thrown by the send before a byte of the slot is written.
+ *
+ * @example
+ * const ch = sharedChan(codec.int32, 1);
+ * try { ch.trySend(1.5); } catch (e) { if (e instanceof EncodeError) console.log(e.codec, ch.len()); } // int32 0
  */
 export class EncodeError extends PanicError {
   override name = 'EncodeError';
@@ -107,6 +156,14 @@ export class EncodeError extends PanicError {
  * bytes, more than maxBytes 256`), and, through a shared channel, which stores a value longer than its slot out of
  * line, a value over 1 GiB or more than the out-of-line memory has left (`structured codec: value encodes to ...
  * bytes, more than the out-of-line limit 1073741808`).
+ *
+ * @example
+ * const people = sharedChan(codec.record({ fields: { age: 'int32', name: { string: 8 } } }), 4);
+ * try {
+ *   people.trySend({ age: 30, name: 'Bartholomew Jr.' });
+ * } catch (e) {
+ *   if (e instanceof ValueTooLargeError) console.log(e.size > e.limit, e.limit); // true 8
+ * }
  */
 export class ValueTooLargeError extends PanicError {
   override name = 'ValueTooLargeError';
@@ -127,6 +184,14 @@ export class ValueTooLargeError extends PanicError {
 /**
  * DecodeError is a slot that does not hold what its codec wrote: a length prefix beyond `maxBytes`, bytes that do
  * not parse. It means corrupted shared memory or two threads using different codecs on one channel.
+ *
+ * @example
+ * const ch = sharedChan(codec.json<{ id: number }>(), 8);
+ * try {
+ *   ch.tryRecv();
+ * } catch (e) {
+ *   if (e instanceof DecodeError) console.error(`channel memory is corrupt (${e.codec} codec):`, e.message);
+ * }
  */
 export class DecodeError extends PanicError {
   override name = 'DecodeError';
@@ -144,6 +209,14 @@ export class DecodeError extends PanicError {
  * a slot whose sequence word contradicts the ring's head or tail, a lock held past any critical section. It means
  * corrupted memory (something else wrote into the channel's buffer) or a thread using another layout. A synchronous
  * operation that meets it throws it instead of spinning for ever.
+ *
+ * @example
+ * const ch = sharedChan(codec.int32, 8);
+ * try {
+ *   ch.tryRecv();
+ * } catch (e) {
+ *   if (e instanceof SharedMemoryError) console.error('something else wrote into the channel:', e.message);
+ * }
  */
 export class SharedMemoryError extends PanicError {
   override name = 'SharedMemoryError';
@@ -188,7 +261,18 @@ const codeOf = (e: unknown): unknown =>
  * The import runs the module's top level on the worker; a throw there, or a call to process.exit, is reported with it.
  */
 
-/** ThreadDiedError reports that the worker thread running a goroutine died; `cause` is what killed it, if known. */
+/**
+ * ThreadDiedError reports that the worker thread running a goroutine died; `cause` is what killed it, if known.
+ *
+ * @example
+ * export const crash = task(function crash(): void {
+ *   process.exit(3); // ends the worker thread, not the program
+ * });
+ * main(async () => {
+ *   const e = await goThread(crash).catch((x: unknown) => x);
+ *   if (e instanceof ThreadDiedError) console.log(e.exitCode); // 3
+ * });
+ */
 export class ThreadDiedError extends PanicError {
   override name = 'ThreadDiedError';
   /** slot is the thread slot of the worker that died (see threadSlot). */
@@ -224,31 +308,96 @@ export class TaskModuleError extends PanicError {
   }
 }
 
-/** isPanicError reports whether `e` is any runtime panic (by its code prefix, so it works across threads). */
+/**
+ * isPanicError reports whether `e` is any runtime panic (by its code prefix, so it works across threads).
+ *
+ * @example
+ * setPanicHandler((e, id) => console.error(isPanicError(e) ? `misuse in goroutine ${id}:` : 'crash:', e));
+ */
 export const isPanicError = (e: unknown): e is PanicError => {
   const code = codeOf(e);
   return typeof code === 'string' && (PANIC_CODES.has(code) || code.startsWith('ERR_SYNC_'));
 };
-/** isChannelClosedError reports whether `e` is the `send on closed channel` panic. */
+/**
+ * isChannelClosedError reports whether `e` is the `send on closed channel` panic.
+ *
+ * @example
+ * const out = chan<number>(1);
+ * out.close();
+ * const sent = await out.send(1).then(() => true, (e) => (isChannelClosedError(e) ? false : Promise.reject(e)));
+ * console.log(sent); // false
+ */
 export const isChannelClosedError = (e: unknown): e is ChannelClosedError =>
   codeOf(e) === 'ERR_SEND_ON_CLOSED_CHANNEL';
-/** isCloseOfClosedChannelError reports whether `e` is the `close of closed channel` panic. */
+/**
+ * isCloseOfClosedChannelError reports whether `e` is the `close of closed channel` panic.
+ *
+ * @example
+ * const done = chan<void>();
+ * const closeOnce = (): void => { try { done.close(); } catch (e) { if (!isCloseOfClosedChannelError(e)) throw e; } };
+ * closeOnce();
+ * closeOnce(); // the second close is ignored
+ */
 export const isCloseOfClosedChannelError = (e: unknown): e is CloseOfClosedChannelError =>
   codeOf(e) === 'ERR_CLOSE_OF_CLOSED_CHANNEL';
-/** isCloseOfNilChannelError reports whether `e` is the `close of nil channel` panic. */
+/**
+ * isCloseOfNilChannelError reports whether `e` is the `close of nil channel` panic.
+ *
+ * @example
+ * try { close(nil); } catch (e) { console.log(isCloseOfNilChannelError(e)); } // true
+ */
 export const isCloseOfNilChannelError = (e: unknown): e is CloseOfNilChannelError =>
   codeOf(e) === 'ERR_CLOSE_OF_NIL_CHANNEL';
-/** isInvalidArgumentError reports whether `e` is a bad-argument error. */
+/**
+ * isInvalidArgumentError reports whether `e` is a bad-argument error.
+ *
+ * @example
+ * const size = Number(process.env['QUEUE'] ?? 'ten');
+ * try { chan<string>(size); } catch (e) { if (isInvalidArgumentError(e)) console.error('bad QUEUE:', e.message); }
+ */
 export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError => codeOf(e) === 'ERR_INVALID_ARGUMENT';
-/** isDeadlockError reports whether `e` is a deadlock report. */
+/**
+ * isDeadlockError reports whether `e` is a deadlock report.
+ *
+ * @example
+ * const r = await synctest.run(async () => { await sleep(Hour); }).catch((e) => e);
+ * console.log(isDeadlockError(r)); // false: a timer was pending, so virtual time moved on
+ * const d = await synctest.run(async () => { await chan().recv(); }).catch((e) => e);
+ * console.log(isDeadlockError(d)); // true
+ */
 export const isDeadlockError = (e: unknown): e is DeadlockError => codeOf(e) === 'ERR_DEADLOCK';
-/** isEncodeError reports whether `e` is a value a shared-memory codec cannot encode. */
+/**
+ * isEncodeError reports whether `e` is a value a shared-memory codec cannot encode.
+ *
+ * @example
+ * const ch = sharedChan(codec.json<unknown>(), 4);
+ * try { ch.trySend({ at: new Date() }); } catch (e) { console.log(isEncodeError(e)); } // true: JSON has no Date
+ */
 export const isEncodeError = (e: unknown): e is EncodeError => codeOf(e) === 'ERR_CODEC_ENCODE';
-/** isValueTooLargeError reports whether `e` is a value longer than its codec's maxBytes. */
+/**
+ * isValueTooLargeError reports whether `e` is a value longer than a hard limit of its codec (see ValueTooLargeError).
+ *
+ * @example
+ * const ch = sharedChan(codec.record({ fields: { code: { string: 3 } } }), 1);
+ * try { ch.trySend({ code: 'EURO' }); } catch (e) { console.log(isValueTooLargeError(e)); } // true
+ */
 export const isValueTooLargeError = (e: unknown): e is ValueTooLargeError => codeOf(e) === 'ERR_VALUE_TOO_LARGE';
-/** isDecodeError reports whether `e` is a slot its codec cannot read. */
+/**
+ * isDecodeError reports whether `e` is a slot its codec cannot read.
+ *
+ * @example
+ * const ch = sharedChan(codec.string({ maxBytes: 64 }), 8);
+ * let line: string | undefined;
+ * try { line = ch.tryRecv()?.value; } catch (e) { if (isDecodeError(e)) line = '<unreadable>'; else throw e; }
+ */
 export const isDecodeError = (e: unknown): e is DecodeError => codeOf(e) === 'ERR_CODEC_DECODE';
-/** isSharedMemoryError reports whether `e` is corrupted shared memory met by an operation. */
+/**
+ * isSharedMemoryError reports whether `e` is corrupted shared memory met by an operation.
+ *
+ * @example
+ * const ch = sharedChan(codec.int32, 8);
+ * await ch.send(1).catch((e) => { if (isSharedMemoryError(e)) process.exitCode = 70; throw e; });
+ */
 export const isSharedMemoryError = (e: unknown): e is SharedMemoryError => codeOf(e) === 'ERR_SHARED_MEMORY';
 /**
  * isTooManyParkedError reports whether `e` is an operation refused because its thread has too many parked.
@@ -257,15 +406,42 @@ export const isSharedMemoryError = (e: unknown): e is SharedMemoryError => codeO
  * const ok = await ch.send(v).then(() => true, (e) => (isTooManyParkedError(e) ? false : Promise.reject(e)));
  */
 export const isTooManyParkedError = (e: unknown): e is TooManyParkedError => codeOf(e) === 'ERR_TOO_MANY_PARKED';
-/** isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive. */
+/**
+ * isSyncMisuseError reports whether `e` is a misuse panic of a sync primitive.
+ *
+ * @example
+ * const wg = new WaitGroup();
+ * try { wg.done(); } catch (e) { console.log(isSyncMisuseError(e)); } // true: sync: negative WaitGroup counter
+ */
 export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
   typeof codeOf(e) === 'string' && (codeOf(e) as string).startsWith('ERR_SYNC_');
 
-/** isThreadDiedError reports whether `e` is a ThreadDiedError (by its code, so it works across threads). */
+/**
+ * isThreadDiedError reports whether `e` is a ThreadDiedError (by its code, so it works across threads).
+ *
+ * @example
+ * export const risky = task(function risky(n: number): number {
+ *   if (n > 2) process.exit(1);
+ *   return n;
+ * });
+ * main(async () => {
+ *   const results = await Promise.allSettled([1, 2, 3].map((n) => goThread(risky, n)));
+ *   console.log(results.map((r) => (r.status === 'fulfilled' ? r.value : isThreadDiedError(r.reason)))); // [ 1, 2, true ]
+ * });
+ */
 export const isThreadDiedError = (e: unknown): e is ThreadDiedError =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_THREAD_DIED';
 
-/** isTaskModuleError reports whether `e` is a TaskModuleError (by its code, so it works across threads). */
+/**
+ * isTaskModuleError reports whether `e` is a TaskModuleError (by its code, so it works across threads).
+ *
+ * @example
+ * export const work = task(function work(): string { return 'done'; });
+ * main(async () => {
+ *   const r = await goThread(work).catch((e) => (isTaskModuleError(e) ? `task module failed: ${String(e.cause)}` : 'other'));
+ *   console.log(r); // done (a module whose top level throws on a worker would fail here)
+ * });
+ */
 export const isTaskModuleError = (e: unknown): e is TaskModuleError =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_TASK_MODULE';
 

@@ -33,7 +33,15 @@ declare const resultType: unique symbol;
 
 const RESOLVED: Promise<undefined> = Promise.resolve(undefined);
 
-/** SelectCase is one case of a select, made by recvCase or sendCase; R is what its callback returns. */
+/**
+ * SelectCase is one case of a select, made by recvCase or sendCase; R is what its callback returns.
+ *
+ * @example
+ * const a = chan<number>(1), b = chan<string>(1);
+ * await b.send('x');
+ * const cases: SelectCase<string>[] = [recvCase(a, (n) => `a ${n}`), recvCase(b, (s) => `b ${s}`)];
+ * console.log(await select(cases)); // b x
+ */
 export interface SelectCase<R> {
   readonly [resultType]?: R;
 }
@@ -50,6 +58,15 @@ class Case {
 /**
  * recvCase is the select case `case v, ok := <-ch:`. `fn` runs with the value and ok (false once `ch` is closed and
  * drained) if this case is chosen; its result becomes select's result. A `null` channel is never ready.
+ *
+ * @example
+ * const results = chan<number>(1);
+ * go(async () => { await results.send(42); });
+ * const msg = await select([
+ *   recvCase(results, (v, ok) => (ok ? `got ${v}` : 'closed')),
+ *   recvCase(after(1000), () => 'timed out'),
+ * ]);
+ * console.log(msg); // got 42
  */
 export function recvCase<T>(ch: RecvChan<T> | null, fn?: undefined): SelectCase<undefined>;
 export function recvCase<T, R>(ch: RecvChan<T> | null, fn: (value: T | undefined, ok: boolean) => R): SelectCase<R>;
@@ -64,6 +81,13 @@ export function recvCase<T, R>(
 /**
  * sendCase is the select case `case ch <- value:`. `fn` runs if this case is chosen; its result becomes select's
  * result. A `null` channel is never ready; a closed channel makes the select panic with ChannelClosedError.
+ *
+ * @example
+ * // Send if there is room, else drop the value (a select with a default never blocks).
+ * const out = chan<number>(1);
+ * const sent = select([sendCase(out, 1, () => true)], () => false);
+ * const again = select([sendCase(out, 2, () => true)], () => false);
+ * console.log(sent, again); // true false
  */
 export function sendCase<T>(ch: SendChan<T> | null, value: T, fn?: undefined): SelectCase<undefined>;
 export function sendCase<T, R>(ch: SendChan<T> | null, value: T, fn: () => R): SelectCase<R>;

@@ -65,5 +65,22 @@ function wait(): Promise<void> {
   }
 }
 
-/** synctest groups run and wait, as Go's package does. */
+/**
+ * synctest groups run and wait, as Go's package does: `run(fn)` runs `fn` in a bubble on virtual time and resolves
+ * once its goroutines have all returned (rejects with the first panic, or DeadlockError); `wait()` returns once every
+ * other goroutine of the bubble is parked.
+ *
+ * @example
+ * await synctest.run(async () => {
+ *   const [ctx] = withTimeout(background(), Hour);
+ *   let expired = false;
+ *   go(async () => { await recv(ctx.done()); expired = true; });
+ *   await sleep(Hour - 1);
+ *   await synctest.wait();
+ *   console.log(expired); // false
+ *   await sleep(1);
+ *   await synctest.wait();
+ *   console.log(expired, isDeadlineExceeded(ctx.err())); // true true: an hour, in microseconds
+ * });
+ */
 export const synctest = Object.freeze({ run, wait });

@@ -18,7 +18,7 @@
  * 4. No cycles: no two files import each other, directly or around a loop, and neither do two units (type-only
  *    imports count: they are dependencies of the design even where the compiled code drops them).
  *
- * The README's Design section draws the same layers; keep the two in step.
+ * docs/design.md draws the same layers; keep the two in step.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

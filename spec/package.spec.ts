@@ -2,9 +2,9 @@
  * The published package, as a user gets it: `npm pack` (which builds dist/ first), the tarball installed into a
  * fresh project, then a strict `nodenext` TypeScript consumer importing `gocsp`, `gocsp/runtime` and
  * `gocsp/patterns` type-checks, runs under plain node and under tsx, and CommonJS code loads it with `require()`.
- * The package carries what its README links to and source maps that carry their sources. A program using thread
- * tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle itself. Every public
- * export carries, in the built .d.ts, the doc comment an editor shows on hover.
+ * The package carries its docs, what its README and docs link to, and source maps that carry their sources. A
+ * program using thread tasks, bundled into one file by esbuild, runs its tasks on workers started on the bundle
+ * itself. Every public export carries, in the built .d.ts, the doc comment an editor shows on hover.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -57,12 +57,16 @@ main(async () => {
 `;
 
 describe('packed package', () => {
-  it('carries its license, the documents its README links to, and no source map without its sources', () => {
+  it('carries its license, its docs, the documents they link to, and no source map without its sources', () => {
     expect(existsSync(join(pkg, 'LICENSE'))).toBe(true);
-    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
-    expect(links.length).toBeGreaterThan(0);
-    for (const l of links) expect(existsSync(join(pkg, l)), l).toBe(true);
+    const pages = readdirSync(join(pkg, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(pages.length).toBeGreaterThan(0);
+    for (const doc of ['README.md', ...pages.map((f) => `docs/${f}`)]) {
+      const text = readFileSync(join(pkg, doc), 'utf8');
+      const links = [...text.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
+      if (doc === 'README.md') expect(links.length).toBeGreaterThan(0);
+      for (const l of links) expect(existsSync(join(pkg, dirname(doc), l)), `${doc}: ${l}`).toBe(true);
+    }
     const maps = readdirSync(join(pkg, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
     for (const m of maps) {
       const map = JSON.parse(readFileSync(join(pkg, 'dist', m), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
@@ -204,36 +208,15 @@ describe('packed package', () => {
 
 /** NO_EXAMPLE_YET are the exports whose doc comment has no @example yet. */
 const NO_EXAMPLE_YET = [
-  'BackoffParams', 'BackoffStrategyName', 'BatchProcessor', 'BulkheadMetrics', 'BulkheadRejectReason',
-  'BulkheadRejectedError', 'Cancel', 'CancelCauseFunc', 'CancelFunc', 'Canceled', 'CanceledError', 'Chan',
-  'ChannelClosedError', 'CircuitBreakerConfig', 'CircuitHalfOpenError', 'CircuitState',
-  'CloseOfClosedChannelError', 'CloseOfNilChannelError', 'CodecWire', 'CountWindowSnapshot', 'Counters',
-  'CustomBackoff', 'DROP', 'DeadLetter', 'DeadlineExceeded', 'DeadlineExceededError', 'DeadlockError',
-  'DecodeError', 'DuplicatePatternError', 'EncodeError', 'ErrorHandler', 'FanErrorMode', 'FanInConfig',
-  'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut', 'FanOutConfig', 'FanOutError',
-  'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics', 'FanProcessor', 'FanTimeoutError',
-  'GiveUpReason', 'GlobalMetrics', 'GoThreadOptions', 'InvalidArgumentError', 'Jitter', 'KeyedRateLimiterConfig',
-  'LatencySummary', 'LeakyBucketConfig', 'LoadBalancer', 'MainOptions', 'MergeCandidate', 'MergeStrategy',
-  'MergeStrategyOption', 'Packed', 'PanicError', 'PanicHandler', 'PatternError', 'PatternMetrics',
-  'PatternStoppedError', 'PermanentError', 'PipelineConfig', 'PipelineFilteredError', 'PipelineMetrics',
-  'PipelineStageConfig', 'PipelineStageError', 'Processor', 'RateLimiterClosedError', 'RecvChan',
-  'RetryBudgetConfig', 'RetryCondition', 'RetryEvent', 'RetryExecutorOptions', 'RetryMetrics', 'RetryPolicyConfig',
-  'Samples', 'SelectCase', 'SendChan', 'SharedCondOptions', 'SharedMemoryError', 'SingleflightResult',
-  'SlidingWindowConfig', 'StageMetrics', 'StageOptions', 'StateChange', 'StopOptions', 'SubmitOptions',
-  'SyncMisuseError', 'TaskFn', 'ThreadDiedError', 'ThreadsOptions', 'TickChan', 'Ticker', 'TimeWindowSnapshot',
-  'Timer', 'TokenBucketConfig', 'Traceback', 'TransitionReason', 'TripPolicy', 'ValueTooLargeError', 'WindowType',
-  'Wire', 'Wireable', 'WorkerFn', 'WorkerHealth', 'WorkerRestartedError', 'cap', 'cause', 'close', 'customBackoff',
-  'exponentialBackoff', 'fibonacciBackoff', 'fixedBackoff', 'hasCode', 'isBrokenCircuitError',
-  'isBulkheadRejectedError', 'isCanceled', 'isChannelClosedError', 'isCircuitHalfOpenError', 'isCircuitRejection',
-  'isCloseOfClosedChannelError', 'isCloseOfNilChannelError', 'isDeadlineExceeded', 'isDeadlockError',
-  'isDecodeError', 'isDuplicatePatternError', 'isEncodeError', 'isFanInTimeoutError', 'isFanItemError',
-  'isFanOutError', 'isFanTimeoutError', 'isInvalidArgumentError', 'isPanicError', 'isPatternStoppedError',
-  'isPermanentError', 'isPipelineFilteredError', 'isPipelineStageError', 'isPoolFullError', 'isRateLimitedError',
-  'isRateLimiterClosedError', 'isRetryExhaustedError', 'isSharedMemoryError', 'isSyncMisuseError',
-  'isTaskModuleError', 'isTaskTimeoutError', 'isThreadDiedError', 'isValueTooLargeError', 'isWorkerRestartedError',
-  'leastLoaded', 'len', 'newTicker', 'newTimer', 'nil', 'now', 'nowMillis', 'priorityMerge', 'recv', 'recvCase',
-  'recvOk', 'retryAfterOf', 'roundRobin', 'roundRobinMerge', 'send', 'sendCase', 'since', 'synctest', 'todo',
-  'withDeadline', 'withDeadlineCause', 'withTimeoutCause', 'withoutCancel',
+   'BatchProcessor', 'CodecWire', 'Counters', 'DROP', 'DeadLetter', 'DuplicatePatternError', 'ErrorHandler',
+   'FanErrorMode', 'FanInConfig', 'FanInInput', 'FanInMetrics', 'FanInTimeoutError', 'FanItemError', 'FanOut',
+   'FanOutConfig', 'FanOutError', 'FanOutMetrics', 'FanPattern', 'FanPatternConfig', 'FanPatternMetrics',
+   'FanProcessor', 'FanTimeoutError', 'GlobalMetrics', 'LatencySummary', 'LoadBalancer', 'MergeCandidate',
+   'MergeStrategy', 'MergeStrategyOption', 'Packed', 'PatternMetrics', 'PipelineConfig', 'PipelineFilteredError',
+   'PipelineMetrics', 'PipelineStageConfig', 'PipelineStageError', 'Processor', 'Samples', 'SharedCondOptions',
+   'StageMetrics', 'StageOptions', 'Wire', 'Wireable', 'isDuplicatePatternError', 'isFanInTimeoutError',
+   'isFanItemError', 'isFanOutError', 'isFanTimeoutError', 'isPipelineFilteredError', 'isPipelineStageError',
+   'leastLoaded', 'priorityMerge', 'roundRobin', 'roundRobinMerge',
 ];
 
 /** BUNDLED uses tasks three ways: goThread, go with a shared channel, and a worker pool; one task is not exported. */

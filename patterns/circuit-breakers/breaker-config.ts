@@ -8,9 +8,21 @@ import { bool, func, oneOf, options, positive, positiveInt, show } from '../core
 import type { CircuitBreakerSnapshot } from './breaker-snapshot.js';
 import type { BrokenCircuitError, CircuitHalfOpenError } from './breaker-errors.js';
 
-/** TripPolicy: trip on `failureThreshold` consecutive failures, or on the failure rate over the sliding window. */
+/**
+ * TripPolicy: trip on `failureThreshold` consecutive failures, or on the failure rate over the sliding window.
+ *
+ * @example
+ * const tripPolicy: TripPolicy = 'rate'; // open when half of the last 20 calls failed (10 calls at least)
+ * const breaker = new CircuitBreaker({ tripPolicy, windowSize: 20, minimumCalls: 10, failureRateThreshold: 0.5 });
+ */
 export type TripPolicy = 'consecutive' | 'rate';
-/** WindowType: the sliding window covers the last `windowSize` calls, or the last `windowDuration` ms. */
+/**
+ * WindowType: the sliding window covers the last `windowSize` calls, or the last `windowDuration` ms.
+ *
+ * @example
+ * const windowType: WindowType = 'time'; // the calls of the last minute, in 6 buckets of 10 s
+ * const breaker = new CircuitBreaker({ tripPolicy: 'rate', windowType, windowDuration: Minute, windowBuckets: 6 });
+ */
 export type WindowType = 'count' | 'time';
 
 /**
@@ -23,7 +35,20 @@ export type WindowType = 'count' | 'time';
  */
 export type Fallback<F> = F | ((error: BrokenCircuitError | CircuitHalfOpenError) => F | Promise<F>);
 
-/** CircuitBreakerConfig: the breaker's options. `F` is the type of the fallback's value (never without one). */
+/**
+ * CircuitBreakerConfig: the breaker's options. `F` is the type of the fallback's value (never without one).
+ *
+ * @example
+ * const config: Partial<CircuitBreakerConfig<string>> = {
+ *   failureThreshold: 3,
+ *   recoveryTimeout: 10 * Second,
+ *   isFailure: (e) => !(e instanceof TypeError), // a caller's bug says nothing about the service
+ *   fallback: 'service unavailable',
+ * };
+ * const breaker = new CircuitBreaker(config);
+ * breaker.forceOpen();
+ * console.log(await breaker.call(() => 'fresh')); // service unavailable
+ */
 export interface CircuitBreakerConfig<F = never> {
   /** failureThreshold: consecutive failures that open a closed circuit ('consecutive' policy). Default 5. */
   failureThreshold: number;

@@ -30,6 +30,13 @@ export interface SlidingWindow {
 /**
  * CountWindowSnapshot: `outcomes` lists the calls oldest first, one letter each: `s` success, `f` failure, and
  * upper case for a slow one (`S`, `F`).
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ tripPolicy: 'rate', windowType: 'count', windowSize: 10 });
+ * await breaker.call(() => 'ok');
+ * await breaker.call(() => Promise.reject(new Error('no'))).catch(() => {});
+ * const w = breaker.toJSON().window;
+ * if (w?.kind === 'count') { const c: CountWindowSnapshot = w; console.log(c.outcomes); } // sf
  */
 export interface CountWindowSnapshot {
   readonly kind: 'count';
@@ -37,7 +44,15 @@ export interface CountWindowSnapshot {
   readonly outcomes: string;
 }
 
-/** TimeWindowSnapshot: the live buckets, each with its start time (epoch ms) and its totals. */
+/**
+ * TimeWindowSnapshot: the live buckets, each with its start time (epoch ms) and its totals.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ tripPolicy: 'rate', windowType: 'time', windowDuration: Minute });
+ * await breaker.call(() => 'ok');
+ * const w = breaker.toJSON().window;
+ * if (w?.kind === 'time') { const t: TimeWindowSnapshot = w; console.log(t.data.map((b) => b.calls)); } // [ 1 ]
+ */
 export interface TimeWindowSnapshot {
   readonly kind: 'time';
   readonly duration: number;

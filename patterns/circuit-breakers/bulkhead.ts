@@ -54,7 +54,15 @@ export interface BulkheadConfig {
   maxQueueSize: number;
 }
 
-/** BulkheadMetrics: the bulkhead's gauges now and its counters since it was made. */
+/**
+ * BulkheadMetrics: the bulkhead's gauges now and its counters since it was made.
+ *
+ * @example
+ * const bulkhead = new BulkheadCircuitBreaker({ maxConcurrentCalls: 2 });
+ * await Promise.all([1, 2, 3].map(() => bulkhead.call(() => sleep(10))));
+ * const m: BulkheadMetrics = bulkhead.getMetrics();
+ * console.log(m.admitted, m.waited, m.peakActive, m.peakQueueLength); // 3 1 2 1
+ */
 export interface BulkheadMetrics {
   readonly maxConcurrentCalls: number;
   readonly activeCalls: number;

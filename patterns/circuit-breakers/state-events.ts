@@ -12,10 +12,28 @@ import { chan, type Chan, type RecvChan, afterFunc, go } from '../../runtime/ind
 import { type Cancel, toContext } from '../core/cancel.js';
 import { func, positiveInt } from '../core/option-checks.js';
 
-/** CircuitState is a breaker's state; 'forced-open' is the state forceOpen puts it in, which no timeout ends. */
+/**
+ * CircuitState is a breaker's state; 'forced-open' is the state forceOpen puts it in, which no timeout ends.
+ *
+ * @example
+ * const breaker = new CircuitBreaker();
+ * const s: CircuitState = breaker.getState();
+ * breaker.forceOpen();
+ * console.log(s, breaker.getState()); // closed forced-open
+ */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'forced-open';
 
-/** TransitionReason says what caused a state change. */
+/**
+ * TransitionReason says what caused a state change.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ failureThreshold: 2 });
+ * const reasons: TransitionReason[] = [];
+ * breaker.onStateChange((c) => reasons.push(c.reason));
+ * for (let i = 0; i < 2; i++) await breaker.call(() => Promise.reject(new Error('down'))).catch(() => {});
+ * breaker.reset();
+ * console.log(reasons); // [ 'failure-threshold', 'reset' ]
+ */
 export type TransitionReason =
   | 'failure-threshold' // closed -> open: failureThreshold consecutive failures
   | 'failure-rate' // closed -> open: the failure rate over the window reached failureRateThreshold
@@ -29,7 +47,15 @@ export type TransitionReason =
   | 'force-close'
   | 'reset';
 
-/** StateChange is one transition: from, to, when it became due (epoch ms on the current clock), and why. */
+/**
+ * StateChange is one transition: from, to, when it became due (epoch ms on the current clock), and why.
+ *
+ * @example
+ * const breaker = new CircuitBreaker();
+ * const stop = breaker.onStateChange((c: StateChange) => console.log(`${c.from} -> ${c.to} (${c.reason})`));
+ * breaker.forceOpen(); // closed -> forced-open (force-open)
+ * stop();
+ */
 export interface StateChange {
   readonly from: CircuitState;
   readonly to: CircuitState;

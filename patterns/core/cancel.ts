@@ -4,7 +4,18 @@
  */
 import { background, cause, type Context, fromSignal } from '../../runtime/index.js';
 
-/** Cancel is what a waiting call accepts to be stopped early: a Context, an AbortSignal, or undefined. */
+/**
+ * Cancel is what a waiting call accepts to be stopped early: a Context, an AbortSignal, or undefined.
+ *
+ * @example
+ * const limiter = new TokenBucketRateLimiter({ capacity: 1, refillRate: 1, refillInterval: Hour });
+ * limiter.tryAcquire();
+ * const byContext: Cancel = withTimeout(background(), 10)[0];
+ * const bySignal: Cancel = AbortSignal.timeout(10);
+ * for (const cancel of [byContext, bySignal]) {
+ *   await limiter.acquire(1, cancel).catch((e) => console.log(String(e))); // each stops the wait with its reason
+ * }
+ */
 export type Cancel = Context | AbortSignal | undefined;
 
 /**

@@ -14,7 +14,16 @@ import { PatternError, hasCode } from './pattern-error.js';
  */
 export type LifecycleState = 'idle' | 'running' | 'stopping' | 'stopped';
 
-/** PatternStoppedError is the expected failure of work submitted to a pattern that is not running. */
+/**
+ * PatternStoppedError is the expected failure of work submitted to a pattern that is not running.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, number>(1, { worker: (n) => n });
+ * await pool.submit(0);
+ * await pool.stop();
+ * const e = await pool.submit(1).catch((x: unknown) => x);
+ * console.log(e instanceof PatternStoppedError, (e as Error).message); // true FixedWorkerPool-1: not running (stopped)
+ */
 export class PatternStoppedError extends PatternError {
   override name = 'PatternStoppedError';
   constructor(pattern: string, state: LifecycleState) {
@@ -22,7 +31,16 @@ export class PatternStoppedError extends PatternError {
   }
 }
 
-/** isPatternStoppedError reports whether `e` is a PatternStoppedError (by code, so it works across threads). */
+/**
+ * isPatternStoppedError reports whether `e` is a PatternStoppedError (by code, so it works across threads).
+ *
+ * @example
+ * const pool = new FixedWorkerPool<string, number>(2, { worker: (s) => s.length });
+ * const submit = (s: string) => pool.submit(s).catch((e) => (isPatternStoppedError(e) ? -1 : Promise.reject(e)));
+ * console.log(await submit('abc')); // 3
+ * await pool.stop();
+ * console.log(await submit('abc')); // -1: shutting down
+ */
 export const isPatternStoppedError = (e: unknown): e is PatternStoppedError => hasCode(e, 'ERR_PATTERN_STOPPED');
 
 /**

@@ -16,7 +16,18 @@ import { func, options, positive, positiveInt } from '../core/option-checks.js';
 
 const OWNER = 'KeyedRateLimiter';
 
-/** KeyedRateLimiterConfig configures a KeyedRateLimiter. */
+/**
+ * KeyedRateLimiterConfig configures a KeyedRateLimiter.
+ *
+ * @example
+ * const config: KeyedRateLimiterConfig<string, SlidingWindowRateLimiter> = {
+ *   factory: () => new SlidingWindowRateLimiter({ windowSize: Second, maxRequests: 5 }),
+ *   idleTimeout: 10 * Minute,
+ *   maxKeys: 50_000,
+ * };
+ * const perIp = new KeyedRateLimiter(config);
+ * console.log(perIp.get('10.0.0.1').tryRequest(), perIp.size); // true 1
+ */
 export interface KeyedRateLimiterConfig<K, L> {
   /** factory makes the limiter of a key on its first use (or its first use after eviction). */
   factory: (key: K) => L;

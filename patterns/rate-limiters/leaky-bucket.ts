@@ -38,7 +38,16 @@ import { checkCancel } from './permit.js';
 const OWNER = 'LeakyBucketRateLimiter';
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** LeakyBucketConfig configures a LeakyBucketRateLimiter. */
+/**
+ * LeakyBucketConfig configures a LeakyBucketRateLimiter.
+ *
+ * @example
+ * const config: LeakyBucketConfig = { capacity: 100, leakRate: 50, leakInterval: Second }; // one item every 20 ms
+ * const bucket = new LeakyBucketRateLimiter<string>(config);
+ * bucket.tryEnqueue('a');
+ * bucket.close();
+ * for await (const item of bucket.output) console.log(item); // a
+ */
 export interface LeakyBucketConfig {
   /** capacity is how many items the bucket holds before enqueue waits (integer >= 1). */
   capacity: number;

@@ -33,7 +33,14 @@ export class RateLimitedError extends PatternError {
   }
 }
 
-/** isRateLimitedError reports whether `e` is a RateLimitedError (by its code, so it works across threads). */
+/**
+ * isRateLimitedError reports whether `e` is a RateLimitedError (by its code, so it works across threads).
+ *
+ * @example
+ * const limiter = new TokenBucketRateLimiter({ capacity: 1, refillRate: 1, maxWait: 0 });
+ * const call = () => limiter.execute(() => 'ok').catch((e) => (isRateLimitedError(e) ? `retry in ${Math.round(e.retryAfter)} ms` : 'error'));
+ * console.log(await call(), await call()); // ok retry in 1000 ms
+ */
 export function isRateLimitedError(e: unknown): e is RateLimitedError {
   return hasCode(e, 'ERR_RATE_LIMITED');
 }
@@ -41,6 +48,11 @@ export function isRateLimitedError(e: unknown): e is RateLimitedError {
 /**
  * RateLimiterClosedError is how a closed (or stopped) LeakyBucketRateLimiter refuses an item: tryEnqueue throws it,
  * enqueue rejects with it, also when the bucket is closed while the enqueuer waits for room.
+ *
+ * @example
+ * const bucket = new LeakyBucketRateLimiter<string>({ capacity: 10, leakRate: 100 });
+ * bucket.close();
+ * try { bucket.tryEnqueue('late'); } catch (e) { console.log(e instanceof RateLimiterClosedError); } // true
  */
 export class RateLimiterClosedError extends PatternError {
   override name = 'RateLimiterClosedError';
@@ -49,7 +61,16 @@ export class RateLimiterClosedError extends PatternError {
   }
 }
 
-/** isRateLimiterClosedError reports whether `e` is a RateLimiterClosedError (by its code). */
+/**
+ * isRateLimiterClosedError reports whether `e` is a RateLimiterClosedError (by its code).
+ *
+ * @example
+ * const bucket = new LeakyBucketRateLimiter<number>({ capacity: 10, leakRate: 1 });
+ * await bucket.enqueue(1);
+ * bucket.close(); // what the bucket holds still leaks out
+ * const r = await bucket.enqueue(2).then(() => 'queued', (e) => (isRateLimiterClosedError(e) ? 'refused: closed' : 'error'));
+ * console.log(r, await bucket.output.recv()); // refused: closed 1
+ */
 export function isRateLimiterClosedError(e: unknown): e is RateLimiterClosedError {
   return hasCode(e, 'ERR_RATE_LIMITER_CLOSED');
 }

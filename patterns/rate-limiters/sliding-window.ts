@@ -26,7 +26,15 @@ import type { WindowStrategy } from './window-strategy.js';
 const OWNER = 'SlidingWindowRateLimiter';
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** SlidingWindowConfig configures a SlidingWindowRateLimiter. */
+/**
+ * SlidingWindowConfig configures a SlidingWindowRateLimiter.
+ *
+ * @example
+ * // at most 100 requests in any minute, counted in 12 sub-windows of 5 s (constant memory)
+ * const config: SlidingWindowConfig = { windowSize: Minute, maxRequests: 100, mode: 'approximate', precision: 12 };
+ * const limiter = new SlidingWindowRateLimiter(config);
+ * console.log(limiter.tryRequest(), limiter.getRequestCount()); // true 1
+ */
 export interface SlidingWindowConfig {
   /** windowSize is the window's length in ms (> 0). */
   windowSize: number;

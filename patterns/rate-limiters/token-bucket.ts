@@ -29,7 +29,15 @@ import { WaitLine } from './wait-line.js';
 const OWNER = 'TokenBucketRateLimiter';
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** TokenBucketConfig configures a TokenBucketRateLimiter; see the class for what each option does. */
+/**
+ * TokenBucketConfig configures a TokenBucketRateLimiter; see the class for what each option does.
+ *
+ * @example
+ * // 10 requests a second on average, bursts of up to 20, and execute waits at most 500 ms for a token
+ * const config: TokenBucketConfig = { capacity: 20, refillRate: 10, refillInterval: Second, maxWait: 500 };
+ * const limiter = new TokenBucketRateLimiter(config);
+ * console.log(limiter.tryAcquire(5), Math.floor(limiter.getAvailableTokens())); // true 15
+ */
 export interface TokenBucketConfig {
   /** capacity is the most tokens the bucket holds, hence the biggest burst and the biggest request (integer >= 1). */
   capacity: number;

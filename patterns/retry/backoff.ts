@@ -10,7 +10,13 @@
  * RetryPolicy clamps whatever a strategy returns into [0, maxDelay] and rejects NaN (see retry-policy.ts).
  */
 
-/** BackoffParams are the policy settings a strategy may use; RetryPolicy passes its own. */
+/**
+ * BackoffParams are the policy settings a strategy may use; RetryPolicy passes its own.
+ *
+ * @example
+ * const params: BackoffParams = { initialDelay: 100, maxDelay: 1000, multiplier: 3 };
+ * console.log([1, 2, 3, 4].map((a) => exponentialBackoff.delay(a, 0, params))); // [ 100, 300, 900, 1000 ]
+ */
 export interface BackoffParams {
   /** initialDelay is the first delay, in ms. */
   readonly initialDelay: number;
@@ -33,7 +39,14 @@ export interface BackoffStrategy {
   delay(attempt: number, previous: number, params: BackoffParams): number;
 }
 
-/** fixedBackoff waits initialDelay after every failed attempt. */
+/**
+ * fixedBackoff waits initialDelay after every failed attempt.
+ *
+ * @example
+ * const p = { initialDelay: 250, maxDelay: 10_000, multiplier: 2 };
+ * console.log([1, 5].map((a) => fixedBackoff.delay(a, 0, p))); // [ 250, 250 ]
+ * const policy = new RetryPolicy({ backoffStrategy: fixedBackoff, initialDelay: 250, jitter: 'none' });
+ */
 export const fixedBackoff: BackoffStrategy = Object.freeze({
   delay: (_attempt: number, _previous: number, p: BackoffParams): number => Math.min(p.initialDelay, p.maxDelay),
 });
@@ -41,6 +54,10 @@ export const fixedBackoff: BackoffStrategy = Object.freeze({
 /**
  * exponentialBackoff waits initialDelay * multiplier^(attempt-1): with 100 ms and multiplier 2, 100, 200, 400, 800,
  * ... up to maxDelay, where it stays.
+ *
+ * @example
+ * const p = { initialDelay: 100, maxDelay: 500, multiplier: 2 };
+ * console.log([1, 2, 3, 4].map((a) => exponentialBackoff.delay(a, 0, p))); // [ 100, 200, 400, 500 ]
  */
 export const exponentialBackoff: BackoffStrategy = Object.freeze({
   delay(attempt: number, _previous: number, p: BackoffParams): number {
@@ -53,6 +70,10 @@ export const exponentialBackoff: BackoffStrategy = Object.freeze({
 /**
  * fibonacciBackoff waits initialDelay * fib(attempt), fib = 1, 1, 2, 3, 5, 8, ...: with 100 ms, 100, 100, 200, 300,
  * 500, ... up to maxDelay. It grows more gently than doubling (by about 1.618 per step).
+ *
+ * @example
+ * const p = { initialDelay: 100, maxDelay: 10_000, multiplier: 2 };
+ * console.log([1, 2, 3, 4, 5, 6].map((a) => fibonacciBackoff.delay(a, 0, p))); // [ 100, 100, 200, 300, 500, 800 ]
  */
 export const fibonacciBackoff: BackoffStrategy = Object.freeze({
   delay(attempt: number, _previous: number, p: BackoffParams): number {
@@ -70,10 +91,24 @@ export const fibonacciBackoff: BackoffStrategy = Object.freeze({
   },
 });
 
-/** CustomBackoff is the seed's custom strategy: a function of the attempt number and the last delay, in ms. */
+/**
+ * CustomBackoff is the seed's custom strategy: a function of the attempt number and the last delay, in ms.
+ *
+ * @example
+ * const linear: CustomBackoff = (attempt) => 100 * attempt;
+ * const policy = new RetryPolicy({ backoffStrategy: 'custom', customBackoff: linear, jitter: 'none' });
+ * console.log(policy.getDelay(3)); // 300
+ */
 export type CustomBackoff = (attempt: number, lastDelay: number) => number;
 
-/** customBackoff makes a BackoffStrategy from a CustomBackoff function. */
+/**
+ * customBackoff makes a BackoffStrategy from a CustomBackoff function.
+ *
+ * @example
+ * const doubling = customBackoff((_attempt, last) => last * 2);
+ * const policy = new RetryPolicy({ backoffStrategy: doubling, initialDelay: 50, jitter: 'none' });
+ * console.log(policy.getDelay(1, 50), policy.getDelay(2, 100)); // 100 200
+ */
 export function customBackoff(fn: CustomBackoff): BackoffStrategy {
   return { delay: (attempt, previous) => fn(attempt, previous) };
 }

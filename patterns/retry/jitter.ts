@@ -11,7 +11,14 @@
  * and examples are deterministic.
  */
 
-/** Jitter names the randomisation applied to backoff delays. */
+/**
+ * Jitter names the randomisation applied to backoff delays.
+ *
+ * @example
+ * const jitter: Jitter = 'full'; // each delay drawn uniformly from [0, the backoff's delay]
+ * const policy = new RetryPolicy({ initialDelay: 100, jitter, random: () => 0.5 }); // random: for a fixed sequence
+ * console.log(policy.getDelay(1)); // 50
+ */
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
 
 /** JITTERS lists the accepted Jitter names, for validation. */

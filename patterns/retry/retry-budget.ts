@@ -15,7 +15,14 @@ import { options, show } from '../core/option-checks.js';
 const OWNER = 'RetryBudget';
 const SCALE = 1000;
 
-/** RetryBudgetConfig configures a RetryBudget; both fields are optional in the constructor. */
+/**
+ * RetryBudgetConfig configures a RetryBudget; both fields are optional in the constructor.
+ *
+ * @example
+ * const config: RetryBudgetConfig = { maxTokens: 4, tokenRatio: 0.5 };
+ * const budget = new RetryBudget(config); // shared by every executor that calls one service
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 5 }), { budget });
+ */
 export interface RetryBudgetConfig {
   /** maxTokens is the size of the budget, in [0.001, 1000] (gRPC: (0, 1000], 3 decimals). Default 10. */
   maxTokens: number;

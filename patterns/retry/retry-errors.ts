@@ -10,7 +10,15 @@ export const RETRY_EXHAUSTED = 'ERR_RETRY_EXHAUSTED';
 /** RETRY_PERMANENT is the code of PermanentError. */
 export const RETRY_PERMANENT = 'ERR_RETRY_PERMANENT';
 
-/** GiveUpReason says why retrying stopped: maxAttempts reached, or the shared RetryBudget refused a retry. */
+/**
+ * GiveUpReason says why retrying stopped: maxAttempts reached, or the shared RetryBudget refused a retry.
+ *
+ * @example
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 2, initialDelay: 1 }));
+ * const e = await executor.execute(() => Promise.reject(new Error('flaky'))).catch((x: unknown) => x);
+ * const why: GiveUpReason | null = isRetryExhaustedError(e) ? e.reason : null;
+ * console.log(why); // attempts
+ */
 export type GiveUpReason = 'attempts' | 'budget';
 
 /**
@@ -43,7 +51,14 @@ export class RetryExhaustedError extends PatternError {
   }
 }
 
-/** isRetryExhaustedError reports whether `e` is a RetryExhaustedError (by its code, so it works across threads). */
+/**
+ * isRetryExhaustedError reports whether `e` is a RetryExhaustedError (by its code, so it works across threads).
+ *
+ * @example
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 3, initialDelay: 1 }));
+ * const e = await executor.execute(() => Promise.reject(new Error('down'))).catch((x: unknown) => x);
+ * if (isRetryExhaustedError(e)) console.log(e.attempts, (e.cause as Error).message); // 3 down
+ */
 export function isRetryExhaustedError(e: unknown): e is RetryExhaustedError {
   return hasCode(e, RETRY_EXHAUSTED);
 }
@@ -53,6 +68,12 @@ export function isRetryExhaustedError(e: unknown): e is RetryExhaustedError {
  * by an attempt, it stops RetryExecutor at once, whatever retryCondition says and however many attempts are left,
  * and the executor rejects with the wrapped error (`cause`), not with the marker. Make one with permanent(error).
  * Code 'ERR_RETRY_PERMANENT'; guard isPermanentError.
+ *
+ * @example
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 5, initialDelay: 1 }));
+ * let calls = 0;
+ * const e = await executor.execute(() => { calls++; throw new PermanentError(new Error('bad request')); }).catch((x: unknown) => x);
+ * console.log(calls, (e as Error).message); // 1 bad request: the wrapped error, after one attempt
  */
 export class PermanentError extends PatternError {
   override name = 'PermanentError';
@@ -80,7 +101,13 @@ export function permanent(error: unknown): PermanentError {
   return isPermanentError(error) ? error : new PermanentError(error);
 }
 
-/** isPermanentError reports whether `e` is a PermanentError (by its code, so it works across threads). */
+/**
+ * isPermanentError reports whether `e` is a PermanentError (by its code, so it works across threads).
+ *
+ * @example
+ * const e = permanent(new Error('invalid token'));
+ * console.log(isPermanentError(e), isPermanentError(new Error('invalid token'))); // true false
+ */
 export function isPermanentError(e: unknown): e is PermanentError {
   return hasCode(e, RETRY_PERMANENT);
 }

@@ -38,7 +38,15 @@ const OWNER = 'RetryExecutor';
 /** UNCANCELABLE is toContext(undefined), made once: the common no-cancel call allocates no pair. */
 const UNCANCELABLE: readonly [Context, () => void] = Object.freeze([background(), () => {}] as const);
 
-/** RetryEvent describes a retry about to be waited for (RetryExecutorOptions.onRetry). */
+/**
+ * RetryEvent describes a retry about to be waited for (RetryExecutorOptions.onRetry).
+ *
+ * @example
+ * const log = (e: RetryEvent): void => console.log(`attempt ${e.attempt} failed (${String(e.error)}), next in ${e.delay} ms`);
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 2, initialDelay: 10, jitter: 'none' }), { onRetry: log });
+ * await executor.execute(() => Promise.reject(new Error('503'))).catch(() => {});
+ * // attempt 1 failed (Error: 503), next in 10 ms
+ */
 export interface RetryEvent {
   /** attempt is the number of the attempt that failed (1 = the first call). */
   readonly attempt: number;
@@ -48,7 +56,15 @@ export interface RetryEvent {
   readonly delay: number;
 }
 
-/** RetryExecutorOptions are RetryExecutor's options beside its policy; all optional. */
+/**
+ * RetryExecutorOptions are RetryExecutor's options beside its policy; all optional.
+ *
+ * @example
+ * const options: Partial<RetryExecutorOptions> = { rethrowLastError: true, budget: new RetryBudget() };
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 2, initialDelay: 1 }), options);
+ * const e = await executor.execute(() => Promise.reject(new Error('down'))).catch((x: unknown) => x);
+ * console.log((e as Error).message); // down: the last error itself, not RetryExhaustedError
+ */
 export interface RetryExecutorOptions {
   /** budget is a RetryBudget, possibly shared with other executors, that can refuse retries. Default: none. */
   budget: RetryBudget;

@@ -10,7 +10,16 @@
  *   giveUps   >= throttled
  */
 
-/** RetryMetrics is a snapshot of a RetryExecutor's counters since it was made or last reset. */
+/**
+ * RetryMetrics is a snapshot of a RetryExecutor's counters since it was made or last reset.
+ *
+ * @example
+ * const executor = new RetryExecutor(new RetryPolicy({ maxAttempts: 3, initialDelay: 1 }));
+ * let n = 0;
+ * await executor.execute(() => (++n < 3 ? Promise.reject(new Error('flaky')) : 'ok'));
+ * const m: RetryMetrics = executor.getMetrics();
+ * console.log(m.executions, m.attempts, m.retries, m.successes); // 1 3 2 1
+ */
 export interface RetryMetrics {
   /** executions is how many execute / executeWithContext calls started. */
   readonly executions: number;

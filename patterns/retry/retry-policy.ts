@@ -33,14 +33,41 @@ export const CIRCUIT_OPEN = 'ERR_CIRCUIT_OPEN';
  */
 const TERMINAL_CODES: ReadonlySet<string> = new Set(['ERR_RATE_LIMITER_CLOSED']);
 
-/** BackoffStrategyName names a built-in strategy; 'custom' uses the customBackoff function. */
+/**
+ * BackoffStrategyName names a built-in strategy; 'custom' uses the customBackoff function.
+ *
+ * @example
+ * const name: BackoffStrategyName = 'fibonacci';
+ * const policy = new RetryPolicy({ backoffStrategy: name, initialDelay: 100, jitter: 'none' });
+ * console.log([1, 2, 3, 4].map((a) => policy.getDelay(a))); // [ 100, 100, 200, 300 ]
+ */
 export type BackoffStrategyName = 'fixed' | 'exponential' | 'fibonacci' | 'custom';
 const STRATEGIES = ['fixed', 'exponential', 'fibonacci', 'custom'] as const;
 
-/** RetryCondition decides whether `error`, thrown by attempt number `attempt` (1-based), is worth retrying. */
+/**
+ * RetryCondition decides whether `error`, thrown by attempt number `attempt` (1-based), is worth retrying.
+ *
+ * @example
+ * const transient: RetryCondition = (error) => /ECONNRESET|ETIMEDOUT|503/.test(error.message);
+ * const policy = new RetryPolicy({ retryCondition: transient });
+ * console.log(policy.shouldRetry(new Error('HTTP 503'), 1), policy.shouldRetry(new Error('HTTP 400'), 1)); // true false
+ */
 export type RetryCondition = (error: Error, attempt: number) => boolean;
 
-/** RetryPolicyConfig is RetryPolicy's configuration; every field is optional in the constructor. */
+/**
+ * RetryPolicyConfig is RetryPolicy's configuration; every field is optional in the constructor.
+ *
+ * @example
+ * const config: Partial<RetryPolicyConfig> = {
+ *   maxAttempts: 4,
+ *   backoffStrategy: 'exponential',
+ *   initialDelay: 100,
+ *   maxDelay: 2 * Second,
+ *   jitter: 'equal',
+ *   respectRetryAfter: true, // wait at least what a RateLimitedError or an open circuit asks
+ * };
+ * const executor = new RetryExecutor(new RetryPolicy(config));
+ */
 export interface RetryPolicyConfig {
   /** maxAttempts is the most calls made, the first one included (1 = never retry). Integer >= 1; default 3. */
   maxAttempts: number;
@@ -265,6 +292,10 @@ export class RetryPolicy {
  * as one carrying an HTTP Retry-After), or for an open circuit (code 'ERR_CIRCUIT_OPEN') its `remainingMs`, the time
  * until the breaker admits a probe. A number >= 0 (Infinity for a circuit forced open), or undefined when the error
  * gives none (NaN, negative or missing).
+ *
+ * @example
+ * class HttpError extends Error { constructor(readonly retryAfter: number) { super('HTTP 429'); } }
+ * console.log(retryAfterOf(new HttpError(1500)), retryAfterOf(new Error('no hint'))); // 1500 undefined
  */
 export function retryAfterOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

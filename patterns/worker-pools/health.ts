@@ -7,7 +7,18 @@
  */
 import type { WorkerState } from './pool-worker.js';
 
-/** WorkerHealth is one worker's line in a HealthStatus. */
+/**
+ * WorkerHealth is one worker's line in a HealthStatus.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, number>(2, { worker: (n) => n * 2 });
+ * await pool.submitBatch([1, 2, 3]);
+ * for (const w of pool.getHealthStatus().workers) {
+ *   const line: WorkerHealth = w;
+ *   console.log(line.id, line.state, line.jobsRun, line.stuck ? 'stuck' : 'ok');
+ * }
+ * await pool.stop();
+ */
 export interface WorkerHealth {
   readonly id: number;
   readonly state: WorkerState;

@@ -7,10 +7,31 @@ import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { PATTERN_KEYS, type PatternConfig, resolvePatternConfig } from '../core/base-pattern.js';
 import { bool, fraction, nonNegativeInt, oneOf, options, positive, positiveInt, show } from '../core/option-checks.js';
 
-/** WorkerFn is I/O-bound work run by a pool worker goroutine on this thread; `ctx` is canceled on timeout, abort or stop. */
+/**
+ * WorkerFn is I/O-bound work run by a pool worker goroutine on this thread; `ctx` is canceled on timeout, abort or
+ * stop.
+ *
+ * @example
+ * const fetchStatus: WorkerFn<string, number> = async (url, ctx) => (await fetch(url, { signal: ctx.signal })).status;
+ * const pool = new FixedWorkerPool<string, number>(8, { worker: fetchStatus, taskTimeout: 5 * Second });
+ * await pool.stop();
+ */
 export type WorkerFn<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;
 
-/** TaskFn is CPU-bound work: a task (runtime task()) that each pool worker runs on a worker thread with goThread. */
+/**
+ * TaskFn is CPU-bound work: a task (runtime task()) that each pool worker runs on a worker thread with goThread.
+ *
+ * @example
+ * export const fib = task(function fib(n: number): number {
+ *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+ * });
+ * main(async () => {
+ *   const work: TaskFn<number, number> = fib;
+ *   const pool = new FixedWorkerPool<number, number>(2, { task: work });
+ *   console.log(await pool.submitBatch([10, 20, 25])); // [ 55, 6765, 75025 ], on worker threads
+ *   await pool.stop();
+ * });
+ */
 export type TaskFn<TIn, TOut> = (input: TIn) => Promise<TOut> | TOut;
 
 /**

@@ -23,7 +23,16 @@ export class PoolFullError extends PatternError {
   }
 }
 
-/** isPoolFullError reports whether `e` is a PoolFullError (by its code, so it works across threads). */
+/**
+ * isPoolFullError reports whether `e` is a PoolFullError (by its code, so it works across threads).
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, number>(1, { worker: (n) => sleep(10).then(() => n), queueSize: 1, onFull: 'reject' });
+ * const results = await Promise.allSettled([1, 2, 3, 4].map((n) => pool.submit(n)));
+ * console.log(results.map((r) => (r.status === 'fulfilled' ? r.value : isPoolFullError(r.reason) ? 'full' : 'error')));
+ * // [ 1, 'full', 'full', 'full' ]: submitted in one go, only the first fits in the queue
+ * await pool.stop();
+ */
 export const isPoolFullError = (e: unknown): e is PoolFullError => hasCode(e, 'ERR_POOL_FULL');
 
 /**
@@ -42,12 +51,35 @@ export class TaskTimeoutError extends PatternError {
   }
 }
 
-/** isTaskTimeoutError reports whether `e` is a TaskTimeoutError. */
+/**
+ * isTaskTimeoutError reports whether `e` is a TaskTimeoutError.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, string>(2, {
+ *   worker: async (ms, ctx) => { await select([recvCase(ctx.done()), recvCase(after(ms))]); return `${ms} ms`; },
+ *   taskTimeout: 50,
+ * });
+ * const r = await Promise.all([10, 1000].map((ms) => pool.submit(ms).catch((e) => (isTaskTimeoutError(e) ? 'timed out' : 'error'))));
+ * console.log(r); // [ '10 ms', 'timed out' ]
+ * await pool.stop();
+ */
 export const isTaskTimeoutError = (e: unknown): e is TaskTimeoutError => hasCode(e, 'ERR_TASK_TIMEOUT');
 
 /**
  * WorkerRestartedError is the failure of a task whose worker was found stuck and replaced by
  * restartUnhealthyWorkers; the task's Context is canceled with it as the cause.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, string>(1, {
+ *   worker: async (ms, ctx) => { await select([recvCase(ctx.done()), recvCase(after(ms))]); return 'done'; },
+ *   stuckAfter: 50,
+ * });
+ * const job = pool.submit(60_000).catch((e: unknown) => e);
+ * await sleep(100);
+ * await pool.restartUnhealthyWorkers(); // the job has run past stuckAfter: its worker is replaced
+ * const e = await job;
+ * if (e instanceof WorkerRestartedError) console.log(e.workerId, e.message); // the worker's id and why
+ * await pool.stop();
  */
 export class WorkerRestartedError extends PatternError {
   override name = 'WorkerRestartedError';
@@ -58,5 +90,17 @@ export class WorkerRestartedError extends PatternError {
   }
 }
 
-/** isWorkerRestartedError reports whether `e` is a WorkerRestartedError. */
+/**
+ * isWorkerRestartedError reports whether `e` is a WorkerRestartedError.
+ *
+ * @example
+ * async function submitWithRetry<I, O>(pool: WorkerPool<I, O>, input: I): Promise<O> {
+ *   try {
+ *     return await pool.submit(input);
+ *   } catch (e) {
+ *     if (isWorkerRestartedError(e)) return pool.submit(input); // its worker was stuck: one more try on a fresh one
+ *     throw e;
+ *   }
+ * }
+ */
 export const isWorkerRestartedError = (e: unknown): e is WorkerRestartedError => hasCode(e, 'ERR_WORKER_RESTARTED');

@@ -19,6 +19,16 @@ import type { PoolMetrics } from './pool-metrics.js';
 /**
  * SubmitOptions cancel one job: `signal` (an AbortSignal) or `cancel` (a Context or AbortSignal); `priority` places
  * it in a pool made with `priorities: true` (higher first, FIFO within a priority; default 0).
+ *
+ * @example
+ * const pool = new FixedWorkerPool<string, string>(1, { worker: (s) => s.toUpperCase(), priorities: true });
+ * pool.pause();
+ * const low = pool.submit('low');
+ * const opts: SubmitOptions = { priority: 10, signal: AbortSignal.timeout(5 * Second) };
+ * const high = pool.submit('high', opts);
+ * pool.resume();
+ * console.log(await Promise.race([low, high])); // HIGH: it runs first
+ * await pool.stop();
  */
 export interface SubmitOptions {
   signal?: AbortSignal;
@@ -53,7 +63,16 @@ export interface MapOptions extends SubmitOptions {
   stopOnError?: boolean;
 }
 
-/** StopOptions: mode 'drain' (default) runs the queued jobs first; 'cancel' fails them and cancels running ones. */
+/**
+ * StopOptions: mode 'drain' (default) runs the queued jobs first; 'cancel' fails them and cancels running ones.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<number, number>(1, { worker: (n) => sleep(10).then(() => n) });
+ * const queued = [1, 2, 3].map((n) => pool.submit(n).catch((e) => (isPatternStoppedError(e) ? 'stopped' : 'failed')));
+ * const opts: StopOptions = { mode: 'cancel' };
+ * await pool.stop(opts);
+ * console.log(await Promise.all(queued)); // the queued jobs failed instead of running
+ */
 export interface StopOptions {
   mode?: StopMode;
 }

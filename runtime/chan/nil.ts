@@ -11,7 +11,18 @@ import { parkStart } from '../sched/park.js';
 import { level, OFF } from '../sched/tracking.js';
 import type { RecvChan, RecvResult, SendChan } from './types.js';
 
-/** nil is Go's nil channel: never ready in a select, blocks send and receive forever, panics on close. */
+/**
+ * nil is Go's nil channel: never ready in a select, blocks send and receive forever, panics on close.
+ *
+ * @example
+ * // A nil case drops out of a select: once `a` is drained and closed, stop listening to it.
+ * let a: Chan<number> | null = chan<number>(1);
+ * await a.send(1);
+ * a.close();
+ * while (a !== nil) {
+ *   a = await select([recvCase(a, (v, ok) => (ok ? (console.log(v), a) : nil))]); // prints 1
+ * }
+ */
 export const nil = null;
 
 /**
@@ -28,7 +39,13 @@ export function blockForever<T>(reason: string): Promise<T> {
   return promise;
 }
 
-/** send is `ch <- value`; on a nil channel it blocks forever. */
+/**
+ * send is `ch <- value`; on a nil channel it blocks forever.
+ *
+ * @example
+ * const ch: Chan<string> | null = chan<string>(1);
+ * await send(ch, 'hello'); // as ch.send('hello'), and takes a nil channel too
+ */
 export function send<T>(ch: SendChan<T> | null, value: T): Promise<void> {
   try {
     return ch === null ? blockForever('chan send (nil chan)') : ch.send(value);
@@ -37,7 +54,14 @@ export function send<T>(ch: SendChan<T> | null, value: T): Promise<void> {
   }
 }
 
-/** recv is `<-ch`; on a nil channel it blocks forever. */
+/**
+ * recv is `<-ch`; on a nil channel it blocks forever.
+ *
+ * @example
+ * const ch: Chan<string> | null = chan<string>(1);
+ * await send(ch, 'hello');
+ * console.log(await recv(ch)); // hello
+ */
 export function recv<T>(ch: RecvChan<T> | null): Promise<T | undefined> {
   try {
     return ch === null ? blockForever('chan receive (nil chan)') : ch.recv();
@@ -46,7 +70,15 @@ export function recv<T>(ch: RecvChan<T> | null): Promise<T | undefined> {
   }
 }
 
-/** recvOk is `v, ok := <-ch`; on a nil channel it blocks forever. */
+/**
+ * recvOk is `v, ok := <-ch`; on a nil channel it blocks forever.
+ *
+ * @example
+ * const ch: Chan<number> | null = chan<number>(1);
+ * close(ch);
+ * const r = await recvOk(ch);
+ * console.log(r.ok, r.value); // false undefined: closed and drained
+ */
 export function recvOk<T>(ch: RecvChan<T> | null): Promise<RecvResult<T>> {
   try {
     return ch === null ? blockForever('chan receive (nil chan)') : ch.recvOk();
@@ -55,18 +87,37 @@ export function recvOk<T>(ch: RecvChan<T> | null): Promise<RecvResult<T>> {
   }
 }
 
-/** close is Go's `close(ch)`: it throws CloseOfNilChannelError for a nil channel. */
+/**
+ * close is Go's `close(ch)`: it throws CloseOfNilChannelError for a nil channel.
+ *
+ * @example
+ * const done: Chan<void> | null = chan<void>();
+ * close(done); // every receiver wakes, now and later
+ * try { close(nil); } catch (e) { console.log(isCloseOfNilChannelError(e)); } // true
+ */
 export function close<T>(ch: SendChan<T> | null): void {
   if (ch === null) throw new CloseOfNilChannelError();
   ch.close();
 }
 
-/** len is Go's `len(ch)`: 0 for a nil channel. */
+/**
+ * len is Go's `len(ch)`: 0 for a nil channel.
+ *
+ * @example
+ * const ch = chan<number>(4);
+ * ch.trySend(1);
+ * console.log(len(ch), len(nil)); // 1 0
+ */
 export function len(ch: SendChan<never> | RecvChan<unknown> | null): number {
   return ch === null ? 0 : ch.len();
 }
 
-/** cap is Go's `cap(ch)`: 0 for a nil channel. */
+/**
+ * cap is Go's `cap(ch)`: 0 for a nil channel.
+ *
+ * @example
+ * console.log(cap(chan<number>(4)), cap(chan<number>()), cap(nil)); // 4 0 0
+ */
 export function cap(ch: SendChan<never> | RecvChan<unknown> | null): number {
   return ch === null ? 0 : ch.cap();
 }

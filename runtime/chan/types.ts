@@ -19,7 +19,18 @@ export type RecvResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly value: undefined };
 
-/** SendChan is the send-only view of a channel, Go's `chan<- T`. */
+/**
+ * SendChan is the send-only view of a channel, Go's `chan<- T`.
+ *
+ * @example
+ * async function produce(out: SendChan<number>): Promise<void> {
+ *   for (let i = 0; i < 3; i++) await out.send(i);
+ *   out.close(); // the sender closes; a receive here would not compile
+ * }
+ * const ch = chan<number>();
+ * go(produce, ch);
+ * for await (const v of ch) console.log(v); // 0 1 2
+ */
 export interface SendChan<in T> {
   /**
    * send delivers `value`, parking until a receiver takes it (unbuffered) or there is room in the buffer. It never
@@ -38,7 +49,19 @@ export interface SendChan<in T> {
   cap(): number;
 }
 
-/** RecvChan is the receive-only view of a channel, Go's `<-chan T`. `for await` ranges over it until it is closed. */
+/**
+ * RecvChan is the receive-only view of a channel, Go's `<-chan T`. `for await` ranges over it until it is closed.
+ *
+ * @example
+ * async function sum(src: RecvChan<number>): Promise<number> {
+ *   let total = 0;
+ *   for await (const v of src) total += v; // ends when src is closed and drained
+ *   return total;
+ * }
+ * const ch = chan<number>(3);
+ * await ch.send(1); await ch.send(2); ch.close();
+ * console.log(await sum(ch)); // 3
+ */
 export interface RecvChan<out T> extends AsyncIterable<T> {
   /**
    * recv receives a value, parking until one is available. Once the channel is closed and drained it resolves to
@@ -53,5 +76,12 @@ export interface RecvChan<out T> extends AsyncIterable<T> {
   cap(): number;
 }
 
-/** Chan is a bidirectional channel, Go's `chan T`. Make one with `chan<T>(capacity)`. */
+/**
+ * Chan is a bidirectional channel, Go's `chan T`. Make one with `chan<T>(capacity)`.
+ *
+ * @example
+ * const ch: Chan<string> = chan<string>(1); // assignable to SendChan<string> and RecvChan<string>
+ * await ch.send('ping');
+ * console.log(await ch.recv(), ch.len(), ch.cap()); // ping 0 1
+ */
 export interface Chan<in out T> extends SendChan<T>, RecvChan<T> {}

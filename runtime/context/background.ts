@@ -60,6 +60,10 @@ export function background(): NeverCanceledContext {
 /**
  * todo returns an empty root context like background (Go's context.TODO), to mark a place where the right context
  * is not known or not plumbed through yet.
+ *
+ * @example
+ * const [ctx, cancel] = withCancel(todo()); // TODO: take the caller's context
+ * cancel();
  */
 export function todo(): NeverCanceledContext {
   return TODO;

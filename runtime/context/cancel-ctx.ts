@@ -293,6 +293,11 @@ export function withCancelCause(parent: Context): [ctx: CancelableContext, cance
  * cancellation of `ctx` or of an ancestor; otherwise the same value as ctx.err().
  *
  * Throws InvalidArgumentError if `ctx` is not a Context.
+ *
+ * @example
+ * const [ctx, cancel] = withCancelCause(background());
+ * cancel(new Error('client went away'));
+ * console.log(ctx.err() === Canceled, (cause(ctx) as Error).message); // true client went away
  */
 export function cause(ctx: Context): unknown {
   if (!isContext(ctx)) throw new InvalidArgumentError(`cause: ctx must be a Context, got ${describe(ctx)}`);

@@ -73,6 +73,17 @@ export type NeverCanceledContext = Context<null>;
  * CancelFunc cancels its context (Go's context.CancelFunc): err becomes Canceled, done closes, every descendant is
  * canceled too, and the context is detached from its parent and stops its deadline timer. It does not wait for the
  * work to stop. Calls after the first do nothing.
+ *
+ * @example
+ * async function withBudget(parent: Context, work: (ctx: Context) => Promise<void>): Promise<void> {
+ *   const [ctx, cancel]: [Context, CancelFunc] = withTimeout(parent, 5 * Second);
+ *   try {
+ *     await work(ctx);
+ *   } finally {
+ *     cancel(); // frees the timer as soon as the work is done
+ *   }
+ * }
+ * await withBudget(background(), async (ctx) => { console.log(ctx.err()); }); // null
  */
 export type CancelFunc = () => void;
 
@@ -80,5 +91,11 @@ export type CancelFunc = () => void;
  * CancelCauseFunc is a CancelFunc that also records why (Go's context.CancelCauseFunc): cause(ctx) and the cause of
  * every descendant canceled with it return `cause`. With no cause (or null/undefined) the cause is Canceled. It does
  * not change the cause of a context already canceled.
+ *
+ * @example
+ * const [ctx, cancel]: [Context, CancelCauseFunc] = withCancelCause(background());
+ * cancel(new Error('shutting down'));
+ * cancel(new Error('ignored: already canceled'));
+ * console.log((cause(ctx) as Error).message); // shutting down
  */
 export type CancelCauseFunc = (cause?: unknown) => void;

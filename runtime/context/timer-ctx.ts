@@ -108,6 +108,12 @@ function toEpochMs(fn: string, d: unknown): number {
  * alive only while a goroutine waits on done (of this context or a descendant) or an afterFunc is registered.
  *
  * Throws InvalidArgumentError if `parent` is null or not a Context, or `d` is not a valid time.
+ *
+ * @example
+ * const [ctx, cancel] = withDeadline(background(), new Date(Date.now() + 50));
+ * await recv(ctx.done()); // closed at the deadline
+ * console.log(ctx.err() === DeadlineExceeded); // true
+ * cancel(); // always call it: it frees the timer when the work ends first
  */
 export function withDeadline(parent: Context, d: Date | number): [ctx: CancelableContext, cancel: CancelFunc] {
   checkParent('withDeadline', parent);
@@ -117,6 +123,13 @@ export function withDeadline(parent: Context, d: Date | number): [ctx: Cancelabl
 /**
  * withDeadlineCause is withDeadline that makes cause(ctx) return `cause` when the deadline passes (Go 1.21's
  * context.WithDeadlineCause); err() is still DeadlineExceeded. The returned cancel does not set the cause.
+ *
+ * @example
+ * const closing = nowMillis() + 20;
+ * const [ctx, cancel] = withDeadlineCause(background(), closing, new Error('shop closed'));
+ * await recv(ctx.done());
+ * console.log(isDeadlineExceeded(ctx.err()), (cause(ctx) as Error).message); // true shop closed
+ * cancel();
  */
 export function withDeadlineCause(
   parent: Context,
@@ -145,7 +158,15 @@ export function withTimeout(parent: Context, timeout: number): [ctx: CancelableC
   return fromNow(parent, timeout, null);
 }
 
-/** withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause). */
+/**
+ * withTimeoutCause is withTimeout whose expiry sets cause(ctx) to `cause` (Go 1.21's context.WithTimeoutCause).
+ *
+ * @example
+ * const [ctx, cancel] = withTimeoutCause(background(), 10, new Error('backend too slow'));
+ * await sleep(20);
+ * console.log(ctx.err() === DeadlineExceeded, (cause(ctx) as Error).message); // true backend too slow
+ * cancel();
+ */
 export function withTimeoutCause(
   parent: Context,
   timeout: number,

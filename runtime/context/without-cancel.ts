@@ -46,6 +46,12 @@ class WithoutCancelCtx implements NeverCanceledContext {
  * Its done() is null, and typed so (NeverCanceledContext).
  *
  * Throws InvalidArgumentError if `parent` is null or not a Context.
+ *
+ * @example
+ * const [req, cancel] = withCancel(withValue(background(), 'user', 'ann'));
+ * const audit = withoutCancel(req);
+ * cancel();
+ * console.log(req.err() === Canceled, audit.err(), audit.value('user')); // true null ann
  */
 export function withoutCancel(parent: Context): NeverCanceledContext {
   return new WithoutCancelCtx(checkParent('withoutCancel', parent));

@@ -10,7 +10,16 @@ import { InvalidArgumentError, PanicError } from '../panics.js';
 import { describe } from '../validate.js';
 import type { Bubble } from './bubble.js';
 
-/** PanicHandler receives an unrecovered goroutine panic and the goroutine's id. */
+/**
+ * PanicHandler receives an unrecovered goroutine panic and the goroutine's id.
+ *
+ * @example
+ * const report: PanicHandler = (err, id) => console.error(`goroutine ${id} panicked:`, err);
+ * const previous = setPanicHandler(report); // the program goes on instead of exiting with code 2
+ * go(() => { throw new Error('boom'); }); // prints: goroutine <its id> panicked: Error: boom
+ * await sleep(0);
+ * setPanicHandler(previous);
+ */
 export type PanicHandler = (error: unknown, goroutineId: number) => void;
 
 let handler: PanicHandler | null = null;

@@ -29,7 +29,16 @@ import { isThenable } from '../thenable.js';
 const RESOLVED: Promise<void> = Promise.resolve();
 const WAIT = 'sync.WaitGroup.Wait';
 
-/** SingleflightResult is what doChan delivers (x/sync's Result{Val, Err, Shared}). */
+/**
+ * SingleflightResult is what doChan delivers (x/sync's Result{Val, Err, Shared}).
+ *
+ * @example
+ * const g = new SingleflightGroup<number>();
+ * const a = g.doChan('answer', async () => { await sleep(10); return 42; });
+ * const b = g.doChan('answer', () => 0); // joins the call in flight: this fn does not run
+ * const [ra, rb]: (SingleflightResult<number> | undefined)[] = [await a.recv(), await b.recv()];
+ * console.log(ra?.value, rb?.value, rb?.shared, rb?.err); // 42 42 true null
+ */
 export interface SingleflightResult<T> {
   /** value is what fn returned (or its promise resolved to); undefined if fn failed. */
   readonly value: T | undefined;

@@ -10,7 +10,23 @@ import { InvalidArgumentError } from '../panics.js';
 import { describe } from '../validate.js';
 import { startTask } from './go-thread.js';
 
-/** GoThreadOptions are goThreadWith's options; both are optional, and either one stops the task. */
+/**
+ * GoThreadOptions are goThreadWith's options; both are optional, and either one stops the task.
+ *
+ * @example
+ * export const spin = task(function spin(ms: number): number {
+ *   const end = Date.now() + ms;
+ *   while (Date.now() < end); // computes without ever looking at a context
+ *   return ms;
+ * });
+ * main(async () => {
+ *   const [ctx, cancel] = withTimeout(background(), 100);
+ *   const options: GoThreadOptions = { ctx, signal: AbortSignal.timeout(5000) };
+ *   const r = await goThreadWith(options, spin, 60_000).catch((e: unknown) => e);
+ *   console.log(isDeadlineExceeded(r)); // true, after 100 ms: the worker was terminated and replaced
+ *   cancel();
+ * });
+ */
 export interface GoThreadOptions {
   /** ctx stops the task when it is done (canceled or past its deadline); the promise rejects with ctx.err(). */
   readonly ctx?: Context;

@@ -5,7 +5,7 @@
  * nothing (no goroutine, no exit, no hooks), as if the worker had only been handed the module's declarations.
  *
  * It returns, as main() does on the main thread, before its goroutine has run: the code after main() at the top
- * level runs on both, and the README tells what else of a task module's top level runs on every worker.
+ * level runs on both, and docs/threads.md tells what else of a task module's top level runs on every worker.
  */
 import { workerInit } from './slot.js';
 

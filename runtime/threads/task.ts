@@ -31,7 +31,7 @@ setTaskStarter(goTask);
  * The worker imports the task's module and looks, among its exports, for the function whose marker has the same URL
  * and name; so `fn` must be a named function exported from that module (the export's own name does not matter).
  * Importing the module runs its top level on the worker too: keep the program itself in main(), which does nothing
- * on a worker (see the README, "Goroutines on worker threads").
+ * on a worker (see docs/threads.md).
  *
  * With one argument, task() finds the calling module from the call's stack trace: call it directly in the module
  * that defines `fn` (not through a helper of another module). Where the caller is no module file a worker can import

@@ -9,7 +9,13 @@ import { InvalidArgumentError } from '../panics.js';
 import { MAX_THREADS } from '../shared/memory/registry.js';
 import { checkOptions, describe } from '../validate.js';
 
-/** ThreadsOptions configure the scheduler (configureThreads). */
+/**
+ * ThreadsOptions configure the scheduler (configureThreads).
+ *
+ * @example
+ * const options: ThreadsOptions = { threads: 2, goroutinesPerThread: 4, resourceLimits: { maxOldGenerationSizeMb: 256 } };
+ * configureThreads(options); // before the first task goroutine
+ */
 export interface ThreadsOptions {
   /**
    * threads is how many worker threads run task goroutines, from 1 to 63 (MAX_WORKERS: 64 threads at once in a

@@ -24,7 +24,7 @@ let early: TaskGoroutine[] = [];
  * - `goroutinesPerThread`: task goroutines running at once per worker, default Infinity (no cap);
  * - `resourceLimits`: Node's Worker resourceLimits, default none;
  * - `workerEntry`: the file workers start with (a bundled program's entry), default gocsp's worker-entry.mjs, or
- *   the bundle holding gocsp's code when that file is not there (README, "Bundlers").
+ *   the bundle holding gocsp's code when that file is not there (docs/threads.md, "Bundlers").
  *
  * It throws InvalidArgumentError naming a bad option or an unknown one, or if threads are running.
  *

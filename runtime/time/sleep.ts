@@ -41,7 +41,14 @@ export function sleep(d: number): Promise<void> {
   });
 }
 
-/** now is the current time (Go's time.Now); inside synctest.run it is the bubble's virtual time. */
+/**
+ * now is the current time (Go's time.Now); inside synctest.run it is the bubble's virtual time.
+ *
+ * @example
+ * await synctest.run(async () => {
+ *   console.log(now().toISOString()); // 2000-01-01T00:00:00.000Z, the bubble's epoch
+ * });
+ */
 export function now(): Date {
   const clock = currentClock();
   return new Date(unixMillis(clock, clock.nanotime()));
@@ -51,6 +58,10 @@ export function now(): Date {
  * nowMillis is the current time in milliseconds since the Unix epoch, fractional and monotonic, without allocating a
  * Date: a timestamp. Inside synctest.run it is the bubble's virtual time. A double near 1e12 has a resolution of
  * about 0.2 us: to measure elapsed time exactly, subtract two nanotime() readings instead.
+ *
+ * @example
+ * const entry = { value: 'cached', expiresAt: nowMillis() + 5 * Minute };
+ * if (nowMillis() < entry.expiresAt) console.log(entry.value); // cached
  */
 export function nowMillis(): number {
   const clock = currentClock();
@@ -72,7 +83,14 @@ export function nanotime(): number {
   return currentClock().nanotime();
 }
 
-/** since is the time elapsed since `t` (a Date or Unix ms), in ms (Go's time.Since). */
+/**
+ * since is the time elapsed since `t` (a Date or Unix ms), in ms (Go's time.Since).
+ *
+ * @example
+ * const start = now();
+ * await sleep(20);
+ * console.log(since(start) >= 20); // true
+ */
 export function since(t: Date | number): number {
   return nowMillis() - (typeof t === 'number' ? t : t.getTime());
 }

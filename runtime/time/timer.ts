@@ -10,7 +10,15 @@ import { currentClock } from './clock.js';
 import { toNanos } from './duration.js';
 import { TimerChan } from './timer-chan.js';
 
-/** Timer is Go's time.Timer: `c` receives the due time once, unless the timer is stopped first. */
+/**
+ * Timer is Go's time.Timer: `c` receives the due time once, unless the timer is stopped first.
+ *
+ * @example
+ * const t = newTimer(50);
+ * if (t.stop()) console.log('stopped before it fired'); // nothing is received from t.c after stop
+ * t.reset(10); // re-armed
+ * await t.c.recv(); // the due time, 10 ms later
+ */
 export class Timer {
   /** c is the timer's channel. Receiving from it after stop() or reset() never yields a stale value. */
   readonly c: RecvChan<Date>;
@@ -55,7 +63,14 @@ export class Timer {
   }
 }
 
-/** Ticker is Go's time.Ticker: `c` receives a tick every period; a slow receiver gets one tick and misses the rest. */
+/**
+ * Ticker is Go's time.Ticker: `c` receives a tick every period; a slow receiver gets one tick and misses the rest.
+ *
+ * @example
+ * const ticker = newTicker(100);
+ * for (let i = 0; i < 3; i++) console.log('tick', await ticker.c.recv()); // a Date every 100 ms
+ * ticker.stop(); // stop it once done: nothing else will
+ */
 export class Ticker {
   /** c is the ticker's channel. */
   readonly c: RecvChan<Date>;
@@ -82,6 +97,12 @@ export class Ticker {
 /**
  * newTimer makes a Timer whose channel receives the due time after `d` ms (d <= 0: at once). It keeps the process
  * alive only while a goroutine is parked on its channel.
+ *
+ * @example
+ * const t = newTimer(1000);
+ * const v = await select([recvCase(t.c, () => 'due'), recvCase(chan<number>(), () => 'work')]);
+ * t.stop();
+ * console.log(v); // due, after 1 s
  */
 export function newTimer(d: number): Timer {
   checkDuration('newTimer', 'd', d);
@@ -100,7 +121,18 @@ export function after(d: number): RecvChan<Date> {
   return newTimer(d).c;
 }
 
-/** newTicker makes a Ticker with period `d` ms; a non-positive period panics, as in Go. */
+/**
+ * newTicker makes a Ticker with period `d` ms; a non-positive period panics, as in Go.
+ *
+ * @example
+ * const ticker = newTicker(10 * Second);
+ * const done = chan<void>();
+ * go(async () => { await sleep(25 * Second); done.close(); });
+ * for (let running = true; running; ) {
+ *   running = await select([recvCase(ticker.c, () => (console.log('heartbeat'), true)), recvCase(done, () => false)]);
+ * }
+ * ticker.stop(); // heartbeat printed twice
+ */
 export function newTicker(d: number): Ticker {
   const p = toNanos(checkPeriod('newTicker', 'non-positive interval for NewTicker', d));
   const clock = currentClock();
@@ -117,6 +149,11 @@ export function newTicker(d: number): Ticker {
  *
  * For a channel that is never nil whatever `d` is, use `newTicker(d).c`, which throws for d <= 0 as Go's NewTicker
  * panics.
+ *
+ * @example
+ * const every: TickChan<1000> = tick(1000); // RecvChan<Date>
+ * const maybe: TickChan<number> = tick(Number(process.env['PERIOD'] ?? 0)); // RecvChan<Date> | null
+ * await select([recvCase(every), recvCase(maybe)]); // a null tick is never ready
  */
 export type TickChan<D extends number> = D extends unknown
   ? number extends D
