@@ -95,6 +95,12 @@ export class Lifecycle {
       if (this.#state === 'stopping') return this.#transition;
       await this.#transition;
     }
+    if (this.#state === 'idle') {
+      // Never started: nothing to stop, but stopped all the same, so a later lazy start (a pool's first submit) is
+      // refused instead of bringing the pattern up behind its owner's stop. start() still starts it again.
+      this.#state = 'stopped';
+      return;
+    }
     if (this.#state !== 'running') return;
     this.#state = 'stopping';
     this.#transition = (async () => {

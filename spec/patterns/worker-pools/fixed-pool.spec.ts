@@ -66,6 +66,19 @@ describe('FixedWorkerPool', () => {
       expect((e as Error).message).toMatch(/not running \(stopped\)/);
     }));
 
+  it('refuses a submit after a stop that came before any submit (a never-started pool stays stopped)', () =>
+    synctest.run(async () => {
+      const pool = new FixedWorkerPool<number, number>(1, { worker: (x) => x });
+      await pool.stop();
+      const e = await pool.submit(1).catch((x: unknown) => x);
+      expect(isPatternStoppedError(e)).toBe(true);
+      expect((e as Error).message).toMatch(/not running \(stopped\)/);
+      expect(pool.getWorkerCount()).toBe(0);
+      await pool.start(); // an explicit start still brings it up
+      expect(await pool.submit(2)).toBe(2);
+      await pool.stop();
+    }));
+
   it('a first submit starts the pool synchronously, so a stop right after it drains the job', () =>
     synctest.run(async () => {
       const pool = new FixedWorkerPool<number, number>(1, { worker: sleeper });
