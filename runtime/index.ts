@@ -45,7 +45,7 @@ export { withCancel, withCancelCause, cause } from './context/cancel-ctx.js';
 export { withDeadline, withDeadlineCause, withTimeout, withTimeoutCause } from './context/timer-ctx.js';
 export { withValue } from './context/value-ctx.js';
 export { withoutCancel } from './context/without-cancel.js';
-export { afterFunc } from './context/after-func.js';
+export { afterFunc } from './context/context-after-func.js';
 export { fromSignal } from './context/signal.js';
 export {
   Canceled,

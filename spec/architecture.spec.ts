@@ -260,6 +260,17 @@ describe('architecture', () => {
     expect(unplaced, 'files of no unit of LAYERS').toEqual([]);
   });
 
+  it('names each file of the package after what it holds: no two files share a name (entries aside)', () => {
+    const byName = new Map<string, string[]>();
+    for (const f of files.filter(inPackage)) {
+      const base = f.slice(f.lastIndexOf('/') + 1);
+      if (base === 'index.ts') continue; // the entries: a folder's door
+      byName.set(base, [...(byName.get(base) ?? []), f]);
+    }
+    const shared = [...byName.values()].filter((fs) => fs.length > 1).map((fs) => fs.join(' and '));
+    expect(shared, 'files that share a name').toEqual([]);
+  });
+
   it('has every import of the package point down a layer', () => {
     const bad: string[] = [];
     for (const i of imports) {

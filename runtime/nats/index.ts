@@ -13,4 +13,4 @@ export {
   isNatsChanMismatchError,
   isNatsChanUnsupportedError,
   isNatsChanGoneError,
-} from './errors.js';
+} from './nats-errors.js';

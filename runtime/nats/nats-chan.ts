@@ -28,7 +28,7 @@ import { CloseOfClosedChannelError, InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { checkOptions, describe } from '../validate.js';
 import type { Delivery } from './delivery.js';
-import { NatsChanUnsupportedError } from './errors.js';
+import { NatsChanUnsupportedError } from './nats-errors.js';
 import { quietly } from './quietly.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';

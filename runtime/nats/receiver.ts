@@ -23,7 +23,7 @@ import type { Consumer, FetchMessages, JetStreamClient, JetStreamManager, JsMsg 
 import { CLOSED, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
-import { NatsChanGoneError } from './errors.js';
+import { NatsChanGoneError } from './nats-errors.js';
 import { held } from './delivery.js';
 import { quietly } from './quietly.js';
 import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';

@@ -19,7 +19,7 @@ import { nuid } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { ChannelClosedError } from '../panics.js';
-import { NatsChanGoneError } from './errors.js';
+import { NatsChanGoneError } from './nats-errors.js';
 import { isConnectionClosed } from './receiver.js';
 import { isClosed, isStreamNotFound, type Names } from './stream.js';
 

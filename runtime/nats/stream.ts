@@ -20,7 +20,7 @@
  */
 import { AckPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { JetStreamManager, StreamConfig, StreamInfo } from '@nats-io/jetstream';
-import { NatsChanMismatchError } from './errors.js';
+import { NatsChanMismatchError } from './nats-errors.js';
 
 /** DURABLE is the name of the one consumer every receiver shares. */
 export const DURABLE = 'gocsp';

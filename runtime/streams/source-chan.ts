@@ -19,7 +19,7 @@
  * - The source's return() (a Readable's destroy()) is called exactly once if the source did not end or fail by
  *   itself, at once when the consumer stops, even if a pull is pending. A pending pull no longer holds the pump.
  */
-import { afterFunc } from '../context/after-func.js';
+import { afterFunc } from '../context/context-after-func.js';
 import { cause } from '../context/cancel-ctx.js';
 import { LocalChan } from '../chan/local-chan.js';
 import type { RecvChan } from '../chan/types.js';

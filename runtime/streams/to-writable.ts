@@ -19,7 +19,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream';
 import { isSelectable } from '../chan/selectable.js';
 import type { RecvChan, RecvResult } from '../chan/types.js';
-import { afterFunc } from '../context/after-func.js';
+import { afterFunc } from '../context/context-after-func.js';
 import { background } from '../context/background.js';
 import { cause, withCancelCause } from '../context/cancel-ctx.js';
 import type { CancelCauseFunc, Context } from '../context/context.js';
