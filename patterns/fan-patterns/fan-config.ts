@@ -11,10 +11,20 @@ import { leastLoaded, type LoadBalancer } from './load-balancer.js';
  * ErrorMode says what a failing item does: 'fail-fast' (default) rejects the call with the item's error and starts no
  * more items, as Promise.all and errgroup do; 'collect' runs every item, reports each failure to errorHandler as a
  * FanItemError with its index, and rejects at the end with a FanOutError listing them (streams skip failed items).
+ *
+ * @example
+ * const mode: FanErrorMode = 'collect';
+ * const fan = new FanOut<string, number>({ errorMode: mode }); // every item runs; the call rejects at the end with a FanOutError
  */
 export type ErrorMode = 'fail-fast' | 'collect';
 
-/** FanOutConfig is the seed's FanOutConfig plus PatternConfig (name, timeout, retryAttempts, errorHandler, ...). */
+/**
+ * FanOutConfig is the seed's FanOutConfig plus PatternConfig (name, timeout, retryAttempts, errorHandler, ...).
+ *
+ * @example
+ * const config: Partial<FanOutConfig> = { name: 'resize', workerCount: 8, batchSize: 50, ordered: false, errorMode: 'collect' };
+ * const fan = new FanOut<string, number>(config);
+ */
 export interface FanOutConfig extends PatternConfig {
   /** workerCount: worker goroutines per call. Default: maxConcurrency if set, else 4. */
   workerCount: number;

@@ -14,12 +14,22 @@ import { FanItemError } from './fan-errors.js';
 import { MergeRun, type Entry } from './merge-run.js';
 import { priorityMerge, type FanInInput, type MergeStrategy } from './merge-strategy.js';
 
-/** MergeStrategyOption names a built-in strategy or gives a custom one ('custom' in the seed). */
+/**
+ * MergeStrategyOption names a built-in strategy or gives a custom one ('custom' in the seed).
+ *
+ * @example
+ * const strategy: MergeStrategyOption<number> = urgentFirst ? 'priority' : 'round-robin';
+ * const fanIn = new FanIn<number>({ mergeStrategy: strategy });
+ */
 export type MergeStrategyOption<T> = 'round-robin' | 'priority' | MergeStrategy<T>;
 
 /**
  * FanInConfig is the seed's FanInConfig plus PatternConfig. `timeout` (ms, default Infinity) ends a merge in which no
  * input delivered a value for that long (FanInTimeoutError as err()).
+ *
+ * @example
+ * const config: Partial<FanInConfig<string>> = { name: 'events', bufferSize: 64, mergeStrategy: 'priority', timeout: 30_000 };
+ * const fanIn = new FanIn<string>(config);
  */
 export interface FanInConfig<T = unknown> extends PatternConfig {
   /** bufferSize: capacity of the output channel. Default 0 (unbuffered, as Go's merge). */
@@ -28,7 +38,13 @@ export interface FanInConfig<T = unknown> extends PatternConfig {
   mergeStrategy: MergeStrategyOption<T>;
 }
 
-/** FanInMetrics adds the fan-in's figures to PatternMetrics (`completed` counts values delivered to the output). */
+/**
+ * FanInMetrics adds the fan-in's figures to PatternMetrics (`completed` counts values delivered to the output).
+ *
+ * @example
+ * const m: FanInMetrics = fanIn.getMetrics();
+ * console.log(m.strategy, m.inputs, m.delivered); // e.g. round-robin 2 [ 10, 7 ]
+ */
 export interface FanInMetrics extends PatternMetrics {
   readonly inputs: number;
   readonly merging: boolean;

@@ -18,7 +18,13 @@ import { checkBalancer, FAN_OUT_KEYS, resolveFanOutOptions, type FanOutConfig, t
 import type { LoadBalancer } from './load-balancer.js';
 import { runItem, type Processor } from './run-item.js';
 
-/** FanOutMetrics adds the fan-out's own figures to PatternMetrics (completed/failed count items, or batches). */
+/**
+ * FanOutMetrics adds the fan-out's own figures to PatternMetrics (completed/failed count items, or batches).
+ *
+ * @example
+ * const m: FanOutMetrics = fanOut.getMetrics();
+ * console.log(`${m.completed} done in ${m.batches} batches on ${m.workerCount} workers (${m.loadBalancer ?? 'shared channel'})`);
+ */
 export interface FanOutMetrics extends PatternMetrics {
   readonly workerCount: number;
   readonly batchSize: number;
@@ -31,7 +37,14 @@ export interface FanOutMetrics extends PatternMetrics {
   readonly activeCalls: number;
 }
 
-/** BatchProcessor is processBatches' function: a batch of items in, their outputs out. */
+/**
+ * BatchProcessor is processBatches' function: a batch of items in, their outputs out.
+ *
+ * @example
+ * const double: BatchProcessor<number, number> = (batch) => batch.map((n) => n * 2);
+ * const fan = new FanOut<number, number>({ batchSize: 2 });
+ * await fan.processBatches([1, 2, 3], double); // [2, 4, 6]
+ */
 export type BatchProcessor<TIn, TOut> = (batch: TIn[], ctx: Context) => Promise<TOut[]> | TOut[];
 
 /**
@@ -43,8 +56,9 @@ export type BatchProcessor<TIn, TOut> = (batch: TIn[], ctx: Context) => Promise<
  * their second argument), and the call rejects with the context's cause. Errors: see ErrorMode; a `timeout` bounds
  * each item (FanTimeoutError). Misuse (not an array, not a function, a bad balancer pick) is InvalidArgumentError.
  *
- *   const fanOut = new FanOut<string, number>({ workerCount: 8, batchSize: 100 });
- *   const lengths = await fanOut.distribute(words, async (w) => w.length);
+ * @example
+ * const fanOut = new FanOut<string, number>({ workerCount: 8, batchSize: 100 });
+ * const lengths = await fanOut.distribute(['go', 'chan'], async (w) => w.length); // [2, 4]
  */
 export class FanOut<TIn, TOut> extends BasePattern {
   readonly #o: FanOutOptions;

@@ -25,7 +25,13 @@ import { FanOut, type FanOutMetrics } from './fan-out.js';
 import type { FanInInput } from './merge-strategy.js';
 import { runItem, type Processor } from './run-item.js';
 
-/** FanPatternConfig is FanOutConfig plus the stream's buffers. */
+/**
+ * FanPatternConfig is FanOutConfig plus the stream's buffers.
+ *
+ * @example
+ * const config: Partial<FanPatternConfig> = { workerCount: 4, reorderWindow: 16, bufferSize: 4 };
+ * const fan = new FanPattern<string, number>(config);
+ */
 export interface FanPatternConfig extends FanOutConfig {
   /** bufferSize: capacity of the merged channel of a stream. Default 0. */
   bufferSize: number;
@@ -33,7 +39,13 @@ export interface FanPatternConfig extends FanOutConfig {
   reorderWindow: number;
 }
 
-/** FanPatternMetrics: the stream's counters, with the FanOut's metrics (process calls) beside them. */
+/**
+ * FanPatternMetrics: the stream's counters, with the FanOut's metrics (process calls) beside them.
+ *
+ * @example
+ * const m: FanPatternMetrics = fan.getMetrics();
+ * console.log(`${m.activeStreams} streams, ${m.fanOut.completed} items through process()`);
+ */
 export interface FanPatternMetrics extends PatternMetrics {
   readonly fanOut: FanOutMetrics;
   readonly activeStreams: number;
@@ -50,8 +62,10 @@ const FAN_PATTERN_KEYS: readonly string[] = Object.freeze([...FAN_OUT_KEYS, 'buf
  * (processStream). Options are FanOut's (see fan-config.ts) plus bufferSize and reorderWindow. It is running once
  * constructed; stop() ends the calls and streams in progress (PatternStoppedError).
  *
- *   const fan = new FanPattern<string, number>({ workerCount: 4 });
- *   for await (const n of fan.processStream(lines, async (l) => l.length)) total += n;
+ * @example
+ * const fan = new FanPattern<string, number>({ workerCount: 4 });
+ * let total = 0;
+ * for await (const n of fan.processStream(lines, async (l) => l.length)) total += n; // lines: any FanInInput<string>
  */
 export class FanPattern<TIn, TOut> extends BasePattern {
   readonly #fanOut: FanOut<TIn, TOut>;

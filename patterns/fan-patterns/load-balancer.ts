@@ -6,7 +6,14 @@
  * A strategy is a small object; write your own as `{ name: 'mine', pick: (loads) => ... }`.
  */
 
-/** LoadBalancer chooses a worker for each batch. */
+/**
+ * LoadBalancer chooses a worker for each batch.
+ *
+ * @example
+ * // The last idle worker, else worker 0.
+ * const lastIdle: LoadBalancer = { name: 'last-idle', pick: (loads) => Math.max(0, loads.lastIndexOf(0)) };
+ * const fan = new FanOut<number, number>({ workerCount: 4, enableLoadBalancing: true, loadBalancer: lastIdle });
+ */
 export interface LoadBalancer {
   /** name is shown in FanOut's metrics. */
   readonly name: string;
@@ -23,7 +30,9 @@ export interface LoadBalancer {
  * worker whose turn it is, so one slow worker holds up the rest. Deterministic; each call to roundRobin() has its
  * own turn counter.
  *
- *   fanOut.setLoadBalancer(roundRobin());
+ * @example
+ * const fanOut = new FanOut<number, number>({ workerCount: 3, enableLoadBalancing: true, loadBalancer: roundRobin() });
+ * fanOut.setLoadBalancer(roundRobin()); // or change it later
  */
 export function roundRobin(): LoadBalancer {
   let next = 0;
@@ -41,7 +50,8 @@ export function roundRobin(): LoadBalancer {
  * leastLoaded gives each batch to the worker with the fewest unfinished items (the lowest index on a tie), so a
  * worker stuck on a slow item gets no more work while others are free. The default strategy.
  *
- *   fanOut.setLoadBalancer(leastLoaded());
+ * @example
+ * const fanOut = new FanOut<number, number>({ workerCount: 3, enableLoadBalancing: true, loadBalancer: leastLoaded() });
  */
 export function leastLoaded(): LoadBalancer {
   return {

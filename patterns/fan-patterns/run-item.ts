@@ -7,7 +7,13 @@
 import { chan, cause, type Context, withTimeoutCause, recvCase, select } from '../../runtime/index.js';
 import { FanTimeoutError } from './fan-errors.js';
 
-/** Processor is the per-item function: it receives the item and a context that ends on cancel or timeout. */
+/**
+ * Processor is the per-item function: it receives the item and a context that ends on cancel or timeout.
+ *
+ * @example
+ * const size: FanProcessor<string, number> = async (url, ctx) => (await (await fetch(url, { signal: ctx.signal })).text()).length;
+ * const sizes = await new FanOut<string, number>({ workerCount: 4, timeout: 5000 }).distribute(urls, size);
+ */
 export type Processor<TIn, TOut> = (input: TIn, ctx: Context) => Promise<TOut> | TOut;
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
