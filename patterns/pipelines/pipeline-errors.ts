@@ -5,7 +5,15 @@
  */
 import { PatternError, hasCode } from '../core/pattern-error.js';
 
-/** DeadLetter is what a failing item leaves on `Pipeline.deadLetters`: the item as the stage received it. */
+/**
+ * DeadLetter is what a failing item leaves on `Pipeline.deadLetters`: the item as the stage received it.
+ *
+ * @example
+ * const p = new Pipeline<string>().addStage('parse', (s) => JSON.parse(s) as number);
+ * await p.processBatch(['1', '{oops', '2']); // [1, 2]
+ * const d: DeadLetter | undefined = await p.deadLetters.recv();
+ * console.log(d?.stage, d?.item); // parse {oops
+ */
 export interface DeadLetter {
   /** item is the failing stage's input (the output of the stage before it, or the source's item). */
   readonly item: unknown;
@@ -15,7 +23,15 @@ export interface DeadLetter {
   readonly error: unknown;
 }
 
-/** PipelineStageError ends a fail-fast run (and rejects `process`): stage `stage` failed on `item`; `cause` is why. */
+/**
+ * PipelineStageError ends a fail-fast run (and rejects `process`): stage `stage` failed on `item`; `cause` is why.
+ *
+ * @example
+ * const p = new Pipeline<string>({ failFast: true }).addStage('parse', (s) => JSON.parse(s) as number);
+ * await p.processBatch(['1', '{oops']).catch((e) => {
+ *   if (e instanceof PipelineStageError) console.log(e.stage, e.item); // parse {oops
+ * });
+ */
 export class PipelineStageError extends PatternError {
   override name = 'PipelineStageError';
   constructor(
@@ -29,10 +45,26 @@ export class PipelineStageError extends PatternError {
   }
 }
 
-/** isPipelineStageError reports whether `e` is a PipelineStageError (by code, so it works across threads). */
+/**
+ * isPipelineStageError reports whether `e` is a PipelineStageError (by code, so it works across threads).
+ *
+ * @example
+ * const n = await pipeline.process(line).catch((e) => {
+ *   if (isPipelineStageError(e)) return console.log(`stage ${e.stage} failed on`, e.item);
+ *   throw e;
+ * });
+ */
 export const isPipelineStageError = (e: unknown): e is PipelineStageError => hasCode(e, 'ERR_PIPELINE_STAGE');
 
-/** PipelineFilteredError rejects `process(input)` when a filter (or a stage returning DROP) dropped the item. */
+/**
+ * PipelineFilteredError rejects `process(input)` when a filter (or a stage returning DROP) dropped the item.
+ *
+ * @example
+ * const positive = new Pipeline<number>().addFilter((n) => n > 0);
+ * await positive.process(-1).catch((e) => {
+ *   if (e instanceof PipelineFilteredError) console.log('dropped', e.item); // dropped -1
+ * });
+ */
 export class PipelineFilteredError extends PatternError {
   override name = 'PipelineFilteredError';
   constructor(readonly item: unknown) {
@@ -40,5 +72,10 @@ export class PipelineFilteredError extends PatternError {
   }
 }
 
-/** isPipelineFilteredError reports whether `e` is a PipelineFilteredError. */
+/**
+ * isPipelineFilteredError reports whether `e` is a PipelineFilteredError.
+ *
+ * @example
+ * const v = await pipeline.process(item).catch((e) => (isPipelineFilteredError(e) ? null : Promise.reject(e)));
+ */
 export const isPipelineFilteredError = (e: unknown): e is PipelineFilteredError => hasCode(e, 'ERR_PIPELINE_FILTERED');

@@ -32,7 +32,13 @@ import {
   type StageOptions,
 } from './stage.js';
 
-/** PipelineConfig is Pipeline's configuration; every field is optional in the constructor. */
+/**
+ * PipelineConfig is Pipeline's configuration; every field is optional in the constructor.
+ *
+ * @example
+ * const config: Partial<PipelineConfig> = { name: 'ingest', concurrency: 4, ordered: false, bufferSize: 64, deadLetterBufferSize: 100 };
+ * const p = new Pipeline<string>(config);
+ */
 export interface PipelineConfig extends Omit<PatternConfig, 'maxConcurrency' | 'timeout'> {
   ordered: boolean;
   failFast: boolean;
@@ -41,7 +47,14 @@ export interface PipelineConfig extends Omit<PatternConfig, 'maxConcurrency' | '
   deadLetterBufferSize: number;
 }
 
-/** PipelineMetrics adds the dead-letter counts, the goroutines alive and each stage's metrics to PatternMetrics. */
+/**
+ * PipelineMetrics adds the dead-letter counts, the goroutines alive and each stage's metrics to PatternMetrics.
+ *
+ * @example
+ * const m: PipelineMetrics = pipeline.getMetrics();
+ * for (const s of m.stages) console.log(s.name, s.completed, s.throughput.toFixed(1));
+ * console.log('dead letters', m.deadLettered, 'in flight', m.inFlight);
+ */
 export interface PipelineMetrics extends PatternMetrics {
   readonly deadLettered: number;
   readonly deadLettersDropped: number;

@@ -4,7 +4,13 @@
  */
 import type { Context } from '../../runtime/index.js';
 
-/** DROP is what a processor returns to drop its item silently (how addFilter's stages filter). */
+/**
+ * DROP is what a processor returns to drop its item silently (how addFilter's stages filter).
+ *
+ * @example
+ * const p = new Pipeline<string>().addStage('trim', (s) => s.trim() || DROP);
+ * await p.processBatch([' a ', '  ', 'b']); // ['a', 'b']
+ */
 export const DROP: unique symbol = Symbol('gocsp.pipeline.drop');
 /**
  * Drop is the type of DROP, the value a stage's processor returns to drop its item.
@@ -14,5 +20,14 @@ export const DROP: unique symbol = Symbol('gocsp.pipeline.drop');
  */
 export type Drop = typeof DROP;
 
-/** Processor turns one item into the next stage's item; `ctx` is canceled when the run ends or the attempt times out. */
+/**
+ * Processor turns one item into the next stage's item; `ctx` is canceled when the run ends or the attempt times out.
+ *
+ * @example
+ * const parse: Processor<string, number> = (s) => {
+ *   const n = Number(s);
+ *   return Number.isNaN(n) ? DROP : n;
+ * };
+ * await new Pipeline<string>().addStage('parse', parse).processBatch(['1', 'x', '3']); // [1, 3]
+ */
 export type Processor<I, O> = (input: I, ctx: Context) => O | Drop | Promise<O | Drop>;

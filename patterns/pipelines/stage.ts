@@ -25,17 +25,35 @@ import { PipelineFilteredError } from './pipeline-errors.js';
 import { DROP, type Drop, type Processor } from './processor.js';
 import { runStages, type RunStage } from './run.js';
 
-/** StageOptions are a stage's options beside its name and processor. */
+/**
+ * StageOptions are a stage's options beside its name and processor.
+ *
+ * @example
+ * const opts: Partial<StageOptions> = { concurrency: 4, timeout: 1000, retryAttempts: 2 };
+ * const p = new Pipeline<string>().addStage('length', (s) => s.length, opts);
+ */
 export interface StageOptions extends Omit<PatternConfig, 'name' | 'maxConcurrency'> {
   concurrency: number;
   bufferSize: number;
   retryPolicy: RetryPolicy;
 }
 
-/** PipelineStageConfig is the seed's stage object: a name, a processor, and any StageOptions. */
+/**
+ * PipelineStageConfig is the seed's stage object: a name, a processor, and any StageOptions.
+ *
+ * @example
+ * const length: PipelineStageConfig<string, number> = { name: 'length', processor: (s) => s.length, concurrency: 2 };
+ * const p = new Pipeline<string>().addStage(length);
+ */
 export type PipelineStageConfig<I, O> = Partial<StageOptions> & { name?: string; processor: Processor<I, O> };
 
-/** StageMetrics adds the stage's shape, its retries and its throughput to PatternMetrics. */
+/**
+ * StageMetrics adds the stage's shape, its retries and its throughput to PatternMetrics.
+ *
+ * @example
+ * const m: StageMetrics = stage.getMetrics();
+ * console.log(`${m.name}: ${m.completed} items, ${m.retries} retries, ${m.throughput.toFixed(1)}/s`);
+ */
 export interface StageMetrics extends PatternMetrics {
   readonly concurrency: number;
   readonly bufferSize: number;
