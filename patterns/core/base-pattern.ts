@@ -15,7 +15,13 @@ import { Lifecycle } from './lifecycle.js';
 import { Counters, type PatternMetrics } from './metrics.js';
 import { InvalidArgumentError } from '../../runtime/index.js';
 
-/** ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes). */
+/**
+ * ErrorHandler receives the errors a pattern handles (failed items, stage errors, worker crashes).
+ *
+ * @example
+ * const log: ErrorHandler = (e) => console.error(`[pool] ${e.message}`);
+ * const pool = new FixedWorkerPool<number, number>(2, { worker: (n) => n, errorHandler: log });
+ */
 export type ErrorHandler = (error: Error) => void;
 
 /**

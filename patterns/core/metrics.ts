@@ -3,7 +3,13 @@
  * bounded reservoir (the most recent `window` samples), so memory stays constant however long a pattern runs.
  */
 
-/** LatencySummary is a distribution of durations in milliseconds. */
+/**
+ * LatencySummary is a distribution of durations in milliseconds.
+ *
+ * @example
+ * const l: LatencySummary = pool.getMetrics().latency;
+ * console.log(`p99 ${l.p99.toFixed(1)} ms over ${l.count} items`);
+ */
 export interface LatencySummary {
   readonly count: number;
   readonly mean: number;
@@ -15,7 +21,14 @@ export interface LatencySummary {
 
 const EMPTY: LatencySummary = Object.freeze({ count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
 
-/** Samples keeps the last `window` durations. */
+/**
+ * Samples keeps the last `window` durations.
+ *
+ * @example
+ * const s = new Samples(100); // keeps the last 100 durations
+ * for (const ms of [5, 1, 3]) s.add(ms);
+ * s.summary(); // { count: 3, mean: 3, p50: 3, p90: 5, p99: 5, max: 5 }
+ */
 export class Samples {
   readonly #buf: Float64Array;
   #n = 0;
@@ -52,7 +65,13 @@ export class Samples {
   }
 }
 
-/** PatternMetrics is what every pattern reports (families add their own fields). */
+/**
+ * PatternMetrics is what every pattern reports (families add their own fields).
+ *
+ * @example
+ * const m: PatternMetrics = pattern.getMetrics();
+ * console.log(`${m.name}: ${m.completed}/${m.started} done, ${m.failed} failed, p50 ${m.latency.p50} ms`);
+ */
 export interface PatternMetrics {
   readonly name: string;
   readonly running: boolean;
@@ -63,7 +82,16 @@ export interface PatternMetrics {
   readonly latency: LatencySummary;
 }
 
-/** Counters is the mutable side of PatternMetrics. */
+/**
+ * Counters is the mutable side of PatternMetrics.
+ *
+ * @example
+ * const c = new Counters(); // a BasePattern subclass has its own as this.counters
+ * c.started++;
+ * c.completed++;
+ * c.latency.add(12);
+ * c.latency.summary().p50; // 12
+ */
 export class Counters {
   started = 0;
   completed = 0;

@@ -6,7 +6,18 @@ import type { BasePattern } from './base-pattern.js';
 import { PatternError, hasCode } from './pattern-error.js';
 import type { PatternMetrics } from './metrics.js';
 
-/** DuplicatePatternError is a register() of a name that is already registered. */
+/**
+ * DuplicatePatternError is a register() of a name that is already registered.
+ *
+ * @example
+ * const registry = new PatternRegistry();
+ * registry.register(new FanOut({ name: 'resize' }));
+ * try {
+ *   registry.register(new FanOut({ name: 'resize' }));
+ * } catch (e) {
+ *   if (e instanceof DuplicatePatternError) console.log(e.message); // PatternRegistry: a pattern named "resize" is already registered
+ * }
+ */
 export class DuplicatePatternError extends PatternError {
   override name = 'DuplicatePatternError';
   constructor(name: string) {
@@ -14,10 +25,26 @@ export class DuplicatePatternError extends PatternError {
   }
 }
 
-/** isDuplicatePatternError reports whether `e` is a DuplicatePatternError. */
+/**
+ * isDuplicatePatternError reports whether `e` is a DuplicatePatternError.
+ *
+ * @example
+ * try {
+ *   registry.register(pattern);
+ * } catch (e) {
+ *   if (!isDuplicatePatternError(e)) throw e; // registered already: keep the first
+ * }
+ */
 export const isDuplicatePatternError = (e: unknown): e is DuplicatePatternError => hasCode(e, 'ERR_DUPLICATE_PATTERN');
 
-/** GlobalMetrics sums every registered pattern's metrics. */
+/**
+ * GlobalMetrics sums every registered pattern's metrics.
+ *
+ * @example
+ * const g: GlobalMetrics = registry.getGlobalMetrics();
+ * console.log(`${g.running}/${g.patterns} running, ${g.failed} failed`);
+ * for (const [name, m] of Object.entries(g.byName)) console.log(name, m.latency.p99);
+ */
 export interface GlobalMetrics {
   readonly patterns: number;
   readonly running: number;
