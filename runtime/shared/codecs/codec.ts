@@ -17,7 +17,14 @@
  * alignment.
  */
 
-/** CodecWire is the plain-data description of a codec, enough to rebuild it on another thread. */
+/**
+ * CodecWire is the plain-data description of a codec, enough to rebuild it on another thread.
+ *
+ * @example
+ * const w: CodecWire = codec.string({ maxBytes: 64 }).wire;
+ * w.kind; // 'string'
+ * JSON.stringify(w); // plain data, so it crosses threads in a postMessage
+ */
 export interface CodecWire {
   readonly kind: string;
   readonly [option: string]: unknown;
@@ -71,6 +78,12 @@ export interface Codec<T> {
 /**
  * Packed is a value as a variable-size codec packs it for storage out of its slot: its payload bytes and the
  * SharedArrayBuffers it holds (structured only; null: none).
+ *
+ * @example
+ * const c = codec.string({ maxBytes: 4 });
+ * const slot = new Uint8Array(c.slotBytes);
+ * const p: Packed | null | undefined = c.pack?.('longer than four bytes', slot); // too long for the slot: packed
+ * if (p) c.unpack?.(p.bytes, p.sabs); // 'longer than four bytes'
  */
 export interface Packed {
   readonly bytes: Uint8Array;

@@ -15,13 +15,26 @@ export const TO_WIRE: unique symbol = Symbol.for('gocsp.toWire');
 /** WIRE_KIND is the property that tags a wire description with its kind. */
 export const WIRE_KIND = '__gocspWire';
 
-/** Wire is the plain-data description of a shared object. */
+/**
+ * Wire is the plain-data description of a shared object.
+ *
+ * @example
+ * const mu = new SharedMutex();
+ * const w: Wire = toWire(mu); // plain data: post it to a worker
+ * fromWire(structuredClone(w)) === mu; // true: on the thread that holds it, the same object
+ */
 export interface Wire {
   readonly [WIRE_KIND]: string;
   readonly [field: string]: unknown;
 }
 
-/** Wireable is a shared object that can cross threads. */
+/**
+ * Wireable is a shared object that can cross threads.
+ *
+ * @example
+ * const shared: Wireable[] = [sharedChan(codec.int32, 16), new SharedMutex()];
+ * for (const s of shared) worker.postMessage(toWire(s));
+ */
 export interface Wireable {
   [TO_WIRE](): Wire;
 }

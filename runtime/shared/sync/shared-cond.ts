@@ -73,7 +73,13 @@ const REASON = 'sync.Cond.Wait';
 export const SHARED_COND_KIND = 'gocsp.sharedCond';
 const KIND: SyncKind = { name: 'SharedCond', wire: SHARED_COND_KIND, code: COND };
 
-/** SharedCondOptions configures a SharedCond. */
+/**
+ * SharedCondOptions configures a SharedCond.
+ *
+ * @example
+ * const options: SharedCondOptions = { maxWaiters: 64 }; // up to 64 goroutines waiting at once, over all threads
+ * const cond = new SharedCond(new SharedMutex(), options);
+ */
 export interface SharedCondOptions {
   /**
    * maxWaiters is how many goroutines, over all threads, may wait at once (default 1024, at most 1048576); the
