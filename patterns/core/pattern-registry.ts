@@ -60,7 +60,7 @@ export interface GlobalMetrics {
  * shutdown (shutdownAll). A second pattern under a registered name is a DuplicatePatternError.
  *
  * @example
- * const registry = new PatternRegistry('api');
+ * const registry = new PatternRegistry();
  * registry.register(pool);
  * registry.register(pipeline);
  * process.on('SIGTERM', () => void registry.shutdownAll());
