@@ -55,25 +55,19 @@ export interface FanInMetrics extends PatternMetrics {
   readonly inputsRemoved: number;
 }
 
-/**
- * FanIn gathers inputs and merges them into one output channel (a RecvChan, so `for await` works on it). It is
- * running once constructed; stop() ends a merge in progress and refuses new inputs and merges until start().
- *
- * Inputs may be added and removed while a merge runs. An input that ends (closed channel, finished iterable) leaves
- * the FanIn; one that throws leaves it too, its error going to errorHandler (as a FanItemError whose index is the
- * input's position) and err(), while the merge goes on with the others. The output closes when every input has
- * ended or been removed, on cancel, stop() or idle timeout; err() then says why (undefined if all inputs ended).
- *
- *   const fanIn = new FanIn<number>();
- *   fanIn.addInput(a); fanIn.addInput(b);
- *   for await (const v of fanIn.merge()) console.log(v);
- */
 /** FAN_IN_KEYS are the keys of FanInConfig. */
 const FAN_IN_KEYS: readonly string[] = Object.freeze([...PATTERN_KEYS, 'bufferSize', 'mergeStrategy']);
 
 /**
  * FanIn is Go's merge: it combines input channels (or async iterables) into one channel, in arrival order, round
  * robin, by priority, or by a strategy of your own; the output closes when every input has, or at the cancel.
+ * The output is a RecvChan, so `for await` works on it. A FanIn is running once constructed; stop() ends a merge in
+ * progress and refuses new inputs and merges until start().
+ *
+ * Inputs may be added and removed while a merge runs. An input that ends (closed channel, finished iterable) leaves
+ * the FanIn; one that throws leaves it too, its error going to errorHandler (as a FanItemError whose index is the
+ * input's position) and err(), while the merge goes on with the others. The output closes when every input has
+ * ended or been removed, on cancel, stop() or idle timeout; err() then says why (undefined if all inputs ended).
  *
  * @example
  * const fanIn = new FanIn<Event>();
