@@ -63,23 +63,34 @@ export async function executeWithPermit<T>(
     if (!p.tryOne()) {
       const wait = p.waitTime();
       if (maxWait === 0 || wait > maxWait) throw new RateLimitedError(owner, wait);
-      if (maxWait === Infinity || p.exact) {
-        await p.waitOne(ctx);
-      } else {
-        const [timed, stop] = withTimeout(ctx, maxWait);
-        try {
-          await p.waitOne(timed);
-        } catch (e) {
-          // Our own timeout is the limiter's refusal; the caller's deadline or cancellation is the caller's.
-          if (ctx.err() === null && isDeadlineExceeded(e)) throw new RateLimitedError(owner, p.waitTime());
-          throw e;
-        } finally {
-          stop();
-        }
-      }
+      await waitInLine(owner, ctx, p.exact ? Infinity : maxWait, (c) => p.waitOne(c), () => p.waitTime());
     }
     return await fn(ctx);
   } finally {
     release();
+  }
+}
+
+/**
+ * waitInLine waits in line for one permit (`waitOne`), as long as it takes when `maxWait` is Infinity and else for at
+ * most `maxWait` ms: running out of that time is the limiter's refusal, RateLimitedError(owner, retryAfter()), while
+ * the caller's own deadline or cancellation (on `ctx`) rejects with its reason as it is.
+ */
+export async function waitInLine(
+  owner: string,
+  ctx: Context,
+  maxWait: number,
+  waitOne: (ctx: Context) => Promise<void>,
+  retryAfter: () => number,
+): Promise<void> {
+  if (maxWait === Infinity) return waitOne(ctx);
+  const [timed, stop] = withTimeout(ctx, maxWait);
+  try {
+    await waitOne(timed);
+  } catch (e) {
+    if (ctx.err() === null && isDeadlineExceeded(e)) throw new RateLimitedError(owner, retryAfter());
+    throw e;
+  } finally {
+    stop();
   }
 }

@@ -3,11 +3,11 @@
  * Policy face, for a limiter whose answers are asynchronous and whose waits are estimates (another process may take
  * the permits first).
  */
-import { type Context, isDeadlineExceeded, withTimeout, InvalidArgumentError } from '../../runtime/index.js';
+import { type Context, InvalidArgumentError } from '../../runtime/index.js';
 import { type Cancel, cancelReason, toContext } from '../core/cancel.js';
 import { func, oneOf, positive, show } from '../core/option-checks.js';
 import { RateLimitedError } from '../rate-limiters/limiter-errors.js';
-import { checkCancel } from '../rate-limiters/permit.js';
+import { checkCancel, waitInLine } from '../rate-limiters/permit.js';
 import { checkPrefix } from './redis-client.js';
 
 /**
@@ -111,20 +111,7 @@ export async function executeRemote<T>(
     if (ctx.err() !== null) throw cancelReason(ctx);
     if (wait !== 0) {
       if (maxWait === 0 || wait > maxWait) throw new RateLimitedError(owner, wait);
-      if (maxWait === Infinity) {
-        await p.waitOne(ctx);
-      } else {
-        const [timed, stop] = withTimeout(ctx, maxWait);
-        try {
-          await p.waitOne(timed);
-        } catch (e) {
-          // Our own timeout is the limiter's refusal; the caller's deadline or cancellation is the caller's.
-          if (ctx.err() === null && isDeadlineExceeded(e)) throw new RateLimitedError(owner, Number.NaN);
-          throw e;
-        } finally {
-          stop();
-        }
-      }
+      await waitInLine(owner, ctx, maxWait, (c) => p.waitOne(c), () => Number.NaN);
     }
     return await fn(ctx);
   } finally {
