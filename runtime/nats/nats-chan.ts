@@ -219,7 +219,10 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#notice.unsubscribe();
     await this.#receiver.release();
     if (this.#closing !== null) await this.#closing.catch(() => {});
-    if (!this.#nc.isClosed()) await this.#nc.flush();
+    // The flush makes the hand-backs leave before the caller closes the connection. If the connection drops
+    // meanwhile (a server restarting), the flush rejects with the client's error: release still succeeds, and what
+    // was handed back and not sent returns to the stream after the ack wait, as for a process that dies.
+    if (!this.#nc.isClosed()) await this.#nc.flush().catch(() => {});
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
