@@ -1,8 +1,8 @@
 /**
  * servers.setup: vitest's global setup for the suites that need a server (issue 13 section 4). It checks once per
  * run whether Redis answers at GOCSP_REDIS_URL (default redis://127.0.0.1:6379) and NATS with JetStream at
- * GOCSP_NATS_URL (default nats://127.0.0.1:4222), and provides Redis's answer to the specs (`inject('redisUp')`; the
- * NATS suites ask the server themselves, spec/runtime/nats/server.ts). When a server does not answer, its suites
+ * GOCSP_NATS_URL (default nats://127.0.0.1:4222), and provides the answers to the specs (`inject('redisUp')`,
+ * `inject('natsUp')`). When a server does not answer, its suites
  * skip, and this prints the one line saying which suites did not run and how to start the servers; under CI=true
  * those suites fail instead.
  */
@@ -13,6 +13,7 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUp: boolean;
+    natsUp: boolean;
   }
 }
 
@@ -68,6 +69,7 @@ function specsUsing(folder: string, marker: string): string {
 export default async function setup(project: TestProject): Promise<void> {
   const [redisUp, natsUp] = await Promise.all([ping(REDIS_URL), natsInfo(NATS_URL)]);
   project.provide('redisUp', redisUp);
+  project.provide('natsUp', natsUp);
   if (process.env.CI === 'true') return; // the suites fail instead (redis-env.ts, runtime/nats/server.ts)
   const missing: string[] = [];
   if (!redisUp) {
