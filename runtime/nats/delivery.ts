@@ -5,7 +5,7 @@
  * acknowledgement), so a job may run longer than the ack wait; if the process dies, the renewals stop and the value
  * is delivered again once the ack wait has passed. This is how a job is acknowledged only after it finished.
  */
-import type { JsMsg } from '@nats-io/jetstream';
+import type { NetMsg } from './net-msg.js';
 import { quietly } from './quietly.js';
 
 /**
@@ -32,7 +32,7 @@ export interface Delivery<T> {
 }
 
 /** held makes the Delivery of message `m` decoded as `value`, renewing its reservation every `renewMs`. */
-export function held<T>(m: JsMsg, value: T, renewMs: number): Delivery<T> {
+export function held<T>(m: NetMsg, value: T, renewMs: number): Delivery<T> {
   let done = false;
   const timer = setInterval(() => quietly(() => m.working()), renewMs);
   // A held job must not keep a process alive on its own: whoever holds it awaits something that does.

@@ -4,7 +4,7 @@
  * select receive cases).
  *
  * This is the shell: the public API over the two sides of one process, Sender (sender.ts: publish, backpressure,
- * close) and Receiver (receiver.ts: demand-driven fetch, hand-off with ack, hand-back with nak), and the JetStream
+ * close) and Receiver (receiver.ts: demand-driven pull requests, hand-off with ack, hand-back with nak), and the JetStream
  * objects behind a name (stream.ts). docs/beyond-one-machine.md states the semantics in full; in short:
  *
  * - send resolves once the server stored the value; on a full channel it waits (retrying) until there is room.
@@ -109,7 +109,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#wire = wire;
     const js = jetstream(nc);
     this.#sender = new Sender(js, jsm, names);
-    this.#receiver = new Receiver(js, jsm, names, wire, prefetch, opened.ackWaitMs);
+    this.#receiver = new Receiver(nc, jsm, names, wire, prefetch, opened.ackWaitMs);
     this.#notice = nc.subscribe(names.notice, { callback: () => this.#learnClosed() });
     if (opened.closed) this.#learnClosed();
   }

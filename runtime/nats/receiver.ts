@@ -20,34 +20,31 @@
  * waiting, none delivered and unacknowledged anywhere), the channel is drained: every parked receive completes with ok = false,
  * and every later one at once.
  */
-import type { Consumer, FetchMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { CLOSED, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
 import { NatsChanGoneError } from './nats-errors.js';
 import { held } from './delivery.js';
+import type { NetMsg } from './net-msg.js';
+import { type End, Puller } from './puller.js';
 import { quietly } from './quietly.js';
 import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
 import type { WireBytes } from './wire-bytes.js';
 
 /** LINGER_MS is how long fetched values wait for a receiver of this process before they are handed back. */
 export const LINGER_MS = 100;
-/** EXPIRES_MS is how long one pull request waits on the server for values (and so how often an idle one looks). */
-export const EXPIRES_MS = 1000;
-/** MAX_FETCHES bounds the pull requests of one process in flight at once. */
-const MAX_FETCHES = 2;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 export class Receiver<T> {
   readonly recvq = new WaitQueue<Waiter>();
-  readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
   readonly #names: Names;
   readonly #wire: WireBytes<T>;
   readonly #prefetch: number;
-  #consumer: Consumer | null = null;
-  #buf: JsMsg[] = [];
+  #buf: NetMsg[] = [];
   /** #at holds when each message of buf arrived (performance.now()), index for index. */
   #at: number[] = [];
   #head = 0;
@@ -56,9 +53,8 @@ export class Receiver<T> {
   /** #deferred holds the parked receives that want a Delivery (not acknowledged) rather than a value. */
   readonly #deferred = new WeakSet<Waiter>();
   #ageTimer: NodeJS.Timeout | null = null;
-  /** #fetches are the pull requests in flight (at most MAX_FETCHES); #outstanding is what they may still bring. */
-  readonly #fetches = new Set<Promise<void>>();
-  #outstanding = 0;
+  /** #puller sends this process's pull requests, one at a time, and reads what they bring (puller.ts). */
+  readonly #puller: Puller;
   /** #failures counts the pull requests that failed in a row; #pausing is set during the backoff after one. */
   #failures = 0;
   #pausing = false;
@@ -69,12 +65,12 @@ export class Receiver<T> {
   #drained = false;
   #released = false;
   /** #last is the last message delivered here: its delivery info holds the consumer's count of values not delivered. */
-  #last: JsMsg | null = null;
+  #last: NetMsg | null = null;
   /** arrivals counts the messages delivered here (len() tells a fresher server answer from a staler one by it). */
   arrivals = 0;
 
   constructor(
-    js: JetStreamClient,
+    nc: NatsConnection,
     jsm: JetStreamManager,
     names: Names,
     wire: WireBytes<T>,
@@ -82,7 +78,7 @@ export class Receiver<T> {
     ackWaitMs: number,
   ) {
     this.#maxAge = ackWaitMs / 2;
-    this.#js = js;
+    this.#puller = new Puller(nc, names, (m) => this.#arrive(m), (end) => this.#ended(end));
     this.#jsm = jsm;
     this.#names = names;
     this.#wire = wire;
@@ -102,7 +98,7 @@ export class Receiver<T> {
   /** estimate is len(): values known to be stored and not yet received (see NatsChan.len). */
   get estimate(): number {
     // Parsed only when asked: a message's info parses its reply subject.
-    return (this.#last?.info.pending ?? 0) + this.buffered;
+    return (this.#last?.pending ?? 0) + this.buffered;
   }
 
   /**
@@ -157,7 +153,8 @@ export class Receiver<T> {
   async release(): Promise<void> {
     this.#released = true;
     this.#demandUntil = 0;
-    while (this.#fetches.size > 0) await Promise.all(this.#fetches);
+    await this.#puller.ended();
+    this.#puller.close();
     this.#handBack();
     const err = new NatsChanGoneError('natsChan: the channel was released while a receive was parked');
     for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
@@ -166,7 +163,7 @@ export class Receiver<T> {
   // Internals.
 
   /** #take decodes `m` and acknowledges it, or with `deferAck` returns its Delivery, held until ack or nak. */
-  #take(m: JsMsg, deferAck: boolean): unknown {
+  #take(m: NetMsg, deferAck: boolean): unknown {
     let v: T;
     try {
       v = this.#wire.decode(m.data);
@@ -192,53 +189,51 @@ export class Receiver<T> {
   }
 
   /**
-   * #fetchMore starts a pull request while there is demand and what is here plus what is on its way is at most half
-   * of `prefetch`: as the client's own consume() does, the next request goes out before the buffer runs dry, so a
-   * busy receiver does not wait a round trip every `prefetch` values. At most MAX_FETCHES at once.
+   * #fetchMore sends a pull request while there is demand, none is in flight, and at most half of `prefetch` is
+   * here, for what fills it up to `prefetch`: the next request goes out before the buffer runs dry, so a busy
+   * receiver does not wait a round trip every `prefetch` values, and a request that is pending brings any value
+   * stored meanwhile at once.
    */
   #fetchMore(): void {
-    if (this.#released || this.#drained || this.#pausing || this.#fetches.size >= MAX_FETCHES) return;
+    if (this.#released || this.#drained || this.#pausing || this.#puller.live) return;
     if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) return;
-    const have = this.buffered + this.#outstanding;
-    if (have > this.#prefetch >> 1) return;
-    const n = this.#prefetch - have;
-    this.#outstanding += n;
-    const f = this.#fetch(n).finally(() => {
-      this.#fetches.delete(f);
-      this.#fetchMore();
-      this.#armLinger();
-    });
-    this.#fetches.add(f);
+    if (this.buffered > this.#prefetch >> 1) return;
+    this.#puller.pull(this.#prefetch - this.buffered);
   }
 
-  /** #fetch is one pull request for `n` values; it ends when they came or after EXPIRES_MS. */
-  async #fetch(n: number): Promise<void> {
-    let got = 0;
-    try {
-      this.#consumer ??= await this.#js.consumers.get(this.#names.stream, DURABLE);
-      // A callback, not the iterator: it runs as the client reads the socket, so the messages of two pull requests
-      // in flight reach buf in the order the server sent them (two iterators would interleave them). The client
-      // reads the callback option for fetch as for consume, though only consume's type declares it.
-      const opts = { max_messages: n, expires: EXPIRES_MS, callback: (m: JsMsg) => ((got++, this.#outstanding--), this.#arrive(m)) };
-      const batch = await this.#consumer.fetch(opts as FetchMessages);
-      const end = await batch.closed();
-      if (end instanceof Error) throw end;
-    } catch (e) {
-      this.#outstanding -= n - got;
-      if (await this.#gone(e)) return;
-      // A server restarting, a timeout: wait before the next request (doubling from 50 ms to 1 s).
-      this.#pausing = true;
-      await sleep(Math.min(50 * 2 ** this.#failures++, 1000));
-      this.#pausing = false;
+  /**
+   * #ended is told how the pull request in flight ended: expired with nothing (ask whether the channel is closed and
+   * drained, then go on), failed (the channel gone, or a passing fault: back off, doubling from 50 ms to 1 s), or
+   * otherwise (go on).
+   */
+  #ended(end: End): void {
+    if (end instanceof Error) {
+      void this.#failed(end);
       return;
     }
     this.#failures = 0;
-    this.#outstanding -= n - got;
-    if (got === 0) await this.#checkClosed();
+    if (end === 'empty') {
+      void this.#checkClosed().then(() => this.#goOn());
+      return;
+    }
+    this.#goOn();
+  }
+
+  #goOn(): void {
+    this.#fetchMore();
+    this.#armLinger();
+  }
+
+  async #failed(e: Error): Promise<void> {
+    if (await this.#gone(e)) return;
+    this.#pausing = true;
+    await sleep(Math.min(50 * 2 ** this.#failures++, 1000));
+    this.#pausing = false;
+    this.#goOn();
   }
 
   /** #arrive hands a fetched message to the first parked receiver still waiting, or keeps it in buf. */
-  #arrive(m: JsMsg): void {
+  #arrive(m: NetMsg): void {
     this.#last = m;
     this.arrivals++;
     // Released: kept, and handed back by release() once the pull request in flight has ended (see #armLinger).
@@ -296,8 +291,8 @@ export class Receiver<T> {
     this.#lingerTimer = setTimeout(() => {
       this.#lingerTimer = null;
       // Not while a pull request of this process is pending: the server would deliver what is handed back straight
-      // into it again, a loop of nak and redelivery until it expires. The pump re-arms this when it ends.
-      if (this.#fetches.size > 0) return;
+      // into it again, a loop of nak and redelivery until it expires. #ended re-arms this when it ends.
+      if (this.#puller.live) return;
       if (this.recvq.size === 0 && performance.now() >= this.#demandUntil) this.#handBack();
       else this.#armLinger();
     }, wait);
@@ -333,7 +328,7 @@ export class Receiver<T> {
   }
 
   /**
-   * #gone decides whether a failed fetch is final: the stream was deleted, or the connection closed. Then every
+   * #gone decides whether a failed pull request is final: the stream was deleted, or the connection closed. Then every
    * parked receive fails with NatsChanGoneError. Anything else (a server restarting, a timeout) is retried.
    */
   async #gone(e: unknown): Promise<boolean> {
@@ -347,6 +342,7 @@ export class Receiver<T> {
     }
     if (!final) return false;
     this.#released = true;
+    this.#puller.close();
     const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e);
     for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
     return true;

@@ -401,5 +401,20 @@ describe.skipIf(!up)('natsChan', () => {
       const e = await p;
       expect(isNatsChanGoneError(e)).toBe(true);
     });
+
+    it('fails a parked receive with NatsChanGoneError when its connection closes, and keeps the value for others', async () => {
+      const name = uniqueName('conn');
+      const own = await connect({ servers: NATS_URL });
+      const ch = await natsChan(own, name, { codec: codec.int32, capacity: 10 });
+      made.push(name);
+      const p = ch.recv().catch((x: unknown) => x);
+      await new Promise((r) => setTimeout(r, 50)); // the receive is parked and its pull request pending
+      await own.close();
+      expect(isNatsChanGoneError(await p)).toBe(true);
+      // The closed connection's pending request brings nothing more: a value sent now goes to a live receiver.
+      const other = await open(b, name, { codec: codec.int32, capacity: 10 });
+      await other.send(7);
+      expect(await other.recv()).toBe(7);
+    });
   });
 });
