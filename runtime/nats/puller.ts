@@ -26,7 +26,7 @@ export const EXPIRES_MS = 1000;
 /** GRACE_MS is how long after its expiry a request whose end never came is taken as lost. */
 const GRACE_MS = 500;
 
-/** End is how a request ended: 'full' (brought all it asked), 'empty' (expired with nothing), 'partial', or an error. */
+/** End is how a request ended: 'full' (brought all it asked), 'empty' (expired with nothing), 'partial', or failed. */
 export type End = 'full' | 'empty' | 'partial' | Error;
 
 /** PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders... */
@@ -97,7 +97,8 @@ export class Puller {
     this.#watchdog = setTimeout(() => {
       // After the I/O of this turn: a stalled event loop runs its timers before it reads what arrived meanwhile.
       setImmediate(() => {
-        if (this.#k === k && this.#want > 0) this.#end(this.#got === 0 ? new Error('natsChan: pull request lost') : 'partial');
+        if (this.#k !== k || this.#want === 0) return;
+        this.#end(this.#got === 0 ? new Error('natsChan: pull request lost') : 'partial');
       });
     }, EXPIRES_MS + GRACE_MS);
     this.#watchdog.unref();
