@@ -429,8 +429,7 @@ export const isSyncMisuseError = (e: unknown): e is SyncMisuseError =>
  *   console.log(results.map((r) => (r.status === 'fulfilled' ? r.value : isThreadDiedError(r.reason)))); // [ 1, 2, true ]
  * });
  */
-export const isThreadDiedError = (e: unknown): e is ThreadDiedError =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_THREAD_DIED';
+export const isThreadDiedError = (e: unknown): e is ThreadDiedError => hasCode(e, 'ERR_THREAD_DIED');
 
 /**
  * isTaskModuleError reports whether `e` is a TaskModuleError (by its code, so it works across threads).
@@ -442,8 +441,14 @@ export const isThreadDiedError = (e: unknown): e is ThreadDiedError =>
  *   console.log(r); // done (a module whose top level throws on a worker would fail here)
  * });
  */
-export const isTaskModuleError = (e: unknown): e is TaskModuleError =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_TASK_MODULE';
+export const isTaskModuleError = (e: unknown): e is TaskModuleError => hasCode(e, 'ERR_TASK_MODULE');
+
+/**
+ * hasCode reports whether `e` is an object whose `code` is `code`: how gocsp's is* functions recognize their errors
+ * across threads and realms, where instanceof does not hold. Internal (runtime/nats uses it too).
+ */
+export const hasCode = (e: unknown, code: string): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
 
 const PANIC_CODES = new Set([
   'ERR_SEND_ON_CLOSED_CHANNEL',

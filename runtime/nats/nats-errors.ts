@@ -3,6 +3,7 @@
  * to the network has a class here, each with a stable `code` and a guard, because class identity does not survive
  * crossing a thread or a process.
  */
+import { hasCode } from '../panics.js';
 
 /**
  * NatsChanError is the base class of the errors proper to network channels. `code` identifies the error.
@@ -65,9 +66,6 @@ export class NatsChanGoneError extends NatsChanError {
     super(message, 'ERR_NATS_CHAN_GONE', cause);
   }
 }
-
-const hasCode = (e: unknown, code: string): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
 
 /**
  * isNatsChanMismatchError reports whether `e` is a NatsChanMismatchError (by code, so across processes too).
