@@ -31,12 +31,12 @@ export class NetMsg {
 
   /** redelivered reports whether the server delivered this value before. */
   get redelivered(): boolean {
-    return this.#token(4) > 1;
+    return this.#token(2) > 1;
   }
 
   /** pending is how many values the consumer had not yet delivered when the server sent this one. */
   get pending(): number {
-    return this.#token(8);
+    return this.#token(6);
   }
 
   /** ack removes the value from the channel. Throws if the connection is closed. */
