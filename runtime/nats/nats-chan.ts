@@ -234,12 +234,20 @@ export class NatsChan<T> implements Chan<T>, Selectable {
    * until its ack() (after the work is done) or nak(), and that a dead process loses to another receiver after the
    * ack wait. Resolves to undefined once the channel is closed and drained. See delivery.ts.
    *
+   * With `signal`, a receive still parked when it aborts rejects with the signal's reason and takes nothing (a
+   * Delivery already handed over stays the caller's to ack or nak).
+   *
    * @example
-   * const d = await jobs.recvDelivery();
+   * const d = await jobs.recvDelivery(AbortSignal.timeout(5000));
    * if (d !== undefined) { await run(d.value); await d.ack(); }
    */
-  recvDelivery(): Promise<Delivery<T> | undefined> {
-    return this.#receive<Delivery<T> | undefined>(RECV, true);
+  recvDelivery(signal?: AbortSignal): Promise<Delivery<T> | undefined> {
+    if (signal === undefined) return this.#receive<Delivery<T> | undefined>(RECV, true);
+    if (!(signal instanceof AbortSignal)) {
+      return Promise.reject(new InvalidArgumentError(`natsChan: recvDelivery's signal must be an AbortSignal, got ${describe(signal)}`));
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return this.#receive<Delivery<T> | undefined>(RECV, true, signal);
   }
 
   /**
@@ -279,13 +287,26 @@ export class NatsChan<T> implements Chan<T>, Selectable {
 
   // Internals.
 
-  #receive<R>(mode: Mode, deferAck = false): Promise<R> {
+  #receive<R>(mode: Mode, deferAck = false, signal?: AbortSignal): Promise<R> {
     try {
       const v = this.#receiver.poll(deferAck);
       if (v === EMPTY) {
         const w = new Waiter(mode, undefined, parkStart('chan receive (nats)'));
         const p = w.promise<R>();
         this.#receiver.park(w, deferAck);
+        if (signal !== undefined && w.queue !== null) {
+          // Still parked when the signal aborts: leave the queue, so no value is handed to a receive nobody awaits.
+          const abort = (): void => {
+            if (w.queue === null) return;
+            w.queue.remove(w);
+            w.fail(signal.reason as Error);
+          };
+          signal.addEventListener('abort', abort, { once: true });
+          void p.then(
+            () => signal.removeEventListener('abort', abort),
+            () => signal.removeEventListener('abort', abort),
+          );
+        }
         return p;
       }
       if (mode === RECV) return Promise.resolve((v === CLOSED ? undefined : v) as R);

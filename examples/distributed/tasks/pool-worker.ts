@@ -1,14 +1,14 @@
 /**
  * pool-worker: a worker process of examples/distributed/job-pool.ts. Its FixedWorkerPool runs jobs taken from the
- * network channel `jobs` as Deliveries, at most as many at once as the pool has workers, and answers each on the
+ * network channel `jobs` (serveJobs), at most as many at once as the pool has workers, and answers each on the
  * reply channel the job names (Go's request/reply). A job is acknowledged only after its answer was sent: if this
  * process dies mid-job, the job is delivered again and run by another process.
  * Usage: pool-worker.ts <nats url> <jobs channel>
  */
 import { connect } from '@nats-io/transport-node';
 import { FixedWorkerPool } from '../../../patterns/index.js';
-import { chan, codec, go, sleep } from '../../../runtime/index.js';
-import { natsChan, type NatsChan } from '../../../runtime/nats/index.js';
+import { codec, sleep } from '../../../runtime/index.js';
+import { natsChan, serveJobs, type NatsChan } from '../../../runtime/nats/index.js';
 
 export interface Job {
   readonly id: number;
@@ -24,10 +24,10 @@ const WORKERS = 2;
 const [url, jobsName] = process.argv.slice(2) as [string, string];
 const nc = await connect({ servers: url });
 const jobs = await natsChan(nc, jobsName, { codec: codec.json<Job>(), capacity: 256, prefetch: WORKERS });
-const pool = new FixedWorkerPool<number, number>(WORKERS, {
-  worker: async (n) => {
+const pool = new FixedWorkerPool<Job, number>(WORKERS, {
+  worker: async (job) => {
     await sleep(20); // the work
-    return n * n;
+    return job.n * job.n;
   },
 });
 const replies = new Map<string, Promise<NatsChan<Answer>>>();
@@ -37,21 +37,13 @@ const reply = (name: string): Promise<NatsChan<Answer>> => {
   return ch;
 };
 
-const free = chan<void>(WORKERS); // take a job only when a pool worker is free
-for await (const d of jobs.deliveries()) {
-  await free.send(undefined);
-  go(async () => {
-    try {
-      const square = await pool.submit(d.value.n);
-      await (await reply(d.value.replyTo)).send({ id: d.value.id, square });
-      await d.ack(); // done: only now does the job leave the queue
-    } catch {
-      d.nak(); // hand it back for another try
-    } finally {
-      await free.recv();
-    }
-  });
-}
+// serveJobs takes a job only when a pool worker is free, and acknowledges it only after its answer was sent: if this
+// process dies mid-job, the job is delivered again and run by another process. It ends when the channel is closed and
+// drained.
+await serveJobs(jobs, pool, {
+  concurrency: WORKERS,
+  reply: async (job, square) => (await reply(job.replyTo)).send({ id: job.id, square }),
+});
 await pool.stop();
 await jobs.release();
 await nc.drain();

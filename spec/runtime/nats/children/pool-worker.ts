@@ -1,15 +1,15 @@
 /**
  * A worker process of the cross-process pool spec: a FixedWorkerPool of 2 (or a DynamicWorkerPool of 1 to 2, with
  * `dynamic`) whose jobs come from the network channel
- * `jobs` as Deliveries. A job is acknowledged only after its answer was sent on the job's reply channel, so a job
- * this process dies in is delivered again and run elsewhere. Prints `J <id>` when a job starts and `D <id>` once
- * it is acknowledged.
+ * `jobs`, served by serveJobs: a job is acknowledged only after its answer was sent on the job's reply channel, so a
+ * job this process dies in is delivered again and run elsewhere. Prints `J <id>` when a job starts and `D <id>` once
+ * its answer was sent (its acknowledgement follows).
  * Usage: pool-worker.ts <url> <jobs channel> <ackWaitMs> <ms per job> [fixed|dynamic]
  */
 import { connect } from '@nats-io/transport-node';
-import { chan, codec, go, sleep } from '../../../../runtime/index.js';
+import { codec, sleep } from '../../../../runtime/index.js';
 import { DynamicWorkerPool, FixedWorkerPool } from '../../../../patterns/index.js';
-import { natsChan, type NatsChan } from '../../../../runtime/nats/index.js';
+import { natsChan, serveJobs, type NatsChan } from '../../../../runtime/nats/index.js';
 
 export interface Job {
   readonly id: number;
@@ -45,26 +45,22 @@ const replyChan = (name: string): Promise<NatsChan<Answer>> => {
   return ch;
 };
 
-// Go's semaphore idiom: a process takes a job only when one of its pool's workers is free.
-const free = chan<void>(WORKERS);
 process.stdout.write('READY\n');
-for await (const d of jobs.deliveries()) {
-  await free.send(undefined);
-  go(async () => {
-    const job = d.value;
+// serveJobs takes a job only when one of the pool's workers is free, and acknowledges it after its answer was sent.
+await serveJobs(
+  jobs,
+  (job: Job) => {
     process.stdout.write(`J ${job.id}\n`);
-    try {
-      const square = await pool.submit(job.n);
+    return pool.submit(job.n);
+  },
+  {
+    concurrency: WORKERS,
+    reply: async (job, square) => {
       await (await replyChan(job.replyTo)).send({ id: job.id, square });
-      await d.ack();
       process.stdout.write(`D ${job.id}\n`);
-    } catch {
-      d.nak();
-    } finally {
-      await free.recv();
-    }
-  });
-}
+    },
+  },
+);
 await pool.stop();
 await jobs.release();
 await nc.drain();

@@ -1,0 +1,138 @@
+/**
+ * serveJobs is the worker side of a job queue across processes: it takes the jobs of a network channel as Deliveries,
+ * at most `concurrency` at once, runs each (through a worker pool's submit, or a function), hands its result to
+ * `reply` (typically a send on the reply channel the job names: Go's request/reply), and only then acknowledges it.
+ * A job whose run or reply fails is handed back (nak) for any process to run again; a process that dies mid-job
+ * loses it to another after the ack wait. It is Go's
+ *
+ *   for i := 0; i < concurrency; i++ { go func() { for job := range jobs { reply(job, run(job)); ack(job) } }() }
+ *
+ * with the acknowledgement made explicit, and it ends, like those loops, when the channel is closed and drained
+ * (or when `signal` aborts: no new job is taken), once every job it took has been acknowledged or handed back.
+ *
+ * Taking a job only when one of the `concurrency` places is free is what keeps a busy process from holding jobs that
+ * idle processes could run: give the channel a `prefetch` no larger than `concurrency`.
+ */
+import { chan } from '../chan/local-chan.js';
+import { go } from '../go.js';
+import { InvalidArgumentError } from '../panics.js';
+import { WaitGroup } from '../sync/wait-group.js';
+import { checkOptions, describe } from '../validate.js';
+import { NatsChan } from './nats-chan.js';
+
+/**
+ * JobRunner runs one job: a worker pool (anything with `submit(job)`: FixedWorkerPool, DynamicWorkerPool) or a
+ * function.
+ *
+ * @example
+ * const byPool: JobRunner<Job, Answer> = new FixedWorkerPool<Job, Answer>(4, { worker: solve });
+ * const byFunction: JobRunner<Job, Answer> = (job) => solve(job);
+ */
+export type JobRunner<T, R> = { submit(job: T): Promise<R> } | ((job: T) => R | Promise<R>);
+
+/**
+ * ServeJobsOptions configure serveJobs: how many jobs at once (required), what to do with a result before the job is
+ * acknowledged, a signal to stop taking jobs, and a hook for failures.
+ *
+ * @example
+ * const opts: ServeJobsOptions<Job, Answer> = { concurrency: 4, reply: (job, answer) => answers.send(answer) };
+ */
+export interface ServeJobsOptions<T, R> {
+  /** concurrency is how many jobs this process holds at once, taken and not yet acknowledged: an integer in [1, 10000]. */
+  readonly concurrency: number;
+  /** reply receives each job's result; the job is acknowledged once it resolves (a rejection hands the job back). */
+  readonly reply?: (job: T, result: R) => unknown;
+  /** signal stops serveJobs taking jobs when it aborts; the jobs it holds still finish and are acknowledged. */
+  readonly signal?: AbortSignal;
+  /** onError is told of each job that failed (its run or its reply), which is then handed back to the channel. */
+  readonly onError?: (error: unknown, job: T) => void;
+}
+
+/**
+ * ServeJobsResult counts the jobs serveJobs took: `done` were run, replied to and acknowledged (confirmed by the
+ * server); `failed` were handed back after a failure, or their acknowledgement was not confirmed (they may run again).
+ *
+ * @example
+ * const { done, failed } = await serveJobs(jobs, pool, { concurrency: 4 });
+ */
+export interface ServeJobsResult {
+  readonly done: number;
+  readonly failed: number;
+}
+
+/**
+ * serveJobs runs the jobs of `jobs` in this process until the channel is closed and drained or `signal` aborts, at
+ * most `concurrency` at once, each acknowledged only after `reply` took its result; see the file comment. Resolves
+ * with the counts once every job it took was acknowledged or handed back. Rejects with InvalidArgumentError for a
+ * bad argument, and with the channel's error (NatsChanGoneError) if the channel goes away.
+ *
+ * @example
+ * const pool = new FixedWorkerPool<Job, Answer>(4, { worker: solve });
+ * const jobs = await natsChan(nc, 'jobs', { codec: codec.json<Job>(), capacity: 1000, prefetch: 4 });
+ * await serveJobs(jobs, pool, { concurrency: 4, reply: async (job, answer) => (await replyChan(job.replyTo)).send(answer) });
+ */
+export async function serveJobs<T, R>(
+  jobs: NatsChan<T>,
+  runner: JobRunner<T, R>,
+  options: ServeJobsOptions<T, R>,
+): Promise<ServeJobsResult> {
+  const o = checkOptions('serveJobs', options, ['concurrency', 'reply', 'signal', 'onError']) as Partial<ServeJobsOptions<T, R>>;
+  if (!(jobs instanceof NatsChan)) throw bad('jobs must be a network channel (from natsChan)', jobs);
+  const run = toRun(runner);
+  const n = o.concurrency;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) throw bad('concurrency must be an integer in [1, 10000]', n);
+  if (o.reply !== undefined && typeof o.reply !== 'function') throw bad('reply must be a function', o.reply);
+  if (o.onError !== undefined && typeof o.onError !== 'function') throw bad('onError must be a function', o.onError);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw bad('signal must be an AbortSignal', o.signal);
+  const { reply, onError, signal } = o;
+
+  const stopped = (): boolean => signal?.aborted === true;
+  const places = chan<void>(n); // a send takes a place, a receive frees one
+  const held = new WaitGroup();
+  let done = 0;
+  let failed = 0;
+  try {
+    for (;;) {
+      await places.send(undefined);
+      if (stopped()) break;
+      let d;
+      try {
+        d = await jobs.recvDelivery(signal);
+      } catch (e) {
+        if (stopped() && e === signal!.reason) break;
+        throw e;
+      }
+      if (d === undefined) break; // closed and drained
+      const job = d;
+      held.add(1);
+      go(async () => {
+        try {
+          const result = await run(job.value);
+          if (reply !== undefined) await reply(job.value, result);
+          await job.ack();
+          done++;
+        } catch (e) {
+          job.nak(); // no-op if the ack was sent and its confirmation is what failed
+          failed++;
+          onError?.(e, job.value);
+        } finally {
+          places.tryRecv();
+          held.done();
+        }
+      });
+    }
+  } finally {
+    await held.wait();
+  }
+  return { done, failed };
+}
+
+function toRun<T, R>(runner: JobRunner<T, R>): (job: T) => Promise<R> {
+  if (typeof runner === 'function') return async (job) => runner(job);
+  if (typeof runner === 'object' && runner !== null && typeof runner.submit === 'function') return (job) => runner.submit(job);
+  throw bad('runner must be a worker pool (with submit) or a function', runner);
+}
+
+function bad(what: string, v: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`serveJobs: ${what}, got ${describe(v)}`);
+}

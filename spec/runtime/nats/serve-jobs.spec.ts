@@ -1,0 +1,159 @@
+/**
+ * serveJobs against a real NATS server: every job run once through a pool and replied to before it is acknowledged,
+ * at most `concurrency` at once; a failed job handed back and run again; a signal that stops taking jobs while the
+ * held ones finish; bad arguments; and recvDelivery's signal, which serveJobs stops with. The multi-process case,
+ * with a worker process killed mid-job, is worker-pools.spec.ts.
+ */
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FixedWorkerPool } from '../../../patterns/index.js';
+import { codec, InvalidArgumentError, sleep } from '../../../runtime/index.js';
+import { deleteNatsChan, natsChan, serveJobs, type NatsChan } from '../../../runtime/nats/index.js';
+import { NATS_URL, natsReachable, uniqueName } from './server.js';
+
+const up = await natsReachable();
+
+describe.skipIf(!up)('serveJobs', () => {
+  let nc: NatsConnection;
+  const made: string[] = [];
+  const opened: NatsChan<unknown>[] = [];
+
+  beforeAll(async () => {
+    nc = await connect({ servers: NATS_URL });
+  });
+  afterEach(async () => {
+    for (const ch of opened.splice(0)) await ch.release();
+    for (const n of made.splice(0)) await deleteNatsChan(nc, n);
+  });
+  afterAll(async () => {
+    await nc?.close();
+  });
+
+  async function open<T>(tag: string, prefetch?: number): Promise<NatsChan<T>> {
+    const name = uniqueName(tag);
+    made.push(name);
+    const ch = await natsChan(nc, name, { codec: codec.json<T>(), capacity: 1000, ...(prefetch ? { prefetch } : {}) });
+    opened.push(ch as NatsChan<unknown>);
+    return ch;
+  }
+
+  it('runs every job once through a pool, at most concurrency at once, replying before each acknowledgement', async () => {
+    const jobs = await open<number>('jobs', 3);
+    const answers = await open<[number, number]>('answers');
+    let running = 0;
+    let most = 0;
+    const pool = new FixedWorkerPool<number, number>(3, {
+      worker: async (n) => {
+        most = Math.max(most, ++running);
+        await sleep(5);
+        running--;
+        return n * n;
+      },
+    });
+    for (let i = 1; i <= 30; i++) await jobs.send(i);
+    await jobs.closeAndWait();
+    const result = await serveJobs(jobs, pool, { concurrency: 3, reply: (n, sq) => answers.send([n, sq]) });
+    expect(result).toEqual({ done: 30, failed: 0 });
+    expect(most).toBe(3);
+    const got = new Map<number, number>();
+    for (let i = 0; i < 30; i++) {
+      const [n, sq] = (await answers.recv())!;
+      got.set(n, sq);
+    }
+    expect([...got].sort((a, b) => a[0] - b[0])).toEqual([...Array(30).keys()].map((i) => [i + 1, (i + 1) ** 2]));
+    expect(await jobs.stored()).toBe(0); // every job acknowledged
+    await pool.stop();
+  });
+
+  it('hands a failed job back, and it runs again', async () => {
+    const jobs = await open<number>('retry', 1);
+    const tries = new Map<number, number>();
+    const errors: unknown[] = [];
+    for (let i = 1; i <= 5; i++) await jobs.send(i);
+    await jobs.closeAndWait();
+    const result = await serveJobs(
+      jobs,
+      (n: number) => {
+        const t = (tries.get(n) ?? 0) + 1;
+        tries.set(n, t);
+        if (n === 3 && t === 1) throw new Error('flaky');
+        return n;
+      },
+      { concurrency: 1, onError: (e, job) => errors.push([(e as Error).message, job]) },
+    );
+    expect(result).toEqual({ done: 5, failed: 1 });
+    expect(errors).toEqual([['flaky', 3]]);
+    expect(tries.get(3)).toBe(2);
+    expect(await jobs.stored()).toBe(0);
+  });
+
+  it('stops taking jobs when its signal aborts, and finishes the ones it holds', async () => {
+    const jobs = await open<number>('stop', 2);
+    for (let i = 1; i <= 10; i++) await jobs.send(i);
+    const ac = new AbortController();
+    const ran: number[] = [];
+    const served = serveJobs(
+      jobs,
+      async (n: number) => {
+        ran.push(n);
+        if (ran.length === 2) ac.abort();
+        await sleep(20);
+        return n;
+      },
+      { concurrency: 2, signal: ac.signal },
+    );
+    const result = await served;
+    expect(result.failed).toBe(0);
+    expect(result.done).toBe(ran.length);
+    expect(ran.length).toBeLessThanOrEqual(3);
+    await jobs.release(); // hands back what was fetched ahead
+    expect(await jobs.stored()).toBe(10 - ran.length); // the rest stay for another process
+  });
+
+  it('stops while waiting for a job (an empty channel), taking nothing', async () => {
+    const jobs = await open<number>('idle');
+    const ac = new AbortController();
+    const served = serveJobs(jobs, (n: number) => n, { concurrency: 2, signal: ac.signal });
+    await sleep(50);
+    ac.abort();
+    expect(await served).toEqual({ done: 0, failed: 0 });
+    await jobs.send(7);
+    expect(await jobs.recv()).toBe(7); // the aborted receive took nothing
+  });
+
+  it('names the bad argument', async () => {
+    const jobs = await open<number>('bad');
+    const run = (n: number): number => n;
+    const cases: [unknown, unknown, unknown, RegExp][] = [
+      [{}, run, { concurrency: 1 }, /jobs must be a network channel/],
+      [jobs, 42, { concurrency: 1 }, /runner must be a worker pool \(with submit\) or a function, got 42/],
+      [jobs, run, { concurrency: 0 }, /concurrency must be an integer in \[1, 10000\], got 0/],
+      [jobs, run, { concurrency: 1.5 }, /concurrency must be an integer/],
+      [jobs, run, { concurrency: 1, reply: 'x' }, /reply must be a function/],
+      [jobs, run, { concurrency: 1, signal: {} }, /signal must be an AbortSignal/],
+      [jobs, run, { concurrency: 1, colour: 1 }, /colour/],
+    ];
+    for (const [j, r, o, msg] of cases) {
+      const p = serveJobs(j as NatsChan<number>, r as typeof run, o as { concurrency: number });
+      await expect(p).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(p).rejects.toThrow(msg);
+    }
+    await expect(jobs.recvDelivery({} as AbortSignal)).rejects.toThrow(/signal must be an AbortSignal/);
+  });
+
+  it('rejects recvDelivery with the signal reason, at once if already aborted, and takes nothing', async () => {
+    const jobs = await open<number>('recv-signal');
+    const reason = new Error('enough');
+    await expect(jobs.recvDelivery(AbortSignal.abort(reason))).rejects.toBe(reason);
+    const ac = new AbortController();
+    const p = jobs.recvDelivery(ac.signal);
+    await sleep(20);
+    ac.abort(reason);
+    await expect(p).rejects.toBe(reason);
+    await jobs.send(1);
+    const d = await jobs.recvDelivery(new AbortController().signal);
+    expect(d?.value).toBe(1);
+    await d!.ack();
+  });
+});
