@@ -82,12 +82,17 @@ export class PrivateServer {
   }
 
   /** kill9 kills the server with SIGKILL and waits for it to be gone. */
-  async kill9(): Promise<void> {
+  kill9(): Promise<void> {
+    return this.stop('SIGKILL');
+  }
+
+  /** stop sends the server `signal` (SIGTERM: it shuts down cleanly) and waits for it to be gone. */
+  async stop(signal: NodeJS.Signals): Promise<void> {
     const p = this.#proc;
     this.#proc = null;
     if (p === null || p.exitCode !== null) return;
     const gone = new Promise((r) => p.once('exit', r));
-    p.kill('SIGKILL');
+    p.kill(signal);
     await gone;
   }
 
