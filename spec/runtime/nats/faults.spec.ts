@@ -26,8 +26,8 @@ describe.skipIf(!up)('natsChan under faults', () => {
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function server(): Promise<PrivateServer> {
-    const s = new PrivateServer(await freePort());
+  async function server(conf = ''): Promise<PrivateServer> {
+    const s = new PrivateServer(await freePort(), conf);
     cleanup.push(() => s.dispose());
     await s.start();
     return s;
@@ -90,6 +90,28 @@ describe.skipIf(!up)('natsChan under faults', () => {
     await vi.waitFor(async () => expect(await ch.stored()).toBe(0), { timeout: 5000, interval: 100 });
     await ch.release();
   }, 60_000);
+
+  it("receives on a connection allowed to subscribe only under its own inbox prefix", async () => {
+    // alice may subscribe to her inboxes and channel notices only; the readiness check connects as admin.
+    const s = await server(`
+      authorization { users = [
+        { user: admin, password: admin }
+        { user: alice, password: alice, permissions: { subscribe: { allow: ["_INBOX_alice.>", "gocsp.notice.>"] } } }
+      ] }
+      no_auth_user: admin
+    `);
+    const nc = await connect({ servers: s.url, user: 'alice', pass: 'alice', inboxPrefix: '_INBOX_alice' });
+    cleanup.push(() => nc.close());
+    const denied: string[] = [];
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'error') denied.push(String(st.error));
+    })();
+    const ch = await natsChan(nc, uniqueName('inbox-prefix'), { codec: codec.int32, capacity: 10 });
+    await ch.send(5);
+    expect(await ch.recv()).toBe(5);
+    expect(denied).toEqual([]);
+    await ch.release();
+  });
 
   it('loses no stored value when the server is killed and restarted mid-stream', async () => {
     const s = await server();
