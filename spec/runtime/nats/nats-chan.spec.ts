@@ -5,7 +5,7 @@
  */
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   chan,
   codec,
@@ -116,6 +116,22 @@ describe.skipIf(!up)('natsChan', () => {
       for await (const v of fast) got.push(v);
       await slowly;
       expect(got.sort((x, y) => x - y)).toEqual([...Array(n).keys()].map((i) => i + 1));
+    });
+
+    it('has acknowledged what it received once release() resolves, so a connection closed then loses no ack', async () => {
+      // The ack leaves after the receiving goroutine's step; nc.close() in that same step would discard it (the
+      // client's close() drops what it has not written), which is why release() or drain() comes first.
+      const name = uniqueName('release-close');
+      const tx = await open(a, name, { codec: codec.int32, capacity: 10 });
+      await tx.send(1);
+      await tx.send(2);
+      const own = await connect({ servers: NATS_URL });
+      const rx = await natsChan(own, name, { codec: codec.int32, capacity: 10 });
+      expect(await rx.recv()).toBe(1);
+      await rx.release(); // hands 2 back
+      await own.close();
+      expect(await tx.recv()).toBe(2);
+      await vi.waitFor(async () => expect(await tx.stored()).toBe(0), { timeout: 3000, interval: 100 });
     });
 
     it('parks a receive until a value is sent from another process', async () => {
