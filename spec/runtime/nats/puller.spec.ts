@@ -2,7 +2,8 @@
  * Puller's bookkeeping of its one pull request in flight, against a fake connection that plays the server's part
  * with the messages nats-server 2.9.10 sends (checked on the local server): values on the stream's subject, and
  * header-only statuses on the request's reply subject (408 Request Timeout with Nats-Pending-Messages, 409 Consumer
- * Deleted, 409 Exceeded MaxWaiting, 409 Server Shutdown with Nats-Pending-Messages). No server needed.
+ * Deleted, 409 Exceeded MaxWaiting, 409 Server Shutdown with Nats-Pending-Messages, 503 from a server without
+ * JetStream). No server needed.
  */
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -115,6 +116,11 @@ describe('Puller', () => {
     p.pull(4);
     s.status(2, 409, 'Consumer Deleted');
     expect(ends[1]).toMatchObject({ code: 409, message: 'natsChan: pull request ended: 409 Consumer Deleted' });
+    // No responders (a server without JetStream yet, as one restarting): 503 with no description.
+    p.pull(4);
+    s.status(3, 503, '');
+    expect(ends[2]).toMatchObject({ code: 503 });
+    expect(p.live).toBe(false);
   });
 
   it('ignores heartbeats and the statuses of requests already over', () => {
