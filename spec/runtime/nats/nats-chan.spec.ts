@@ -184,12 +184,17 @@ describe.skipIf(!up)('natsChan', () => {
       const ch = await open(a, name, { codec: codec.int32, capacity: 10 });
       for (const v of [1, 2, 3]) await ch.send(v);
       await ch.closeAndWait();
-      const got: number[] = [];
+      const got: [number, boolean][] = [];
       for await (const d of ch.deliveries()) {
-        got.push(d.value);
+        got.push([d.value, d.redelivered]);
         await d.ack();
       }
-      expect(got).toEqual([1, 2, 3]);
+      // Each delivered once: redelivered is false for the later ones too (not the consumer's sequence > 1).
+      expect(got).toEqual([
+        [1, false],
+        [2, false],
+        [3, false],
+      ]);
       expect(await ch.recvDelivery()).toBeUndefined();
     });
   });
