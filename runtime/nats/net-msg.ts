@@ -31,12 +31,12 @@ export class NetMsg {
 
   /** redelivered reports whether the server delivered this value before. */
   get redelivered(): boolean {
-    return this.#token(2) > 1;
+    return this.#token(4) > 1;
   }
 
   /** pending is how many values the consumer had not yet delivered when the server sent this one. */
   get pending(): number {
-    return this.#token(6);
+    return this.#token(8) || 0;
   }
 
   /** ack removes the value from the channel. Throws if the connection is closed. */
@@ -76,9 +76,14 @@ export class NetMsg {
     this.#m.respond(what);
   }
 
-  /** #token reads field `i` of the reply subject, counted from the stream (0) in the older form. */
+  /**
+   * #token reads field `i` of the reply subject as numbered in the older form ($JS 0, ACK 1, stream 2, consumer 3,
+   * deliveries 4, ..., pending 8); the newer form has two more tokens before the stream (11, or 12 with the random
+   * token). NaN for a subject of neither form.
+   */
   #token(i: number): number {
     const t = (this.#m.reply ?? '').split('.');
-    return Number(t[t.length === 9 ? 2 + i : 4 + i]);
+    if (t[0] !== '$JS' || t[1] !== 'ACK' || (t.length !== 9 && t.length < 11)) return NaN;
+    return Number(t[t.length === 9 ? i : i + 2]);
   }
 }

@@ -43,7 +43,7 @@ export class PullEndedError extends Error {
 export class Puller {
   readonly #nc: NatsConnection;
   readonly #subject: string;
-  readonly #inbox = createInbox();
+  readonly #inbox: string;
   readonly #onValue: (m: NetMsg) => void;
   readonly #onEnd: (end: End) => void;
   #sub: Subscription | null = null;
@@ -57,6 +57,8 @@ export class Puller {
 
   constructor(nc: NatsConnection, names: Names, onValue: (m: NetMsg) => void, onEnd: (end: End) => void) {
     this.#nc = nc;
+    // Under the connection's inbox prefix, as the client's own inboxes: a user may subscribe to that prefix only.
+    this.#inbox = createInbox((nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
     this.#subject = `$JS.API.CONSUMER.MSG.NEXT.${names.stream}.${DURABLE}`;
     this.#onValue = onValue;
     this.#onEnd = onEnd;

@@ -6,7 +6,7 @@
  */
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codec } from '../../../runtime/index.js';
 import { natsChan } from '../../../runtime/nats/index.js';
 import { Child, received } from './children.js';
@@ -26,8 +26,8 @@ describe.skipIf(!up)('natsChan under faults', () => {
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function server(): Promise<PrivateServer> {
-    const s = new PrivateServer(await freePort());
+  async function server(conf = ''): Promise<PrivateServer> {
+    const s = new PrivateServer(await freePort(), conf);
     cleanup.push(() => s.dispose());
     await s.start();
     return s;
@@ -70,6 +70,48 @@ describe.skipIf(!up)('natsChan under faults', () => {
     expect(new Set(gb).size).toBe(gb.length);
     await ch.release();
   }, 120_000);
+
+  it('completes a receive parked across a server restart with a value sent after it', async () => {
+    const s = await server();
+    const name = uniqueName('parked-restart');
+    const nc = await client(s.url);
+    const ch = await natsChan(nc, name, { codec: codec.int32, capacity: 10, ackWaitMs: 1500 });
+    // SIGKILL: the server forgets the waiting pull request without a word (the puller's watchdog ends it).
+    // SIGTERM: it ends it with 409 Server Shutdown. Either way, the receive must not stay parked.
+    for (const [i, signal] of (['SIGKILL', 'SIGTERM'] as const).entries()) {
+      const got = ch.recv();
+      await new Promise((r) => setTimeout(r, 300)); // the pull request is waiting on the server
+      await s.stop(signal);
+      await s.start();
+      await ch.send(i + 1);
+      expect(await got, signal).toBe(i + 1);
+    }
+    // Acknowledged, so removed (polled: the server may answer stored() before it applied the last ack).
+    await vi.waitFor(async () => expect(await ch.stored()).toBe(0), { timeout: 5000, interval: 100 });
+    await ch.release();
+  }, 60_000);
+
+  it("receives on a connection allowed to subscribe only under its own inbox prefix", async () => {
+    // alice may subscribe to her inboxes and channel notices only; the readiness check connects as admin.
+    const s = await server(`
+      authorization { users = [
+        { user: admin, password: admin }
+        { user: alice, password: alice, permissions: { subscribe: { allow: ["_INBOX_alice.>", "gocsp.notice.>"] } } }
+      ] }
+      no_auth_user: admin
+    `);
+    const nc = await connect({ servers: s.url, user: 'alice', pass: 'alice', inboxPrefix: '_INBOX_alice' });
+    cleanup.push(() => nc.close());
+    const denied: string[] = [];
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'error') denied.push(String(st.error));
+    })();
+    const ch = await natsChan(nc, uniqueName('inbox-prefix'), { codec: codec.int32, capacity: 10 });
+    await ch.send(5);
+    expect(await ch.recv()).toBe(5);
+    expect(denied).toEqual([]);
+    await ch.release();
+  });
 
   it('loses no stored value when the server is killed and restarted mid-stream', async () => {
     const s = await server();

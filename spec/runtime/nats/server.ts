@@ -6,7 +6,7 @@
  * and how to start a server); under CI=true an unreachable server fails instead, so CI always runs them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,11 @@ export function freePort(): Promise<number> {
 export class PrivateServer {
   readonly store = mkdtempSync(join(tmpdir(), 'gocsp-nats-store-'));
   #proc: ChildProcess | null = null;
-  constructor(readonly port: number) {}
+  /** `conf` is more of the server's configuration file (accounts, users), or none. */
+  constructor(
+    readonly port: number,
+    readonly conf = '',
+  ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -55,9 +59,13 @@ export class PrivateServer {
 
   /** start starts the server and resolves once it accepts JetStream requests. */
   async start(): Promise<void> {
-    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], {
-      stdio: 'ignore',
-    });
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store];
+    if (this.conf !== '') {
+      const file = join(this.store, 'server.conf');
+      writeFileSync(file, this.conf);
+      args.push('-c', file);
+    }
+    const proc = spawn('nats-server', args, { stdio: 'ignore' });
     this.#proc = proc;
     // If this test process ends without dispose (a crash, a killed run), the server must not outlive it.
     const reap = (): void => void proc.kill('SIGKILL');
@@ -82,12 +90,17 @@ export class PrivateServer {
   }
 
   /** kill9 kills the server with SIGKILL and waits for it to be gone. */
-  async kill9(): Promise<void> {
+  kill9(): Promise<void> {
+    return this.stop('SIGKILL');
+  }
+
+  /** stop sends the server `signal` (SIGTERM: it shuts down cleanly) and waits for it to be gone. */
+  async stop(signal: NodeJS.Signals): Promise<void> {
     const p = this.#proc;
     this.#proc = null;
     if (p === null || p.exitCode !== null) return;
     const gone = new Promise((r) => p.once('exit', r));
-    p.kill('SIGKILL');
+    p.kill(signal);
     await gone;
   }
 
