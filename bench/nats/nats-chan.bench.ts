@@ -8,7 +8,7 @@
  *   receive     N values already stored, received one at a time: `for await (const v of ch)` beside the raw
  *               `for await (const m of consumer.consume())` with `m.ack()` per message. Both prefetch 64.
  *   round trip  send one value, then receive it, N times: the latency of one value through the server (the raw
- *               side keeps its consume() running, as natsChan keeps its fetch).
+ *               side keeps its consume() running, as natsChan keeps a pull request pending).
  *
  * Both sides use the same stream shape (work-queue retention, file storage, max_msgs, discard new, one durable pull
  * consumer with explicit ack) and the int32 codec against 4 raw bytes. One stream per side for the whole run (made
