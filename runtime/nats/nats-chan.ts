@@ -19,7 +19,7 @@
  *   stored value cannot be taken back if another case wins. tryRecv is honest: it takes a value already fetched.
  */
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { NatsConnection, Status, Subscription } from '@nats-io/nats-core';
 import { CLOSED, EMPTY, type Selectable } from '../chan/selectable.js';
 import type { Chan, RecvResult } from '../chan/types.js';
 import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
@@ -86,6 +86,8 @@ export class NatsChan<T> implements Chan<T>, Selectable {
   readonly #sender: Sender;
   readonly #receiver: Receiver<T>;
   readonly #notice: Subscription;
+  /** #events is the connection's status stream, read for reconnects (see Sender.reconnected). */
+  readonly #events: AsyncIterable<Status>;
   #closeCalled = false;
   /** #stored is the server's count at the last stored(), and #storedGen the receiver's arrivals count then. */
   #stored = 0;
@@ -112,6 +114,13 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#receiver = new Receiver(nc, jsm, names, wire, prefetch, opened.ackWaitMs);
     this.#notice = nc.subscribe(names.notice, { callback: () => this.#learnClosed() });
     if (opened.closed) this.#learnClosed();
+    this.#events = nc.status();
+    void this.#watch();
+  }
+
+  /** #watch tells the sender of each reconnect until release() or the connection's close ends the stream. */
+  async #watch(): Promise<void> {
+    for await (const s of this.#events) if (s.type === 'reconnect') this.#sender.reconnected();
   }
 
   /** name is the channel's name, as given to natsChan. */
@@ -217,6 +226,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
    */
   async release(): Promise<void> {
     this.#notice.unsubscribe();
+    (this.#events as { stop?: () => void }).stop?.();
     await this.#receiver.release();
     if (this.#closing !== null) await this.#closing.catch(() => {});
     // The flush makes the hand-backs leave before the caller closes the connection. If the connection drops

@@ -13,7 +13,8 @@
  * - Closed: a publish that finds no stream bound to the value subject means the channel was closed (stream.ts); the
  *   send rejects with ChannelClosedError, Go's `send on closed channel`, and so does every later send.
  * - Gone: the stream deleted or the connection closed: NatsChanGoneError. Anything else (a server restarting, a
- *   timeout) is retried with backoff up to 1 s, for as long as it takes, like a send parked in Go.
+ *   timeout) is retried with backoff up to 1 s, for as long as it takes, like a send parked in Go; and when the
+ *   connection comes back, the sends waiting for their acknowledgement are published again at once (reconnected).
  */
 import { nuid } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
@@ -31,6 +32,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface Op {
   readonly bytes: Uint8Array;
   readonly msgID: string;
+  /** settled: resolved or rejected (the first settles; later calls do nothing). */
+  settled: boolean;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -43,6 +46,8 @@ export class Sender {
   #seq = 0;
   /** #full holds the sends waiting for room, FIFO; the first is the one being retried. */
   readonly #full: Op[] = [];
+  /** #inflight holds the sends whose publish is waiting for the server's acknowledgement, in the order made. */
+  readonly #inflight = new Set<Op>();
   #closed = false;
 
   constructor(js: JetStreamClient, jsm: JetStreamManager, names: Names) {
@@ -67,7 +72,13 @@ export class Sender {
   send(bytes: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.reject(new ChannelClosedError());
     return new Promise<void>((resolve, reject) => {
-      const op: Op = { bytes, msgID: `${this.#idPrefix}.${++this.#seq}`, resolve, reject };
+      const op: Op = {
+        bytes,
+        msgID: `${this.#idPrefix}.${++this.#seq}`,
+        settled: false,
+        resolve: () => ((op.settled = true), resolve()),
+        reject: (e) => ((op.settled = true), reject(e)),
+      };
       if (this.#full.length > 0) this.#full.push(op);
       else void this.#publish(op);
     });
@@ -106,11 +117,13 @@ export class Sender {
         op.reject(new ChannelClosedError());
         return DONE;
       }
+      this.#inflight.add(op);
       try {
         await this.#js.publish(this.#names.subject, op.bytes, { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 });
         op.resolve();
         return DONE;
       } catch (e) {
+        if (op.settled) return DONE; // stored by a publish again after a reconnect (reconnected)
         if (e instanceof JetStreamApiError && e.code === MAX_MESSAGES_EXCEEDED) return FULL;
         const why = await this.#why(e);
         if (why === 'closed') {
@@ -124,7 +137,28 @@ export class Sender {
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 1000);
+      } finally {
+        this.#inflight.delete(op);
       }
+    }
+  }
+
+  /**
+   * reconnected publishes again, at once and in the order they were made, the sends whose publish was waiting when
+   * the connection dropped: the client discards what it had not written, and the server's acknowledgement of what it
+   * had written is lost with the connection, so each would otherwise wait out the publish timeout (5 s) after a
+   * server restart of a fraction of a second. Safe however it went before: the same message id makes the stream
+   * store a value once. The first acknowledgement settles the send; a later one, or a failure, changes nothing.
+   */
+  reconnected(): void {
+    for (const op of this.#inflight) {
+      // Settled (by an earlier reconnect's publish) while its first attempt still waits out its timeout: not again.
+      // A work queue forgets the message ids of what it removed when the server restarts, so a publish of a value
+      // that was stored, received and acknowledged would store it a second time.
+      if (op.settled) continue;
+      this.#js
+        .publish(this.#names.subject, op.bytes, { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 })
+        .then(() => op.resolve(), () => {});
     }
   }
 

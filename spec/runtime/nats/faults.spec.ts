@@ -91,6 +91,26 @@ describe.skipIf(!up)('natsChan under faults', () => {
     await ch.release();
   }, 60_000);
 
+  it('stores once and in order the sends in flight while the server restarts', async () => {
+    const s = await server();
+    const name = uniqueName('send-restart');
+    const nc = await client(s.url);
+    const ch = await natsChan(nc, name, { codec: codec.int32, capacity: 100 });
+    await ch.send(0);
+    await s.stop('SIGKILL');
+    // Made while the server is down: the client discards what it had not written when it reconnects, and each send
+    // is published again on the reconnect (and by its own retry after the publish timeout): stored once each.
+    const sends = [1, 2, 3, 4, 5].map((i) => ch.send(i));
+    await new Promise((r) => setTimeout(r, 200));
+    await s.start();
+    await Promise.all(sends);
+    const got: number[] = [];
+    for (let i = 0; i <= 5; i++) got.push((await ch.recv())!);
+    expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+    await vi.waitFor(async () => expect(await ch.stored()).toBe(0), { timeout: 5000, interval: 100 });
+    await ch.release();
+  }, 60_000);
+
   it("receives on a connection allowed to subscribe only under its own inbox prefix", async () => {
     // alice may subscribe to her inboxes and channel notices only; the readiness check connects as admin.
     const s = await server(`
