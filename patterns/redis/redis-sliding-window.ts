@@ -18,7 +18,7 @@ import { oneOf, options, positive, positiveInt, show } from '../core/option-chec
 import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../rate-limiters/sliding-window.js';
-import { checkClient, type RedisClient, runScript } from './redis-client.js';
+import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
@@ -96,7 +96,11 @@ export class RedisSlidingWindowRateLimiter implements Policy {
         void this.#run('refund', members).catch(() => {});
       },
     });
-    this.#tries = new TurnBatch((ks) => this.#tryEach(ks));
+    this.#tries = new TurnBatch<number>({
+      send: (ks, out) => this.#send('try', ks, out),
+      answers: (ks, r) => this.#tryAnswers(ks, r as Reply),
+      failed: (ks, e) => this.#tryLocalEach(ks, e),
+    });
     this.#permits = {
       tryOne: async () => (this.#line.size !== 0 ? Number.NaN : this.#tries.add(1)),
       waitOne: (ctx) => this.#line.wait(1, ctx),
@@ -183,18 +187,17 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   }
 
   /**
-   * tryEach is the tries' decider: one script admits each size of `ks` in order if it fits, all of it or none, and
-   * names the wait (ms) of those that do not; or the local limiter while Redis is unavailable (mode 'local').
+   * The tries' decider (#send, #tryAnswers, #tryLocalEach): one script admits each size of `ks` in order if it fits,
+   * all of it or none, and names the wait (ms) of those that do not; or the local limiter while Redis is unavailable
+   * (mode 'local').
    */
-  async #tryEach(ks: readonly number[]): Promise<number[]> {
-    let r: Reply;
-    try {
-      r = await this.#run('try', ks);
-    } catch (e) {
-      const local = this.#local;
-      if (local === null || !isRedisUnavailableError(e)) throw e;
-      return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
-    }
+  #tryLocalEach(ks: readonly number[], e: unknown): number[] {
+    const local = this.#local;
+    if (local === null || !isRedisUnavailableError(e)) throw e;
+    return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
+  }
+
+  #tryAnswers(ks: readonly number[], r: Reply): number[] {
     const waits = r[0];
     const at = r[1] / 1000;
     const out = new Array<number>(waits.length);
@@ -245,5 +248,10 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   #run(op: string, args: readonly number[]): Promise<Reply> {
     const argv = [op, this.#window, this.#max, ...args];
     return runScript(OWNER, this.#client, WINDOW_SCRIPT, this.#keys, argv, this.#remote.timeout) as Promise<Reply>;
+  }
+
+  #send(op: string, args: readonly number[], out: Outcome): void {
+    const argv = [op, this.#window, this.#max, ...args];
+    sendScript(OWNER, this.#client, WINDOW_SCRIPT, this.#keys, argv, this.#remote.timeout, out);
   }
 }
