@@ -5,20 +5,25 @@
  * of its line): the server's work and the round trips are shared by the requests, and every token is still taken
  * by the script, so the fleet-wide bound holds exactly.
  *
- * Key KEYS[1], a string of two doubles packed little-endian (struct.pack('<dd'), 16 bytes; one GET, and one SET PX
+ * Key KEYS[1], a string of three doubles packed little-endian (struct.pack('<ddd'), 24 bytes; one GET, and one SET
  * when the bucket changed):
  *
  *   c   the content at time t, in credits (one token is `unit` credits: refillInterval in us; credits flow in at
  *       `rate` per us), so that with an integer refillRate and a whole-ms refillInterval every quantity is an integer
  *       and nothing is rounded (the local TokenBucketRateLimiter's scheme, in us instead of ns)
  *   t   the server time of the last update, in us since the epoch
+ *   e   the key's expiry (server time in ms, since the epoch; at most the one Redis keeps, which it counts from a
+ *       moment later)
  *
  * Packed, not printed: a double survives struct.pack/unpack bit for bit, as it did printed with %.17g and read back
  * with tonumber, and the server spends less on it (an admission cost 5.8 us of the server's time with the text form
  * "c t", 4.7 us packed; bench/RESULTS.md).
  *
- * A missing key is a full bucket: the script deletes the key when the bucket is full again, and otherwise sets it to
- * expire when it would be full (plus a second), so an idle limiter leaves nothing behind. A refusal writes nothing:
+ * A missing key is a full bucket: the script deletes the key when the bucket is full again, and otherwise has it
+ * expire at least a second after the bucket would be full, so an idle limiter leaves nothing behind (after one to two
+ * seconds more than the refill takes). Setting the expiry is the dearer part of a SET (SET PX cost the server 0.8 us
+ * more than SET KEEPTTL), so a write that needs a later expiry asks for one second more than it needs, and the writes
+ * within that second keep it (KEEPTTL, Redis 6.0 and later): a serial admission sets the expiry about once a second. A refusal writes nothing:
  * the state "c at t" and the state refilled to now describe the same bucket (the refill is min(full, c + rate * dt),
  * and refilling twice equals refilling once over the sum), so the write would change nothing but the bytes.
  *
@@ -51,8 +56,9 @@ if op == 'reset' then
 end
 local credit = full
 local last = now
+local exp = 0
 local s = redis.call('GET', key)
-if s then credit, last = struct.unpack('<dd', s) end
+if s then credit, last, exp = struct.unpack('<ddd', s) end
 -- A server clock that went back (a failover to a host whose clock is behind) refills nothing until it catches up.
 if now > last then
   credit = credit + (now - last) * rate
@@ -89,9 +95,16 @@ if write then
   if credit >= full then
     redis.call('DEL', key)
   else
-    -- capped (at about 30 years), so that the ms always print as an integer
-    local ttl = math.min(math.ceil((full - credit) / rate / 1000) + 1000, 1e12)
-    redis.call('SET', key, struct.pack('<dd', credit, last), 'PX', ttl)
+    -- the key may go a second after the bucket is full again (ms, server time)
+    local need = (now + (full - credit) / rate) / 1000 + 1000
+    if exp >= need then
+      redis.call('SET', key, struct.pack('<ddd', credit, last, exp), 'KEEPTTL')
+    else
+      -- a second more than needed, so that the next decisions keep it; capped (at about 30 years), so that the ms
+      -- always print as an integer
+      local ttl = math.min(math.ceil((full - credit) / rate / 1000) + 2000, 1e12)
+      redis.call('SET', key, struct.pack('<ddd', credit, last, math.floor(now / 1000) + ttl), 'PX', ttl)
+    end
   end
 end
 return reply
