@@ -104,8 +104,9 @@ export class RedisTokenBucketRateLimiter implements Policy {
       },
     });
     this.#tries = new TurnBatch<number>({
-      send: (ns, out) => this.#send('try', ns, out),
-      answers: (ns, r) => this.#tryAnswers(ns, r as Reply),
+      // a lone request whose grant nobody observes needs only its wait: 'one' replies with that number alone
+      send: (ns, out) => this.#send(ns.length === 1 && this.#remote.onGrant === null ? 'one' : 'try', ns, out),
+      answers: (ns, r) => (typeof r === 'number' ? [r / 1000] : this.#tryAnswers(ns, r as Reply)),
       failed: (ns, e) => this.#tryLocal(ns, e),
     });
     this.#permits = {

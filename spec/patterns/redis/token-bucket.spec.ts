@@ -155,6 +155,18 @@ redisSuite('RedisTokenBucketRateLimiter', () => {
     expect((e as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
   });
 
+  it('decides a lone request without onGrant by its wait alone (the script\'s op one), as any other', async () => {
+    const p = prefix('tb');
+    prefixes.push(p);
+    const l = new RedisTokenBucketRateLimiter(client(), { prefix: p, capacity: 3, refillRate: 0.1, maxWait: 0 });
+    expect([await l.tryAcquire(2), await l.tryAcquire(2), await l.tryAcquire(1), await l.tryAcquire(1)]).toEqual([true, false, true, false]);
+    const e = await l.execute(() => 1).catch((x: unknown) => x);
+    expect(isRateLimitedError(e)).toBe(true);
+    const retryAfter = (e as { retryAfter: number }).retryAfter;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(10_000); // ms: a token every 10 s
+  });
+
   it('smooths bursts with enableBurst false', async () => {
     const { l } = bucket({ capacity: 10, refillRate: 2, refillInterval: 60_000, enableBurst: false });
     expect(l.getCapacity()).toBe(2);
