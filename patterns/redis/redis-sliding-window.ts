@@ -42,8 +42,11 @@ export interface RedisSlidingWindowConfig
   mode?: 'exact';
 }
 
-/** Reply is the window script's reply: one wait per size decided (us, 0 if admitted), server time (us), count, first members. */
-type Reply = [waits: number[], now: number, count: number, firsts: number[]];
+/**
+ * Reply is the window script's reply: server time (us), count, then for each size decided its wait (us, 0 if
+ * admitted) and its first member.
+ */
+type Reply = readonly number[];
 
 /**
  * RedisSlidingWindowRateLimiter admits at most maxRequests requests in any windowSize ms across every process with
@@ -97,8 +100,9 @@ export class RedisSlidingWindowRateLimiter implements Policy {
       },
     });
     this.#tries = new TurnBatch<number>({
-      send: (ks, out) => this.#send('try', ks, out),
-      answers: (ks, r) => this.#tryAnswers(ks, r as Reply),
+      // a lone request whose admission nobody observes needs only its wait: 'one' replies with that number alone
+      send: (ks, out) => this.#send(ks.length === 1 && this.#remote.onGrant === null ? 'one' : 'try', ks, out),
+      answers: (ks, r) => (typeof r === 'number' ? [r / 1000] : this.#tryAnswers(ks, r as Reply)),
       failed: (ks, e) => this.#tryLocalEach(ks, e),
     });
     this.#permits = {
@@ -151,7 +155,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getCurrentWindow resolves to the start of the window counted now, in Unix ms on the server's clock. */
   async getCurrentWindow(): Promise<number> {
     try {
-      return ((await this.#run('peek', [0]))[1] - this.#window) / 1000;
+      return ((await this.#run('peek', [0]))[0]! - this.#window) / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getCurrentWindow();
@@ -161,7 +165,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getRequestCount resolves to the number of requests the fleet's window holds now. */
   async getRequestCount(): Promise<number> {
     try {
-      return (await this.#run('peek', [0]))[2];
+      return (await this.#run('peek', [0]))[1]!;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRequestCount();
@@ -198,13 +202,13 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   }
 
   #tryAnswers(ks: readonly number[], r: Reply): number[] {
-    const waits = r[0];
-    const at = r[1] / 1000;
-    const out = new Array<number>(waits.length);
-    for (let i = 0; i < waits.length; i++) {
-      const w = waits[i]!;
+    const at = r[0]! / 1000;
+    const out = new Array<number>((r.length - 2) / 2);
+    const onGrant = this.#remote.onGrant;
+    for (let i = 0; i < out.length; i++) {
+      const w = r[2 + 2 * i]!;
       out[i] = w / 1000;
-      if (w === 0) this.#remote.onGrant?.(ks[i]!, at);
+      if (w === 0 && onGrant !== null) onGrant(ks[i]!, at);
     }
     return out;
   }
@@ -224,16 +228,18 @@ export class RedisSlidingWindowRateLimiter implements Policy {
       while (granted < ks.length && this.#tryLocal(local, ks[granted]!)) granted++;
       return { granted, wait: this.#localWait(), tickets: NO_TICKETS, local: true };
     }
-    const [waits, now, , firsts] = r;
+    const decided = (r.length - 2) / 2;
+    const at = r[0]! / 1000;
     const tickets: number[] = [];
     let granted = 0;
-    while (granted < waits.length && waits[granted] === 0) {
+    while (granted < decided && r[2 + 2 * granted] === 0) {
       const k = ks[granted]!;
-      for (let j = 0; j < k; j++) tickets.push(firsts[granted]! + j);
-      this.#remote.onGrant?.(k, now / 1000);
+      const first = r[3 + 2 * granted]!;
+      for (let j = 0; j < k; j++) tickets.push(first + j);
+      this.#remote.onGrant?.(k, at);
       granted++;
     }
-    return { granted, wait: granted < waits.length ? waits[granted]! / 1000 : 0, tickets, local: false };
+    return { granted, wait: granted < decided ? r[2 + 2 * granted]! / 1000 : 0, tickets, local: false };
   }
 
   #tryLocal(local: SlidingWindowRateLimiter, k: number): boolean {
