@@ -70,7 +70,8 @@ export function checkPrefix(owner: string, prefix: unknown): string {
 
 /**
  * Outcome receives the outcome of one script call (sendScript), exactly once: `ok` with the reply, or `fail` with
- * what runScript would reject with (RedisUnavailableError, or the script's error reply).
+ * what runScript would reject with (RedisUnavailableError, or the script's error reply). Neither may throw (they
+ * run inside the client's promise callbacks and the deadline timer).
  */
 export interface Outcome {
   ok(reply: unknown): void;
