@@ -67,9 +67,16 @@ if now > last then
   if credit > full then credit = full end
   last = now
 end
-local reply = {now}
+local reply = nil
 local write = false
-if op == 'try' or op == 'one' or op == 'line' then
+if op == 'one' then
+  -- no table: the reply is the wait alone
+  local cost = ARGV[5] * unit
+  if cost > credit then return math.ceil((cost - credit) / rate) end
+  credit = credit - cost
+  write = true
+elseif op == 'try' or op == 'line' then
+  reply = {now}
   for i = 5, #ARGV do
     local cost = ARGV[i] * unit
     if cost <= credit then
@@ -82,6 +89,7 @@ if op == 'try' or op == 'one' or op == 'line' then
     end
   end
 elseif op == 'refund' then
+  reply = {now}
   credit = credit + ARGV[5] * unit
   if credit > full then credit = full end
   write = true
@@ -109,6 +117,6 @@ if write then
     end
   end
 end
-if op == 'one' then return reply[2] end
+if op == 'one' then return 0 end
 return reply
 `);
