@@ -34,9 +34,12 @@ import { RedisUnavailableError } from './redis-errors.js';
 export interface RedisClient {
   /** status is the connection's state ('ready' when connected; ioredis's names). */
   readonly status: string;
-  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
 }
+
+/** ScriptArg is an argument of a script: a string, a number (sent as its decimal text), or bytes. */
+export type ScriptArg = string | number | Buffer;
 
 /** Script is a Lua script and its SHA1 (what EVALSHA names it by). */
 export class Script {
@@ -166,7 +169,7 @@ async function drive(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly ScriptArg[],
 ): Promise<void> {
   let v: unknown;
   try {
@@ -201,7 +204,7 @@ export function sendScript(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly ScriptArg[],
   timeoutMs: number,
   to: Outcome,
 ): void {
@@ -240,7 +243,7 @@ export function runScript(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly ScriptArg[],
   timeoutMs: number,
 ): Promise<unknown> {
   const to = new Settle();
