@@ -27,9 +27,7 @@
  * the state "c at t" and the state refilled to now describe the same bucket (the refill is min(full, c + rate * dt),
  * and refilling twice equals refilling once over the sum), so the write would change nothing but the bytes.
  *
- * ARGV: op, the limits, then the request sizes in tokens. The limits are three doubles packed little-endian: full
- * (capacity * unit), rate, unit; one constant argument of each limiter, unpacked by one call where tonumber() on
- * three texts cost the server 0.26 us per decision.
+ * ARGV: op, full (capacity * unit), rate, unit, then the request sizes in tokens.
  *   try    each size in order, on its own: [2, 2, 1] on 3 tokens takes 2 and 1 (tryAcquire, tryAcquireBatch)
  *   one    one size, as try, and the reply is its wait alone: a lone tryAcquire with no onGrant to tell the time to
  *          (a reply that is a table cost the server 0.45 us more than one that is a number)
@@ -49,7 +47,9 @@ import { Script } from './redis-client.js';
 export const BUCKET_SCRIPT = new Script(`
 local key = KEYS[1]
 local op = ARGV[1]
-local full, rate, unit = struct.unpack('<ddd', ARGV[2])
+local full = tonumber(ARGV[2])
+local rate = tonumber(ARGV[3])
+local unit = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 if op == 'reset' then
@@ -71,30 +71,30 @@ local reply = nil
 local write = false
 if op == 'one' then
   -- no table: the reply is the wait alone
-  local cost = ARGV[3] * unit
+  local cost = ARGV[5] * unit
   if cost > credit then return math.ceil((cost - credit) / rate) end
   credit = credit - cost
   write = true
 elseif op == 'try' or op == 'line' then
   reply = {now}
-  for i = 3, #ARGV do
+  for i = 5, #ARGV do
     local cost = ARGV[i] * unit
     if cost <= credit then
       credit = credit - cost
-      reply[i - 1] = 0
+      reply[i - 3] = 0
       write = true
     else
-      reply[i - 1] = math.ceil((cost - credit) / rate)
+      reply[i - 3] = math.ceil((cost - credit) / rate)
       if op == 'line' then break end
     end
   end
 elseif op == 'refund' then
   reply = {now}
-  credit = credit + ARGV[3] * unit
+  credit = credit + ARGV[5] * unit
   if credit > full then credit = full end
   write = true
 elseif op == 'peek' then
-  local cost = ARGV[3] * unit
+  local cost = ARGV[5] * unit
   local w = 0
   if cost > credit then w = math.ceil((cost - credit) / rate) end
   return {now, w, string.format('%.17g', credit)}

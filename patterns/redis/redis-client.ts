@@ -34,12 +34,9 @@ import { RedisUnavailableError } from './redis-errors.js';
 export interface RedisClient {
   /** status is the connection's state ('ready' when connected; ioredis's names). */
   readonly status: string;
-  evalsha(sha: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
-
-/** ScriptArg is an argument of a script: a string, a number (sent as its decimal text), or bytes. */
-export type ScriptArg = string | number | Buffer;
 
 /** Script is a Lua script and its SHA1 (what EVALSHA names it by). */
 export class Script {
@@ -169,7 +166,7 @@ async function drive(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly ScriptArg[],
+  args: readonly (string | number)[],
 ): Promise<void> {
   let v: unknown;
   try {
@@ -204,7 +201,7 @@ export function sendScript(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly ScriptArg[],
+  args: readonly (string | number)[],
   timeoutMs: number,
   to: Outcome,
 ): void {
@@ -243,7 +240,7 @@ export function runScript(
   client: RedisClient,
   script: Script,
   keys: readonly string[],
-  args: readonly ScriptArg[],
+  args: readonly (string | number)[],
   timeoutMs: number,
 ): Promise<unknown> {
   const to = new Settle();

@@ -23,7 +23,7 @@ import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../rate-limiters/token-bucket.js';
 import { BUCKET_SCRIPT } from './bucket-script.js';
-import { checkClient, type Outcome, type RedisClient, runScript, type ScriptArg, sendScript } from './redis-client.js';
+import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
@@ -60,9 +60,9 @@ export class RedisTokenBucketRateLimiter implements Policy {
   readonly #client: RedisClient;
   readonly #keys: readonly [string];
   readonly #capacity: number;
+  readonly #full: number;
+  readonly #rate: number;
   readonly #unit: number;
-  /** #limits is the script's ARGV[2]: full (capacity in credits), rate and unit, packed as three doubles (LE). */
-  readonly #limits: Buffer;
   readonly #maxWait: number;
   readonly #remote: ResolvedRemote<TokenBucketConfig>;
   readonly #local: TokenBucketRateLimiter | null;
@@ -88,11 +88,9 @@ export class RedisTokenBucketRateLimiter implements Policy {
     this.#remote = resolveRemote(OWNER, o);
     this.#capacity = burst ? capacity : Math.min(capacity, Math.max(1, rate));
     // Credits in us (the server's TIME resolution): a token is refillInterval in us, credits flow at refillRate per us.
+    this.#rate = rate;
     this.#unit = interval * 1000;
-    this.#limits = Buffer.alloc(24);
-    this.#limits.writeDoubleLE(this.#capacity * this.#unit, 0);
-    this.#limits.writeDoubleLE(rate, 8);
-    this.#limits.writeDoubleLE(this.#unit, 16);
+    this.#full = this.#capacity * this.#unit;
     this.#keys = [`${this.#remote.prefix}tb`];
     this.#local =
       this.#remote.mode === 'local'
@@ -278,8 +276,8 @@ export class RedisTokenBucketRateLimiter implements Policy {
     sendScript(OWNER, this.#client, BUCKET_SCRIPT, this.#keys, this.#args(op, ns), this.#remote.timeout, out);
   }
 
-  #args(op: string, ns: readonly number[]): ScriptArg[] {
-    const args: ScriptArg[] = [op, this.#limits];
+  #args(op: string, ns: readonly number[]): (string | number)[] {
+    const args: (string | number)[] = [op, this.#full, this.#rate, this.#unit];
     for (let i = 0; i < ns.length; i++) args.push(ns[i]!);
     return args;
   }

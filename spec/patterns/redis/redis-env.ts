@@ -8,7 +8,6 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { describe, inject, it } from 'vitest';
-import type { ScriptArg } from '../../../patterns/redis/redis-client.js';
 
 export const REDIS_URL = process.env.GOCSP_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -51,8 +50,8 @@ export function client(url = REDIS_URL): Redis {
 export interface Counted {
   readonly status: string;
   scripts: number;
-  evalsha(sha: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
 /** counted wraps `r` in a client that counts its script calls (how many round trips the limiter made). */
