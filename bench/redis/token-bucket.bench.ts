@@ -3,7 +3,7 @@
  * on the same ioredis client and the same server (GOCSP_REDIS_URL, default the local one), side by side.
  *
  *   admit      a limit so high that every request is admitted (gocsp: EVALSHA of the token-bucket script, TIME +
- *              GET + SET PX; flexible: its SET NX + INCRBY + PTTL script via ioredis defineCommand)
+ *              GET + SET, KEEPTTL or PX; flexible: its SET NX + INCRBY + PTTL script via ioredis defineCommand)
  *   reject     an emptied limit: every request refused (flexible rejects its promise with a RateLimiterRes)
  *   serial     one decision in flight at a time (latency: one round trip each)
  *   64 ahead   64 decisions in flight, made in one turn (throughput: flexible sends 64 scripts, which ioredis
@@ -125,6 +125,24 @@ main(async () => {
     })
     .join(', ');
 
+  // The client's CPU per serial decision (process.cpuUsage over the rounds of 200, median of the rounds, gocsp and
+  // flexible interleaved): the process's own cost of a decision, socket system calls included, which the load of
+  // other processes on the machine does not inflate as it inflates wall-clock time.
+  const cpuRounds: Record<string, number[]> = {};
+  for (let round = 0; round < PAIRED_ROUNDS; round++) {
+    for (const [name, g, f, , expected] of workloads.slice(0, 2)) {
+      for (const [who, batch] of Math.random() < 0.5 ? [['gocsp', g], ['flexible', f]] as const : [['flexible', f], ['gocsp', g]] as const) {
+        const c0 = process.cpuUsage();
+        if ((await batch()) !== expected) throw new Error('bench: wrong count of admissions');
+        const c = process.cpuUsage(c0);
+        (cpuRounds[`${name} ${who}`] ??= []).push((c.user + c.system) / SERIAL);
+      }
+    }
+  }
+  const cpuNote = Object.entries(cpuRounds)
+    .map(([k, xs]) => `${k} ${[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1)} us`)
+    .join(', ');
+
   const mean = (name: string): number => {
     const r = bench.getTask(name)?.result;
     return r !== undefined && 'latency' in r ? r.latency.mean * 1e6 : Number.NaN;
@@ -164,6 +182,7 @@ main(async () => {
         `${server.flexAdmit}, gocsp reject ${server.gocspReject}, flexible reject ${server.flexReject}`,
       `the same, 64 in flight: gocsp admit ${server.gocspAdmit64}, flexible admit ${server.flexAdmit64}, gocsp reject ` +
         `${server.gocspReject64}, flexible reject ${server.flexReject64}`,
+      `client CPU per serial decision (process.cpuUsage, median of ${PAIRED_ROUNDS} rounds): ${cpuNote}`,
       'Serial: one script per decision for both, the round trip dominates (compare with the baseline). 64 ahead: gocsp decides the turn in one script.',
     ].join('\n'),
   });

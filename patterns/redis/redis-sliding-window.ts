@@ -18,7 +18,7 @@ import { oneOf, options, positive, positiveInt, show } from '../core/option-chec
 import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../rate-limiters/sliding-window.js';
-import { checkClient, type RedisClient, runScript } from './redis-client.js';
+import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
@@ -42,8 +42,11 @@ export interface RedisSlidingWindowConfig
   mode?: 'exact';
 }
 
-/** Reply is the window script's reply: one wait per size decided (us, 0 if admitted), server time (us), count, first members. */
-type Reply = [waits: number[], now: number, count: number, firsts: number[]];
+/**
+ * Reply is the window script's reply: server time (us), count, then for each size decided its wait (us, 0 if
+ * admitted) and its first member.
+ */
+type Reply = readonly number[];
 
 /**
  * RedisSlidingWindowRateLimiter admits at most maxRequests requests in any windowSize ms across every process with
@@ -96,7 +99,12 @@ export class RedisSlidingWindowRateLimiter implements Policy {
         void this.#run('refund', members).catch(() => {});
       },
     });
-    this.#tries = new TurnBatch((ks) => this.#tryEach(ks));
+    this.#tries = new TurnBatch<number>({
+      // a lone request whose admission nobody observes needs only its wait: 'one' replies with that number alone
+      send: (ks, out) => this.#send(ks.length === 1 && this.#remote.onGrant === null ? 'one' : 'try', ks, out),
+      answers: (ks, r) => (typeof r === 'number' ? [r / 1000] : this.#tryAnswers(ks, r as Reply)),
+      failed: (ks, e) => this.#tryLocalEach(ks, e),
+    });
     this.#permits = {
       tryOne: async () => (this.#line.size !== 0 ? Number.NaN : this.#tries.add(1)),
       waitOne: (ctx) => this.#line.wait(1, ctx),
@@ -147,7 +155,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getCurrentWindow resolves to the start of the window counted now, in Unix ms on the server's clock. */
   async getCurrentWindow(): Promise<number> {
     try {
-      return ((await this.#run('peek', [0]))[1] - this.#window) / 1000;
+      return ((await this.#run('peek', [0]))[0]! - this.#window) / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getCurrentWindow();
@@ -157,7 +165,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   /** getRequestCount resolves to the number of requests the fleet's window holds now. */
   async getRequestCount(): Promise<number> {
     try {
-      return (await this.#run('peek', [0]))[2];
+      return (await this.#run('peek', [0]))[1]!;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRequestCount();
@@ -183,25 +191,24 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   }
 
   /**
-   * tryEach is the tries' decider: one script admits each size of `ks` in order if it fits, all of it or none, and
-   * names the wait (ms) of those that do not; or the local limiter while Redis is unavailable (mode 'local').
+   * The tries' decider (#send, #tryAnswers, #tryLocalEach): one script admits each size of `ks` in order if it fits,
+   * all of it or none, and names the wait (ms) of those that do not; or the local limiter while Redis is unavailable
+   * (mode 'local').
    */
-  async #tryEach(ks: readonly number[]): Promise<number[]> {
-    let r: Reply;
-    try {
-      r = await this.#run('try', ks);
-    } catch (e) {
-      const local = this.#local;
-      if (local === null || !isRedisUnavailableError(e)) throw e;
-      return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
-    }
-    const waits = r[0];
-    const at = r[1] / 1000;
-    const out = new Array<number>(waits.length);
-    for (let i = 0; i < waits.length; i++) {
-      const w = waits[i]!;
+  #tryLocalEach(ks: readonly number[], e: unknown): number[] {
+    const local = this.#local;
+    if (local === null || !isRedisUnavailableError(e)) throw e;
+    return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
+  }
+
+  #tryAnswers(ks: readonly number[], r: Reply): number[] {
+    const at = r[0]! / 1000;
+    const out = new Array<number>((r.length - 2) / 2);
+    const onGrant = this.#remote.onGrant;
+    for (let i = 0; i < out.length; i++) {
+      const w = r[2 + 2 * i]!;
       out[i] = w / 1000;
-      if (w === 0) this.#remote.onGrant?.(ks[i]!, at);
+      if (w === 0 && onGrant !== null) onGrant(ks[i]!, at);
     }
     return out;
   }
@@ -221,16 +228,18 @@ export class RedisSlidingWindowRateLimiter implements Policy {
       while (granted < ks.length && this.#tryLocal(local, ks[granted]!)) granted++;
       return { granted, wait: this.#localWait(), tickets: NO_TICKETS, local: true };
     }
-    const [waits, now, , firsts] = r;
+    const decided = (r.length - 2) / 2;
+    const at = r[0]! / 1000;
     const tickets: number[] = [];
     let granted = 0;
-    while (granted < waits.length && waits[granted] === 0) {
+    while (granted < decided && r[2 + 2 * granted] === 0) {
       const k = ks[granted]!;
-      for (let j = 0; j < k; j++) tickets.push(firsts[granted]! + j);
-      this.#remote.onGrant?.(k, now / 1000);
+      const first = r[3 + 2 * granted]!;
+      for (let j = 0; j < k; j++) tickets.push(first + j);
+      this.#remote.onGrant?.(k, at);
       granted++;
     }
-    return { granted, wait: granted < waits.length ? waits[granted]! / 1000 : 0, tickets, local: false };
+    return { granted, wait: granted < decided ? r[2 + 2 * granted]! / 1000 : 0, tickets, local: false };
   }
 
   #tryLocal(local: SlidingWindowRateLimiter, k: number): boolean {
@@ -245,5 +254,10 @@ export class RedisSlidingWindowRateLimiter implements Policy {
   #run(op: string, args: readonly number[]): Promise<Reply> {
     const argv = [op, this.#window, this.#max, ...args];
     return runScript(OWNER, this.#client, WINDOW_SCRIPT, this.#keys, argv, this.#remote.timeout) as Promise<Reply>;
+  }
+
+  #send(op: string, args: readonly number[], out: Outcome): void {
+    const argv = [op, this.#window, this.#max, ...args];
+    sendScript(OWNER, this.#client, WINDOW_SCRIPT, this.#keys, argv, this.#remote.timeout, out);
   }
 }

@@ -23,7 +23,7 @@ import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../rate-limiters/token-bucket.js';
 import { BUCKET_SCRIPT } from './bucket-script.js';
-import { checkClient, type RedisClient, runScript } from './redis-client.js';
+import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
 import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
@@ -41,8 +41,11 @@ const NO_TICKETS: readonly number[] = Object.freeze([]);
  */
 export interface RedisTokenBucketConfig extends TokenBucketConfig, RemoteOptions<TokenBucketConfig> {}
 
-/** Reply is the bucket script's reply: one wait per size decided (us, 0 if granted), server time (us), and for peek the credits now. */
-type Reply = [waits: number[], now: number, credit?: string];
+/**
+ * Reply is the bucket script's reply: the server time (us), then one wait per size decided (us, 0 if granted); for
+ * peek the credits now follow (text).
+ */
+type Reply = readonly number[];
 
 /**
  * RedisTokenBucketRateLimiter admits requests while a bucket shared by every process with the same prefix holds
@@ -55,7 +58,7 @@ type Reply = [waits: number[], now: number, credit?: string];
  */
 export class RedisTokenBucketRateLimiter implements Policy {
   readonly #client: RedisClient;
-  readonly #key: string;
+  readonly #keys: readonly [string];
   readonly #capacity: number;
   readonly #full: number;
   readonly #rate: number;
@@ -88,7 +91,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
     this.#rate = rate;
     this.#unit = interval * 1000;
     this.#full = this.#capacity * this.#unit;
-    this.#key = `${this.#remote.prefix}tb`;
+    this.#keys = [`${this.#remote.prefix}tb`];
     this.#local =
       this.#remote.mode === 'local'
         ? new TokenBucketRateLimiter(this.#remote.local ?? { capacity, refillRate: rate, refillInterval: interval, enableBurst: burst })
@@ -100,7 +103,12 @@ export class RedisTokenBucketRateLimiter implements Policy {
         if (!local) void this.#run('refund', [n]).catch(() => {});
       },
     });
-    this.#tries = new TurnBatch((ns) => this.#tryEach(ns));
+    this.#tries = new TurnBatch<number>({
+      // a lone request whose grant nobody observes needs only its wait: 'one' replies with that number alone
+      send: (ns, out) => this.#send(ns.length === 1 && this.#remote.onGrant === null ? 'one' : 'try', ns, out),
+      answers: (ns, r) => (typeof r === 'number' ? [r / 1000] : this.#tryAnswers(ns, r as Reply)),
+      failed: (ns, e) => this.#tryLocal(ns, e),
+    });
     this.#permits = {
       tryOne: async () => (this.#line.size !== 0 ? Number.NaN : this.#tries.add(1)),
       waitOne: (ctx) => this.#line.wait(1, ctx),
@@ -156,7 +164,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
   /** getAvailableTokens resolves to the tokens in the fleet's bucket now (the local limiter's while Redis is away). */
   async getAvailableTokens(): Promise<number> {
     try {
-      return Number((await this.#run('peek', [0]))[2]) / this.#unit;
+      return Number((await this.#run('peek', [0]))[2]) / this.#unit; // the credits, as text
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getAvailableTokens();
@@ -171,7 +179,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
   async getRefillTime(n = 1): Promise<number> {
     this.#check('getRefillTime', n);
     try {
-      return (await this.#run('peek', [this.#line.demand + n]))[0][0]! / 1000;
+      return (await this.#run('peek', [this.#line.demand + n]))[1]! / 1000;
     } catch (e) {
       if (this.#local === null || !isRedisUnavailableError(e)) throw e;
       return this.#local.getRefillTime(n);
@@ -202,27 +210,37 @@ export class RedisTokenBucketRateLimiter implements Policy {
   }
 
   /**
-   * tryEach is the tries' decider: one script takes each size of `ns` in order if the bucket holds it, and names
-   * the wait (ms) of those it cannot; or the local limiter while Redis is unavailable (mode 'local').
+   * tryEach takes each size of `ns` in order if the bucket holds it, with one script, and names the wait (ms) of
+   * those it cannot; or asks the local limiter while Redis is unavailable (mode 'local'). The tries' TurnBatch does
+   * the same through #send, #tryAnswers and #tryLocal, without this method's promises.
    */
-  async #tryEach(ns: readonly number[]): Promise<number[]> {
+  async #tryEach(ns: readonly number[]): Promise<readonly number[]> {
     let r: Reply;
     try {
       r = await this.#run('try', ns);
     } catch (e) {
-      const local = this.#local;
-      if (local === null || !isRedisUnavailableError(e)) throw e;
-      return ns.map((n) => (local.tryAcquire(n) ? 0 : local.getRefillTime(n)));
+      return this.#tryLocal(ns, e);
     }
-    const waits = r[0];
-    const at = r[1] / 1000;
-    const out = new Array<number>(waits.length);
-    for (let i = 0; i < waits.length; i++) {
-      const w = waits[i]!;
-      out[i] = w / 1000;
-      if (w === 0 && ns[i]! > 0) this.#remote.onGrant?.(ns[i]!, at);
+    return this.#tryAnswers(ns, r);
+  }
+
+  /** tryAnswers turns the try script's reply into the waits in ms (0 if granted), and reports the grants. */
+  #tryAnswers(ns: readonly number[], r: Reply): number[] {
+    const out = new Array<number>(r.length - 1);
+    const onGrant = this.#remote.onGrant;
+    for (let i = 1; i < r.length; i++) {
+      const w = r[i]!;
+      out[i - 1] = w / 1000;
+      if (w === 0 && onGrant !== null && ns[i - 1]! > 0) onGrant(ns[i - 1]!, r[0]! / 1000);
     }
     return out;
+  }
+
+  /** tryLocal decides `ns` with the local limiter when `e` says Redis is unavailable (mode 'local'); else throws e. */
+  #tryLocal(ns: readonly number[], e: unknown): number[] {
+    const local = this.#local;
+    if (local === null || !isRedisUnavailableError(e)) throw e;
+    return ns.map((n) => (local.tryAcquire(n) ? 0 : local.getRefillTime(n)));
   }
 
   /**
@@ -241,19 +259,27 @@ export class RedisTokenBucketRateLimiter implements Policy {
       const wait = granted < ns.length ? local.getRefillTime(ns[granted]!) : 0;
       return { granted, wait, tickets: NO_TICKETS, local: true };
     }
-    const waits = r[0];
-    const at = r[1] / 1000;
+    const at = r[0]! / 1000;
     let granted = 0;
-    while (granted < waits.length && waits[granted] === 0) {
+    while (granted + 1 < r.length && r[granted + 1] === 0) {
       this.#remote.onGrant?.(ns[granted]!, at);
       granted++;
     }
-    return { granted, wait: granted < waits.length ? waits[granted]! / 1000 : 0, tickets: NO_TICKETS, local: false };
+    return { granted, wait: granted + 1 < r.length ? r[granted + 1]! / 1000 : 0, tickets: NO_TICKETS, local: false };
   }
 
   #run(op: string, ns: readonly number[]): Promise<Reply> {
-    const args = [op, this.#full, this.#rate, this.#unit, ...ns];
-    return runScript(OWNER, this.#client, BUCKET_SCRIPT, [this.#key], args, this.#remote.timeout) as Promise<Reply>;
+    return runScript(OWNER, this.#client, BUCKET_SCRIPT, this.#keys, this.#args(op, ns), this.#remote.timeout) as Promise<Reply>;
+  }
+
+  #send(op: string, ns: readonly number[], out: Outcome): void {
+    sendScript(OWNER, this.#client, BUCKET_SCRIPT, this.#keys, this.#args(op, ns), this.#remote.timeout, out);
+  }
+
+  #args(op: string, ns: readonly number[]): (string | number)[] {
+    const args: (string | number)[] = [op, this.#full, this.#rate, this.#unit];
+    for (let i = 0; i < ns.length; i++) args.push(ns[i]!);
+    return args;
   }
 
   #check(fn: string, n: unknown, name = 'n'): void {

@@ -12,12 +12,18 @@
  *
  * ARGV: op, window (us), maxRequests, then
  *   try    request sizes, each decided in order on its own (tryRequest, tryRequestBatch)
+ *   one    one size, as try, and the reply is its wait alone (a number): a lone tryRequest with no onGrant to tell
+ *          the time to
  *   line   request sizes: the longest prefix that fits, in order, stopping at the first that does not (a FIFO line)
  *   peek   one size: its wait, admitting nothing;  refund: the members to remove;  reset: nothing
- * Reply: { waits, the server time in us, the count in the window after the op, firsts }. waits has one entry per
- * size decided: 0 if admitted, else the us until it could be (after the admissions before it; line: only the last
- * entry can be non-zero); firsts[i] is the first member of request i's admissions (its k members are firsts[i] ..
- * firsts[i] + k - 1), 0 if it was not admitted.
+ * Reply: { the server time in us, the count in the window after the op, then for each size decided its wait and
+ * its first member }: the wait is 0 if admitted, else the us until it could be (after the admissions before it;
+ * line: only the last wait can be non-zero); the first member names request i's admissions (its k members are
+ * first .. first + k - 1), 0 if it was not admitted.
+ *
+ * Written for the server's cost, as the bucket's script (bucket-script.ts): one flat reply table (the server
+ * converts each table of a reply at a cost), no helper closures, and the integers (times in us, members) printed
+ * with %d rather than %.17g.
  */
 import { Script } from './redis-client.js';
 
@@ -28,64 +34,71 @@ local op = ARGV[1]
 local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function num(x) return string.format('%.17g', x) end
+local now = t[1] * 1000000 + t[2]
 if op == 'reset' then
   redis.call('DEL', log, seq)
-  return {{}, now, 0, {}}
+  return {now, 0}
 end
 if op == 'refund' then
   redis.call('ZREM', log, unpack(ARGV, 4))
-  return {{}, now, redis.call('ZCARD', log), {}}
+  return {now, redis.call('ZCARD', log)}
 end
-redis.call('ZREMRANGEBYSCORE', log, '-inf', num(now - window))
+redis.call('ZREMRANGEBYSCORE', log, '-inf', string.format('%d', now - window))
 local count = redis.call('ZCARD', log)
--- wait(need): the us until the (need)th oldest admission has left the window; admissions made by this call are at now.
-local waited = {}
-local function wait(need)
-  if waited[need] then return waited[need] end
-  local w = window
-  if need <= count then
-    local e = redis.call('ZRANGE', log, need - 1, need - 1, 'WITHSCORES')
-    w = tonumber(e[2]) + window - now
-  end
-  waited[need] = w
-  return w
-end
+-- the wait for need: the us until the (need)th oldest admission has left the window; admissions made by this call
+-- are at now. lastNeed/lastWait spare a ZRANGE to refusals in a row that need the same.
+local lastNeed = -1
+local lastWait = 0
 if op == 'peek' then
-  local k = tonumber(ARGV[4])
-  if count + k <= max then return {{0}, now, count, {}} end
-  return {{wait(count + k - max)}, now, count, {}}
+  local need = count + tonumber(ARGV[4]) - max
+  local w = 0
+  if need > 0 then
+    w = window
+    if need <= count then
+      local e = redis.call('ZRANGE', log, need - 1, need - 1, 'WITHSCORES')
+      w = tonumber(e[2]) + window - now
+    end
+  end
+  return {now, count, w, 0}
 end
-if op ~= 'try' and op ~= 'line' then
+if op ~= 'try' and op ~= 'one' and op ~= 'line' then
   return redis.error_reply('gocsp window: unknown op ' .. tostring(op))
 end
-local waits = {}
-local firsts = {}
+local reply = {now, count}
 local total = 0
 for i = 4, #ARGV do
   local k = tonumber(ARGV[i])
-  if count + total + k <= max then
-    waits[#waits + 1] = 0
-    firsts[#firsts + 1] = total
+  local need = count + total + k - max
+  if need <= 0 then
+    reply[#reply + 1] = 0
+    reply[#reply + 1] = total
     total = total + k
   else
-    waits[#waits + 1] = wait(count + total + k - max)
-    firsts[#firsts + 1] = -1
+    if need ~= lastNeed then
+      lastNeed = need
+      lastWait = window
+      if need <= count then
+        local e = redis.call('ZRANGE', log, need - 1, need - 1, 'WITHSCORES')
+        lastWait = tonumber(e[2]) + window - now
+      end
+    end
+    reply[#reply + 1] = lastWait
+    reply[#reply + 1] = -1
     if op == 'line' then break end
   end
 end
+reply[2] = count + total
 if total > 0 then
   local base = redis.call('INCRBY', seq, total) - total + 1
-  local score = num(now)
+  local score = string.format('%d', now)
   local args = {}
-  for i = 1, #firsts do
-    if firsts[i] >= 0 then
-      local first = base + firsts[i]
-      firsts[i] = first
-      for m = first, first + tonumber(ARGV[3 + i]) - 1 do
+  for j = 4, #reply, 2 do
+    if reply[j] >= 0 then
+      local first = base + reply[j]
+      reply[j] = first
+      for m = first, first + tonumber(ARGV[2 + j / 2]) - 1 do
         args[#args + 1] = score
-        args[#args + 1] = num(m)
+        args[#args + 1] = string.format('%d', m)
         -- unpack() has a limit (the Lua C stack): log a large batch in ZADDs of 1000 members
         if #args == 2000 then
           redis.call('ZADD', log, unpack(args))
@@ -93,7 +106,7 @@ if total > 0 then
         end
       end
     else
-      firsts[i] = 0
+      reply[j] = 0
     end
   end
   if #args > 0 then redis.call('ZADD', log, unpack(args)) end
@@ -101,5 +114,6 @@ if total > 0 then
   redis.call('PEXPIRE', log, ttl)
   redis.call('PEXPIRE', seq, ttl)
 end
-return {waits, now, count + total, firsts}
+if op == 'one' then return reply[3] end
+return reply
 `);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isRedisUnavailableError, type RedisClient } from '../../../patterns/redis/index.js';
-import { runScript, Script } from '../../../patterns/redis/redis-client.js';
+import { type Outcome, runScript, Script, sendScript } from '../../../patterns/redis/redis-client.js';
 
 const SCRIPT = new Script('return 1');
 
@@ -81,5 +81,40 @@ describe('runScript', () => {
     const err = replyError('WRONGTYPE Operation against a key holding the wrong kind of value');
     const e = await runScript('T', fake({ evalsha: () => Promise.reject(err) }), SCRIPT, [], [], 1000).catch((x: unknown) => x);
     expect(e).toBe(err);
+  });
+
+  it('bounds each call\'s wait from its own start, for calls in flight together and one after another', async () => {
+    const c = fake({ evalsha: () => new Promise(() => {}) });
+    const order: string[] = [];
+    const first = runScript('A', c, SCRIPT, [], [], 30).catch((e: unknown) => order.push((e as Error).message));
+    await new Promise((r) => setTimeout(r, 10));
+    const second = runScript('B', c, SCRIPT, [], [], 30).catch((e: unknown) => order.push((e as Error).message));
+    await Promise.all([first, second]);
+    await runScript('C', c, SCRIPT, [], [], 30).catch((e: unknown) => order.push((e as Error).message));
+    expect(order).toEqual([
+      'A: Redis unavailable: no reply within 30 ms',
+      'B: Redis unavailable: no reply within 30 ms',
+      'C: Redis unavailable: no reply within 30 ms',
+    ]);
+  });
+
+  it('settles a call once: a reply after the deadline, or a deadline after the reply, changes nothing', async () => {
+    let answer: (v: unknown) => void = () => {};
+    const late = fake({ evalsha: () => new Promise((r) => (answer = r)) });
+    const e = await runScript('T', late, SCRIPT, [], [], 20).catch((x: unknown) => x);
+    expect(isRedisUnavailableError(e)).toBe(true);
+    answer(1); // too late: nobody sees it
+    const seen: string[] = [];
+    const to: Outcome = { ok: (v) => seen.push(`ok ${String(v)}`), fail: (x) => seen.push(`fail ${(x as Error).message}`) };
+    sendScript('T', fake(), SCRIPT, [], [], 20, to);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual(['ok 1']);
+  });
+
+  it('sendScript fails at once, before it returns, when the client is disconnected', () => {
+    const seen: unknown[] = [];
+    sendScript('T', fake({ status: 'end' }), SCRIPT, [], [], 20, { ok: (v) => seen.push(v), fail: (x) => seen.push(x) });
+    expect(seen).toHaveLength(1);
+    expect((seen[0] as Error).message).toBe('T: Redis unavailable: the client is end');
   });
 });

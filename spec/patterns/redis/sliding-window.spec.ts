@@ -39,6 +39,18 @@ redisSuite('RedisSlidingWindowRateLimiter', () => {
     expect(await l.getRequestCount()).toBe(3);
   });
 
+  it('decides a lone request without onGrant by its wait alone (the script\'s op one), as any other', async () => {
+    const p = prefix('sw');
+    prefixes.push(p);
+    const l = new RedisSlidingWindowRateLimiter(client(), { prefix: p, windowSize: 60_000, maxRequests: 3, maxWait: 0 });
+    expect([await l.tryRequest(), await l.tryRequestBatch(2), await l.tryRequest(), await l.tryRequestBatch(1)]).toEqual([true, true, false, false]);
+    expect(await l.getRequestCount()).toBe(3);
+    const e = await l.execute(() => 1).catch((x: unknown) => x);
+    const retryAfter = (e as { retryAfter: number }).retryAfter;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60_000); // ms: the first admission leaves the window within a minute
+  });
+
   it('admits a batch all or nothing', async () => {
     const { l } = window();
     expect(await l.tryRequestBatch(2)).toBe(true);

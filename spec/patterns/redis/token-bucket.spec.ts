@@ -155,6 +155,18 @@ redisSuite('RedisTokenBucketRateLimiter', () => {
     expect((e as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
   });
 
+  it('decides a lone request without onGrant by its wait alone (the script\'s op one), as any other', async () => {
+    const p = prefix('tb');
+    prefixes.push(p);
+    const l = new RedisTokenBucketRateLimiter(client(), { prefix: p, capacity: 3, refillRate: 0.1, maxWait: 0 });
+    expect([await l.tryAcquire(2), await l.tryAcquire(2), await l.tryAcquire(1), await l.tryAcquire(1)]).toEqual([true, false, true, false]);
+    const e = await l.execute(() => 1).catch((x: unknown) => x);
+    expect(isRateLimitedError(e)).toBe(true);
+    const retryAfter = (e as { retryAfter: number }).retryAfter;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(10_000); // ms: a token every 10 s
+  });
+
   it('smooths bursts with enableBurst false', async () => {
     const { l } = bucket({ capacity: 10, refillRate: 2, refillInterval: 60_000, enableBurst: false });
     expect(l.getCapacity()).toBe(2);
@@ -162,15 +174,34 @@ redisSuite('RedisTokenBucketRateLimiter', () => {
     expect(await l.tryAcquire(1)).toBe(false);
   });
 
-  it('leaves no key behind: the key expires a second after the bucket would be full, and a reset deletes it', async () => {
+  it('leaves no key behind: the key expires one to two seconds after the bucket would be full, and a reset deletes it', async () => {
     const { l, p } = bucket({ capacity: 1, refillRate: 50 });
     await l.tryAcquire(1);
     const r = client();
     const ttl = await r.pttl(`${p}tb`);
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(1020); // 20 ms to refill one token, plus a second
+    expect(ttl).toBeLessThanOrEqual(2020); // 20 ms to refill one token, plus one to two seconds
     await l.reset();
     expect(await r.exists(`${p}tb`)).toBe(0);
+  });
+
+  it('keeps the key\'s expiry while it covers the refill, and sets a later one when a take needs it', async () => {
+    const fast = bucket({ capacity: 3, refillRate: 50 }); // 20 ms a token
+    const r = client();
+    await fast.l.tryAcquire(1);
+    const first = await r.pttl(`${fast.p}tb`);
+    await fast.l.tryAcquire(1); // full 40 ms later: within the second kept beyond the first need
+    const kept = await r.pttl(`${fast.p}tb`);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(first);
+    const slow = bucket({ capacity: 3, refillRate: 0.1 }); // 10 s a token
+    await slow.l.tryAcquire(1);
+    const before = await r.pttl(`${slow.p}tb`);
+    expect(before).toBeLessThanOrEqual(12_000); // 10 s to refill, plus one to two seconds
+    await slow.l.tryAcquire(1); // full 10 s later than the expiry allows: a later expiry
+    const after = await r.pttl(`${slow.p}tb`);
+    expect(after).toBeGreaterThan(before);
+    expect(after).toBeLessThanOrEqual(22_000);
   });
 
   it('refuses bad config with InvalidArgumentError naming the option', () => {
