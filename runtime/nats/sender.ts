@@ -113,6 +113,9 @@ export class Sender {
   async #attempt(op: Op): Promise<typeof DONE | typeof FULL> {
     let backoff = 50;
     for (;;) {
+      // Settled by a publish made again on a reconnect while this attempt backed off: stored, so not published
+      // again (see reconnected: the stream may have forgotten its id).
+      if (op.settled) return DONE;
       if (this.#closed) {
         op.reject(new ChannelClosedError());
         return DONE;
