@@ -29,6 +29,17 @@ const GRACE_MS = 500;
 /** End is how a request ended: 'full' (brought all it asked), 'empty' (expired with nothing), 'partial', or failed. */
 export type End = 'full' | 'empty' | 'partial' | Error;
 
+/**
+ * SubscriptionClosedError ends a request whose inbox subscription closed without this Puller's close(): the
+ * connection is closing or draining (the client closes its subscriptions before it reports itself closed).
+ */
+export class SubscriptionClosedError extends Error {
+  override readonly name = 'SubscriptionClosedError';
+  constructor() {
+    super('natsChan: the subscription closed');
+  }
+}
+
 /** PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders... */
 export class PullEndedError extends Error {
   override readonly name = 'PullEndedError';
@@ -88,7 +99,7 @@ export class Puller {
         void sub.closed.then(() => {
           if (this.#sub !== sub) return;
           this.#sub = null;
-          if (this.#want > 0) this.#end(new Error('natsChan: the subscription closed'));
+          if (this.#want > 0) this.#end(new SubscriptionClosedError());
         });
       }
       this.#nc.publish(this.#subject, `{"batch":${n},"expires":${EXPIRES_MS * 1e6}}`, { reply: `${this.#inbox}.${k}` });

@@ -28,7 +28,7 @@ import { WaitQueue } from '../sched/wait-queue.js';
 import { NatsChanGoneError } from './nats-errors.js';
 import { held } from './delivery.js';
 import type { NetMsg } from './net-msg.js';
-import { type End, Puller } from './puller.js';
+import { type End, Puller, SubscriptionClosedError } from './puller.js';
 import { quietly } from './quietly.js';
 import { DURABLE, isClosed, isStreamNotFound, type Names } from './stream.js';
 import type { WireBytes } from './wire-bytes.js';
@@ -40,6 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class Receiver<T> {
   readonly recvq = new WaitQueue<Waiter>();
+  readonly #nc: NatsConnection;
   readonly #jsm: JetStreamManager;
   readonly #names: Names;
   readonly #wire: WireBytes<T>;
@@ -79,6 +80,7 @@ export class Receiver<T> {
   ) {
     this.#maxAge = ackWaitMs / 2;
     this.#puller = new Puller(nc, names, (m) => this.#arrive(m), (end) => this.#ended(end));
+    this.#nc = nc;
     this.#jsm = jsm;
     this.#names = names;
     this.#wire = wire;
@@ -333,6 +335,13 @@ export class Receiver<T> {
    */
   async #gone(e: unknown): Promise<boolean> {
     let final = isStreamNotFound(e);
+    if (!final && e instanceof SubscriptionClosedError) {
+      // The connection is closing: a request made now is written nowhere and waits out its timeout (5 s; for ever
+      // in a process that nothing else keeps alive, since the client's timer then does not hold it). Its close ends
+      // in a few milliseconds.
+      await this.#nc.closed();
+      final = this.#nc.isClosed();
+    }
     if (!final) {
       try {
         await this.#jsm.streams.info(this.#names.stream);

@@ -8,7 +8,7 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NetMsg } from '../../../runtime/nats/net-msg.js';
-import { EXPIRES_MS, type End, PullEndedError, Puller } from '../../../runtime/nats/puller.js';
+import { EXPIRES_MS, type End, PullEndedError, Puller, SubscriptionClosedError } from '../../../runtime/nats/puller.js';
 import { namesOf } from '../../../runtime/nats/stream.js';
 
 /** FakeServer is the connection a Puller sees: it records subscriptions and publishes, and delivers messages. */
@@ -183,6 +183,7 @@ describe('Puller', () => {
     p.pull(3);
     s.dropConnection();
     await new Promise((r) => setImmediate(r));
+    expect(ends[0]).toBeInstanceOf(SubscriptionClosedError);
     expect(ends[0]).toMatchObject({ message: 'natsChan: the subscription closed' });
     p.pull(3);
     expect(s.subscribed).toHaveLength(2);

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FixedWorkerPool } from '../../../patterns/index.js';
 import { codec, InvalidArgumentError, sleep } from '../../../runtime/index.js';
 import { deleteNatsChan, natsChan, serveJobs, type NatsChan } from '../../../runtime/nats/index.js';
+import { Child } from './children.js';
 import { NATS_URL, natsReachable, uniqueName } from './server.js';
 
 const up = await natsReachable();
@@ -120,6 +121,15 @@ describe.skipIf(!up)('serveJobs', () => {
     expect(await served).toEqual({ done: 0, failed: 0 });
     await jobs.send(7);
     expect(await jobs.recv()).toBe(7); // the aborted receive took nothing
+  });
+
+  it('rejects with NatsChanGoneError when its connection closes while it waits for a job', async () => {
+    // In a child process that nothing else keeps alive: a receive left pending there lets the process exit quietly.
+    const name = uniqueName('conn-closed');
+    made.push(name);
+    const child = new Child('serve-then-close.ts', [NATS_URL, name]);
+    expect(await child.exited).toBe(0);
+    expect(child.lines).toEqual(['READY', 'ENDED NatsChanGoneError']);
   });
 
   it('names the bad argument', async () => {
