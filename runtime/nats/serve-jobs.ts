@@ -15,7 +15,7 @@
  */
 import { chan } from '../chan/local-chan.js';
 import { go } from '../go.js';
-import { InvalidArgumentError } from '../panics.js';
+import { InvalidArgumentError, isDecodeError } from '../panics.js';
 import { WaitGroup } from '../sync/wait-group.js';
 import { checkOptions, describe } from '../validate.js';
 import { NatsChan } from './nats-chan.js';
@@ -44,8 +44,13 @@ export interface ServeJobsOptions<T, R> {
   readonly reply?: (job: T, result: R) => unknown;
   /** signal stops serveJobs taking jobs when it aborts; the jobs it holds still finish and are acknowledged. */
   readonly signal?: AbortSignal;
-  /** onError is told of each job that failed (its run or its reply), which is then handed back to the channel. */
-  readonly onError?: (error: unknown, job: T) => void;
+  /**
+   * onError is told of each job that failed (its run, its reply or its acknowledgement), which is then handed back
+   * to the channel; `job` is undefined for a job that did not decode (DecodeError), which is dropped for good (the
+   * server never delivers it again). If onError throws, serveJobs takes no more jobs and rejects with that error once
+   * the jobs it holds are settled.
+   */
+  readonly onError?: (error: unknown, job: T | undefined) => void;
 }
 
 /**
@@ -63,8 +68,10 @@ export interface ServeJobsResult {
 /**
  * serveJobs runs the jobs of `jobs` in this process until the channel is closed and drained or `signal` aborts, at
  * most `concurrency` at once, each acknowledged only after `reply` took its result; see the file comment. Resolves
- * with the counts once every job it took was acknowledged or handed back. Rejects with InvalidArgumentError for a
- * bad argument, and with the channel's error (NatsChanGoneError) if the channel goes away.
+ * with the counts once every job it took was acknowledged or handed back. A job that does not decode is reported to
+ * onError and skipped. Rejects with InvalidArgumentError for a bad argument, with the channel's error
+ * (NatsChanGoneError) if the channel goes away or the connection closes, and with what onError threw; in each case
+ * only once the jobs it holds are settled.
  *
  * @example
  * const pool = new FixedWorkerPool<Job, Answer>(4, { worker: solve });
@@ -86,7 +93,21 @@ export async function serveJobs<T, R>(
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw bad('signal must be an AbortSignal', o.signal);
   const { reply, onError, signal } = o;
 
-  const stopped = (): boolean => signal?.aborted === true;
+  // stop ends the taking of jobs: the caller's signal, or an onError that threw (its error is then serveJobs's).
+  const stop = new AbortController();
+  const forward = (): void => stop.abort(signal!.reason);
+  if (signal?.aborted === true) stop.abort(signal.reason);
+  else signal?.addEventListener('abort', forward, { once: true });
+  let hookFailed: { error: unknown } | null = null;
+  const report = (e: unknown, job: T | undefined): void => {
+    if (onError === undefined) return;
+    try {
+      onError(e, job);
+    } catch (hookError) {
+      hookFailed ??= { error: hookError };
+      stop.abort(hookError);
+    }
+  };
   const places = chan<void>(n); // a send takes a place, a receive frees one
   const held = new WaitGroup();
   let done = 0;
@@ -94,13 +115,18 @@ export async function serveJobs<T, R>(
   try {
     for (;;) {
       await places.send(undefined);
-      if (stopped()) break;
+      if (stop.signal.aborted) break;
       let d;
       try {
-        d = await jobs.recvDelivery(signal);
+        d = await jobs.recvDelivery(stop.signal);
       } catch (e) {
-        if (stopped() && e === signal!.reason) break;
-        throw e;
+        if (stop.signal.aborted && e === stop.signal.reason) break;
+        if (!isDecodeError(e)) throw e;
+        // A job that does not decode was terminated by the receive (it never will decode): report it, go on.
+        places.tryRecv();
+        failed++;
+        report(e, undefined);
+        continue;
       }
       if (d === undefined) break; // closed and drained
       const job = d;
@@ -114,7 +140,7 @@ export async function serveJobs<T, R>(
         } catch (e) {
           job.nak(); // no-op if the ack was sent and its confirmation is what failed
           failed++;
-          onError?.(e, job.value);
+          report(e, job.value);
         } finally {
           places.tryRecv();
           held.done();
@@ -122,8 +148,10 @@ export async function serveJobs<T, R>(
       });
     }
   } finally {
+    signal?.removeEventListener('abort', forward);
     await held.wait();
   }
+  if (hookFailed !== null) throw (hookFailed as { error: unknown }).error;
   return { done, failed };
 }
 

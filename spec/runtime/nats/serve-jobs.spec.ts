@@ -4,6 +4,7 @@
  * held ones finish; bad arguments; and recvDelivery's signal, which serveJobs stops with. The multi-process case,
  * with a worker process killed mid-job, is worker-pools.spec.ts.
  */
+import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,57 @@ describe.skipIf(!up)('serveJobs', () => {
     expect(await served).toEqual({ done: 0, failed: 0 });
     await jobs.send(7);
     expect(await jobs.recv()).toBe(7); // the aborted receive took nothing
+  });
+
+  it('reports a job that does not decode to onError and goes on (the server never delivers it again)', async () => {
+    const jobs = await open<number>('undecodable', 1);
+    await jetstream(nc).publish(`gocsp.chan.${jobs.name}`, 'not json{'); // a producer with another codec
+    await jobs.send(2);
+    await jobs.closeAndWait();
+    const errors: [string, unknown][] = [];
+    const result = await serveJobs(jobs, (n: number) => n, {
+      concurrency: 1,
+      onError: (e, job) => errors.push([(e as Error).name, job]),
+    });
+    expect(result).toEqual({ done: 1, failed: 1 });
+    expect(errors).toEqual([['DecodeError', undefined]]);
+    expect(await jobs.stored()).toBe(0);
+  });
+
+  it('rejects with the error onError throws, takes no more jobs, and settles the ones it holds first', async () => {
+    const jobs = await open<number>('hook-throws', 2);
+    for (let i = 1; i <= 6; i++) await jobs.send(i);
+    const hook = new Error('logger down');
+    const settled: number[] = [];
+    let calls = 0;
+    let secondStarted!: () => void;
+    const second = new Promise<void>((r) => (secondStarted = r));
+    const served = serveJobs(
+      jobs,
+      async (n: number) => {
+        if (n === 1) {
+          await second; // job 2 is held when job 1 fails
+          throw new Error('job failed');
+        }
+        secondStarted();
+        await sleep(20);
+        settled.push(n);
+        return n;
+      },
+      {
+        concurrency: 2,
+        onError: () => {
+          calls++;
+          throw hook;
+        },
+      },
+    );
+    await expect(served).rejects.toBe(hook);
+    expect(calls).toBe(1);
+    // Job 2, taken with job 1, was run and acknowledged before serveJobs rejected; the others stay in the channel.
+    expect(settled).toEqual([2]);
+    await jobs.release();
+    expect(await jobs.stored()).toBe(5); // 1 (handed back) and 3 to 6
   });
 
   it('rejects with NatsChanGoneError when its connection closes while it waits for a job', async () => {
