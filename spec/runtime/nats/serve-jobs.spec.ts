@@ -175,6 +175,44 @@ describe.skipIf(!up)('serveJobs', () => {
     expect(await jobs.stored()).toBe(5); // 1 (handed back) and 3 to 6
   });
 
+  it('leaves every job acknowledged once or in the channel for others, whenever its signal aborts', async () => {
+    // A seeded generator picks when the signal aborts: while a receive is parked, as a value is handed over, as a
+    // job runs or is acknowledged. Whatever it hit, what serveJobs did not acknowledge reaches another receiver at
+    // once (nothing is held, which would keep it from everyone while the reservation is renewed).
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 8; round++) {
+      const jobs = await open<number>(`abort-race-${round}`, 1 + (round % 3));
+      const n = 12;
+      for (let i = 0; i < n; i++) await jobs.send(i);
+      const ac = new AbortController();
+      const ran = new Map<number, number>();
+      setTimeout(() => ac.abort(), Math.floor(rand() * 30));
+      const result = await serveJobs(
+        jobs,
+        async (v: number) => {
+          ran.set(v, (ran.get(v) ?? 0) + 1);
+          if (rand() < 0.5) await sleep(2);
+          return v;
+        },
+        { concurrency: 1 + (round % 3), signal: ac.signal },
+      );
+      expect(result.failed).toBe(0);
+      expect([...ran.values()].every((k) => k === 1)).toBe(true);
+      expect(result.done).toBe(ran.size);
+      await jobs.release();
+      const again = await natsChan(nc, jobs.name, { codec: codec.json<number>(), capacity: 1000 });
+      opened.push(again as NatsChan<unknown>);
+      const rest: number[] = [];
+      for (let i = result.done; i < n; i++) {
+        const d = (await again.recvDelivery())!;
+        rest.push(d.value);
+        await d.ack();
+      }
+      expect([...ran.keys(), ...rest].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+    }
+  });
+
   it('rejects with NatsChanGoneError when its connection closes while it waits for a job', async () => {
     // In a child process that nothing else keeps alive: a receive left pending there lets the process exit quietly.
     const name = uniqueName('conn-closed');
