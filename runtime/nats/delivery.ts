@@ -6,6 +6,8 @@
  * is delivered again once the ack wait has passed. This is how a job is acknowledged only after it finished.
  */
 import type { NetMsg } from './net-msg.js';
+import { InvalidArgumentError } from '../panics.js';
+import { describe } from '../validate.js';
 import { quietly } from './quietly.js';
 
 /**
@@ -27,8 +29,11 @@ export interface Delivery<T> {
    * not be reached: the value is then delivered again after the ack wait (handlers should be idempotent).
    */
   ack(): Promise<void>;
-  /** nak hands the value back to the channel at once, for any receiver (this one included). */
-  nak(): void;
+  /**
+   * nak hands the value back to the channel for any receiver (this one included): at once, or with `delayMs` (an
+   * integer in [0, 2^31 - 1]) not before that many ms, as a retry's backoff. A bad delay throws InvalidArgumentError.
+   */
+  nak(delayMs?: number): void;
 }
 
 /** held makes the Delivery of message `m` decoded as `value`, renewing its reservation every `renewMs`. */
@@ -50,8 +55,11 @@ export function held<T>(m: NetMsg, value: T, renewMs: number): Delivery<T> {
       if (!finish()) return;
       await m.ackAck();
     },
-    nak(): void {
-      if (finish()) quietly(() => m.nak());
+    nak(delayMs = 0): void {
+      if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > 2 ** 31 - 1) {
+        throw new InvalidArgumentError(`Delivery: nak's delayMs must be an integer in [0, 2^31 - 1], got ${describe(delayMs)}`);
+      }
+      if (finish()) quietly(() => m.nak(delayMs));
     },
   };
 }

@@ -44,9 +44,9 @@ export class NetMsg {
     this.#reply(ACK);
   }
 
-  /** nak hands the value back at once. */
-  nak(): void {
-    this.#reply('-NAK');
+  /** nak hands the value back: delivered again at once, or not before `delayMs` (JetStream's nak delay). */
+  nak(delayMs = 0): void {
+    this.#reply(delayMs > 0 ? `-NAK {"delay":${Math.round(delayMs * 1e6)}}` : '-NAK');
   }
 
   /** term tells the server never to deliver the value again (it cannot be decoded). */

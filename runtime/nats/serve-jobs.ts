@@ -2,8 +2,9 @@
  * serveJobs is the worker side of a job queue across processes: it takes the jobs of a network channel as Deliveries,
  * at most `concurrency` at once, runs each (through a worker pool's submit, or a function), hands its result to
  * `reply` (typically a send on the reply channel the job names: Go's request/reply), and only then acknowledges it.
- * A job whose run or reply fails is handed back (nak) for any process to run again; a process that dies mid-job
- * loses it to another after the ack wait. It is Go's
+ * A job whose run or reply fails is handed back (nak) for any process to run again once `retryDelayMs` has passed
+ * (so a job that fails every time is not run in a tight loop); a process that dies mid-job loses it to another
+ * after the ack wait. It is Go's
  *
  *   for i := 0; i < concurrency; i++ { go func() { for job := range jobs { reply(job, run(job)); ack(job) } }() }
  *
@@ -42,6 +43,12 @@ export interface ServeJobsOptions<T, R> {
   readonly concurrency: number;
   /** reply receives each job's result; the job is acknowledged once it resolves (a rejection hands the job back). */
   readonly reply?: (job: T, result: R) => unknown;
+  /**
+   * retryDelayMs is how long a job handed back after a failure waits before it is delivered again (JetStream's nak
+   * delay), so that a job failing every time is not run again in a tight loop: an integer in [0, 2^31 - 1], default
+   * 1000; 0 hands it back for at once.
+   */
+  readonly retryDelayMs?: number;
   /** signal stops serveJobs taking jobs when it aborts; the jobs it holds still finish and are acknowledged. */
   readonly signal?: AbortSignal;
   /**
@@ -83,12 +90,16 @@ export async function serveJobs<T, R>(
   runner: JobRunner<T, R>,
   options: ServeJobsOptions<T, R>,
 ): Promise<ServeJobsResult> {
-  const o = checkOptions('serveJobs', options, ['concurrency', 'reply', 'signal', 'onError']) as Partial<ServeJobsOptions<T, R>>;
+  const o = checkOptions('serveJobs', options, ['concurrency', 'reply', 'retryDelayMs', 'signal', 'onError']) as Partial<ServeJobsOptions<T, R>>;
   if (!(jobs instanceof NatsChan)) throw bad('jobs must be a network channel (from natsChan)', jobs);
   const run = toRun(runner);
   const n = o.concurrency;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) throw bad('concurrency must be an integer in [1, 10000]', n);
   if (o.reply !== undefined && typeof o.reply !== 'function') throw bad('reply must be a function', o.reply);
+  const retryDelayMs = o.retryDelayMs ?? 1000;
+  if (typeof retryDelayMs !== 'number' || !Number.isInteger(retryDelayMs) || retryDelayMs < 0 || retryDelayMs > 2 ** 31 - 1) {
+    throw bad('retryDelayMs must be an integer in [0, 2^31 - 1]', o.retryDelayMs);
+  }
   if (o.onError !== undefined && typeof o.onError !== 'function') throw bad('onError must be a function', o.onError);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw bad('signal must be an AbortSignal', o.signal);
   const { reply, onError, signal } = o;
@@ -138,7 +149,7 @@ export async function serveJobs<T, R>(
           await job.ack();
           done++;
         } catch (e) {
-          job.nak(); // no-op if the ack was sent and its confirmation is what failed
+          job.nak(retryDelayMs); // no-op if the ack was sent and its confirmation is what failed
           failed++;
           report(e, job.value);
         } finally {

@@ -44,4 +44,13 @@ describe('NetMsg', () => {
     m.working();
     expect(sent).toEqual(['+WPI', '+WPI', '+ACK']);
   });
+
+  it('writes a nak with a delay in nanoseconds, as JetStream reads it, and a plain nak without one', () => {
+    const later = msg('$JS.ACK.GOCSP_x.gocsp.1.1.1.1.0');
+    later.m.nak(1500);
+    expect(later.sent).toEqual(['-NAK {"delay":1500000000}']);
+    const now = msg('$JS.ACK.GOCSP_x.gocsp.1.1.1.1.0');
+    now.m.nak(0);
+    expect(now.sent).toEqual(['-NAK']);
+  });
 });

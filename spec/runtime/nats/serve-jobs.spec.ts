@@ -82,12 +82,41 @@ describe.skipIf(!up)('serveJobs', () => {
         if (n === 3 && t === 1) throw new Error('flaky');
         return n;
       },
-      { concurrency: 1, onError: (e, job) => errors.push([(e as Error).message, job]) },
+      { concurrency: 1, retryDelayMs: 200, onError: (e, job) => errors.push([(e as Error).message, job]) },
     );
     expect(result).toEqual({ done: 5, failed: 1 });
     expect(errors).toEqual([['flaky', 3]]);
     expect(tries.get(3)).toBe(2);
     expect(await jobs.stored()).toBe(0);
+  });
+
+  it('hands a failed job back for retryDelayMs, not at once (a job failing every time is not run in a tight loop)', async () => {
+    for (const retryDelayMs of [60_000, 0]) {
+      const jobs = await open<number>(`retry-delay-${retryDelayMs}`, 1);
+      await jobs.send(1);
+      await jobs.send(2);
+      const ac = new AbortController();
+      const result = await serveJobs(
+        jobs,
+        (n: number) => {
+          if (n === 1) throw new Error('fails');
+          ac.abort(); // job 1 was handed back before job 2 was taken
+          return n;
+        },
+        { concurrency: 1, retryDelayMs, signal: ac.signal },
+      );
+      expect(result).toEqual({ done: 1, failed: 1 });
+      await jobs.release();
+      const other = await natsChan(nc, jobs.name, { codec: codec.json<number>(), capacity: 1000 });
+      opened.push(other as NatsChan<unknown>);
+      if (retryDelayMs === 0) {
+        const d = await other.recvDelivery(); // at once
+        expect(d?.value).toBe(1);
+        await d!.ack();
+      } else {
+        await expect(other.recvDelivery(AbortSignal.timeout(300))).rejects.toMatchObject({ name: 'TimeoutError' });
+      }
+    }
   });
 
   it('stops taking jobs when its signal aborts, and finishes the ones it holds', async () => {
@@ -231,6 +260,7 @@ describe.skipIf(!up)('serveJobs', () => {
       [jobs, run, { concurrency: 0 }, /concurrency must be an integer in \[1, 10000\], got 0/],
       [jobs, run, { concurrency: 1.5 }, /concurrency must be an integer/],
       [jobs, run, { concurrency: 1, reply: 'x' }, /reply must be a function/],
+      [jobs, run, { concurrency: 1, retryDelayMs: -1 }, /retryDelayMs must be an integer in \[0, 2\^31 - 1\], got -1/],
       [jobs, run, { concurrency: 1, signal: {} }, /signal must be an AbortSignal/],
       [jobs, run, { concurrency: 1, colour: 1 }, /colour/],
     ];
@@ -254,6 +284,8 @@ describe.skipIf(!up)('serveJobs', () => {
     await jobs.send(1);
     const d = await jobs.recvDelivery(new AbortController().signal);
     expect(d?.value).toBe(1);
-    await d!.ack();
+    expect(() => d!.nak(-1)).toThrow(InvalidArgumentError);
+    expect(() => d!.nak(1.5)).toThrow(/Delivery: nak's delayMs must be an integer in \[0, 2\^31 - 1\], got 1.5/);
+    await d!.ack(); // still held: the bad nak changed nothing
   });
 });
