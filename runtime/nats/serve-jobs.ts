@@ -62,7 +62,8 @@ export interface ServeJobsOptions<T, R> {
 
 /**
  * ServeJobsResult counts the jobs serveJobs took: `done` were run, replied to and acknowledged (confirmed by the
- * server); `failed` were handed back after a failure, or their acknowledgement was not confirmed (they may run again).
+ * server); `failed` were handed back after a failure, or their acknowledgement was not confirmed (they may run again),
+ * or did not decode (dropped for good).
  *
  * @example
  * const { done, failed } = await serveJobs(jobs, pool, { concurrency: 4 });
