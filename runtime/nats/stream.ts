@@ -123,13 +123,31 @@ export function isClosed(info: StreamInfo, names: Names): boolean {
 /**
  * closeOnServer closes the channel: one stream update that unbinds the value subject (see the top). Returns false if
  * the stream was already closed (a close of a closed channel, by this process or another).
+ *
+ * A request that got no answer (a timeout, the connection being re-established, JetStream not up yet after a server
+ * restart) is retried, backing off from 50 ms to 1 s, for as long as it takes, as a send is: a close lost that way
+ * would leave the channel open on the server while this process's sends panic, and other processes' receivers (a
+ * serveJobs) would wait for ever. The update is idempotent; one whose answer was lost is found done by the retry.
+ * Any answer from the server (stream not found...) or a closed connection is final: the error is thrown.
  */
 export async function closeOnServer(jsm: JetStreamManager, names: Names): Promise<boolean> {
-  const info = await jsm.streams.info(names.stream);
-  if (isClosed(info, names)) return false;
-  await jsm.streams.update(names.stream, { ...info.config, subjects: [names.closedSubject] });
-  return true;
+  let updated = false;
+  for (let backoff = 50; ; backoff = Math.min(backoff * 2, 1000)) {
+    try {
+      const info = await jsm.streams.info(names.stream);
+      if (isClosed(info, names)) return updated;
+      updated = true;
+      await jsm.streams.update(names.stream, { ...info.config, subjects: [names.closedSubject] });
+      return true;
+    } catch (e) {
+      if (!(e instanceof Error) || !UNANSWERED.has(e.name)) throw e;
+      await new Promise((r) => setTimeout(r, backoff));
+    }
+  }
 }
+
+/** UNANSWERED names the client's errors for a request that got no answer, which a retry may get. */
+const UNANSWERED = new Set(['TimeoutError', 'RequestError', 'NoRespondersError']);
 
 /** remove deletes the channel's stream (and so its consumer and values); false if there was none. */
 export async function remove(jsm: JetStreamManager, names: Names): Promise<boolean> {
