@@ -29,14 +29,18 @@ const GRACE_MS = 500;
 /** End is how a request ended: 'full' (brought all it asked), 'empty' (expired with nothing), 'partial', or failed. */
 export type End = 'full' | 'empty' | 'partial' | Error;
 
-/** PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders... */
+/**
+ * PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders...
+ * `code` is a string as in gocsp's other errors; `status` is the server's status number.
+ */
 export class PullEndedError extends Error {
   override readonly name = 'PullEndedError';
+  readonly code = 'ERR_NATS_PULL_ENDED';
   constructor(
-    readonly code: number,
+    readonly status: number,
     description: string,
   ) {
-    super(`natsChan: pull request ended: ${code} ${description}`);
+    super(`natsChan: pull request ended: ${status} ${description}`);
   }
 }
 
