@@ -68,6 +68,11 @@ export class Puller {
     this.#onEnd = onEnd;
   }
 
+  /** subject is where the pull requests go (a refusal of it names it). */
+  get subject(): string {
+    return this.#subject;
+  }
+
   /** live reports whether a request is in flight. */
   get live(): boolean {
     return this.#want > 0;
