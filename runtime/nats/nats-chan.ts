@@ -118,9 +118,22 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     void this.#watch();
   }
 
-  /** #watch tells the sender of each reconnect until release() or the connection's close ends the stream. */
+  /**
+   * #watch tells the sender of each reconnect, and both sides of each publish the server refused (a send or a pull
+   * request refused for want of permission is answered by nothing else), until release() or the connection's close
+   * ends it.
+   */
   async #watch(): Promise<void> {
-    for await (const s of this.#events) if (s.type === 'reconnect') this.#sender.reconnected();
+    for await (const s of this.#events) {
+      if (s.type === 'reconnect') this.#sender.reconnected();
+      else if (s.type === 'error' && s.error.name === 'PermissionViolationError') {
+        const e = s.error as Error & { operation?: string; subject?: string };
+        if (e.operation === 'publish' && typeof e.subject === 'string') {
+          this.#sender.denied(e.subject, e);
+          this.#receiver.denied(e.subject, e);
+        }
+      }
+    }
   }
 
   /** name is the channel's name, as given to natsChan. */

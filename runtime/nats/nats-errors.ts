@@ -53,7 +53,8 @@ export class NatsChanUnsupportedError extends NatsChanError {
 }
 
 /**
- * NatsChanGoneError: the channel's stream was deleted, or the connection was closed, under a pending operation; or
+ * NatsChanGoneError: the channel's stream was deleted, or the connection was closed, under a pending operation; the
+ * server refused this connection's send or pull requests (its user's permissions; `cause` is the client's error); or
  * a receive on a channel this process released.
  *
  * @example

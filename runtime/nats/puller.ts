@@ -40,14 +40,18 @@ export class SubscriptionClosedError extends Error {
   }
 }
 
-/** PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders... */
+/**
+ * PullEndedError is a request that ended with a status other than expiry: the consumer deleted, no responders...
+ * `code` is a string as in gocsp's other errors; `status` is the server's status number.
+ */
 export class PullEndedError extends Error {
   override readonly name = 'PullEndedError';
+  readonly code = 'ERR_NATS_PULL_ENDED';
   constructor(
-    readonly code: number,
+    readonly status: number,
     description: string,
   ) {
-    super(`natsChan: pull request ended: ${code} ${description}`);
+    super(`natsChan: pull request ended: ${status} ${description}`);
   }
 }
 
@@ -73,6 +77,11 @@ export class Puller {
     this.#subject = `$JS.API.CONSUMER.MSG.NEXT.${names.stream}.${DURABLE}`;
     this.#onValue = onValue;
     this.#onEnd = onEnd;
+  }
+
+  /** subject is where the pull requests go (a refusal of it names it). */
+  get subject(): string {
+    return this.#subject;
   }
 
   /** live reports whether a request is in flight. */

@@ -142,6 +142,14 @@ export class Receiver<T> {
     if (this.#closed && this.buffered === 0) void this.#checkClosed();
   }
 
+  /**
+   * denied is told that the server refused a publish of this connection to `subject` (its permissions): if it is
+   * this receiver's pull request, receiving cannot work, and parked receives fail with NatsChanGoneError.
+   */
+  denied(subject: string, e: Error): void {
+    if (subject === this.#puller.subject) void this.#gone(e);
+  }
+
   /** learnClosed is told that the channel was closed (by this process, or a notice from another): look now. */
   learnClosed(): void {
     this.#closed = true;
@@ -334,7 +342,7 @@ export class Receiver<T> {
    * parked receive fails with NatsChanGoneError. Anything else (a server restarting, a timeout) is retried.
    */
   async #gone(e: unknown): Promise<boolean> {
-    let final = isStreamNotFound(e);
+    let final = isStreamNotFound(e) || isPermissionDenied(e);
     if (!final && e instanceof SubscriptionClosedError) {
       // The connection is closing: a request made now is written nowhere and waits out its timeout (5 s; for ever
       // in a process that nothing else keeps alive, since the client's timer then does not hold it). Its close ends
@@ -352,10 +360,21 @@ export class Receiver<T> {
     if (!final) return false;
     this.#released = true;
     this.#puller.close();
-    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e);
+    const why = isPermissionDenied(e)
+      ? `the server refused this connection's receive (${(e as Error).message})`
+      : 'is gone (stream deleted or connection closed)';
+    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e);
     for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
     return true;
   }
+}
+
+/**
+ * isPermissionDenied recognizes the client's error for a publish or subscription the server refused (the user's
+ * permissions): final for a channel, as retrying cannot change it.
+ */
+export function isPermissionDenied(e: unknown): boolean {
+  return e instanceof Error && e.name === 'PermissionViolationError';
 }
 
 /** isConnectionClosed recognizes the client's error for a request on a closed connection. */

@@ -21,7 +21,7 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { ChannelClosedError } from '../panics.js';
 import { NatsChanGoneError } from './nats-errors.js';
-import { isConnectionClosed } from './receiver.js';
+import { isConnectionClosed, isPermissionDenied } from './receiver.js';
 import { isClosed, isStreamNotFound, type Names } from './stream.js';
 
 const MAX_MESSAGES_EXCEEDED = 10077;
@@ -128,6 +128,11 @@ export class Sender {
       } catch (e) {
         if (op.settled) return DONE; // stored by a publish again after a reconnect (reconnected)
         if (e instanceof JetStreamApiError && e.code === MAX_MESSAGES_EXCEEDED) return FULL;
+        if (isPermissionDenied(e)) {
+          const why = `the server refused this connection's send (${(e as Error).message})`;
+          op.reject(new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e));
+          return DONE;
+        }
         const why = await this.#why(e);
         if (why === 'closed') {
           this.markClosed();
@@ -144,6 +149,18 @@ export class Sender {
         this.#inflight.delete(op);
       }
     }
+  }
+
+  /**
+   * denied is told that the server refused a publish of this connection to `subject` (its permissions). If it is
+   * the value subject, the sends waiting for an acknowledgement (which will not come) and those waiting for room
+   * fail with NatsChanGoneError at once; a later send is published, and refused, again.
+   */
+  denied(subject: string, e: Error): void {
+    if (subject !== this.#names.subject) return;
+    const why = `the server refused this connection's send (${e.message})`;
+    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e);
+    for (const op of [...this.#inflight, ...this.#full]) op.reject(err);
   }
 
   /**

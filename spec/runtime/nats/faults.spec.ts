@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codec } from '../../../runtime/index.js';
-import { natsChan } from '../../../runtime/nats/index.js';
+import { isNatsChanGoneError, natsChan } from '../../../runtime/nats/index.js';
 import { Child, received } from './children.js';
 import { freePort, natsReachable, PrivateServer, uniqueName } from './server.js';
 
@@ -131,6 +131,38 @@ describe.skipIf(!up)('natsChan under faults', () => {
     expect(await ch.recv()).toBe(5);
     expect(denied).toEqual([]);
     await ch.release();
+  });
+
+  it('fails a receive or a send the server refuses for want of permission with NatsChanGoneError, not a hang', async () => {
+    // carol may not ask for values (pull requests), dave may not send them; admin makes the channel.
+    const s = await server(`
+      authorization { users = [
+        { user: admin, password: admin }
+        { user: carol, password: carol, permissions: { publish: { deny: ["$JS.API.CONSUMER.MSG.NEXT.>"] } } }
+        { user: dave, password: dave, permissions: { publish: { deny: ["gocsp.chan.>"] } } }
+      ] }
+      no_auth_user: admin
+    `);
+    const name = uniqueName('denied');
+    const admin = await client(s.url);
+    const own = await natsChan(admin, name, { codec: codec.int32, capacity: 10 });
+    await own.send(1);
+    const carol = await connect({ servers: s.url, user: 'carol', pass: 'carol' });
+    cleanup.push(() => carol.close());
+    const rx = await natsChan(carol, name, { codec: codec.int32, capacity: 10 });
+    const e1 = await rx.recv().catch((e: unknown) => e);
+    expect(isNatsChanGoneError(e1)).toBe(true);
+    expect(String((e1 as Error).message)).toMatch(/refused this connection's receive \(.*Permissions Violation for Publish/i);
+    const dave = await connect({ servers: s.url, user: 'dave', pass: 'dave' });
+    cleanup.push(() => dave.close());
+    const tx = await natsChan(dave, name, { codec: codec.int32, capacity: 10 });
+    const e2 = await tx.send(2).catch((e: unknown) => e);
+    expect(isNatsChanGoneError(e2)).toBe(true);
+    expect(String((e2 as Error).message)).toMatch(/refused this connection's send/);
+    // Nothing was taken or stored by the refused ones.
+    expect(await own.recv()).toBe(1);
+    await vi.waitFor(async () => expect(await own.stored()).toBe(0), { timeout: 5000, interval: 100 });
+    await own.release();
   });
 
   it('loses no stored value when the server is killed and restarted mid-stream', async () => {

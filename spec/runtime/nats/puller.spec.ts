@@ -112,14 +112,14 @@ describe('Puller', () => {
     expect(got).toEqual([1]);
     expect(ends).toHaveLength(1);
     expect(ends[0]).toBeInstanceOf(PullEndedError);
-    expect(ends[0]).toMatchObject({ code: 409, message: 'natsChan: pull request ended: 409 Server Shutdown' });
+    expect(ends[0]).toMatchObject({ code: 'ERR_NATS_PULL_ENDED', status: 409, message: 'natsChan: pull request ended: 409 Server Shutdown' });
     p.pull(4);
     s.status(2, 409, 'Consumer Deleted');
-    expect(ends[1]).toMatchObject({ code: 409, message: 'natsChan: pull request ended: 409 Consumer Deleted' });
+    expect(ends[1]).toMatchObject({ code: 'ERR_NATS_PULL_ENDED', status: 409, message: 'natsChan: pull request ended: 409 Consumer Deleted' });
     // No responders (a server without JetStream yet, as one restarting): 503 with no description.
     p.pull(4);
     s.status(3, 503, '');
-    expect(ends[2]).toMatchObject({ code: 503 });
+    expect(ends[2]).toMatchObject({ status: 503 });
     expect(p.live).toBe(false);
   });
 
