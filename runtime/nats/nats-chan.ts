@@ -28,7 +28,7 @@ import { CloseOfClosedChannelError, InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { checkOptions, describe } from '../validate.js';
 import type { Delivery } from './delivery.js';
-import { NatsChanUnsupportedError } from './nats-errors.js';
+import { NatsChanGoneError, NatsChanUnsupportedError } from './nats-errors.js';
 import { quietly } from './quietly.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
@@ -93,6 +93,8 @@ export class NatsChan<T> implements Chan<T>, Selectable {
   #stored = 0;
   #storedGen = -1;
   #closing: Promise<void> | null = null;
+  /** #closeRefused is the server's refusal of this connection's stream requests (a close), once #watch saw one. */
+  #closeRefused: Error | null = null;
 
   /** @internal use natsChan(). */
   constructor(
@@ -131,6 +133,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
         if (e.operation === 'publish' && typeof e.subject === 'string') {
           this.#sender.denied(e.subject, e);
           this.#receiver.denied(e.subject, e);
+          if (e.subject.startsWith('$JS.API.STREAM.') && e.subject.endsWith(`.${this.#names.stream}`)) this.#closeRefused = e;
         }
       }
     }
@@ -345,7 +348,12 @@ export class NatsChan<T> implements Chan<T>, Selectable {
     this.#closeCalled = true;
     this.#sender.markClosed();
     this.#closing = (async () => {
-      const first = await closeOnServer(this.#jsm, this.#names);
+      const refused = (): Error | null => {
+        const e = this.#closeRefused;
+        if (e === null) return null;
+        return new NatsChanGoneError(`natsChan: ${this.#names.stream} the server refused this connection's close (${e.message})`, e);
+      };
+      const first = await closeOnServer(this.#jsm, this.#names, refused);
       quietly(() => this.#nc.publish(this.#names.notice));
       this.#receiver.learnClosed();
       if (!first) throw new CloseOfClosedChannelError();

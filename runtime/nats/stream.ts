@@ -128,9 +128,11 @@ export function isClosed(info: StreamInfo, names: Names): boolean {
  * restart) is retried, backing off from 50 ms to 1 s, for as long as it takes, as a send is: a close lost that way
  * would leave the channel open on the server while this process's sends panic, and other processes' receivers (a
  * serveJobs) would wait for ever. The update is idempotent; one whose answer was lost is found done by the retry.
- * Any answer from the server (stream not found...) or a closed connection is final: the error is thrown.
+ * Any answer from the server (stream not found...) or a closed connection is final: the error is thrown; so is what
+ * `refused` returns once it returns an error (the server refused this connection's request for want of permission,
+ * which the client reports only as a connection status event, the request itself timing out).
  */
-export async function closeOnServer(jsm: JetStreamManager, names: Names): Promise<boolean> {
+export async function closeOnServer(jsm: JetStreamManager, names: Names, refused: () => Error | null = () => null): Promise<boolean> {
   let updated = false;
   for (let backoff = 50; ; backoff = Math.min(backoff * 2, 1000)) {
     try {
@@ -141,6 +143,8 @@ export async function closeOnServer(jsm: JetStreamManager, names: Names): Promis
       return true;
     } catch (e) {
       if (!(e instanceof Error) || !UNANSWERED.has(e.name)) throw e;
+      const denied = refused();
+      if (denied !== null) throw denied;
       await new Promise((r) => setTimeout(r, backoff));
     }
   }

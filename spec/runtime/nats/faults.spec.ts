@@ -165,6 +165,31 @@ describe.skipIf(!up)('natsChan under faults', () => {
     await own.release();
   });
 
+  it('fails a close the server refuses for want of permission with NatsChanGoneError, not a retry for ever', async () => {
+    // erin may not update streams: her close's request is refused (a close retries only requests left unanswered).
+    const s = await server(`
+      authorization { users = [
+        { user: admin, password: admin }
+        { user: erin, password: erin, permissions: { publish: { deny: ["$JS.API.STREAM.UPDATE.>"] } } }
+      ] }
+      no_auth_user: admin
+    `);
+    const name = uniqueName('close-denied');
+    const admin = await client(s.url);
+    const own = await natsChan(admin, name, { codec: codec.int32, capacity: 10 });
+    const erin = await connect({ servers: s.url, user: 'erin', pass: 'erin' });
+    cleanup.push(() => erin.close());
+    const ch = await natsChan(erin, name, { codec: codec.int32, capacity: 10 });
+    const e = await ch.closeAndWait().catch((x: unknown) => x);
+    expect(isNatsChanGoneError(e)).toBe(true);
+    expect(String((e as Error).message)).toMatch(/refused this connection's close \(.*Permissions Violation for Publish/i);
+    // The channel is still open for everyone else.
+    await own.send(1);
+    expect(await own.recv()).toBe(1);
+    await ch.release();
+    await own.release();
+  });
+
   it('loses no stored value when the server is killed and restarted mid-stream', async () => {
     const s = await server();
     const name = uniqueName('kill-server');
