@@ -59,6 +59,13 @@ describe('closeOnServer', () => {
     expect(await closeOnServer(jsm, names)).toBe(false);
   });
 
+  it('throws the refusal it is told of instead of retrying (a request the server refused for want of permission)', async () => {
+    const refusal = new Error('refused');
+    const { jsm, calls } = fakeManager([[names.subject]], [named('TimeoutError', 'timeout')]);
+    await expect(closeOnServer(jsm, names, () => refusal)).rejects.toBe(refusal);
+    expect(calls).toEqual(['info', `update ${names.closedSubject}`]);
+  });
+
   it('throws an answer from the server, or a closed connection, at once', async () => {
     const apiError = named('JetStreamApiError', 'stream not found');
     await expect(closeOnServer(fakeManager([apiError], []).jsm, names)).rejects.toBe(apiError);
