@@ -5,7 +5,7 @@
  */
 export { natsChan, deleteNatsChan, type NatsChan, type NatsChanOptions } from './nats-chan.js';
 export type { Delivery } from './delivery.js';
-export { serveJobs, type JobRunner, type ServeJobsOptions, type ServeJobsResult } from './serve-jobs.js';
+export { serveJobs, type JobInfo, type JobRunner, type ServeJobsOptions, type ServeJobsResult } from './serve-jobs.js';
 export {
   NatsChanError,
   NatsChanMismatchError,

@@ -23,13 +23,24 @@ import { NatsChan } from './nats-chan.js';
 
 /**
  * JobRunner runs one job: a worker pool (anything with `submit(job)`: FixedWorkerPool, DynamicWorkerPool) or a
- * function.
+ * function, which is also told whether the job was delivered before (JobInfo).
  *
  * @example
  * const byPool: JobRunner<Job, Answer> = new FixedWorkerPool<Job, Answer>(4, { worker: solve });
- * const byFunction: JobRunner<Job, Answer> = (job) => solve(job);
+ * const byFunction: JobRunner<Job, Answer> = (job, { redelivered }) => (redelivered ? solveOnce(job) : solve(job));
  */
-export type JobRunner<T, R> = { submit(job: T): Promise<R> } | ((job: T) => R | Promise<R>);
+export type JobRunner<T, R> = { submit(job: T): Promise<R> } | ((job: T, info: JobInfo) => R | Promise<R>);
+
+/**
+ * JobInfo is what a function runner learns of its job's delivery: `redelivered` is true if the server delivered it
+ * before (a process died holding it, or a run failed and handed it back), the cue to check what an earlier run did.
+ *
+ * @example
+ * const run = async (job: Job, info: JobInfo) => (info.redelivered && (await alreadyDone(job.id)) ? lookUp(job.id) : solve(job));
+ */
+export interface JobInfo {
+  readonly redelivered: boolean;
+}
 
 /**
  * ServeJobsOptions configure serveJobs: how many jobs at once (required), what to do with a result before the job is
@@ -145,7 +156,7 @@ export async function serveJobs<T, R>(
       held.add(1);
       go(async () => {
         try {
-          const result = await run(job.value);
+          const result = await run(job.value, { redelivered: job.redelivered });
           if (reply !== undefined) await reply(job.value, result);
           await job.ack();
           done++;
@@ -167,8 +178,8 @@ export async function serveJobs<T, R>(
   return { done, failed };
 }
 
-function toRun<T, R>(runner: JobRunner<T, R>): (job: T) => Promise<R> {
-  if (typeof runner === 'function') return async (job) => runner(job);
+function toRun<T, R>(runner: JobRunner<T, R>): (job: T, info: JobInfo) => Promise<R> {
+  if (typeof runner === 'function') return async (job, info) => runner(job, info);
   if (typeof runner === 'object' && runner !== null && typeof runner.submit === 'function') return (job) => runner.submit(job);
   throw bad('runner must be a worker pool (with submit) or a function', runner);
 }

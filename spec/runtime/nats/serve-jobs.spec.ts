@@ -68,15 +68,17 @@ describe.skipIf(!up)('serveJobs', () => {
     await pool.stop();
   });
 
-  it('hands a failed job back, and it runs again', async () => {
+  it('hands a failed job back, and it runs again, told it was delivered before', async () => {
     const jobs = await open<number>('retry', 1);
     const tries = new Map<number, number>();
     const errors: unknown[] = [];
+    const redelivered: [number, boolean][] = [];
     for (let i = 1; i <= 5; i++) await jobs.send(i);
     await jobs.closeAndWait();
     const result = await serveJobs(
       jobs,
-      (n: number) => {
+      (n: number, info) => {
+        redelivered.push([n, info.redelivered]);
         const t = (tries.get(n) ?? 0) + 1;
         tries.set(n, t);
         if (n === 3 && t === 1) throw new Error('flaky');
@@ -87,6 +89,8 @@ describe.skipIf(!up)('serveJobs', () => {
     expect(result).toEqual({ done: 5, failed: 1 });
     expect(errors).toEqual([['flaky', 3]]);
     expect(tries.get(3)).toBe(2);
+    expect(redelivered.filter(([, r]) => r)).toEqual([[3, true]]);
+    expect(redelivered).toHaveLength(6);
     expect(await jobs.stored()).toBe(0);
   });
 
