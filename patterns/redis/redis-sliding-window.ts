@@ -19,10 +19,9 @@ import type { Policy } from '../core/policy.js';
 import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { SlidingWindowRateLimiter, type SlidingWindowConfig } from '../rate-limiters/sliding-window.js';
 import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
-import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
-import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
+import { executeRemote, fallback, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
 import { WINDOW_SCRIPT } from './window-script.js';
 
 const OWNER = 'RedisSlidingWindowRateLimiter';
@@ -157,8 +156,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
     try {
       return ((await this.#run('peek', [0]))[0]! - this.#window) / 1000;
     } catch (e) {
-      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
-      return this.#local.getCurrentWindow();
+      return fallback(this.#local, e).getCurrentWindow();
     }
   }
 
@@ -167,8 +165,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
     try {
       return (await this.#run('peek', [0]))[1]!;
     } catch (e) {
-      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
-      return this.#local.getRequestCount();
+      return fallback(this.#local, e).getRequestCount();
     }
   }
 
@@ -196,8 +193,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
    * (mode 'local').
    */
   #tryLocalEach(ks: readonly number[], e: unknown): number[] {
-    const local = this.#local;
-    if (local === null || !isRedisUnavailableError(e)) throw e;
+    const local = fallback(this.#local, e);
     return ks.map((k) => (this.#tryLocal(local, k) ? 0 : this.#localWait()));
   }
 
@@ -222,8 +218,7 @@ export class RedisSlidingWindowRateLimiter implements Policy {
     try {
       r = await this.#run('line', ks);
     } catch (e) {
-      const local = this.#local;
-      if (local === null || !isRedisUnavailableError(e)) throw e;
+      const local = fallback(this.#local, e);
       let granted = 0;
       while (granted < ks.length && this.#tryLocal(local, ks[granted]!)) granted++;
       return { granted, wait: this.#localWait(), tickets: NO_TICKETS, local: true };

@@ -24,10 +24,9 @@ import { checkCancel, checkMaxWait } from '../rate-limiters/permit.js';
 import { TokenBucketRateLimiter, type TokenBucketConfig } from '../rate-limiters/token-bucket.js';
 import { BUCKET_SCRIPT } from './bucket-script.js';
 import { checkClient, type Outcome, type RedisClient, runScript, sendScript } from './redis-client.js';
-import { isRedisUnavailableError } from './redis-errors.js';
 import { type Answer, RemoteLine } from './remote-line.js';
 import { TurnBatch } from './turn-batch.js';
-import { executeRemote, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
+import { executeRemote, fallback, REMOTE_KEYS, type RemoteOptions, type RemotePermits, type ResolvedRemote, resolveRemote } from './remote-permit.js';
 
 const OWNER = 'RedisTokenBucketRateLimiter';
 const BUCKET_KEYS = ['capacity', 'refillRate', 'refillInterval', 'enableBurst', 'maxWait'];
@@ -166,8 +165,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
     try {
       return Number((await this.#run('peek', [0]))[2]) / this.#unit; // the credits, as text
     } catch (e) {
-      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
-      return this.#local.getAvailableTokens();
+      return fallback(this.#local, e).getAvailableTokens();
     }
   }
 
@@ -181,8 +179,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
     try {
       return (await this.#run('peek', [this.#line.demand + n]))[1]! / 1000;
     } catch (e) {
-      if (this.#local === null || !isRedisUnavailableError(e)) throw e;
-      return this.#local.getRefillTime(n);
+      return fallback(this.#local, e).getRefillTime(n);
     }
   }
 
@@ -238,8 +235,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
 
   /** tryLocal decides `ns` with the local limiter when `e` says Redis is unavailable (mode 'local'); else throws e. */
   #tryLocal(ns: readonly number[], e: unknown): number[] {
-    const local = this.#local;
-    if (local === null || !isRedisUnavailableError(e)) throw e;
+    const local = fallback(this.#local, e);
     return ns.map((n) => (local.tryAcquire(n) ? 0 : local.getRefillTime(n)));
   }
 
@@ -252,8 +248,7 @@ export class RedisTokenBucketRateLimiter implements Policy {
     try {
       r = await this.#run('line', ns);
     } catch (e) {
-      const local = this.#local;
-      if (local === null || !isRedisUnavailableError(e)) throw e;
+      const local = fallback(this.#local, e);
       let granted = 0;
       while (granted < ns.length && local.tryAcquire(ns[granted]!)) granted++;
       const wait = granted < ns.length ? local.getRefillTime(ns[granted]!) : 0;

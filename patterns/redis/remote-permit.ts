@@ -9,6 +9,7 @@ import { func, oneOf, positive, show } from '../core/option-checks.js';
 import { RateLimitedError } from '../rate-limiters/limiter-errors.js';
 import { checkCancel, waitInLine } from '../rate-limiters/permit.js';
 import { checkPrefix } from './redis-client.js';
+import { isRedisUnavailableError } from './redis-errors.js';
 
 /**
  * Unavailable is what a limiter does when Redis does not answer: reject ('fail') or decide locally ('local').
@@ -80,6 +81,15 @@ export function resolveRemote<L>(owner: string, o: Partial<RemoteOptions<L>>): R
     local,
     onGrant: o.onGrant === undefined ? null : func(owner, 'onGrant', o.onGrant),
   };
+}
+
+/**
+ * fallback is the answer to a failed script of a fleet-wide limiter: its local limiter, when it has one (mode
+ * 'local') and `e` says Redis is unavailable; otherwise `e` is thrown again.
+ */
+export function fallback<L>(local: L | null, e: unknown): L {
+  if (local === null || !isRedisUnavailableError(e)) throw e;
+  return local;
 }
 
 /** RemotePermits is what execute needs from a fleet-wide limiter. */
