@@ -28,7 +28,7 @@ import { CloseOfClosedChannelError, InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
 import { checkOptions, describe } from '../validate.js';
 import type { Delivery } from './delivery.js';
-import { NatsChanGoneError, NatsChanUnsupportedError } from './nats-errors.js';
+import { NatsChanUnsupportedError, refusedError } from './nats-errors.js';
 import { quietly } from './quietly.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
@@ -351,7 +351,7 @@ export class NatsChan<T> implements Chan<T>, Selectable {
       const refused = (): Error | null => {
         const e = this.#closeRefused;
         if (e === null) return null;
-        return new NatsChanGoneError(`natsChan: ${this.#names.stream} the server refused this connection's close (${e.message})`, e);
+        return refusedError(this.#names.stream, 'close', e);
       };
       const first = await closeOnServer(this.#jsm, this.#names, refused);
       quietly(() => this.#nc.publish(this.#names.notice));

@@ -97,3 +97,17 @@ export function isNatsChanUnsupportedError(e: unknown): e is NatsChanUnsupported
 export function isNatsChanGoneError(e: unknown): e is NatsChanGoneError {
   return hasCode(e, 'ERR_NATS_CHAN_GONE');
 }
+
+/** goneError is the NatsChanGoneError of an operation on `stream` whose stream was deleted or connection closed. */
+export function goneError(stream: string, cause: unknown): NatsChanGoneError {
+  return new NatsChanGoneError(`natsChan: ${stream} is gone (stream deleted or connection closed)`, cause);
+}
+
+/**
+ * refusedError is the NatsChanGoneError of a send, receive (pull request) or close on `stream` that the server refused
+ * for want of permission; `cause` is the client's error, whose message quotes the server.
+ */
+export function refusedError(stream: string, what: 'send' | 'receive' | 'close', cause: Error): NatsChanGoneError {
+  const why = `the server refused this connection's ${what} (${cause.message})`;
+  return new NatsChanGoneError(`natsChan: ${stream} ${why}`, cause);
+}

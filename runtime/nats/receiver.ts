@@ -25,7 +25,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { CLOSED, EMPTY } from '../chan/selectable.js';
 import type { Waiter } from '../chan/waiter.js';
 import { WaitQueue } from '../sched/wait-queue.js';
-import { NatsChanGoneError } from './nats-errors.js';
+import { goneError, NatsChanGoneError, refusedError } from './nats-errors.js';
 import { held } from './delivery.js';
 import type { NetMsg } from './net-msg.js';
 import { type End, Puller, SubscriptionClosedError } from './puller.js';
@@ -360,10 +360,8 @@ export class Receiver<T> {
     if (!final) return false;
     this.#released = true;
     this.#puller.close();
-    const why = isPermissionDenied(e)
-      ? `the server refused this connection's receive (${(e as Error).message})`
-      : 'is gone (stream deleted or connection closed)';
-    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e);
+    const stream = this.#names.stream;
+    const err = isPermissionDenied(e) ? refusedError(stream, 'receive', e as Error) : goneError(stream, e);
     for (let w = this.recvq.shift(); w !== null; w = this.recvq.shift()) if (w.claim()) w.fail(err);
     return true;
   }

@@ -20,7 +20,7 @@ import { nuid } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { ChannelClosedError } from '../panics.js';
-import { NatsChanGoneError } from './nats-errors.js';
+import { goneError, refusedError } from './nats-errors.js';
 import { isConnectionClosed, isPermissionDenied } from './receiver.js';
 import { isClosed, isStreamNotFound, type Names } from './stream.js';
 
@@ -122,15 +122,14 @@ export class Sender {
       }
       this.#inflight.add(op);
       try {
-        await this.#js.publish(this.#names.subject, op.bytes, { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 });
+        await this.#publishOnce(op);
         op.resolve();
         return DONE;
       } catch (e) {
         if (op.settled) return DONE; // stored by a publish again after a reconnect (reconnected)
         if (e instanceof JetStreamApiError && e.code === MAX_MESSAGES_EXCEEDED) return FULL;
         if (isPermissionDenied(e)) {
-          const why = `the server refused this connection's send (${(e as Error).message})`;
-          op.reject(new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e));
+          op.reject(refusedError(this.#names.stream, 'send', e as Error));
           return DONE;
         }
         const why = await this.#why(e);
@@ -140,7 +139,7 @@ export class Sender {
           return DONE;
         }
         if (why === 'gone') {
-          op.reject(new NatsChanGoneError(`natsChan: ${this.#names.stream} is gone (stream deleted or connection closed)`, e));
+          op.reject(goneError(this.#names.stream, e));
           return DONE;
         }
         await sleep(backoff);
@@ -158,8 +157,7 @@ export class Sender {
    */
   denied(subject: string, e: Error): void {
     if (subject !== this.#names.subject) return;
-    const why = `the server refused this connection's send (${e.message})`;
-    const err = new NatsChanGoneError(`natsChan: ${this.#names.stream} ${why}`, e);
+    const err = refusedError(this.#names.stream, 'send', e);
     for (const op of [...this.#inflight, ...this.#full]) op.reject(err);
   }
 
@@ -176,10 +174,14 @@ export class Sender {
       // A work queue forgets the message ids of what it removed when the server restarts, so a publish of a value
       // that was stored, received and acknowledged would store it a second time.
       if (op.settled) continue;
-      this.#js
-        .publish(this.#names.subject, op.bytes, { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 })
-        .then(() => op.resolve(), () => {});
+      this.#publishOnce(op).then(() => op.resolve(), () => {});
     }
+  }
+
+  /** #publishOnce publishes `op` once, with its message id (the same on every try: the stream stores it once). */
+  #publishOnce(op: Op): Promise<unknown> {
+    const opts = { msgID: op.msgID, timeout: PUBLISH_TIMEOUT_MS, retries: 0 };
+    return this.#js.publish(this.#names.subject, op.bytes, opts);
   }
 
   /** #why asks the server what a failed publish means: the channel closed, gone, or a passing fault (retry). */
