@@ -27,6 +27,24 @@ export function checkCount(fn: string, arg: string, v: unknown): number {
   return v;
 }
 
+/**
+ * checkIntegerIn requires an integer in [min, max]; `maxText` is how the message writes max (`2^31 - 1` rather than
+ * its digits, say).
+ */
+export function checkIntegerIn(
+  fn: string,
+  arg: string,
+  v: unknown,
+  min: number,
+  max: number,
+  maxText = String(max),
+): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidArgumentError(`${fn}: ${arg} must be an integer in [${min}, ${maxText}], got ${describe(v)}`);
+  }
+  return v;
+}
+
 /** checkInteger requires a safe integer of either sign (a WaitGroup delta, a limit where negative means none). */
 export function checkInteger(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {

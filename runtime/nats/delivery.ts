@@ -6,8 +6,7 @@
  * is delivered again once the ack wait has passed. This is how a job is acknowledged only after it finished.
  */
 import type { NetMsg } from './net-msg.js';
-import { InvalidArgumentError } from '../panics.js';
-import { describe } from '../validate.js';
+import { checkIntegerIn } from '../validate.js';
 import { quietly } from './quietly.js';
 
 /**
@@ -56,9 +55,7 @@ export function held<T>(m: NetMsg, value: T, renewMs: number): Delivery<T> {
       await m.ackAck();
     },
     nak(delayMs = 0): void {
-      if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > 2 ** 31 - 1) {
-        throw new InvalidArgumentError(`Delivery: nak's delayMs must be an integer in [0, 2^31 - 1], got ${describe(delayMs)}`);
-      }
+      checkIntegerIn('Delivery', "nak's delayMs", delayMs, 0, 2 ** 31 - 1, '2^31 - 1');
       if (finish()) quietly(() => m.nak(delayMs));
     },
   };

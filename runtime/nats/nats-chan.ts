@@ -26,7 +26,7 @@ import { ITER, RECV, RECV_OK, type Mode, Waiter } from '../chan/waiter.js';
 import { checkCodec, type Codec } from '../internal.js';
 import { CloseOfClosedChannelError, InvalidArgumentError } from '../panics.js';
 import { parkStart } from '../sched/park.js';
-import { checkOptions, describe } from '../validate.js';
+import { checkIntegerIn, checkOptions, describe } from '../validate.js';
 import type { Delivery } from './delivery.js';
 import { NatsChanUnsupportedError, refusedError } from './nats-errors.js';
 import { quietly } from './quietly.js';
@@ -426,9 +426,5 @@ function checkConnection(nc: unknown): void {
 }
 
 function checkRange(arg: string, v: unknown, min: number, max: number, fallback: number | undefined): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidArgumentError(`natsChan: ${arg} must be an integer in [${min}, ${max}], got ${describe(v)}`);
-  }
-  return v;
+  return v === undefined && fallback !== undefined ? fallback : checkIntegerIn('natsChan', arg, v, min, max);
 }

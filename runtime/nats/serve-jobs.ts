@@ -18,7 +18,7 @@ import { chan } from '../chan/local-chan.js';
 import { go } from '../go.js';
 import { InvalidArgumentError, isDecodeError } from '../panics.js';
 import { WaitGroup } from '../sync/wait-group.js';
-import { checkOptions, describe } from '../validate.js';
+import { checkIntegerIn, checkOptions, describe } from '../validate.js';
 import { NatsChan } from './nats-chan.js';
 
 /**
@@ -105,13 +105,9 @@ export async function serveJobs<T, R>(
   const o = checkOptions('serveJobs', options, ['concurrency', 'reply', 'retryDelayMs', 'signal', 'onError']) as Partial<ServeJobsOptions<T, R>>;
   if (!(jobs instanceof NatsChan)) throw bad('jobs must be a network channel (from natsChan)', jobs);
   const run = toRun(runner);
-  const n = o.concurrency;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) throw bad('concurrency must be an integer in [1, 10000]', n);
+  const n = checkIntegerIn('serveJobs', 'concurrency', o.concurrency, 1, 10_000);
   if (o.reply !== undefined && typeof o.reply !== 'function') throw bad('reply must be a function', o.reply);
-  const retryDelayMs = o.retryDelayMs ?? 1000;
-  if (typeof retryDelayMs !== 'number' || !Number.isInteger(retryDelayMs) || retryDelayMs < 0 || retryDelayMs > 2 ** 31 - 1) {
-    throw bad('retryDelayMs must be an integer in [0, 2^31 - 1]', o.retryDelayMs);
-  }
+  const retryDelayMs = checkIntegerIn('serveJobs', 'retryDelayMs', o.retryDelayMs ?? 1000, 0, 2 ** 31 - 1, '2^31 - 1');
   if (o.onError !== undefined && typeof o.onError !== 'function') throw bad('onError must be a function', o.onError);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw bad('signal must be an AbortSignal', o.signal);
   const { reply, onError, signal } = o;

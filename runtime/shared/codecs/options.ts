@@ -4,7 +4,7 @@
  * when the codec is built, so a channel never starts with a codec that cannot work.
  */
 import { DecodeError, InvalidArgumentError } from '../../panics.js';
-import { describe } from '../../validate.js';
+import { checkIntegerIn, describe } from '../../validate.js';
 import { MAX_BYTES_LIMIT } from './slot-bytes.js';
 
 /** MaxBytesOptions are the options of the variable-size codecs. */
@@ -36,11 +36,7 @@ export { checkOptions } from '../../validate.js';
 
 /** checkMaxBytes requires an integer in [1, MAX_BYTES_LIMIT]; undefined means `fallback` if there is one. */
 export function checkMaxBytes(fn: string, arg: string, v: unknown, fallback?: number): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_BYTES_LIMIT) {
-    throw new InvalidArgumentError(`${fn}: ${arg} must be an integer in [1, ${MAX_BYTES_LIMIT}], got ${describe(v)}`);
-  }
-  return v;
+  return v === undefined && fallback !== undefined ? fallback : checkIntegerIn(fn, arg, v, 1, MAX_BYTES_LIMIT);
 }
 
 /** badSlot is the error for a slot view of the wrong size: a bug in the channel, not in the value. */

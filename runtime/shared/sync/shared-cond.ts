@@ -37,7 +37,7 @@ import { InvalidArgumentError } from '../../panics.js';
 import type { Locker } from '../../sync/locker.js';
 import { SyncWaiter } from '../../sync/sync-waiter.js';
 import { WaitQueue } from '../../sched/wait-queue.js';
-import { describe } from '../../validate.js';
+import { checkIntegerIn, describe } from '../../validate.js';
 import { lock, unlock } from '../memory/lock.js';
 import type { Source } from '../memory/parker.js';
 import { isOwnerAlive } from '../memory/registry.js';
@@ -366,12 +366,7 @@ function checkMaxWaiters(options: SharedCondOptions): number {
     throw new InvalidArgumentError(`new SharedCond: options must be an object, got ${describe(options)}`);
   }
   const v = options.maxWaiters ?? DEFAULT_MAX_WAITERS;
-  if (!Number.isInteger(v) || v < 1 || v > MAX_WAITERS_LIMIT) {
-    throw new InvalidArgumentError(
-      `new SharedCond: maxWaiters must be an integer in [1, ${MAX_WAITERS_LIMIT}], got ${describe(v)}`,
-    );
-  }
-  return v;
+  return checkIntegerIn('new SharedCond', 'maxWaiters', v, 1, MAX_WAITERS_LIMIT);
 }
 
 /** peekMax reads MAX from a buffer to rebuild from, to know its size (attach then checks the buffer for real). */
